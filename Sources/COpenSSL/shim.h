@@ -1,0 +1,25 @@
+#ifndef GONOGO_COPENSSL_SHIM_H
+#define GONOGO_COPENSSL_SHIM_H
+
+#include <openssl/ssl.h>
+#include <openssl/err.h>
+#include <openssl/x509.h>
+#include <openssl/x509v3.h>
+#include <openssl/pem.h>
+#include <openssl/evp.h>
+#include <openssl/ocsp.h>
+
+/* Macros over SSL_ctrl / SSL_CTX_ctrl that Swift cannot import. */
+static inline long gonogo_ssl_set_tlsext_host_name(SSL *s, const char *name) { return SSL_set_tlsext_host_name(s, name); }
+static inline int gonogo_ssl_ctx_set_min_proto_version(SSL_CTX *c, int v) { return (int)SSL_CTX_set_min_proto_version(c, v); }
+static inline int gonogo_ssl_ctx_set_max_proto_version(SSL_CTX *c, int v) { return (int)SSL_CTX_set_max_proto_version(c, v); }
+static inline long gonogo_ssl_set_tlsext_status_type(SSL *s, int t) { return SSL_set_tlsext_status_type(s, t); }
+static inline long gonogo_ssl_get_tlsext_status_ocsp_resp(SSL *s, const unsigned char **resp) {
+    return SSL_get_tlsext_status_ocsp_resp(s, resp);
+}
+static inline int gonogo_tls1_version(void) { return TLS1_VERSION; }
+static inline int gonogo_tls1_1_version(void) { return TLS1_1_VERSION; }
+static inline int gonogo_tls1_2_version(void) { return TLS1_2_VERSION; }
+static inline int gonogo_tls1_3_version(void) { return TLS1_3_VERSION; }
+
+#endif

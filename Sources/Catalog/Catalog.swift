@@ -1,0 +1,155 @@
+import Checklist
+
+/// One item of a plan: the checklist item and the check gonogo will run for it.
+public struct PlannedItem: Sendable {
+    public var item: TaskItem
+    public var kind: Kind
+    public var params: Params
+    public var severity: Severity
+    public var source: Source
+    /// The recogniser's rule, or `annotation`: why the item got its kind.
+    public var rule: String
+    /// The parent item's id, absent at top level.
+    public var parentID: String?
+
+    public var id: String { item.id }
+}
+
+/// A checklist turned into typed checks.
+public struct Plan: Sendable {
+    public var document: ChecklistDocument
+    public var items: [PlannedItem]
+
+    /// Items whose kind runs without a person (neither `manual` nor `group`).
+    public var automatedCount: Int { items.filter { $0.kind.family.isAutomated }.count }
+
+    /// How many items each family has, in the order of ``Family``.
+    public var countsByFamily: [(Family, Int)] {
+        Family.allCases.compactMap { f in
+            let n = items.filter { $0.kind.family == f }.count
+            return n > 0 ? (f, n) : nil
+        }
+    }
+}
+
+/// Turns checklist items into typed checks: an explicit annotation wins, then the recognisers, else `manual`.
+public enum Catalog {
+    /// Plans every item of `document`.
+    /// - Throws: ``ChecklistError`` for a malformed annotation, naming its line.
+    public static func plan(_ document: ChecklistDocument) throws -> Plan {
+        let items = document.items
+        let defaultEngine = documentEngine(document)
+        let tokens = items.map { Tokens($0.text) }
+        var sectionTokens: [String: Tokens] = [:]
+        var planned: [PlannedItem] = []
+        planned.reserveCapacity(items.count)
+
+        for item in items {
+            let sectionKey = item.section.joined(separator: "\u{1}")
+            let section = sectionTokens[sectionKey] ?? Tokens(item.section.joined(separator: " "))
+            sectionTokens[sectionKey] = section
+            let parentTokens = item.parent.map { tokens[$0] } ?? Tokens("")
+            let ancestors = ancestorTokens(item, items)
+            let ctx = ItemContext(
+                item: item, own: tokens[item.index], parent: parentTokens, ancestors: ancestors, section: section,
+                scope: Tokens(item.section.joined(separator: " ") + " " + ancestorText(item, items)),
+                defaultEngine: defaultEngine)
+
+            var kind = Kind.manual
+            var params = Params()
+            var source = Source.none
+            var rule = "unrecognised"
+            if item.annotations.count > 1 {
+                throw ChecklistError.badAnnotation(
+                    document.path, line: item.annotations[1].line, "an item takes one annotation; this one has \(item.annotations.count)")
+            }
+            if let raw = item.annotations.first {
+                (kind, params) = try AnnotationParser.parse(raw, file: document.path)
+                source = .annotation
+                rule = "annotation"
+            } else if let found = Recognizers.recognize(ctx) {
+                kind = found.kind
+                params = found.params
+                rule = found.rule
+                source = found.kind == .manual ? .none : .catalog
+            }
+            planned.append(
+                PlannedItem(
+                    item: item, kind: kind, params: params, severity: severity(ctx, items), source: source, rule: rule,
+                    parentID: item.parent.map { items[$0].id }))
+        }
+        resolveGroups(&planned)
+        return Plan(document: document, items: planned)
+    }
+
+    /// A parent whose own check repeats what its children check (or that has none) is a `group`: the worst of them.
+    /// A parent that adds a check of another family keeps it ("CORS origins configured:" over `CORS_ORIGINS` items).
+    static func resolveGroups(_ planned: inout [PlannedItem]) {
+        for i in planned.indices where !planned[i].item.children.isEmpty && planned[i].source != .annotation {
+            let childFamilies = Set(planned[i].item.children.map { planned[$0].kind.family })
+            let own = planned[i].kind.family
+            if own == .manual || childFamilies.contains(own) {
+                planned[i].kind = .group
+                planned[i].params = Params()
+                planned[i].source = .catalog
+                planned[i].rule = "parent of \(planned[i].item.children.count)"
+            }
+        }
+    }
+
+    /// Optional, "if applicable", "if enabled", "if using …", "(if caching enabled)": advisory, here or above.
+    static func severity(_ ctx: ItemContext, _ items: [TaskItem]) -> Severity {
+        func optional(_ t: Tokens, _ text: String) -> Bool {
+            if t.hasAny(["optional", "if applicable", "if enabled", "if using", "if available", "if needed",
+                "if required", "nice to have", "where applicable", "when applicable", "if any", "if used",
+                "not required", "recommended"])
+            {
+                return true
+            }
+            // Any aside that starts with "if": "(if caching enabled)".
+            var rest = Substring(text.lowercased())
+            while let open = rest.firstIndex(of: "(") {
+                let after = rest[rest.index(after: open)...].drop { $0 == " " }
+                if after.hasPrefix("if ") { return true }
+                rest = after
+            }
+            return false
+        }
+        if optional(ctx.own, ctx.item.text) { return .advisory }
+        var p = ctx.item.parent
+        while let i = p {
+            if optional(Tokens(items[i].text), items[i].text) { return .advisory }
+            p = items[i].parent
+        }
+        return .blocker
+    }
+
+    static func ancestorText(_ item: TaskItem, _ items: [TaskItem]) -> String {
+        var parts: [String] = []
+        var p = item.parent
+        while let i = p, parts.count < 8 {
+            parts.append(items[i].text)
+            p = items[i].parent
+        }
+        return parts.reversed().joined(separator: " ")
+    }
+
+    static func ancestorTokens(_ item: TaskItem, _ items: [TaskItem]) -> Tokens {
+        Tokens(ancestorText(item, items))
+    }
+
+    /// The database a document means when an item names none: the one a "production" heading names, else the only
+    /// one the document names anywhere.
+    static func documentEngine(_ document: ChecklistDocument) -> Engine? {
+        for h in document.headings {
+            let t = Tokens(h.text)
+            if t.hasAny(["production", "prod"]), let e = Engine.named(in: t) { return e }
+        }
+        var seen: Set<String> = []
+        for h in document.headings { if let e = Engine.named(in: Tokens(h.text)) { seen.insert(e.rawValue) } }
+        for item in document.items { if let e = Engine.named(in: Tokens(item.text), code: item.codeSpans) {
+            seen.insert(e.rawValue)
+        } }
+        return seen.count == 1 ? Engine(rawValue: seen.first!) : nil
+    }
+}

@@ -1,0 +1,142 @@
+/// Classifies inline code spans: is `DEBUG=false` an assignment, `npm run lint` a command, `data/app.db` a path?
+enum CodeSpan {
+    /// Shell commands that checklists name, by their first word.
+    static let commands: Set<String> = [
+        "pytest", "python", "python3", "pip", "pip3", "uv", "uvx", "poetry", "pipenv", "tox", "nox", "ruff", "flake8",
+        "pylint", "mypy", "pyright", "black", "isort", "bandit", "safety", "pip-audit", "coverage", "npm", "npx",
+        "yarn", "pnpm", "bun", "deno", "node", "tsc", "eslint", "prettier", "jest", "vitest", "playwright",
+        "cypress", "make", "cmake", "ctest", "go", "gofmt", "golangci-lint", "staticcheck", "cargo", "rustc", "swift",
+        "swiftlint", "swift-format", "xcodebuild", "mvn", "./mvnw", "gradle", "./gradlew", "dotnet", "mix", "rake",
+        "bundle", "rspec", "rubocop", "brakeman", "php", "composer", "phpunit", "phpstan", "terraform", "tflint",
+        "tfsec", "checkov", "helm", "kubectl", "kustomize", "docker", "docker-compose", "podman", "ansible-playbook",
+        "ansible-lint", "shellcheck", "hadolint", "trivy", "grype", "syft", "snyk", "semgrep", "gitleaks",
+        "trufflehog", "curl", "wget", "bash", "sh", "zsh", "alembic", "flyway", "liquibase", "sqlite3", "psql",
+        "pg_dump", "pg_restore", "pg_isready", "nginx", "certbot", "openssl", "systemctl", "journalctl", "git", "gh",
+        "k6", "locust", "ab", "wrk", "hey", "lighthouse", "lhci", "sbt", "lein", "stack", "cabal", "zig",
+        "pre-commit", "just", "task", "dbt", "sqlfluff", "yamllint", "markdownlint", "codespell", "jq", "chat-api",
+        "gonogo", "manage.py", "./manage.py", "django-admin", "rails", "bin/rails", "artisan", "sam", "cdk",
+        "pulumi", "serverless", "vercel", "netlify", "firebase", "flutter", "dart", "gofumpt", "buf", "protoc",
+    ]
+
+    /// Single-word names that are environment variables even without an underscore.
+    static let bareEnvNames: Set<String> = ["DEBUG", "PORT", "HOST", "ENV", "ENVIRONMENT", "TZ", "WORKERS", "HOSTNAME"]
+
+    /// `LLM_API_KEY`, `DEBUG`.
+    static func isEnvName(_ s: String) -> Bool {
+        guard let first = s.unicodeScalars.first, first.value >= 0x41, first.value <= 0x5A, s.count >= 2 else {
+            return false
+        }
+        let shaped = s.unicodeScalars.allSatisfy {
+            ($0.value >= 0x41 && $0.value <= 0x5A) || ($0.value >= 0x30 && $0.value <= 0x39) || $0 == "_"
+        }
+        return shaped && (s.contains("_") || bareEnvNames.contains(s))
+    }
+
+    /// `DEBUG=false` -> ("DEBUG", "false"); also `export DEBUG=false` and `DEBUG = false`.
+    static func envAssignment(_ s: String) -> (name: String, value: String)? {
+        var body = Substring(s)
+        if body.hasPrefix("export ") { body = body.dropFirst(7) }
+        guard let eq = body.firstIndex(of: "=") else { return nil }
+        let name = body[..<eq].trimmingCharacters(in: " ")
+        var value = body[body.index(after: eq)...].trimmingCharacters(in: " ")
+        if value.count >= 2, let f = value.first, f == "\"" || f == "'", value.last == f {
+            value = String(value.dropFirst().dropLast())
+        }
+        guard isEnvName(name), !value.contains(" ") || value.first == "\"" else { return nil }
+        return (name, value)
+    }
+
+    /// A shell command: its first word is a known tool, a relative script, or it chains commands.
+    static func isCommand(_ s: String) -> Bool {
+        let first = s.split(separator: " ", maxSplits: 1).first.map(String.init) ?? ""
+        if commands.contains(first) { return true }
+        if first.hasPrefix("./") || first.hasPrefix("scripts/") || first.hasPrefix("bin/") { return s.count > 2 }
+        return false
+    }
+
+    /// A file path or glob: `data/messages.db`, `.env.production`, `docs/*.md`. Not a URL, not a sentence.
+    static func isFilePath(_ s: String) -> Bool {
+        guard !s.isEmpty, !s.contains(" "), !s.contains("://"), !s.contains("="), !isEnvName(s) else { return false }
+        if s.hasPrefix("/") && s.contains("*") { return false }  // a URL pattern such as /public/*
+        if s.hasPrefix(".") && s.count > 1 { return true }
+        if s.contains("/") && !s.hasPrefix("/") { return true }
+        if s.hasPrefix("/etc/") || s.hasPrefix("/var/") || s.hasPrefix("/opt/") || s.hasPrefix("/srv/") { return true }
+        // name.ext with a short alphabetic extension
+        if let dot = s.lastIndex(of: "."), dot != s.startIndex {
+            let ext = s[s.index(after: dot)...]
+            return (1...8).contains(ext.count) && ext.allSatisfy { $0.isLetter || $0.isNumber }
+                && ext.contains(where: \.isLetter) && !s.first!.isNumber
+        }
+        return false
+    }
+
+    /// `/health`, `/api/v1/orders` (no spaces, no glob).
+    static func isURLPath(_ s: String) -> Bool {
+        s.hasPrefix("/") && s.count > 1 && !s.contains(" ") && !s.contains("*") && !isFilePath(s)
+    }
+
+    /// `GET /orders` -> ("GET", "/orders").
+    static func request(_ s: String) -> (method: String, path: String)? {
+        let parts = s.split(separator: " ")
+        guard parts.count == 2 else { return nil }
+        let method = String(parts[0]).uppercased()
+        guard ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"].contains(method),
+            parts[1].hasPrefix("/") || parts[1].hasPrefix("http")
+        else { return nil }
+        return (method, String(parts[1]))
+    }
+
+    /// `idx_chat_messages_session_id`, `orders_created_at_idx`.
+    static func isIndexName(_ s: String) -> Bool {
+        let lower = s.lowercased()
+        guard isIdentifier(s) else { return false }
+        return lower.hasPrefix("idx_") || lower.hasPrefix("ix_") || lower.hasPrefix("index_")
+            || lower.hasSuffix("_idx") || lower.hasSuffix("_index") || lower.hasSuffix("_ix") || lower.contains("_idx_")
+            || lower.hasSuffix("_key") || lower.hasSuffix("_pkey") || lower.hasPrefix("uq_") || lower.hasPrefix("ux_")
+    }
+
+    /// A SQL-ish identifier: letters, digits, `_`, starting with a letter or `_`.
+    static func isIdentifier(_ s: String) -> Bool {
+        guard let first = s.first, first.isLetter || first == "_" else { return false }
+        return s.allSatisfy { ($0.isLetter && $0.isASCII) || ($0.isNumber && $0.isASCII) || $0 == "_" }
+    }
+
+    /// `Strict-Transport-Security: max-age=31536000` -> (name, value).
+    static func header(_ s: String) -> (name: String, value: String)? {
+        guard let colon = s.firstIndex(of: ":") else { return nil }
+        let name = String(s[..<colon])
+        let value = s[s.index(after: colon)...].trimmingCharacters(in: " ")
+        guard name.count > 1, name.contains("-") || name.first!.isUppercase,
+            name.allSatisfy({ ($0.isLetter && $0.isASCII) || $0 == "-" }), !value.isEmpty, !value.hasPrefix("//")
+        else { return nil }
+        return (name, value)
+    }
+
+    /// A release tag: `v1.0.0-s5`, `2024.10.1`, `release-42`.
+    static func isVersionTag(_ s: String) -> Bool {
+        guard !s.contains(" "), !s.contains("/") || s.hasPrefix("release") else { return false }
+        let body = s.hasPrefix("v") || s.hasPrefix("V") ? s.dropFirst() : Substring(s)
+        if let f = body.first, f.isNumber, body.contains(".") { return true }
+        return s.lowercased().hasPrefix("release-") || s.lowercased().hasPrefix("rel-")
+    }
+
+    /// A web-server configuration directive (`proxy_pass …`, `limit_req`, `ssl_protocols TLSv1.2`).
+    static func isServerDirective(_ s: String) -> Bool {
+        let first = s.split(separator: " ", maxSplits: 1).first.map(String.init) ?? ""
+        guard !commands.contains(first), !first.isEmpty,
+            first.allSatisfy({ ($0.isLowercase && $0.isASCII) || $0 == "_" || $0.isNumber })
+        else { return false }
+        return first.contains("_") || ["gzip", "listen", "return", "rewrite", "add_header", "root", "location",
+            "upstream", "server", "expires", "brotli", "http2", "include"].contains(first)
+            || s.contains(" ")
+    }
+}
+
+extension StringProtocol {
+    func trimmingCharacters(in set: String) -> String {
+        var s = Substring(self)
+        while let f = s.first, set.contains(f) { s.removeFirst() }
+        while let l = s.last, set.contains(l) { s.removeLast() }
+        return String(s)
+    }
+}

@@ -1,0 +1,75 @@
+import Checklist
+
+/// What a recogniser made of an item: a kind, its params, and the rule's name (shown by `plan`, so a person
+/// can see why gonogo read an item the way it did).
+struct Recognition {
+    var kind: Kind
+    var params: Params
+    var rule: String
+
+    init(_ kind: Kind, _ params: [(String, Params.Value)] = [], rule: String) {
+        self.kind = kind
+        self.params = Params(params)
+        self.rule = rule
+    }
+}
+
+/// The recognisers, in the order they are tried: the first that answers wins.
+///
+/// Each one reads words and context, never exact sentences: "WAL mode enabled", "Journal mode set to WAL" and
+/// "SQLite uses write-ahead logging" all reach the same rule. More specific rules come first (a coverage item
+/// that also names a command is a coverage check).
+enum Recognizers {
+    typealias Rule = @Sendable (ItemContext) -> Recognition?
+
+    static let ordered: [Rule] = [
+        notMeasurable,
+        coverage, junit,
+        tlsProtocols, certificate, hsts,
+        environment,
+        lighthouse, latency,
+        database,
+        git,
+        httpsRedirect,
+        serverConfig,
+        compression, caching, cors, rateLimit, authRequired, securityHeaders, header,
+        health, connectivity, smoke, metrics,
+        integrations,
+        setting,
+        filePath, documentation, knownFiles,
+        command,
+    ]
+
+    static func recognize(_ ctx: ItemContext) -> Recognition? {
+        for rule in ordered {
+            if let found = rule(ctx) { return found }
+        }
+        return nil
+    }
+
+    /// Alerts, estimates, objectives and people: a threshold there is a target for humans, not a measurement.
+    static func notMeasurable(_ c: ItemContext) -> Recognition? {
+        let alerting = c.scope.hasPrefix("alert") || c.own.hasPrefix("alert") || c.scope.hasPrefix("notification")
+            || c.own.hasAny(["pagerduty", "on call", "oncall"])
+        let human = c.own.hasAny([
+            "estimated", "estimate", "objective", "rto", "rpo", "drill", "trained", "training", "informed", "notified",
+            "stakeholders", "sign off", "signed off", "approved", "approval", "compliant", "compliance",
+        ])
+        return alerting || human ? Recognition(.manual, rule: alerting ? "alerting" : "human judgement") : nil
+    }
+
+    /// The words of `c` before its first bound or colon, as a name: "History retrieval < 500ms" -> history-retrieval.
+    static func subjectSlug(_ c: ItemContext, stopAt: Int? = nil, drop: Set<String> = []) -> String {
+        let filler: Set<String> = [
+            "the", "a", "an", "all", "is", "are", "be", "been", "has", "have", "and", "of", "for", "on", "in",
+        ]
+        var words: [String] = []
+        for (i, w) in c.own.words.enumerated() {
+            if let stopAt, i >= stopAt { break }
+            if ["<", ">", "<=", ">=", "=", "≤", "≥", "~", "(", ":"].contains(w) || Tokens.isNumber(w) { break }
+            if filler.contains(w) || drop.contains(w) { continue }
+            words.append(w)
+        }
+        return ItemIDs.slug(words.joined(separator: " "), fallback: "item")
+    }
+}

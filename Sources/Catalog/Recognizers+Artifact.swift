@@ -1,0 +1,101 @@
+/// CI artifacts: JUnit counts, coverage, Lighthouse.
+extension Recognizers {
+    /// "Code coverage > 80%", "coverage at least 85%", "Branch coverage: 70%".
+    static func coverage(_ c: ItemContext) -> Recognition? {
+        guard c.own.has("coverage") else { return nil }
+        let metric = c.own.has("branch") ? "branch" : c.own.hasPrefix("function") ? "function" : "line"
+        var params: [(String, Params.Value)] = []
+        if let bound = ThresholdParser(tokens: c.own).first() {
+            var t = bound.threshold(metric: metric)
+            if t.unit.isEmpty { t.unit = "%" }
+            params.append(("threshold", .threshold(t)))
+        } else if let i = c.own.words.firstIndex(where: Tokens.isNumber), i + 1 < c.own.words.count,
+            c.own.words[i + 1] == "%" || c.own.words[i + 1] == "percent", let v = Double(c.own.words[i])
+        {
+            // "Coverage: 85%" states a floor.
+            params.append(("threshold", .threshold(Threshold(metric: metric, op: ">=", value: v, unit: "%"))))
+        }
+        return Recognition(Kind(.artifact, "coverage"), params, rule: "coverage")
+    }
+
+    /// "Unit tests: 30/30 passing", "Integration tests passing", "E2E suite green (29 of 29)".
+    static func junit(_ c: ItemContext) -> Recognition? {
+        let w = c.own.words
+        guard let testAt = w.firstIndex(where: { ["test", "tests", "specs", "spec", "suite", "suites"].contains($0) })
+        else { return nil }
+        // N/N or N of N
+        var counts: (Int, Int)?
+        for i in w.indices where i + 2 < w.count && Tokens.isNumber(w[i]) && Tokens.isNumber(w[i + 2]) {
+            if w[i + 1] == "/" || w[i + 1] == "of", let a = Int(w[i]), let b = Int(w[i + 2]) { counts = (a, b) }
+        }
+        let passing = c.own.hasAny([
+            "passing", "passed", "pass", "passes", "green", "succeed", "succeeds", "successful", "no failures",
+            "no failing", "0 failures",
+        ])
+        guard counts != nil || passing else { return nil }
+        // A named command runs the tests itself; that is a command check.
+        if counts == nil, c.code.contains(where: CodeSpan.isCommand) { return nil }
+        let suiteWords = w[..<testAt].filter { !["all", "the", "every", "our"].contains($0) && !Tokens.isNumber($0) }
+        var params: [(String, Params.Value)] = []
+        if !suiteWords.isEmpty { params.append(("suite", .string(suiteWords.suffix(3).joined(separator: " ")))) }
+        if let (passed, total) = counts {
+            params.append(("tests", .int(total)))
+            params.append(("passed", .int(passed)))
+        }
+        params.append(("failures", .int(0)))
+        return Recognition(Kind(.artifact, "junit"), params, rule: "test results")
+    }
+
+    /// Lighthouse scores, Core Web Vitals and the audits behind "images optimised" or "code splitting".
+    static func lighthouse(_ c: ItemContext) -> Recognition? {
+        let kind = Kind(.artifact, "lighthouse")
+        let metrics: [(phrases: [String], id: String, unit: String)] = [
+            (["lcp", "largest contentful paint"], "largest-contentful-paint", "ms"),
+            (["cls", "cumulative layout shift"], "cumulative-layout-shift", ""),
+            (["tti", "time to interactive"], "interactive", "ms"),
+            (["fcp", "first contentful paint"], "first-contentful-paint", "ms"),
+            (["tbt", "total blocking time"], "total-blocking-time", "ms"),
+            (["speed index"], "speed-index", "ms"),
+        ]
+        for m in metrics where c.own.hasAny(m.phrases) {
+            var params: [(String, Params.Value)] = [("metric", .string(m.id))]
+            if let bound = ThresholdParser(tokens: c.own).first() {
+                var t = bound.threshold(metric: m.id)
+                if m.unit.isEmpty { t.unit = "" }
+                params.append(("threshold", .threshold(t)))
+            }
+            return Recognition(kind, params, rule: "web vital")
+        }
+        if c.own.has("core web vitals") {
+            return Recognition(kind, [("metric", .string("core-web-vitals"))], rule: "web vital")
+        }
+        if c.own.has("lighthouse") {
+            let categories = [
+                ("accessibility", "accessibility"), ("best practices", "best-practices"), ("seo", "seo"), ("pwa", "pwa"),
+            ]
+            let category = categories.first { c.own.has($0.0) }?.1 ?? "performance"
+            var params: [(String, Params.Value)] = [("category", .string(category))]
+            if let bound = ThresholdParser(tokens: c.own).first() {
+                params.append(("threshold", .threshold(bound.threshold(metric: "score"))))
+            }
+            return Recognition(kind, params, rule: "lighthouse score")
+        }
+        // Audits only where the item is about a web front end.
+        let web = c.scope.hasAny(["frontend", "front end", "web", "ui", "site", "page", "pages", "browser", "next js"])
+            || c.scope.hasPrefix("react") || c.scope.hasPrefix("next")
+        guard web else { return nil }
+        let audits: [([String], String)] = [
+            (["image optimization", "images optimized", "optimized images", "image optimisation", "images compressed"],
+             "uses-optimized-images"),
+            (["font optimization", "font display", "fonts optimized", "font optimisation"], "font-display"),
+            (["tree shaking", "code splitting", "unused javascript", "dead code"], "unused-javascript"),
+            (["minified", "minification", "minify"], "unminified-javascript"),
+            (["text compression"], "uses-text-compression"),
+            (["responsive images", "properly sized images"], "uses-responsive-images"),
+        ]
+        for (phrases, id) in audits where c.own.hasAny(phrases) {
+            return Recognition(kind, [("audit", .string(id))], rule: "lighthouse audit")
+        }
+        return nil
+    }
+}

@@ -1,0 +1,93 @@
+/// SQLite and PostgreSQL: the database the item's words, parents or section name, else the document's.
+extension Recognizers {
+    static func database(_ c: ItemContext) -> Recognition? {
+        // Journal mode is SQLite's; under PostgreSQL "WAL" means archiving.
+        if c.own.hasAny(["wal", "write ahead", "journal mode", "journal_mode", "journal"]) {
+            if c.engine == .postgres && c.own.hasAny(["archiving", "archive", "archived"]) {
+                return Recognition(
+                    Kind(.postgres, "setting"), [("name", .string("archive_mode")), ("value", .string("on"))],
+                    rule: "wal archiving")
+            }
+            if c.engine != .postgres || Engine.named(in: c.own) == .sqlite {
+                let modes = ["wal", "delete", "truncate", "persist", "memory", "off"]
+                let mode = c.own.has("write ahead") ? "wal" : modes.first { c.own.has($0) } ?? "wal"
+                return Recognition(Kind(.sqlite, "journal_mode"), [("mode", .string(mode))], rule: "journal mode")
+            }
+        }
+        let pg = c.code.first { $0.hasPrefix("postgres://") || $0.hasPrefix("postgresql://") }
+        if pg != nil || c.own.has("connection string") && c.engine == .postgres {
+            return Recognition(Kind(.postgres, "connect"), [], rule: "connection string")
+        }
+        if let path = c.code.first(where: { p in [".db", ".sqlite", ".sqlite3", ".db3"].contains { p.hasSuffix($0) } }),
+            CodeSpan.isFilePath(path)
+        {
+            return Recognition(Kind(.sqlite, "database"), [("path", .string(path))], rule: "database file")
+        }
+
+        // An index: named in a code span, or "indexes created" under a database heading.
+        let indexWords = ["index", "indexes", "indices", "indexed"]
+        let codeIndex = c.code.first(where: CodeSpan.isIndexName)
+            ?? (c.parent.hasAny(indexWords) ? c.code.first(where: CodeSpan.isIdentifier) : nil)
+        if c.own.hasAny(indexWords) || codeIndex != nil, let engine = c.engine {
+            var params: [(String, Params.Value)] = []
+            if let name = codeIndex { params.append(("name", .string(name))) }
+            return Recognition(Kind(engine.family, "index"), params, rule: "index")
+        }
+        if c.own.hasPrefix("migration"), let engine = c.engine {
+            return Recognition(Kind(engine.family, "migrations"), [], rule: "migrations")
+        }
+        if c.own.has("schema") && c.own.hasAny(["up to date", "current", "latest", "applied"]), let engine = c.engine {
+            return Recognition(Kind(engine.family, "migrations"), [], rule: "migrations")
+        }
+        if c.own.hasAny(["tables created", "tables exist", "tables present"]), let engine = c.engine {
+            return Recognition(Kind(engine.family, "tables"), [], rule: "tables")
+        }
+        if c.own.hasAny(["test data", "seed data", "sample data", "demo data", "fixtures loaded", "data seeded",
+            "seeded"]), let engine = c.engine
+        {
+            return Recognition(Kind(engine.family, "rows"), [("min", .int(1))], rule: "rows")
+        }
+        if c.own.hasAny(["integrity check", "quick check", "integrity"]) && c.engine == .sqlite {
+            return Recognition(Kind(.sqlite, "integrity"), [], rule: "integrity")
+        }
+        // Server-side concerns are PostgreSQL's.
+        let pgScope = c.engine == .postgres
+        if c.own.hasPrefix("pool") && c.own.hasAny(["connection", "connections", "db", "database"]) && pgScope {
+            var params: [(String, Params.Value)] = []
+            let w = c.own.words
+            for (key, names) in [("min", ["min", "minimum"]), ("max", ["max", "maximum"])] {
+                if let i = w.firstIndex(where: { names.contains($0) }), i + 1 < w.count, let v = Int(w[i + 1]) {
+                    params.append((key, .int(v)))
+                }
+            }
+            return Recognition(Kind(.postgres, "pool"), params, rule: "connection pool")
+        }
+        if c.own.hasPrefix("replica") && pgScope {
+            return Recognition(Kind(.postgres, "replication"), [], rule: "replication")
+        }
+        if c.own.hasAny(["slow query log", "slow queries logged", "slow query logging"]) && pgScope {
+            return Recognition(
+                Kind(.postgres, "setting"),
+                [("name", .string("log_min_duration_statement")), ("op", .string(">=")), ("value", .string("0"))],
+                rule: "slow query log")
+        }
+        if c.own.hasAny(["statement timeout", "statement_timeout"]) && pgScope {
+            return Recognition(Kind(.postgres, "setting"), [("name", .string("statement_timeout"))], rule: "setting")
+        }
+        if c.own.hasAny(["permissions", "privileges", "grants", "granted"]) && pgScope
+            && (c.own.hasAny(["database", "db", "role", "user"]) || c.section.hasAny(["database", "postgresql", "postgres"]))
+        {
+            return Recognition(Kind(.postgres, "privileges"), [], rule: "privileges")
+        }
+        let connect = c.own.hasAny([
+            "database connectivity", "db connectivity", "database reachable", "database connection",
+            "database created", "database accessible", "database is up", "database online", "can connect",
+        ])
+        if connect, let engine = c.engine {
+            return engine == .sqlite
+                ? Recognition(Kind(.sqlite, "database"), [], rule: "database connectivity")
+                : Recognition(Kind(.postgres, "connect"), [], rule: "database connectivity")
+        }
+        return nil
+    }
+}

@@ -1,0 +1,147 @@
+/// Environment variables and configuration values.
+extension Recognizers {
+    /// Names whose values are secrets: reported as set or not set, never shown.
+    static func isSecretName(_ name: String) -> Bool {
+        let n = name.uppercased()
+        let markers = ["KEY", "SECRET", "TOKEN", "PASSWORD", "PASSWD", "PWD", "CREDENTIAL", "PRIVATE", "DSN", "AUTH"]
+        if markers.contains(where: { n.contains($0) }) { return true }
+        // Connection strings carry passwords.
+        return ["DATABASE_URL", "DB_URL", "REDIS_URL", "MONGO_URL", "MONGODB_URI", "AMQP_URL", "RABBITMQ_URL"]
+            .contains(n) || (n.hasSuffix("_URL") && (n.contains("DATABASE") || n.contains("REDIS")))
+    }
+
+    /// "`LLM_API_KEY` set", "`DEBUG=false`", "`RATE_LIMIT_WINDOW` = 60 (seconds)", "`CORS_ORIGINS` restricted".
+    static func environment(_ c: ItemContext) -> Recognition? {
+        if let (name, value) = c.code.lazy.compactMap(CodeSpan.envAssignment).first {
+            return Recognition(
+                Kind(.env, "equals"), [("name", .string(name)), ("value", .string(value)), ("secret", .bool(isSecretName(name)))],
+                rule: "environment variable")
+        }
+        guard let nameIndex = c.code.firstIndex(where: CodeSpan.isEnvName) else { return nil }
+        let name = c.code[nameIndex]
+        let secret: (String, Params.Value) = ("secret", .bool(isSecretName(name)))
+        // `NAME` = `value` or `NAME` = 60 (seconds)
+        if let eq = c.text.firstRange(of: name) {
+            let after = c.text[eq.upperBound...].drop { $0 == " " }
+            if after.first == "=" || after.hasPrefix("==") || after.lowercased().hasPrefix("equals")
+                || after.lowercased().hasPrefix("is ") && !after.lowercased().hasPrefix("is set")
+            {
+                let rest = after.drop { $0 == "=" }.drop { $0 == " " }
+                let valueText: String
+                if let code = c.code.first(where: { $0 != name && rest.hasPrefix($0) }) {
+                    valueText = code
+                } else {
+                    valueText = String(rest.prefix { !$0.isWhitespace && $0 != "(" && $0 != "," })
+                        .trimmingCharacters(in: "\"'")
+                }
+                if !valueText.isEmpty, !["set", "defined", "configured"].contains(valueText.lowercased()) {
+                    return Recognition(
+                        Kind(.env, "equals"), [("name", .string(name)), ("value", .string(valueText)), secret],
+                        rule: "environment variable")
+                }
+            }
+        }
+        if c.own.hasAny([
+            "restricted", "not wildcard", "no wildcard", "not a wildcard", "not *", "no *", "explicit", "whitelist",
+            "whitelisted", "allowlist", "allowlisted", "specific", "limited",
+        ]) {
+            return Recognition(Kind(.env, "not_wildcard"), [("name", .string(name))], rule: "environment variable")
+        }
+        let upper = name.uppercased()
+        if upper.hasSuffix("_URL") || upper.hasSuffix("_URI") || upper.hasSuffix("_ENDPOINT") || c.own.has("url") {
+            return Recognition(Kind(.env, "url"), [("name", .string(name)), secret], rule: "environment variable")
+        }
+        return Recognition(Kind(.env, "set"), [("name", .string(name)), secret], rule: "environment variable")
+    }
+
+    /// Integrations whose configuration has well-known variable names (Sentry reads `SENTRY_DSN`, `SENTRY_RELEASE`).
+    static func integrations(_ c: ItemContext) -> Recognition? {
+        guard c.own.has("sentry") || c.ancestors.has("sentry") else { return nil }
+        let known: [(String, String, Bool)] = [
+            ("dsn", "SENTRY_DSN", true), ("release", "SENTRY_RELEASE", false),
+            ("environment", "SENTRY_ENVIRONMENT", false), ("traces", "SENTRY_TRACES_SAMPLE_RATE", false),
+        ]
+        for (word, name, secret) in known where c.own.has(word) {
+            return Recognition(
+                Kind(.env, "set"), [("name", .string(name)), ("secret", .bool(secret))], rule: "integration setting")
+        }
+        return nil
+    }
+
+    /// "Workers: 4" under "Uvicorn configured:", "Level: INFO" under "Logging configured:",
+    /// "Session timeout configured: 1 hour": a named setting with one plain value, read from the environment.
+    static func setting(_ c: ItemContext) -> Recognition? {
+        guard let colon = c.text.firstIndex(of: ":"), c.code.isEmpty else { return nil }
+        let configContext =
+            c.parent.hasPrefix("configur") || c.section.hasPrefix("configur") || c.section.hasAny(["setup", "settings"])
+            || c.parent.hasAny(["logging", "settings", "setup"]) || c.own.hasPrefix("configur")
+            || c.own.hasAny(["ttl", "timeout"])
+        guard configContext else { return nil }
+        let keyWords = Tokens(String(c.text[..<colon])).words.filter {
+            !["configured", "configuration", "set", "enabled", "defined", "the"].contains($0) && !$0.hasPrefix("(")
+        }
+        let rawValue = c.text[c.text.index(after: colon)...]
+        let asideWords = Tokens(c.asides.joined(separator: " ")).words
+        let valueText = String(rawValue).replacingAsides().trimmingCharacters(in: " .")
+        let valueTokens = Tokens(valueText).words
+        guard (1...4).contains(keyWords.count), !valueTokens.isEmpty, !valueTokens.contains("or"),
+            !valueTokens.contains("and")
+        else { return nil }
+        // The value: one word, or a number with an optional unit and an optional TTL/timeout word.
+        var value: String
+        var unitWord: String? = nil
+        if valueTokens.count == 1 {
+            value = valueTokens[0]
+        } else if Tokens.isNumber(valueTokens[0]), let n = Double(valueTokens[0]) {
+            var rest = valueTokens.dropFirst()
+            if let u = rest.first, let (dim, factor) = ThresholdParser.unit(u), dim == .time {
+                value = String(Int((n * factor / 1000).rounded()))
+                rest = rest.dropFirst()
+            } else {
+                value = valueTokens[0]
+            }
+            guard rest.count <= 1 else { return nil }
+            if let w = rest.first {
+                guard ["ttl", "timeout", "lifetime", "expiry"].contains(w) else { return nil }
+                unitWord = w
+            }
+        } else {
+            return nil
+        }
+        if value.contains(where: \.isLetter), value == value.uppercased() || value == value.lowercased() {
+            value = value.lowercased()
+        }
+        var nameWords = keyWords
+        if let u = unitWord {
+            nameWords.removeAll { $0 == "tokens" || $0 == "token" }
+            if !nameWords.contains(u) { nameWords.append(u) }
+        }
+        // A prefix from the parent that configures something: "Logging configured:" -> LOG_, "Uvicorn configured:" -> UVICORN_.
+        let parentWords = c.parent.words.filter { !["configured", "configuration", "set", "up", "settings"].contains($0) }
+        if parentWords.count == 1 {
+            let p = parentWords[0] == "logging" ? "log" : parentWords[0]
+            if nameWords.first != p { nameWords.insert(p, at: 0) }
+        }
+        let name = nameWords.joined(separator: "_").uppercased()
+        guard CodeSpan.isEnvName(name) || !name.isEmpty else { return nil }
+        if asideWords.contains("or") {
+            return Recognition(Kind(.env, "set"), [("name", .string(name)), ("secret", .bool(false))], rule: "setting")
+        }
+        var params: [(String, Params.Value)] = [("name", .string(name)), ("value", .string(value))]
+        if value.contains(where: \.isLetter) { params.append(("case_insensitive", .bool(true))) }
+        params.append(("secret", .bool(isSecretName(name))))
+        return Recognition(Kind(.env, "equals"), params, rule: "setting")
+    }
+}
+
+extension String {
+    /// The string without `( … )` asides.
+    func replacingAsides() -> String {
+        var out = ""
+        var depth = 0
+        for ch in self {
+            if ch == "(" { depth += 1 } else if ch == ")" { depth = max(0, depth - 1) } else if depth == 0 { out.append(ch) }
+        }
+        return out
+    }
+}

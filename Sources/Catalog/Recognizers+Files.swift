@@ -1,0 +1,77 @@
+/// Files in the repository or on the host, documentation, and commands.
+extension Recognizers {
+    /// "`.env.production` created", "Architecture documented: `docs/ARCHITECTURE.md`", "`config.yml` contains `tls: on`".
+    static func filePath(_ c: ItemContext) -> Recognition? {
+        guard let path = c.code.first(where: CodeSpan.isFilePath), !CodeSpan.isCommand(path) else { return nil }
+        if c.own.hasAny(["contains", "includes", "mentions", "lists", "references", "has"]),
+            let pattern = c.code.first(where: { $0 != path })
+        {
+            return Recognition(
+                Kind(.file, "contains"), [("path", .string(path)), ("pattern", .string(pattern))], rule: "file contents")
+        }
+        let written = c.own.hasAny([
+            "complete", "completed", "documented", "written", "filled", "updated", "up to date", "reviewed", "populated",
+            "finished", "current",
+        ])
+        return Recognition(Kind(.file, written ? "nonempty" : "exists"), [("path", .string(path))], rule: "file")
+    }
+
+    /// "Known issues documented", "Runbook created", "README updated with deployment instructions",
+    /// and any item under a "Documentation" heading.
+    static func documentation(_ c: ItemContext) -> Recognition? {
+        let docVerbs = ["documented", "runbook", "runbooks", "playbook", "release notes", "changelog", "guide",
+            "policy defined", "policies defined", "wiki", "readme", "contact information", "procedure documented"]
+        let inDocs = c.section.hasAny(["documentation", "docs"]) || c.parent.hasAny(["documentation", "docs"])
+        guard c.own.hasAny(docVerbs) || inDocs else { return nil }
+        if c.own.has("readme") {
+            let topic = topicWords(c, after: "with")
+            var params: [(String, Params.Value)] = [("path", .string("README.md"))]
+            if !topic.isEmpty { params.append(("pattern", .string(topic))) }
+            return Recognition(Kind(.file, topic.isEmpty ? "nonempty" : "contains"), params, rule: "readme")
+        }
+        let topic = topicWords(c, after: nil)
+        guard !topic.isEmpty else { return nil }
+        return Recognition(
+            Kind(.file, "contains"), [("target", .string("docs")), ("pattern", .string(topic))], rule: "documentation")
+    }
+
+    /// The topic words of a documentation item: "Runbook created for operations team" -> "runbook".
+    static func topicWords(_ c: ItemContext, after marker: String?) -> String {
+        let verbs: Set<String> = [
+            "documented", "created", "updated", "published", "defined", "written", "complete", "completed", "available",
+            "in", "place", "the", "a", "an", "is", "are", "up", "to", "date", "exists", "reviewed", "instructions",
+        ]
+        let stops: Set<String> = ["for", "with", "on", "in", "by", "at"]
+        var words = c.own.words
+        if let marker, let i = words.firstIndex(of: marker) { words = Array(words[(i + 1)...]) }
+        var topic: [String] = []
+        for w in words {
+            if stops.contains(w) && !topic.isEmpty && marker == nil { break }
+            if verbs.contains(w) || stops.contains(w) || !w.contains(where: \.isLetter) { continue }
+            topic.append(w)
+        }
+        return topic.prefix(3).joined(separator: " ")
+    }
+
+    /// Files whose location is common knowledge: SSH's server configuration, source maps of a web build.
+    static func knownFiles(_ c: ItemContext) -> Recognition? {
+        if c.own.has("ssh") && c.own.hasAny(["key based", "no passwords", "password authentication", "passwords",
+            "keys only", "key only"])
+        {
+            return Recognition(
+                Kind(.file, "contains"),
+                [("path", .string("/etc/ssh/sshd_config")), ("pattern", .string("PasswordAuthentication no"))],
+                rule: "ssh configuration")
+        }
+        if c.own.hasAny(["source maps", "source map", "sourcemaps", "sourcemap"]) {
+            return Recognition(Kind(.file, "exists"), [("path", .string("**/*.map"))], rule: "source maps")
+        }
+        return nil
+    }
+
+    /// "All tests passing: `pytest tests/ -v`", "No ESLint errors: `npm run lint`": the command must exit 0.
+    static func command(_ c: ItemContext) -> Recognition? {
+        guard let cmd = c.code.first(where: CodeSpan.isCommand) else { return nil }
+        return Recognition(Kind(.command, "run"), [("command", .string(cmd))], rule: "command")
+    }
+}

@@ -1,0 +1,51 @@
+/// Git: tags, files that must stay out of the repository, ignore rules.
+extension Recognizers {
+    static func git(_ c: ItemContext) -> Recognition? {
+        let paths = c.code.filter { CodeSpan.isFilePath($0) && $0 != ".gitignore" }
+        // Never commit / not tracked
+        let untracked = c.own.hasAny([
+            "never commit", "never committed", "not committed", "do not commit", "don t commit", "not tracked",
+            "untracked", "not in git", "not checked in", "never checked in", "excluded from git", "not in version control",
+            "not in the repository", "not in the repo", "kept out of git",
+        ])
+        if untracked {
+            if let path = paths.first ?? wordPath(c) {
+                return Recognition(Kind(.git, "untracked"), [("path", .string(path))], rule: "not tracked")
+            }
+            return nil
+        }
+        // .gitignore includes …
+        let ignoreFile = c.code.contains(".gitignore") || c.own.has("gitignore")
+        if ignoreFile && c.own.hasAny(["includes", "contains", "lists", "covers", "ignores", "has", "excludes"])
+            || c.own.hasAny(["ignored by git", "gitignored", "git ignored"])
+        {
+            if let path = paths.first ?? wordPath(c) {
+                return Recognition(Kind(.git, "ignored"), [("path", .string(path))], rule: "ignored by git")
+            }
+        }
+        // Tags
+        if c.own.hasAny(["tag", "tagged", "tags"]) && !c.own.hasAny(["docker", "image", "container", "images"]) {
+            if let tag = c.code.first(where: CodeSpan.isVersionTag) {
+                return Recognition(Kind(.git, "tag"), [("name", .string(tag))], rule: "git tag")
+            }
+            if c.own.has("git") || c.scope.hasAny(["versioning", "release", "releases"]) {
+                return Recognition(Kind(.git, "tag"), [], rule: "git tag")
+            }
+        }
+        if c.own.hasAny(["previous version", "previous release", "last release", "prior release", "previous tag"])
+            && !c.own.hasAny(["docker", "image"])
+        {
+            return Recognition(Kind(.git, "tag"), [("previous", .bool(true))], rule: "previous release")
+        }
+        return nil
+    }
+
+    /// A path named in words: "environment files" -> `.env`.
+    static func wordPath(_ c: ItemContext) -> String? {
+        if c.own.hasAny(["env file", "env files", "environment file", "environment files", "dotenv", "env"]) {
+            return ".env"
+        }
+        if c.own.hasAny(["private key", "private keys"]) { return "*.key" }
+        return nil
+    }
+}

@@ -1,0 +1,165 @@
+/// HTTP behaviour: redirects, headers, CORS, rate limits, auth, health, smoke flows, metrics.
+extension Recognizers {
+    /// "HTTPS redirect enabled", "Encryption in transit: HTTPS only", "API calls use HTTPS".
+    static func httpsRedirect(_ c: ItemContext) -> Recognition? {
+        let https = c.own.has("https") || c.own.has("ssl") && c.own.has("redirect")
+        guard https || c.own.has("encryption in transit") else { return nil }
+        guard c.own.hasAny([
+            "redirect", "redirects", "redirected", "only", "enforced", "enforce", "forced", "force", "use", "uses",
+            "required", "require", "always", "everywhere", "encryption in transit", "upgrade",
+        ]) else { return nil }
+        return Recognition(Kind(.http, "redirect_https"), [], rule: "https")
+    }
+
+    static let serverNames = ["nginx", "apache", "httpd", "haproxy", "caddy", "traefik", "envoy"]
+
+    /// Under a web-server heading: directives the config must contain, and the server's config itself.
+    static func serverConfig(_ c: ItemContext) -> Recognition? {
+        let named = serverNames.first { c.own.has($0) } ?? serverNames.first { c.scope.has($0) }
+        guard let server = named else { return nil }
+        if let directive = c.code.first(where: CodeSpan.isServerDirective) {
+            return Recognition(
+                Kind(.file, "contains"), [("target", .string(server)), ("pattern", .string(directive))],
+                rule: "server directive")
+        }
+        if c.own.has(server) && c.own.hasAny(["installed", "configured", "in place", "deployed", "set up", "running"]) {
+            return Recognition(Kind(.file, "exists"), [("target", .string(server))], rule: "server config")
+        }
+        return nil
+    }
+
+    /// "Gzip compression enabled", "Compression enabled (gzip)", "Brotli on".
+    static func compression(_ c: ItemContext) -> Recognition? {
+        guard c.own.hasAny(["gzip", "brotli", "compression", "compressed", "deflate", "zstd"]),
+            !c.own.hasAny(["backup", "backups", "log", "logs", "archive", "archives", "image", "images"])
+        else { return nil }
+        let encoding = c.own.has("brotli") ? "br" : c.own.has("zstd") ? "zstd" : "gzip"
+        return Recognition(Kind(.http, "compression"), [("encoding", .string(encoding))], rule: "compression")
+    }
+
+    /// "Cache headers configured", "Cache policy: 1 year for versioned files", "Request/response caching configured".
+    static func caching(_ c: ItemContext) -> Recognition? {
+        let headers = c.own.has("cache") && c.own.hasAny(["header", "headers", "control", "policy", "policies"])
+        let responses = c.own.hasPrefix("cach") && c.own.hasAny(["response", "responses", "http", "browser", "cdn"])
+        guard headers || responses || c.code.contains(where: { $0.lowercased().hasPrefix("cache-control") }),
+            !c.own.hasAny(["layer", "redis", "memcached", "memcache"])
+        else { return nil }
+        var params: [(String, Params.Value)] = []
+        let w = c.own.words
+        if let i = w.firstIndex(where: { ThresholdParser.unit($0)?.0 == .time }), i > 0, let n = Double(w[i - 1]),
+            let (_, factor) = ThresholdParser.unit(w[i])
+        {
+            let seconds = n * factor / 1000
+            params.append(("threshold", .threshold(Threshold(metric: "max_age", op: ">=", value: seconds, unit: "s"))))
+        }
+        return Recognition(Kind(.http, "cache_headers"), params, rule: "cache headers")
+    }
+
+    /// "CORS origins configured", "CORS headers from backend match frontend domain".
+    static func cors(_ c: ItemContext) -> Recognition? {
+        c.own.hasAny(["cors", "cross origin"]) ? Recognition(Kind(.http, "cors"), [], rule: "cors") : nil
+    }
+
+    /// "Rate limiting on login endpoints", "Rate limiting configured".
+    static func rateLimit(_ c: ItemContext) -> Recognition? {
+        guard c.own.hasAny(["rate limit", "rate limiting", "rate limited", "ratelimit", "throttling", "throttled",
+            "throttle", "limit req"]) else { return nil }
+        var params: [(String, Params.Value)] = []
+        if c.own.hasAny(["login", "logins", "sign in", "signin", "authentication", "auth"]) {
+            params.append(("target", .string("login")))
+        }
+        return Recognition(Kind(.http, "rate_limit"), params, rule: "rate limit")
+    }
+
+    /// "Admin endpoints protected", "RBAC tested", "Authentication required on /api".
+    static func authRequired(_ c: ItemContext) -> Recognition? {
+        let admin = c.own.has("admin") && c.own.hasAny(["endpoint", "endpoints", "route", "routes", "api", "pages",
+            "panel", "mode"]) && c.own.hasAny(["protected", "restricted", "secured", "require", "requires", "required",
+            "locked", "guarded"])
+        let rbac = c.own.hasAny(["rbac", "role based access", "role based access control", "access control",
+            "authorization enforced"])
+        let auth = c.own.hasAny(["authentication required", "auth required", "requires authentication",
+            "require authentication", "endpoints protected", "routes protected", "unauthenticated", "401"])
+        guard admin || rbac || auth else { return nil }
+        var params: [(String, Params.Value)] = []
+        if admin || rbac { params.append(("role", .string("admin"))) }
+        return Recognition(Kind(.http, "auth_required"), params, rule: "auth required")
+    }
+
+    /// "XSS protection enabled", "Security headers set", "Clickjacking protection".
+    static func securityHeaders(_ c: ItemContext) -> Recognition? {
+        guard c.own.hasAny([
+            "xss", "clickjacking", "security headers", "content security policy", "csp", "x frame options", "nosniff",
+            "referrer policy", "x content type options", "mime sniffing",
+        ]) else { return nil }
+        if let (name, value) = c.code.lazy.compactMap(CodeSpan.header).first {
+            return Recognition(Kind(.http, "header"), [("name", .string(name)), ("value", .string(value))], rule: "header")
+        }
+        return Recognition(Kind(.http, "security_headers"), [], rule: "security headers")
+    }
+
+    /// A header named in a code span: "`X-Frame-Options: DENY` sent".
+    static func header(_ c: ItemContext) -> Recognition? {
+        guard let (name, value) = c.code.lazy.compactMap(CodeSpan.header).first,
+            c.own.hasAny(["header", "headers", "sent", "set", "returned", "present"])
+        else { return nil }
+        return Recognition(Kind(.http, "header"), [("name", .string(name)), ("value", .string(value))], rule: "header")
+    }
+
+    /// "Health check endpoint: `/health`", "API health check passes", "`/ready` returns 200".
+    static func health(_ c: ItemContext) -> Recognition? {
+        let path = c.code.first(where: CodeSpan.isURLPath)
+        let healthy = c.own.hasAny(["health", "healthcheck", "health check", "readiness", "liveness"])
+        let endpoint = path != nil && c.own.hasAny([
+            "endpoint", "accessible", "reachable", "returns", "responds", "available", "200", "ok", "up", "serves",
+        ])
+        guard healthy || endpoint else { return nil }
+        var params: [(String, Params.Value)] = [("path", .string(path ?? "/health")), ("status", .int(200))]
+        if let status = c.own.words.first(where: { Int($0).map { (100...599).contains($0) } ?? false }) {
+            params[1] = ("status", .int(Int(status)!))
+        }
+        return Recognition(Kind(.http, "status"), params, rule: healthy ? "health endpoint" : "endpoint")
+    }
+
+    /// "LLM API connectivity verified", "Redis reachable": a dependency the health endpoint reports.
+    static func connectivity(_ c: ItemContext) -> Recognition? {
+        guard let i = c.own.words.firstIndex(where: { ["connectivity", "reachable", "reachability"].contains($0) }),
+            i > 0
+        else { return nil }
+        let dependency = c.own.words[0]
+        guard !["database", "db", "internet", "network"].contains(dependency) else { return nil }
+        return Recognition(
+            Kind(.http, "status"),
+            [("path", .string("/health")), ("status", .int(200)), ("field", .string(dependency)),
+             ("equals", .string("ok"))],
+            rule: "dependency health")
+    }
+
+    /// Under "Smoke tests": "Chat message flow works", "Admin mode (Text-to-SQL) works"; anywhere: "Checkout flow works",
+    /// "SQL injection prevention verified".
+    static func smoke(_ c: ItemContext) -> Recognition? {
+        let verdictWords = ["works", "work", "working", "passes", "verified", "succeeds", "ok", "functional", "persists"]
+        let inSmoke = c.scope.has("smoke") || c.scope.hasAny(["smoke test", "smoke tests"])
+        let flow = c.own.hasAny(["flow", "flows"]) && c.own.hasAny(verdictWords)
+        if c.own.has("sql injection") {
+            return Recognition(Kind(.http, "smoke"), [("flow", .string("sql-injection"))], rule: "smoke flow")
+        }
+        guard (inSmoke && c.own.hasAny(verdictWords)) || flow else { return nil }
+        let name = subjectSlug(c, drop: Set(verdictWords + ["flow", "mode", "message"]))
+        return Recognition(Kind(.http, "smoke"), [("flow", .string(name))], rule: "smoke flow")
+    }
+
+    /// Under monitoring: "API response time tracked", "Memory usage monitored".
+    static func metrics(_ c: ItemContext) -> Recognition? {
+        // The nearest heading and the parents decide: "Monitoring › Frontend Logging" is not about metrics.
+        let near = [Tokens(c.item.section.last ?? ""), c.ancestors]
+        let monitoring = near.contains { $0.hasPrefix("monitor") || $0.hasAny(["metrics", "observability", "telemetry"]) }
+        guard monitoring || c.own.has("prometheus"),
+            c.own.hasAny(["tracked", "monitored", "measured", "exported", "exposed", "recorded", "collected", "metrics"]),
+            !c.own.hasAny(["disk", "host", "hosts", "node", "nodes", "uptime", "cost", "costs", "server", "servers"])
+        else { return nil }
+        let name = subjectSlug(c, drop: ["tracked", "monitored", "measured", "exported", "exposed", "recorded",
+            "collected", "threshold"])
+        return Recognition(Kind(.http, "metrics"), [("metric", .string(name))], rule: "metrics")
+    }
+}

@@ -1,0 +1,38 @@
+/// Response-time targets measured under load.
+extension Recognizers {
+    /// "History retrieval < 500ms", "p95 latency of `GET /orders` under 250 ms", "Page load time < 3s".
+    static func latency(_ c: ItemContext) -> Recognition? {
+        guard let bound = ThresholdParser(tokens: c.own).all().first(where: { $0.dimension == .time }),
+            ["<", "<="].contains(bound.op)
+        else { return nil }
+        let timing = c.own.hasAny([
+            "latency", "response", "responses", "respond", "responds", "retrieval", "load time", "round trip",
+            "ttfb", "time to first byte", "percentile", "median", "request", "requests", "query", "queries",
+            "endpoint", "lookup", "search", "api", "page", "render", "answer", "answers", "reply", "replies",
+        ]) || ThresholdParser.metric(in: c.own) != nil || c.code.contains { CodeSpan.request($0) != nil }
+            || c.parent.hasAny(["response time", "response times", "latency", "performance"])
+        let notLatency = c.own.hasAny([
+            "timeout", "ttl", "retention", "rollback", "recovery", "backup", "backups", "expiry", "expires",
+            "keep alive", "interval", "window", "cache", "session", "build", "deploy", "deployment", "downtime",
+        ])
+        guard timing, !notLatency else { return nil }
+        let named = ThresholdParser.metric(in: c.own)
+        let metric = named ?? "p95"
+        var params: [(String, Params.Value)] = []
+        if let (method, path) = c.code.lazy.compactMap(CodeSpan.request).first {
+            params.append(("method", .string(method)))
+            params.append(("path", .string(path)))
+        } else if let path = c.code.first(where: CodeSpan.isURLPath) {
+            params.append(("method", .string("GET")))
+            params.append(("path", .string(path)))
+        }
+        params.append(("request", .string(subjectSlug(c, stopAt: bound.start, drop: ["latency", "p95", "p99", "p90",
+            "p50", "of", "time", "times", "response", "target", "targets"]))))
+        if c.own.has("page load") || c.own.has("page") && c.scope.hasPrefix("frontend") {
+            params.append(("target", .string("frontend")))
+        }
+        params.append(("threshold", .threshold(bound.threshold(metric: metric))))
+        if named == nil { params.append(("metric_assumed", .bool(true))) }
+        return Recognition(Kind(.latency, "request"), params, rule: "response-time target")
+    }
+}

@@ -1,0 +1,96 @@
+/// TLS protocol versions, certificates, HSTS.
+extension Recognizers {
+    /// The TLS versions an item mentions: "TLSv1.2", "TLS 1.0 and 1.1", "tls1.3".
+    static func tlsVersions(in text: String) -> [String] {
+        let lower = Array(text.lowercased().utf8)
+        var found: [String] = []
+        var i = 0
+        while i + 2 < lower.count {
+            if lower[i] == UInt8(ascii: "1"), lower[i + 1] == UInt8(ascii: "."),
+                (0x30...0x33).contains(lower[i + 2]),
+                i == 0 || !(0x30...0x39).contains(lower[i - 1]) && lower[i - 1] != UInt8(ascii: "."),
+                i + 3 >= lower.count || !(0x30...0x39).contains(lower[i + 3]) && lower[i + 3] != UInt8(ascii: ".")
+            {
+                let v = "1.\(Character(UnicodeScalar(lower[i + 2])))"
+                if !found.contains(v) { found.append(v) }
+                i += 3
+                continue
+            }
+            i += 1
+        }
+        return found
+    }
+
+    /// "SSL protocols: TLSv1.2 minimum", "TLS 1.0 and 1.1 disabled", "Only TLS 1.3 accepted".
+    static func tlsProtocols(_ c: ItemContext) -> Recognition? {
+        guard c.own.hasAny(["tls", "ssl"]) || c.own.hasPrefix("tlsv") || c.own.hasPrefix("sslv") else { return nil }
+        let versions = tlsVersions(in: c.text)
+        guard !versions.isEmpty else {
+            if c.own.hasAny(["sslv3", "sslv2"]) || c.own.hasPrefix("sslv") {
+                return Recognition(Kind(.tls, "protocols"), [("min", .string("1.2"))], rule: "tls versions")
+            }
+            return nil
+        }
+        let refusing = c.own.hasAny([
+            "disabled", "disable", "off", "refused", "rejected", "not accepted", "not supported", "deprecated",
+            "removed", "no", "not allowed", "forbidden", "blocked",
+        ])
+        if refusing && !c.own.hasAny(["minimum", "min", "at least", "or higher", "or later", "or above", "only"]) {
+            let lowest = ["1.0", "1.1", "1.2", "1.3"].first { !versions.contains($0) } ?? "1.3"
+            return Recognition(
+                Kind(.tls, "protocols"), [("refuse", .list(versions.sorted())), ("min", .string(lowest))],
+                rule: "tls versions")
+        }
+        let min = versions.sorted().first!
+        let refuse = ["1.0", "1.1", "1.2", "1.3"].filter { $0 < min }
+        var params: [(String, Params.Value)] = [("min", .string(min))]
+        if !refuse.isEmpty { params.append(("refuse", .list(refuse))) }
+        return Recognition(Kind(.tls, "protocols"), params, rule: "tls versions")
+    }
+
+    /// "Certificate installed", "Certificate renewal automated", "Certificate valid for at least 30 days".
+    static func certificate(_ c: ItemContext) -> Recognition? {
+        guard c.own.hasAny(["certificate", "certificates", "cert", "certs", "ocsp"]),
+            !c.own.hasAny(["client certificate", "code signing", "signing certificate"])
+        else { return nil }
+        let expiry = c.own.hasPrefix("expir") || c.own.hasPrefix("renew") || c.own.has("valid for")
+            || c.own.hasAny(["days", "day", "weeks", "months"])
+        if expiry {
+            var days = 30.0
+            if let bound = ThresholdParser(tokens: c.own).all().first(where: { $0.dimension == .time }) {
+                days = bound.value / 86_400_000
+            } else if let i = c.own.words.firstIndex(where: { $0 == "days" || $0 == "day" }), i > 0,
+                let v = Double(c.own.words[i - 1])
+            {
+                days = v
+            }
+            return Recognition(Kind(.tls, "expiry"), [("min_days", .int(Int(days.rounded())))], rule: "certificate expiry")
+        }
+        var params: [(String, Params.Value)] = []
+        if c.own.has("ocsp") { params.append(("ocsp", .bool(true))) }
+        return Recognition(Kind(.tls, "certificate"), params, rule: "certificate")
+    }
+
+    /// "HSTS header: `Strict-Transport-Security: max-age=31536000`", "HSTS with includeSubDomains, 1 year".
+    static func hsts(_ c: ItemContext) -> Recognition? {
+        let all = ([c.text] + c.code).joined(separator: " ").lowercased()
+        guard c.own.has("hsts") || all.contains("strict-transport-security") || c.own.has("strict transport security")
+        else { return nil }
+        var params: [(String, Params.Value)] = []
+        if let r = all.firstRange(of: "max-age=") {
+            let digits = all[r.upperBound...].prefix { $0.isNumber }
+            if let v = Int(digits) { params.append(("max_age", .int(v))) }
+        } else if let bound = ThresholdParser(tokens: c.own).all().first(where: { $0.dimension == .time }) {
+            params.append(("max_age", .int(Int(bound.value / 1000))))
+        } else if let i = c.own.words.firstIndex(where: { ThresholdParser.unit($0)?.0 == .time }), i > 0,
+            let n = Double(c.own.words[i - 1]), let (_, f) = ThresholdParser.unit(c.own.words[i])
+        {
+            params.append(("max_age", .int(Int(n * f / 1000))))
+        }
+        if all.contains("includesubdomains") || c.own.has("subdomains") {
+            params.append(("include_subdomains", .bool(true)))
+        }
+        if c.own.has("preload") { params.append(("preload", .bool(true))) }
+        return Recognition(Kind(.http, "hsts"), params, rule: "hsts")
+    }
+}

@@ -1,0 +1,135 @@
+/// Finds a bound such as "< 500ms", "under 250 ms", "at least 85%", "≥ 90", "no more than 2 s",
+/// "within 30 days" or "90% or more" in a checklist item, and normalises its unit.
+struct ThresholdParser {
+    /// A bound as written, before the caller picks its base unit.
+    struct Found: Equatable {
+        var op: String
+        var value: Double
+        /// `time` values are in milliseconds; `percent`, `count` as written.
+        var dimension: Dimension
+        /// The token index just after the number and unit.
+        var end: Int
+        /// The token index of the comparator.
+        var start: Int
+
+        enum Dimension: Equatable { case time, percent, count }
+
+        /// The value in the requested time base (`ms` or `s`).
+        func threshold(metric: String, timeBase: String = "ms") -> Threshold {
+            switch dimension {
+            case .time:
+                return Threshold(metric: metric, op: op, value: timeBase == "s" ? value / 1000 : value, unit: timeBase)
+            case .percent: return Threshold(metric: metric, op: op, value: value, unit: "%")
+            case .count: return Threshold(metric: metric, op: op, value: value, unit: "")
+            }
+        }
+    }
+
+    /// Comparators as token sequences, longest first.
+    static let prefixOps: [([String], String)] = [
+        (["no", "more", "than"], "<="), (["not", "more", "than"], "<="), (["no", "less", "than"], ">="),
+        (["not", "less", "than"], ">="), (["no", "greater", "than"], "<="), (["no", "longer", "than"], "<="),
+        (["less", "than", "or", "equal", "to"], "<="), (["greater", "than", "or", "equal", "to"], ">="),
+        (["less", "than"], "<"), (["lower", "than"], "<"), (["fewer", "than"], "<"), (["shorter", "than"], "<"),
+        (["faster", "than"], "<"), (["more", "than"], ">"), (["greater", "than"], ">"), (["higher", "than"], ">"),
+        (["longer", "than"], ">"), (["at", "most"], "<="), (["at", "least"], ">="), (["up", "to"], "<="),
+        (["does", "not", "exceed"], "<="), (["not", "exceeding"], "<="), (["not", "to", "exceed"], "<="),
+        (["<="], "<="), ([">="], ">="), (["≤"], "<="), (["≥"], ">="), (["<"], "<"), ([">"], ">"), (["="], "="),
+        (["under"], "<"), (["below"], "<"), (["within"], "<="), (["max"], "<="), (["maximum"], "<="),
+        (["over"], ">"), (["above"], ">"), (["exceeds"], ">"), (["min"], ">="), (["minimum"], ">="),
+        (["equals"], "="), (["~"], "<="),
+    ]
+    /// Words after a number that turn it into a bound: "90% or more", "2s or less", "85% minimum".
+    static let suffixOps: [([String], String)] = [
+        (["or", "more"], ">="), (["or", "higher"], ">="), (["or", "above"], ">="), (["or", "better"], ">="),
+        (["or", "greater"], ">="), (["or", "less"], "<="), (["or", "lower"], "<="), (["or", "fewer"], "<="),
+        (["or", "below"], "<="), (["minimum"], ">="), (["min"], ">="), (["maximum"], "<="), (["max"], "<="),
+        (["+"], ">="), (["at", "most"], "<="), (["at", "least"], ">="),
+    ]
+
+    /// Units and their factor to milliseconds (time) or their dimension.
+    static func unit(_ w: String) -> (Found.Dimension, Double)? {
+        switch w {
+        case "ms", "msec", "msecs", "millisecond", "milliseconds": return (.time, 1)
+        case "s", "sec", "secs", "second", "seconds": return (.time, 1000)
+        case "m", "min", "mins", "minute", "minutes": return (.time, 60_000)
+        case "h", "hr", "hrs", "hour", "hours": return (.time, 3_600_000)
+        case "d", "day", "days": return (.time, 86_400_000)
+        case "w", "wk", "week", "weeks": return (.time, 7 * 86_400_000)
+        case "y", "yr", "yrs", "year", "years": return (.time, 365 * 86_400_000)
+        case "%", "percent", "pct": return (.percent, 1)
+        default: return nil
+        }
+    }
+
+    let tokens: Tokens
+
+    /// The first bound with a comparator, or nil.
+    func first() -> Found? { all().first }
+
+    /// Every bound in the text, in order.
+    func all() -> [Found] {
+        let w = tokens.words
+        var found: [Found] = []
+        var i = 0
+        while i < w.count {
+            if let (op, len) = Self.match(Self.prefixOps, at: i, in: w), i + len < w.count,
+                let (value, dim, end) = number(at: i + len)
+            {
+                // "min" / "max" directly before a non-number are metric names, handled by the caller.
+                found.append(Found(op: op, value: value, dimension: dim, end: end, start: i))
+                i = end
+                continue
+            }
+            if let (value, dim, end) = number(at: i), let (op, len) = Self.match(Self.suffixOps, at: end, in: w) {
+                found.append(Found(op: op, value: value, dimension: dim, end: end + len, start: i))
+                i = end + len
+                continue
+            }
+            i += 1
+        }
+        return found
+    }
+
+    /// A number at `i` with its optional unit: (value in base unit, dimension, index after).
+    func number(at i: Int) -> (Double, Found.Dimension, Int)? {
+        let w = tokens.words
+        guard i < w.count, Tokens.isNumber(w[i]), let raw = Double(w[i]) else { return nil }
+        if i + 1 < w.count, let (dim, factor) = Self.unit(w[i + 1]) {
+            return (raw * factor, dim, i + 2)
+        }
+        return (raw, .count, i + 1)
+    }
+
+    static func match(_ table: [([String], String)], at i: Int, in w: [String]) -> (String, Int)? {
+        for (seq, op) in table where i + seq.count <= w.count {
+            if Array(w[i..<(i + seq.count)]) == seq { return (op, seq.count) }
+        }
+        return nil
+    }
+
+    /// The statistic an item names ("p95", "95th percentile", "median", "average"), or nil.
+    static func metric(in tokens: Tokens) -> String? {
+        let w = tokens.words
+        for (i, word) in w.enumerated() {
+            if word.count >= 2, word.first == "p", let n = Int(word.dropFirst()), n > 0, n < 100 { return "p\(n)" }
+            if word == "p", i + 1 < w.count, let n = Int(w[i + 1]), n > 0, n < 100 { return "p\(n)" }
+            if let n = Int(word), i + 2 < w.count, ["th", "st", "nd", "rd"].contains(w[i + 1]),
+                w[i + 2].hasPrefix("percentile")
+            {
+                return "p\(n)"
+            }
+            switch word {
+            case "median": return "med"
+            case "average", "avg", "mean": return "avg"
+            case "worst", "maximum", "max", "peak":
+                if i + 1 < w.count, Tokens.isNumber(w[i + 1]) { continue }
+                return "max"
+            case "fastest", "best":
+                return "min"
+            default: continue
+            }
+        }
+        return nil
+    }
+}

@@ -1,0 +1,232 @@
+import CCmark
+
+/// Parses checklist Markdown with cmark-gfm (GitHub's own parser) and its task-list and table extensions.
+///
+/// Only task items count: plain list items and anything inside fenced code blocks are not items. The walk over
+/// the tree is iterative (cmark's iterator), so arbitrarily deep nesting cannot overflow the stack.
+public enum ChecklistParser {
+    /// Parses `text` as the contents of the checklist at `path`.
+    ///
+    /// - Parameters:
+    ///   - text: the file's contents as UTF-8 text.
+    ///   - path: the path to name in errors and in the document.
+    ///   - sha256: the digest of the file's bytes, carried into the document.
+    /// - Throws: ``ChecklistError`` for a checklist without task items or with a stray annotation.
+    public static func parse(_ text: String, path: String, sha256: String = "") throws -> ChecklistDocument {
+        let tree = CmarkTree(markdown: text)
+        var walker = Walker(path: path)
+        try walker.walk(tree.root)
+        guard !walker.items.isEmpty else { throw ChecklistError.noItems(path) }
+
+        // The document's only level-1 heading is its title, not a section.
+        let h1 = walker.headings.filter { $0.level == 1 }
+        let titleLine = h1.count == 1 ? h1[0].line : nil
+        var items = walker.items
+        for i in items.indices {
+            items[i].section = walker.sectionLines[i].compactMap { line in
+                line == titleLine ? nil : walker.headingText[line]
+            }
+        }
+        for (i, id) in ItemIDs.assign(items).enumerated() { items[i].id = id }
+        return ChecklistDocument(
+            path: path, sha256: sha256, title: h1.count == 1 ? h1[0].text : nil, items: items,
+            headings: walker.headings, roles: walker.roles)
+    }
+}
+
+/// Owns a parsed cmark-gfm tree and frees it in one place.
+///
+/// `@unchecked Sendable` is not claimed: the tree lives and dies inside one `parse` call.
+final class CmarkTree {
+    let root: OpaquePointer
+
+    private static let registered: Bool = {
+        cmark_gfm_core_extensions_ensure_registered()
+        return true
+    }()
+
+    init(markdown: String) {
+        _ = Self.registered
+        let parser = cmark_parser_new(gonogo_cmark_opt_default())!
+        defer { cmark_parser_free(parser) }
+        for name in ["tasklist", "table"] {
+            if let ext = cmark_find_syntax_extension(name) {
+                cmark_parser_attach_syntax_extension(parser, ext)
+            }
+        }
+        var text = markdown
+        text.withUTF8 { buffer in
+            buffer.withMemoryRebound(to: CChar.self) { chars in
+                cmark_parser_feed(parser, chars.baseAddress, chars.count)
+            }
+        }
+        root = cmark_parser_finish(parser)
+    }
+
+    deinit { cmark_node_free(root) }
+}
+
+/// Node kinds gonogo cares about, read from cmark-gfm's type strings (extension node types are run-time values).
+enum NodeKind {
+    case heading, item, taskItem, list, paragraph, text, code, softbreak, linebreak, htmlInline, htmlBlock
+    case blockQuote, table, tableRow, tableCell, image, other
+
+    init(_ node: OpaquePointer) {
+        guard let raw = cmark_node_get_type_string(node) else {
+            self = .other
+            return
+        }
+        switch String(cString: raw) {
+        case "heading": self = .heading
+        case "item": self = .item
+        case "tasklist": self = .taskItem
+        case "list": self = .list
+        case "paragraph": self = .paragraph
+        case "text": self = .text
+        case "code": self = .code
+        case "softbreak": self = .softbreak
+        case "linebreak": self = .linebreak
+        case "html_inline": self = .htmlInline
+        case "html_block": self = .htmlBlock
+        case "block_quote": self = .blockQuote
+        case "table": self = .table
+        case "table_row", "table_header": self = .tableRow
+        case "table_cell": self = .tableCell
+        case "image": self = .image
+        default: self = .other
+        }
+    }
+}
+
+/// One pass over the tree collecting items, headings and roles.
+struct Walker {
+    let path: String
+    var items: [TaskItem] = []
+    /// For each item, the lines of the headings above it (resolved to text once the title is known).
+    var sectionLines: [[Int]] = []
+    var headings: [Heading] = []
+    var headingText: [Int: String] = [:]
+    var roles: [String] = []
+
+    private var headingStack: [Heading] = []
+    private var openItems: [Int] = []
+    private var blockQuoteDepth = 0
+
+    init(path: String) { self.path = path }
+
+    mutating func walk(_ root: OpaquePointer) throws {
+        let iter = cmark_iter_new(root)!
+        defer { cmark_iter_free(iter) }
+        while true {
+            let event = cmark_iter_next(iter)
+            if event == CMARK_EVENT_DONE { break }
+            guard let node = cmark_iter_get_node(iter) else { continue }
+            let entering = event == CMARK_EVENT_ENTER
+            switch NodeKind(node) {
+            case .blockQuote:
+                blockQuoteDepth += entering ? 1 : -1
+            case .heading where entering:
+                enterHeading(node)
+            case .taskItem:
+                if entering { try enterTaskItem(node) } else { openItems.removeLast() }
+            case .table where entering:
+                readRoles(table: node)
+            case .htmlBlock where entering:
+                try strayAnnotationCheck(node)
+            default:
+                break
+            }
+        }
+    }
+
+    private mutating func enterHeading(_ node: OpaquePointer) {
+        let level = Int(cmark_node_get_heading_level(node))
+        let line = Int(cmark_node_get_start_line(node))
+        let text = InlineText.collect(node).text
+        let heading = Heading(level: level, text: text, line: line)
+        headings.append(heading)
+        headingText[line] = text
+        while let last = headingStack.last, last.level >= level { headingStack.removeLast() }
+        headingStack.append(heading)
+    }
+
+    private mutating func enterTaskItem(_ node: OpaquePointer) throws {
+        let line = Int(cmark_node_get_start_line(node))
+        var text = ""
+        var code: [String] = []
+        var annotations: [RawAnnotation] = []
+        var child = cmark_node_first_child(node)
+        while let c = child {
+            switch NodeKind(c) {
+            case .paragraph:
+                let inline = InlineText.collect(c)
+                text += (text.isEmpty ? "" : " ") + inline.text
+                code += inline.code
+                annotations += inline.comments.compactMap { Annotations.raw(fromComment: $0, line: line) }
+            case .htmlBlock:
+                let blockLine = Int(cmark_node_get_start_line(c))
+                let literal = cmark_node_get_literal(c).map { String(cString: $0) } ?? ""
+                annotations += Annotations.comments(in: literal).compactMap {
+                    Annotations.raw(fromComment: $0, line: blockLine)
+                }
+            default:
+                break
+            }
+            child = cmark_node_next(c)
+        }
+        let index = items.count
+        let parent = openItems.last
+        items.append(
+            TaskItem(
+                index: index, line: line, checked: cmark_gfm_extensions_get_tasklist_item_checked(node),
+                section: [], text: Redaction.redactingURLPasswords(text),
+                codeSpans: code.map(Redaction.redactingURLPasswords), annotations: annotations, parent: parent,
+                inBlockQuote: blockQuoteDepth > 0))
+        sectionLines.append(headingStack.map(\.line))
+        if let parent { items[parent].children.append(index) }
+        openItems.append(index)
+    }
+
+    /// An annotation in an HTML block that belongs to no task item would silently do nothing: refuse it.
+    private func strayAnnotationCheck(_ node: OpaquePointer) throws {
+        if let parent = cmark_node_parent(node), NodeKind(parent) == .taskItem { return }
+        let literal = cmark_node_get_literal(node).map { String(cString: $0) } ?? ""
+        let line = Int(cmark_node_get_start_line(node))
+        if Annotations.comments(in: literal).contains(where: { Annotations.raw(fromComment: $0, line: line) != nil }) {
+            throw ChecklistError.badAnnotation(
+                path, line: line,
+                "it belongs to no task item; put it on the item's own line, or indent it under the item")
+        }
+    }
+
+    private mutating func readRoles(table: OpaquePointer) {
+        var rows: [[String]] = []
+        var row = cmark_node_first_child(table)
+        while let r = row {
+            var cells: [String] = []
+            var cell = cmark_node_first_child(r)
+            while let c = cell {
+                cells.append(InlineText.collect(c).text)
+                cell = cmark_node_next(c)
+            }
+            rows.append(cells)
+            row = cmark_node_next(r)
+        }
+        guard let header = rows.first,
+            let column = header.firstIndex(where: { $0.lowercased() == "role" || $0.lowercased() == "roles" })
+        else { return }
+        for cells in rows.dropFirst() where column < cells.count {
+            let role = cells[column].trimmingCharacters(in: " \t*_")
+            if !role.isEmpty, role.contains(where: \.isLetter), !roles.contains(role) { roles.append(role) }
+        }
+    }
+}
+
+extension String {
+    func trimmingCharacters(in set: String) -> String {
+        var s = Substring(self)
+        while let f = s.first, set.contains(f) { s.removeFirst() }
+        while let l = s.last, set.contains(l) { s.removeLast() }
+        return String(s)
+    }
+}

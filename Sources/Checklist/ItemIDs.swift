@@ -1,0 +1,91 @@
+/// Stable, readable item ids: the slugs of the section headings and of the item text, joined by `/`,
+/// a child's id under its parent's; a repeated id gets `-2`, `-3`.
+public enum ItemIDs {
+    /// The longest slug kept for one heading or item text, cut at a word boundary.
+    public static let maxSlugLength = 60
+    /// Items nested deeper than this keep the first and last few item slugs of their chain, so that a
+    /// pathological 5,000-level nesting gives ids of bounded length instead of megabytes each.
+    public static let maxChain = 6
+
+    /// Ids for `items` (in document order, parents before children), in the same order.
+    public static func assign(_ items: [TaskItem]) -> [String] {
+        var ids: [String] = []
+        ids.reserveCapacity(items.count)
+        var used: Set<String> = []
+        var nextSuffix: [String: Int] = [:]
+        var slugs: [String] = []
+        var depth: [Int] = []
+        var head: [[String]] = []  // the first maxChain/2 slugs of each item's chain
+        slugs.reserveCapacity(items.count)
+        for item in items {
+            let own = slug(item.text, fallback: "item")
+            slugs.append(own)
+            let parentDepth = item.parent.map { depth[$0] } ?? -1
+            depth.append(parentDepth + 1)
+            let parentHead = item.parent.map { head[$0] } ?? []
+            head.append(parentHead.count < maxChain / 2 ? parentHead + [own] : parentHead)
+            // The item's own slug and its ancestors', nearest first, at most `walk` of them.
+            func up(_ walk: Int) -> [String] {
+                var out: [String] = []
+                var p: Int? = item.index
+                while let i = p, out.count < walk {
+                    out.append(slugs[i])
+                    p = items[i].parent
+                }
+                return out.reversed()
+            }
+            let chain = depth[item.index] < maxChain ? up(maxChain) : head[item.index] + up(maxChain / 2)
+            let base = (item.section.map { slug($0, fallback: "section") } + chain).joined(separator: "/")
+            var id = base
+            if used.contains(base) {
+                var n = nextSuffix[base] ?? 2
+                while used.contains("\(base)-\(n)") { n += 1 }
+                nextSuffix[base] = n + 1
+                id = "\(base)-\(n)"
+            }
+            used.insert(id)
+            ids.append(id)
+        }
+        return ids
+    }
+
+    /// Lower-case ASCII letters and digits, everything else a single `-`, at most ``maxSlugLength`` long.
+    public static func slug(_ text: String, fallback: String) -> String {
+        var out = ""
+        var dash = false
+        for scalar in text.unicodeScalars {
+            if let c = fold(scalar) {
+                if dash && !out.isEmpty { out.append("-") }
+                dash = false
+                out.append(c)
+            } else {
+                dash = true
+            }
+        }
+        if out.count > maxSlugLength {
+            let cut = out.prefix(maxSlugLength)
+            if let lastDash = cut.lastIndex(of: "-"), cut.distance(from: cut.startIndex, to: lastDash) > 20 {
+                out = String(cut[..<lastDash])
+            } else {
+                out = String(cut)
+            }
+        }
+        return out.isEmpty ? fallback : out
+    }
+
+    private static func fold(_ s: Unicode.Scalar) -> Character? {
+        switch s.value {
+        case 0x30...0x39, 0x61...0x7A: return Character(s)
+        case 0x41...0x5A: return Character(Unicode.Scalar(s.value + 32)!)
+        // Latin letters with accents keep their base letter: "Überprüfung" -> "uberprufung".
+        case 0xC0...0xC5, 0xE0...0xE5: return "a"
+        case 0xC8...0xCB, 0xE8...0xEB: return "e"
+        case 0xCC...0xCF, 0xEC...0xEF: return "i"
+        case 0xD2...0xD6, 0xF2...0xF6: return "o"
+        case 0xD9...0xDC, 0xF9...0xFC: return "u"
+        case 0xC7, 0xE7: return "c"
+        case 0xD1, 0xF1: return "n"
+        default: return nil
+        }
+    }
+}

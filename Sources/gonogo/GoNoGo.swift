@@ -1,0 +1,68 @@
+import ArgumentParser
+import Checklist
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// `gonogo`: a deployment checklist in, typed checks out, a GO / NO-GO verdict at the end.
+@main
+struct GoNoGo: ParsableCommand {
+    static let version = "0.1.0"
+
+    static let configuration = CommandConfiguration(
+        commandName: "gonogo",
+        abstract: "Turn a deployment checklist in Markdown into evidence: typed checks, a verdict, a report.",
+        discussion: """
+            gonogo reads a GitHub task-list checklist (- [ ] items under headings) and gives every item a kind: \
+            a WAL check, an index check, an env-var check, an HSTS check, a latency probe… Items it cannot \
+            recognise are `manual`: a named person must attest them. Nothing passes silently.
+
+            Exit codes: 0 GO, 1 NO-GO, 2 could not read an input (the message names the file and line), \
+            64 command-line usage error.
+
+            Examples:
+              gonogo plan checklists/sprint5-production.md
+              gonogo plan checklists/sprint5-production.md --format json > plan.json
+              gonogo kinds
+            """,
+        version: version,
+        subcommands: [PlanCommand.self, KindsCommand.self]
+    )
+}
+
+/// Writes all of `text` to a file descriptor (plans of a 10 MB checklist are large); a closed pipe ends quietly.
+func writeAll(_ text: String, to fd: Int32) {
+    var text = text
+    text.withUTF8 { buffer in
+        var offset = 0
+        while offset < buffer.count {
+            let n = write(fd, buffer.baseAddress! + offset, buffer.count - offset)
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 { break }
+            offset += n
+        }
+    }
+}
+
+func writeStdout(_ text: String) { writeAll(text, to: 1) }
+
+/// Prints `gonogo: error: …` to stderr.
+func writeError(_ message: String) { writeAll("gonogo: error: \(message)\n", to: 2) }
+
+/// Whether stdout is a terminal that wants colour (`NO_COLOR` and `TERM=dumb` turn it off).
+var stdoutWantsColor: Bool {
+    isatty(1) == 1 && getenv("NO_COLOR") == nil && (getenv("TERM").map { String(cString: $0) } ?? "dumb") != "dumb"
+}
+
+/// Runs `body`, turning the input errors of the libraries into exit code 2 with a message naming the file and line.
+func exitingOnInputErrors(_ body: () throws -> Void) throws {
+    do {
+        try body()
+    } catch let error as ChecklistError {
+        writeError(error.description)
+        throw ExitCode(2)
+    }
+}

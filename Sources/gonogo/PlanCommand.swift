@@ -1,0 +1,66 @@
+import ArgumentParser
+import Catalog
+import Checklist
+import Reports
+
+extension GoNoGo {
+    /// `gonogo plan CHECKLIST`: what gonogo would check, without checking anything.
+    struct PlanCommand: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "plan",
+            abstract: "Show the typed checks a checklist becomes, without running them.",
+            discussion: """
+                Every task item (- [ ] or - [x], at any depth) becomes one planned item with a stable id, its line, \
+                its section path, a kind (family.name), params and a severity. An explicit annotation \
+                <!-- gonogo: KIND key=value … --> on the item wins over recognition; `gonogo kinds` lists the kinds.
+
+                Examples:
+                  gonogo plan checklists/sprint5-production.md
+                  gonogo plan checklists/sprint5-production.md --format json | jq '.items[] | select(.kind=="manual") | .id'
+                """
+        )
+
+        enum Format: String, ExpressibleByArgument, CaseIterable {
+            case text, json
+        }
+
+        @Argument(help: "The checklist, a Markdown file with GitHub task-list items.")
+        var checklist: String
+
+        @Option(help: "Output format: text (a table by section) or json (schema gonogo.plan/v1).")
+        var format: Format = .text
+
+        @Option(help: ArgumentHelp("A gonogo.yml config (read by `verify`; accepted here for symmetry).", valueName: "file"))
+        var config: String?
+
+        func run() throws {
+            try exitingOnInputErrors {
+                let document = try ChecklistLoader.load(path: checklist)
+                let plan = try Catalog.plan(document)
+                switch format {
+                case .json: writeStdout(plan.json.serialized() + "\n")
+                case .text: writeStdout(PlanText.render(plan, color: stdoutWantsColor))
+                }
+            }
+        }
+    }
+
+    /// `gonogo kinds`: every kind an annotation may name.
+    struct KindsCommand: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "kinds",
+            abstract: "List the check kinds, for annotations such as <!-- gonogo: sqlite.journal_mode mode=wal -->."
+        )
+
+        func run() {
+            var out = ""
+            for entry in Kind.registry {
+                let name = entry.kind.description
+                out += name + String(repeating: " ", count: max(1, 24 - name.count)) + entry.summary
+                if !entry.params.isEmpty { out += "  (params: \(entry.params))" }
+                out += "\n"
+            }
+            writeStdout(out)
+        }
+    }
+}
