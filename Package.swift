@@ -3,7 +3,7 @@ import PackageDescription
 
 let package = Package(
     name: "gonogo",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "gonogo", targets: ["gonogo"]),
         .library(name: "Checklist", targets: ["Checklist"]),
@@ -56,11 +56,8 @@ let package = Package(
 
         .testTarget(name: "ChecklistTests", dependencies: ["Checklist"]),
         .testTarget(name: "CatalogTests", dependencies: ["Catalog", "Checklist"]),
-        .testTarget(
-            name: "GoNoGoCLITests",
-            dependencies: ["Catalog"],
-            resources: [.copy("Fixtures")]
-        ),
+        // Runs the built executable: exit codes, stdout, stderr.
+        .testTarget(name: "GoNoGoCLITests", dependencies: ["gonogo"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -13,9 +13,11 @@ enum AnnotationParser {
         guard !tokens.isEmpty else { throw fail("no kind after `gonogo:`") }
         let kindText = tokens.removeFirst()
         guard let kind = Kind(parsing: kindText) else {
-            let near = Kind.all.map(\.description).filter {
-                $0.hasPrefix(kindText.split(separator: ".").first.map(String.init) ?? kindText)
-            }
+            let near = Kind.all.map(\.description)
+                .map { ($0, editDistance($0, kindText)) }
+                .filter { $0.1 <= max(2, kindText.count / 3) }
+                .sorted { $0.1 < $1.1 }
+                .map(\.0)
             throw fail("unknown kind `\(kindText)`"
                 + (near.isEmpty ? "" : "; did you mean \(near.prefix(4).map { "`\($0)`" }.joined(separator: ", "))?"))
         }
@@ -58,6 +60,21 @@ enum AnnotationParser {
             ThresholdParser.match(ThresholdParser.prefixOps, at: 0, in: tokens.words) == nil ? w : nil
         }
         return bound.threshold(metric: metric.map { ThresholdParser.metric(in: Tokens($0)) ?? $0 } ?? "p95")
+    }
+
+    /// Levenshtein distance, for "did you mean" suggestions.
+    static func editDistance(_ a: String, _ b: String) -> Int {
+        let a = Array(a), b = Array(b)
+        if a.isEmpty || b.isEmpty { return max(a.count, b.count) }
+        var previous = Array(0...b.count)
+        for i in 1...a.count {
+            var current = [i] + Array(repeating: 0, count: b.count)
+            for j in 1...b.count {
+                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+            }
+            previous = current
+        }
+        return previous[b.count]
     }
 
     /// Splits on spaces outside double quotes; `key="a b"` stays one token with its quotes removed.

@@ -43,18 +43,24 @@ public enum Catalog {
         var sectionTokens: [String: Tokens] = [:]
         var planned: [PlannedItem] = []
         planned.reserveCapacity(items.count)
+        // Parents come before their children, so an optional parent's severity is known when a child needs it.
+        var optionalHere: [Bool] = []
+        optionalHere.reserveCapacity(items.count)
 
         for item in items {
             let sectionKey = item.section.joined(separator: "\u{1}")
             let section = sectionTokens[sectionKey] ?? Tokens(item.section.joined(separator: " "))
             sectionTokens[sectionKey] = section
             let parentTokens = item.parent.map { tokens[$0] } ?? Tokens("")
-            let ancestors = ancestorTokens(item, items)
+            let ancestorWords = ancestorText(item, items)
+            let ancestors = Tokens(ancestorWords)
             let ctx = ItemContext(
                 item: item, own: tokens[item.index], parent: parentTokens, ancestors: ancestors, section: section,
-                scope: Tokens(item.section.joined(separator: " ") + " " + ancestorText(item, items)),
+                scope: Tokens(item.section.joined(separator: " ") + " " + ancestorWords),
                 defaultEngine: defaultEngine)
 
+            let optional = isOptional(tokens[item.index], item.text) || item.parent.map { optionalHere[$0] } == true
+            optionalHere.append(optional)
             var kind = Kind.manual
             var params = Params()
             var source = Source.none
@@ -75,7 +81,7 @@ public enum Catalog {
             }
             planned.append(
                 PlannedItem(
-                    item: item, kind: kind, params: params, severity: severity(ctx, items), source: source, rule: rule,
+                    item: item, kind: kind, params: params, severity: optional ? .advisory : .blocker, source: source, rule: rule,
                     parentID: item.parent.map { items[$0].id }))
         }
         resolveGroups(&planned)
@@ -97,33 +103,27 @@ public enum Catalog {
         }
     }
 
-    /// Optional, "if applicable", "if enabled", "if using …", "(if caching enabled)": advisory, here or above.
-    static func severity(_ ctx: ItemContext, _ items: [TaskItem]) -> Severity {
-        func optional(_ t: Tokens, _ text: String) -> Bool {
-            if t.hasAny(["optional", "if applicable", "if enabled", "if using", "if available", "if needed",
-                "if required", "nice to have", "where applicable", "when applicable", "if any", "if used",
-                "not required", "recommended"])
-            {
-                return true
-            }
-            // Any aside that starts with "if": "(if caching enabled)".
-            var rest = Substring(text.lowercased())
-            while let open = rest.firstIndex(of: "(") {
-                let after = rest[rest.index(after: open)...].drop { $0 == " " }
-                if after.hasPrefix("if ") { return true }
-                rest = after
-            }
-            return false
+    /// Optional, "if applicable", "if enabled", "if using …", "(if caching enabled)": the item is advisory, and so
+    /// are its children.
+    static func isOptional(_ t: Tokens, _ text: String) -> Bool {
+        if t.hasAny(["optional", "if applicable", "if enabled", "if using", "if available", "if needed",
+            "if required", "nice to have", "where applicable", "when applicable", "if any", "if used",
+            "not required", "recommended"])
+        {
+            return true
         }
-        if optional(ctx.own, ctx.item.text) { return .advisory }
-        var p = ctx.item.parent
-        while let i = p {
-            if optional(Tokens(items[i].text), items[i].text) { return .advisory }
-            p = items[i].parent
+        // Any aside that starts with "if": "(if caching enabled)".
+        guard text.utf8.contains(UInt8(ascii: "(")) else { return false }
+        var rest = Substring(text.lowercased())
+        while let open = rest.firstIndex(of: "(") {
+            let after = rest[rest.index(after: open)...].drop { $0 == " " }
+            if after.hasPrefix("if ") { return true }
+            rest = after
         }
-        return .blocker
+        return false
     }
 
+    /// The texts of the nearest eight ancestors, outermost first (bounded, so deep nesting stays linear).
     static func ancestorText(_ item: TaskItem, _ items: [TaskItem]) -> String {
         var parts: [String] = []
         var p = item.parent
@@ -134,9 +134,6 @@ public enum Catalog {
         return parts.reversed().joined(separator: " ")
     }
 
-    static func ancestorTokens(_ item: TaskItem, _ items: [TaskItem]) -> Tokens {
-        Tokens(ancestorText(item, items))
-    }
 
     /// The database a document means when an item names none: the one a "production" heading names, else the only
     /// one the document names anywhere.

@@ -20,26 +20,11 @@ extension Recognizers {
         guard let nameIndex = c.code.firstIndex(where: CodeSpan.isEnvName) else { return nil }
         let name = c.code[nameIndex]
         let secret: (String, Params.Value) = ("secret", .bool(isSecretName(name)))
-        // `NAME` = `value` or `NAME` = 60 (seconds)
-        if let eq = c.text.firstRange(of: name) {
-            let after = c.text[eq.upperBound...].drop { $0 == " " }
-            if after.first == "=" || after.hasPrefix("==") || after.lowercased().hasPrefix("equals")
-                || after.lowercased().hasPrefix("is ") && !after.lowercased().hasPrefix("is set")
-            {
-                let rest = after.drop { $0 == "=" }.drop { $0 == " " }
-                let valueText: String
-                if let code = c.code.first(where: { $0 != name && rest.hasPrefix($0) }) {
-                    valueText = code
-                } else {
-                    valueText = String(rest.prefix { !$0.isWhitespace && $0 != "(" && $0 != "," })
-                        .trimmingCharacters(in: "\"'")
-                }
-                if !valueText.isEmpty, !["set", "defined", "configured"].contains(valueText.lowercased()) {
-                    return Recognition(
-                        Kind(.env, "equals"), [("name", .string(name)), ("value", .string(valueText)), secret],
-                        rule: "environment variable")
-                }
-            }
+        // `NAME` = `value`, `NAME` = 60 (seconds), `NAME` is `value`
+        if let value = assignedValue(of: name, in: c) {
+            return Recognition(
+                Kind(.env, "equals"), [("name", .string(name)), ("value", .string(value)), secret],
+                rule: "environment variable")
         }
         if c.own.hasAny([
             "restricted", "not wildcard", "no wildcard", "not a wildcard", "not *", "no *", "explicit", "whitelist",
@@ -52,6 +37,31 @@ extension Recognizers {
             return Recognition(Kind(.env, "url"), [("name", .string(name)), secret], rule: "environment variable")
         }
         return Recognition(Kind(.env, "set"), [("name", .string(name)), secret], rule: "environment variable")
+    }
+
+    /// The value an item assigns to `name` in prose: after `=`, `==` or "equals" a code span or a word; after "is" or
+    /// "set to" only a code span ("`APP_ENV` is `production`", not "`ORIGINS` is an explicit list").
+    static func assignedValue(of name: String, in c: ItemContext) -> String? {
+        guard let at = c.text.firstRange(of: name) else { return nil }
+        let after = c.text[at.upperBound...].drop { $0 == " " }
+        let lower = after.lowercased()
+        var rest: Substring
+        var wordAllowed = true
+        if after.hasPrefix("=") {
+            rest = after.drop { $0 == "=" }
+        } else if lower.hasPrefix("equals ") {
+            rest = after.dropFirst(7)
+        } else if lower.hasPrefix("is ") || lower.hasPrefix("set to ") {
+            rest = after.dropFirst(lower.hasPrefix("is ") ? 3 : 7)
+            wordAllowed = false
+        } else {
+            return nil
+        }
+        rest = rest.drop { $0 == " " }
+        if let code = c.code.first(where: { $0 != name && rest.hasPrefix($0) }) { return code }
+        guard wordAllowed else { return nil }
+        let word = String(rest.prefix { !$0.isWhitespace && $0 != "(" && $0 != "," }).trimmingCharacters(in: "\"'")
+        return word.isEmpty ? nil : word
     }
 
     /// Integrations whose configuration has well-known variable names (Sentry reads `SENTRY_DSN`, `SENTRY_RELEASE`).

@@ -6,7 +6,7 @@ extension Recognizers {
         guard https || c.own.has("encryption in transit") else { return nil }
         guard c.own.hasAny([
             "redirect", "redirects", "redirected", "only", "enforced", "enforce", "forced", "force", "use", "uses",
-            "required", "require", "always", "everywhere", "encryption in transit", "upgrade",
+            "required", "require", "always", "everywhere", "encryption in transit", "upgrade", "upgrades", "upgraded",
         ]) else { return nil }
         return Recognition(Kind(.http, "redirect_https"), [], rule: "https")
     }

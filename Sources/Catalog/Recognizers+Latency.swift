@@ -27,7 +27,8 @@ extension Recognizers {
             params.append(("path", .string(path)))
         }
         params.append(("request", .string(subjectSlug(c, stopAt: bound.start, drop: ["latency", "p95", "p99", "p90",
-            "p50", "of", "time", "times", "response", "target", "targets"]))))
+            "p50", "p999", "of", "time", "times", "response", "target", "targets", "median", "average", "avg", "mean",
+            "percentile", "th"]))))
         if c.own.has("page load") || c.own.has("page") && c.scope.hasPrefix("frontend") {
             params.append(("target", .string("frontend")))
         }

@@ -73,9 +73,8 @@ extension Recognizers {
 
     /// "HSTS header: `Strict-Transport-Security: max-age=31536000`", "HSTS with includeSubDomains, 1 year".
     static func hsts(_ c: ItemContext) -> Recognition? {
+        guard c.own.has("hsts") || c.own.has("strict transport security") else { return nil }
         let all = ([c.text] + c.code).joined(separator: " ").lowercased()
-        guard c.own.has("hsts") || all.contains("strict-transport-security") || c.own.has("strict transport security")
-        else { return nil }
         var params: [(String, Params.Value)] = []
         if let r = all.firstRange(of: "max-age=") {
             let digits = all[r.upperBound...].prefix { $0.isNumber }

@@ -102,8 +102,8 @@ struct ThresholdParser {
     }
 
     static func match(_ table: [([String], String)], at i: Int, in w: [String]) -> (String, Int)? {
-        for (seq, op) in table where i + seq.count <= w.count {
-            if Array(w[i..<(i + seq.count)]) == seq { return (op, seq.count) }
+        for (seq, op) in table where i + seq.count <= w.count && w[i] == seq[0] {
+            if seq.indices.allSatisfy({ w[i + $0] == seq[$0] }) { return (op, seq.count) }
         }
         return nil
     }

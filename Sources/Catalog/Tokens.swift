@@ -1,3 +1,5 @@
+import Synchronization
+
 /// The words of a piece of checklist text, lower-cased, for phrase matching without regular expressions.
 ///
 /// "Journal-mode set to WAL (≥ 2.5s)" becomes `journal mode set to wal ( ≥ 2.5 s )`: letters and digits
@@ -54,21 +56,34 @@ struct Tokens: Sendable {
         self.words = words
     }
 
-    /// Whether `phrase` (space-separated words) occurs as consecutive tokens.
-    func has(_ phrase: String) -> Bool { find(phrase) != nil }
+    /// Whether `phrase` (space-separated words; a trailing `*` on a word matches any ending) occurs as
+    /// consecutive tokens. 
+    func has(_ phrase: String) -> Bool {
+        // Items have a handful of words: comparing small strings beats hashing the phrase.
+        if words.contains(phrase) { return true }
+        if Self.isSingleWord(phrase) { return false }
+        return find(phrase) != nil
+    }
 
     /// Whether any of `phrases` occurs.
     func hasAny(_ phrases: [String]) -> Bool { phrases.contains { has($0) } }
 
     /// The index of the first token of `phrase`, if it occurs.
     func find(_ phrase: String, from start: Int = 0) -> Int? {
-        let parts = phrase.split(separator: " ").map(String.init)
-        guard !parts.isEmpty, words.count >= parts.count, start <= words.count - parts.count else { return nil }
+        if Self.isSingleWord(phrase) {
+            guard start < words.count else { return nil }
+            return words[start...].firstIndex(of: phrase)
+        }
+        let parts = Self.parts(of: phrase)
+        guard let first = parts.first, words.count >= parts.count, start <= words.count - parts.count else {
+            return nil
+        }
+        if !Self.isWildcard(first) && !words.contains(first) { return nil }
         outer: for i in start...(words.count - parts.count) {
             for (j, p) in parts.enumerated() {
                 let w = words[i + j]
-                if p.hasSuffix("*") {
-                    if !w.hasPrefix(p.dropLast()) { continue outer }
+                if Self.isWildcard(p) {
+                    if !w.hasPrefix(String(p.dropLast())) { continue outer }
                 } else if w != p {
                     continue outer
                 }
@@ -77,6 +92,25 @@ struct Tokens: Sendable {
         }
         return nil
     }
+
+    /// Phrases split into words, once each: recognisers ask the same few hundred phrases of every item.
+    private static let splitCache = Mutex<[String: [String]]>([:])
+
+    private static func parts(of phrase: String) -> [String] {
+        if let cached = splitCache.withLock({ $0[phrase] }) { return cached }
+        let parts = phrase.split(separator: " ").map(String.init)
+        splitCache.withLock { $0[phrase] = parts }
+        return parts
+    }
+
+    private static func isSingleWord(_ phrase: String) -> Bool {
+        var phrase = phrase
+        return phrase.withUTF8 { bytes in
+            bytes.last != 42 && !bytes.contains(32)
+        }
+    }
+
+    private static func isWildcard(_ word: String) -> Bool { word.utf8.last == 42 }
 
     /// Whether some word starts with `prefix` (`configur` matches configured, configuration).
     func hasPrefix(_ prefix: String) -> Bool { words.contains { $0.hasPrefix(prefix) } }

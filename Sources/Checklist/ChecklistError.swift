@@ -73,6 +73,6 @@ public struct ChecklistError: Error, Sendable, Equatable, CustomStringConvertibl
     public static func badAnnotation(_ file: String, line: Int, _ why: String) -> Self {
         .init(.badAnnotation, file: file, line: line, reason: "malformed gonogo annotation: \(why)",
               hint: "write `<!-- gonogo: FAMILY.NAME key=value key=\"quoted value\" -->`, for example "
-                + "`<!-- gonogo: sqlite.journal_mode mode=wal -->`; `gonogo plan --help` lists the kinds")
+                + "`<!-- gonogo: sqlite.journal_mode mode=wal -->`; `gonogo kinds` lists the kinds")
     }
 }

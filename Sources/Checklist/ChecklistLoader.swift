@@ -58,24 +58,20 @@ public enum ChecklistLoader {
         if body.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }) {
             throw ChecklistError.empty(path)
         }
-        var line = 1
+        if let nul = body.firstIndex(of: 0) {
+            throw ChecklistError.binary(path, line: lineNumber(of: nul, in: body))
+        }
+        if let text = String(validating: body, as: UTF8.self) { return text }
+        // Invalid: find the first bad byte, for a message that names its line.
         var parser = Unicode.UTF8.ForwardParser()
         var iterator = body.makeIterator()
         var offset = body.startIndex
-        loop: while true {
-            switch parser.parseScalar(from: &iterator) {
-            case .valid(let encoded):
-                if encoded.count == 1 {
-                    if encoded.first == 0x0A { line += 1 }
-                    if encoded.first == 0 { throw ChecklistError.binary(path, line: line) }
-                }
-                offset += encoded.count
-            case .error:
-                throw ChecklistError.notUTF8(path, line: line, byteOffset: offset)
-            case .emptyInput:
-                break loop
-            }
-        }
-        return String(decoding: body, as: UTF8.self)
+        while case .valid(let encoded) = parser.parseScalar(from: &iterator) { offset += encoded.count }
+        throw ChecklistError.notUTF8(path, line: lineNumber(of: offset, in: body), byteOffset: offset)
+    }
+
+    /// The 1-based line of byte `offset`.
+    static func lineNumber(of offset: Int, in body: ArraySlice<UInt8>) -> Int {
+        body[body.startIndex..<offset].reduce(1) { $1 == 0x0A ? $0 + 1 : $0 }
     }
 }

@@ -111,6 +111,8 @@ struct Walker {
     private var headingStack: [Heading] = []
     private var openItems: [Int] = []
     private var blockQuoteDepth = 0
+    /// For each open plain list item, whether it was read as a task item by ``taskMarker(_:)``.
+    private var plainItemWasTask: [Bool] = []
 
     init(path: String) { self.path = path }
 
@@ -128,7 +130,16 @@ struct Walker {
             case .heading where entering:
                 enterHeading(node)
             case .taskItem:
-                if entering { try enterTaskItem(node) } else { openItems.removeLast() }
+                if entering { try enterTaskItem(node, marker: nil) } else { openItems.removeLast() }
+            case .item:
+                // cmark-gfm's task-list extension skips items inside block quotes; GitHub renders them as tasks.
+                if entering {
+                    let marker = Self.taskMarker(node)
+                    plainItemWasTask.append(marker != nil)
+                    if let marker { try enterTaskItem(node, marker: marker) }
+                } else if plainItemWasTask.removeLast() {
+                    openItems.removeLast()
+                }
             case .table where entering:
                 readRoles(table: node)
             case .htmlBlock where entering:
@@ -150,7 +161,26 @@ struct Walker {
         headingStack.append(heading)
     }
 
-    private mutating func enterTaskItem(_ node: OpaquePointer) throws {
+    /// `[ ]`, `[x]` or `[X]` opening a plain list item's first paragraph: the checked state, else nil.
+    static func taskMarker(_ item: OpaquePointer) -> Bool? {
+        guard let paragraph = cmark_node_first_child(item), NodeKind(paragraph) == .paragraph,
+            let first = cmark_node_first_child(paragraph), NodeKind(first) == .text,
+            let literal = cmark_node_get_literal(first)
+        else { return nil }
+        let bytes = Array(String(cString: literal).utf8.prefix(4))
+        guard bytes.count >= 3, bytes[0] == UInt8(ascii: "["), bytes[2] == UInt8(ascii: "]"),
+            bytes.count == 3 || bytes[3] == UInt8(ascii: " ") || bytes[3] == UInt8(ascii: "\t")
+        else { return nil }
+        switch bytes[1] {
+        case UInt8(ascii: " "): return false
+        case UInt8(ascii: "x"), UInt8(ascii: "X"): return true
+        default: return nil
+        }
+    }
+
+    /// Records a task item. `marker` is set for a plain item read by ``taskMarker(_:)``, whose text still starts
+    /// with the box.
+    private mutating func enterTaskItem(_ node: OpaquePointer, marker: Bool?) throws {
         let line = Int(cmark_node_get_start_line(node))
         var text = ""
         var code: [String] = []
@@ -174,11 +204,12 @@ struct Walker {
             }
             child = cmark_node_next(c)
         }
+        if marker != nil { text = InlineText.collapseWhitespace(String(text.dropFirst(3))) }
         let index = items.count
         let parent = openItems.last
         items.append(
             TaskItem(
-                index: index, line: line, checked: cmark_gfm_extensions_get_tasklist_item_checked(node),
+                index: index, line: line, checked: marker ?? cmark_gfm_extensions_get_tasklist_item_checked(node),
                 section: [], text: Redaction.redactingURLPasswords(text),
                 codeSpans: code.map(Redaction.redactingURLPasswords), annotations: annotations, parent: parent,
                 inBlockQuote: blockQuoteDepth > 0))

@@ -1,0 +1,229 @@
+import Testing
+
+@testable import Catalog
+@testable import Checklist
+
+/// Plans a one-section checklist and returns its items.
+func planItems(_ markdown: String) throws -> [PlannedItem] {
+    try Catalog.plan(ChecklistParser.parse(markdown, path: "t.md")).items
+}
+
+/// The kind of a single item written under `heading`.
+func kindOf(_ text: String, under heading: String = "Release") throws -> PlannedItem {
+    try planItems("## \(heading)\n- [ ] \(text)\n")[0]
+}
+
+@Suite("Recognition in other teams' words")
+struct RecognitionTests {
+    /// Phrasings other teams use, and the kind each must get. None of them is a sentence of the Sprint 5 checklist.
+    static let phrasings: [(text: String, heading: String, kind: String)] = [
+        ("Journal mode set to WAL", "Database", "sqlite.journal_mode"),
+        ("SQLite uses write-ahead logging", "Storage", "sqlite.journal_mode"),
+        ("TLS 1.0 and 1.1 disabled", "Edge", "tls.protocols"),
+        ("Only TLS 1.3 accepted", "Edge", "tls.protocols"),
+        ("p95 latency of `GET /orders` under 250 ms", "SLOs", "latency.request"),
+        ("Search p99 no more than 1.2s", "SLOs", "latency.request"),
+        ("Checkout API responds in under 300 milliseconds", "SLOs", "latency.request"),
+        ("coverage at least 85%", "CI", "artifact.coverage"),
+        ("Branch coverage ≥ 70 %", "CI", "artifact.coverage"),
+        ("Certificate does not expire within 30 days", "Edge", "tls.expiry"),
+        ("TLS certificate chain is trusted", "Edge", "tls.certificate"),
+        ("`PAYMENTS_API_KEY` configured", "Config", "env.set"),
+        ("`LOG_LEVEL=warn`", "Config", "env.equals"),
+        ("`WEB_CONCURRENCY` = 8", "Config", "env.equals"),
+        ("`ALLOWED_HOSTS` not a wildcard", "Config", "env.not_wildcard"),
+        ("`SENTRY_DSN` points to our project URL", "Config", "env.url"),
+        ("Strict-Transport-Security sent with preload", "Headers", "http.hsts"),
+        ("All HTTP traffic redirected to HTTPS", "Edge", "http.redirect_https"),
+        ("`X-Content-Type-Options: nosniff` header present", "Headers", "http.header"),
+        ("Content Security Policy enforced", "Headers", "http.security_headers"),
+        ("`/healthz` returns 200", "Ops", "http.status"),
+        ("Readiness probe passing", "Ops", "http.status"),
+        ("Login endpoint throttled", "Security", "http.rate_limit"),
+        ("Admin routes require authentication", "Security", "http.auth_required"),
+        ("Tag `v3.2.1` pushed", "Release", "git.tag"),
+        ("`secrets.json` not committed", "Release", "git.untracked"),
+        ("`.gitignore` lists `*.pem`", "Release", "git.ignored"),
+        ("`alembic upgrade head` runs clean", "Deploy", "command.run"),
+        ("`./scripts/smoke.sh` exits 0", "Deploy", "command.run"),
+        ("Integration suite: 120/120 passed", "CI", "artifact.junit"),
+        ("LCP below 2.5 seconds", "Web", "artifact.lighthouse"),
+        ("Lighthouse SEO score at least 90", "Web", "artifact.lighthouse"),
+        ("`docs/runbook.md` written", "Docs", "file.nonempty"),
+        ("Release notes published", "Release", "file.contains"),
+        ("Index `idx_orders_created` exists", "PostgreSQL", "postgres.index"),
+        ("Index `idx_orders_created` exists", "SQLite cache", "sqlite.index"),
+        ("All migrations applied", "Postgres", "postgres.migrations"),
+        ("Read replica streaming", "PostgreSQL", "postgres.replication"),
+        ("Responses gzip-compressed", "Edge", "http.compression"),
+        ("Cache-Control headers on static assets", "Edge", "http.cache_headers"),
+        ("Checkout flow works end to end", "Smoke", "http.smoke"),
+        // Targets for people, not measurements.
+        ("Rollback completes in < 10 minutes (estimated)", "Ops", "manual"),
+        ("Alert when p95 > 2s", "Alerting", "manual"),
+        ("Stakeholders informed", "Comms", "manual"),
+        ("Legal reviewed the privacy policy", "Comms", "manual"),
+    ]
+
+    @Test("each phrasing gets its kind", arguments: phrasings)
+    func phrasing(_ case_: (text: String, heading: String, kind: String)) throws {
+        let item = try kindOf(case_.text, under: case_.heading)
+        #expect(item.kind.description == case_.kind, "\(case_.text) under \(case_.heading) (rule \(item.rule))")
+    }
+
+    @Test("units normalise to base units in the threshold shape")
+    func units() throws {
+        let cases: [(String, Threshold)] = [
+            ("API latency < 2.5s", Threshold(metric: "p95", op: "<", value: 2500, unit: "ms")),
+            ("API latency under 250 ms", Threshold(metric: "p95", op: "<", value: 250, unit: "ms")),
+            ("API p99 response no more than 2 minutes", Threshold(metric: "p99", op: "<=", value: 120_000, unit: "ms")),
+            ("API median response ≤ 1 second", Threshold(metric: "med", op: "<=", value: 1000, unit: "ms")),
+            ("API average response less than 0.5 sec", Threshold(metric: "avg", op: "<", value: 500, unit: "ms")),
+            ("API 99th percentile response within 300ms", Threshold(metric: "p99", op: "<=", value: 300, unit: "ms")),
+        ]
+        for (text, expected) in cases {
+            #expect(try kindOf(text).params.threshold == expected, "\(text)")
+        }
+        #expect(try kindOf("Coverage no less than 75 percent").params.threshold
+            == Threshold(metric: "line", op: ">=", value: 75, unit: "%"))
+        #expect(try kindOf("Coverage: 90% or more").params.threshold
+            == Threshold(metric: "line", op: ">=", value: 90, unit: "%"))
+        #expect(try kindOf("Certificate valid for at least 2 weeks", under: "TLS").params.int("min_days") == 14)
+        #expect(try kindOf("HSTS max age at least 2 years").params.int("max_age") == 63_072_000)
+        #expect(try kindOf("Session timeout configured: 45 minutes").params.string("value") == "2700")
+    }
+
+    @Test("latency without a percentile means p95, and the plan says it assumed so")
+    func assumedMetric() throws {
+        let assumed = try kindOf("History retrieval < 500ms")
+        #expect(assumed.params["metric_assumed"] == .bool(true))
+        let named = try kindOf("History retrieval p99 < 500ms")
+        #expect(named.params["metric_assumed"] == nil)
+        #expect(named.params.threshold?.metric == "p99")
+    }
+
+    @Test("context counts: the heading and the parent decide the database and the index")
+    func context() throws {
+        let items = try planItems(
+            """
+            ## PostgreSQL
+            - [ ] Indexes created:
+              - [ ] `orders_by_day`
+            ## SQLite
+            - [ ] Indexes created:
+              - [ ] `orders_by_day`
+            """)
+        #expect(items.map(\.kind.description) == ["group", "postgres.index", "group", "sqlite.index"])
+        #expect(items[1].params.string("name") == "orders_by_day")
+    }
+
+    @Test("a document's production database is the default where an item names none")
+    func defaultEngine() throws {
+        let items = try planItems("## PostgreSQL (production)\n- [ ] Pool ok\n## Ops\n- [ ] Database migrations applied\n")
+        #expect(items[1].kind == Kind(.postgres, "migrations"))
+        let none = try planItems("## Ops\n- [ ] Database migrations applied\n")
+        #expect(none[0].kind == .manual)
+    }
+
+    @Test("optional, if applicable, if enabled, if using: advisory, and so are their children")
+    func advisory() throws {
+        let items = try planItems(
+            """
+            - [ ] CDN configured (optional):
+              - [ ] Cache policy: 1 year
+            - [ ] Replication tested (if applicable)
+            - [ ] Dark mode tested (if enabled)
+            - [ ] `REDIS_URL` set (if using Redis)
+            - [ ] Redis URL (if caching enabled): `REDIS_URL`
+            - [ ] WAL mode enabled
+            """)
+        #expect(items.map(\.severity) == [.advisory, .advisory, .advisory, .advisory, .advisory, .advisory, .blocker])
+    }
+
+    @Test("a parent whose children check the same family is a group; one adding another family keeps its check")
+    func groups() throws {
+        let items = try planItems(
+            """
+            ## Config
+            - [ ] CORS origins configured:
+              - [ ] `CORS_ORIGINS` restricted to domain(s)
+            - [ ] LLM keys configured:
+              - [ ] `LLM_API_KEY` set
+            """)
+        #expect(items.map(\.kind.description) == ["http.cors", "env.not_wildcard", "group", "env.set"])
+    }
+
+    @Test("secret names are marked so their values are never shown")
+    func secrets() throws {
+        for name in ["LLM_API_KEY", "DB_PASSWORD", "GITHUB_TOKEN", "DATABASE_URL", "SENTRY_DSN", "JWT_SECRET"] {
+            #expect(try kindOf("`\(name)` set").params["secret"] == .bool(true), "\(name)")
+        }
+        #expect(try kindOf("`LOG_LEVEL` set").params["secret"] == .bool(false))
+    }
+}
+
+@Suite("Annotations")
+struct AnnotationTests {
+    @Test("an annotation overrides recognition, with typed params")
+    func overrides() throws {
+        let item = try kindOf(
+            #"Journal is fine <!-- gonogo: sqlite.journal_mode mode=wal path="data/app db.sqlite" retries=3 strict=true -->"#)
+        #expect(item.kind == Kind(.sqlite, "journal_mode"))
+        #expect(item.source == .annotation)
+        #expect(item.params.string("path") == "data/app db.sqlite")
+        #expect(item.params["retries"] == .int(3))
+        #expect(item.params["strict"] == .bool(true))
+        #expect(item.item.text == "Journal is fine")
+    }
+
+    @Test("an annotation can force manual, and can carry a threshold")
+    func manualAndThreshold() throws {
+        let forced = try kindOf("WAL mode enabled <!-- gonogo: manual -->")
+        #expect(forced.kind == .manual)
+        let latency = try kindOf(#"Orders fast <!-- gonogo: latency.request request=orders threshold="p99 < 1.5s" -->"#)
+        #expect(latency.params.threshold == Threshold(metric: "p99", op: "<", value: 1500, unit: "ms"))
+    }
+
+    @Test("malformed annotations are errors naming the line", arguments: [
+        "<!-- gonogo: -->",
+        "<!-- gonogo: sqlite.journal_mod mode=wal -->",
+        "<!-- gonogo: nosuchfamily.check -->",
+        "<!-- gonogo: env.set name -->",
+        "<!-- gonogo: env.set name=\"unterminated -->",
+        "<!-- gonogo: env.set name=A name=B -->",
+        "<!-- gonogo: env.set bad-key=1 -->",
+        "<!-- gonogo: latency.request threshold=fast -->",
+    ])
+    func malformed(_ annotation: String) {
+        let markdown = "## S\n- [ ] first\n- [ ] second \(annotation)\n"
+        do {
+            _ = try Catalog.plan(ChecklistParser.parse(markdown, path: "t.md"))
+            Issue.record("no error for \(annotation)")
+        } catch let error as ChecklistError {
+            #expect(error.file == "t.md")
+            #expect(error.line == 3)
+            #expect(error.description.hasPrefix("t.md:3: malformed gonogo annotation"))
+        } catch {
+            Issue.record("unexpected \(error)")
+        }
+    }
+
+    @Test("an unknown kind suggests the nearest one")
+    func suggestion() {
+        do {
+            _ = try Catalog.plan(ChecklistParser.parse("- [ ] x <!-- gonogo: sqlite.journal_mod -->\n", path: "t.md"))
+        } catch let error as ChecklistError {
+            #expect(error.reason.contains("did you mean `sqlite.journal_mode`"))
+        } catch {
+            Issue.record("unexpected \(error)")
+        }
+    }
+
+    @Test("two annotations on one item are refused")
+    func two() {
+        #expect(throws: ChecklistError.self) {
+            try Catalog.plan(
+                ChecklistParser.parse("- [ ] x <!-- gonogo: manual --> <!-- gonogo: git.tag -->\n", path: "t.md"))
+        }
+    }
+}

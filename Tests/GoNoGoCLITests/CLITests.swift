@@ -1,0 +1,179 @@
+import Foundation
+import Testing
+
+/// Runs the built `gonogo` binary and captures what a user sees.
+struct Run {
+    var status: Int32
+    var stdout: String
+    var stderr: String
+}
+
+let repositoryRoot: String = {
+    var parts = #filePath.split(separator: "/", omittingEmptySubsequences: false)
+    parts.removeLast(3)
+    return parts.joined(separator: "/")
+}()
+
+/// The `gonogo` executable beside the test bundle (the products directory of this build).
+let gonogoPath: String = {
+    var dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+    for _ in 0..<4 {
+        let candidate = dir.appendingPathComponent("gonogo").path
+        if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+        dir = dir.deletingLastPathComponent()
+    }
+    return Bundle.main.bundleURL.appendingPathComponent("gonogo").path
+}()
+
+func gonogo(_ arguments: [String], environment: [String: String] = [:]) throws -> Run {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: gonogoPath)
+    process.arguments = arguments
+    process.currentDirectoryURL = URL(fileURLWithPath: repositoryRoot)
+    var env = ProcessInfo.processInfo.environment
+    for (k, v) in environment { env[k] = v }
+    process.environment = env
+    let out = Pipe()
+    let err = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    try process.run()
+    // Read both pipes concurrently so a large output cannot fill one pipe and block the child.
+    nonisolated(unsafe) var errData = Data()
+    let reader = Thread { errData = err.fileHandleForReading.readDataToEndOfFile() }
+    reader.start()
+    let outData = out.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    while !reader.isFinished { usleep(1000) }
+    return Run(
+        status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+        stderr: String(decoding: errData, as: UTF8.self))
+}
+
+func temporaryDirectory() throws -> URL {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("gonogo-cli-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    return dir
+}
+
+@Suite("gonogo plan, end to end")
+struct PlanCLITests {
+    @Test("--format json lists all 194 items in file order with unique ids")
+    func json() throws {
+        let run = try gonogo(["plan", "checklists/sprint5-production.md", "--format", "json"])
+        #expect(run.status == 0)
+        #expect(run.stderr.isEmpty)
+        let object = try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as! [String: Any]
+        #expect(object["schema"] as? String == "gonogo.plan/v1")
+        let items = object["items"] as! [[String: Any]]
+        #expect(items.count == 194)
+        let lines = items.map { $0["line"] as! Int }
+        #expect(lines == lines.sorted())
+        #expect(Set(items.map { $0["id"] as! String }).count == 194)
+        #expect(object["roles"] as? [String] == ["Developer", "QA Lead", "DevOps Lead", "Product Manager"])
+        let wal = items.first { $0["id"] as? String == "database-preparation/sqlite-development/wal-mode-enabled" }
+        #expect(wal?["kind"] as? String == "sqlite.journal_mode")
+        #expect(wal?["line"] as? Int == 48)
+        #expect(wal?["section"] as? [String] == ["Database Preparation", "SQLite (Development)"])
+        #expect((wal?["params"] as? [String: Any])?["mode"] as? String == "wal")
+        let child = items.first { ($0["text"] as? String) == "idx_chat_sessions_user_id" }
+        #expect(child?["parent"] as? String == "database-preparation/sqlite-development/indexes-created")
+        let checklist = object["checklist"] as! [String: Any]
+        #expect((checklist["sha256"] as? String)?.count == 64)
+    }
+
+    @Test("the same checklist plans to the same bytes twice (stable ids and order)")
+    func deterministic() throws {
+        let a = try gonogo(["plan", "checklists/sprint5-production.md", "--format", "json"])
+        let b = try gonogo(["plan", "checklists/sprint5-production.md", "--format", "json"])
+        #expect(a.stdout == b.stdout)
+    }
+
+    @Test("text output is a table by section with counts per family and the automated share")
+    func text() throws {
+        let run = try gonogo(["plan", "checklists/sprint5-production.md"], environment: ["NO_COLOR": "1"])
+        #expect(run.status == 0)
+        #expect(run.stdout.contains("Database Preparation › SQLite (Development)"))
+        #expect(run.stdout.contains("sqlite.journal_mode"))
+        #expect(run.stdout.contains("of 194 items run automatically"))
+        #expect(run.stdout.contains("Sign-off roles: Developer, QA Lead, DevOps Lead, Product Manager"))
+        #expect(!run.stdout.contains("\u{1B}["))
+        #expect(!run.stdout.contains("user:pass@"))
+    }
+
+    @Test("bad inputs exit 2 naming the file (and line)")
+    func badInputs() throws {
+        let dir = try temporaryDirectory()
+        func file(_ name: String, _ bytes: [UInt8]) throws -> String {
+            let url = dir.appendingPathComponent(name)
+            try Data(bytes).write(to: url)
+            return url.path
+        }
+        let cases: [(path: String, expect: String)] = [
+            (dir.appendingPathComponent("missing.md").path, "missing.md: no such file"),
+            (dir.path, "is a directory"),
+            (try file("latin1.md", Array("- [ ] caf".utf8) + [0xE9, 0x0A]), "latin1.md:1: is not UTF-8 text"),
+            (try file("empty.md", []), "empty.md: is empty"),
+            (try file("none.md", Array("# Title\n\n- a plain list\n".utf8)), "none.md: has no task items"),
+            (try file("ann.md", Array("- [ ] a\n- [ ] b <!-- gonogo: env.set name=\"x -->\n".utf8)),
+             "ann.md:2: malformed gonogo annotation"),
+            (try file("binary.md", [0x7F, 0x45, 0x4C, 0x46, 0x00, 0x01]), "binary.md:1: contains a NUL byte"),
+        ]
+        for c in cases {
+            let run = try gonogo(["plan", c.path])
+            #expect(run.status == 2, "\(c.path)")
+            #expect(run.stderr.contains(c.expect), "\(run.stderr)")
+            #expect(run.stderr.hasPrefix("gonogo: error: "))
+            #expect(run.stdout.isEmpty)
+        }
+    }
+
+    @Test("usage errors exit 64")
+    func usage() throws {
+        #expect(try gonogo(["plan"]).status == 64)
+        #expect(try gonogo(["plan", "checklists/sprint5-production.md", "--format", "xml"]).status == 64)
+        #expect(try gonogo(["no-such-command"]).status == 64)
+    }
+
+    @Test("--help shows examples")
+    func help() throws {
+        let run = try gonogo(["plan", "--help"])
+        #expect(run.status == 0)
+        #expect(run.stdout.contains("Examples:"))
+        #expect(run.stdout.contains("gonogo plan checklists/sprint5-production.md"))
+    }
+
+    @Test("gonogo kinds lists every kind an annotation may use")
+    func kinds() throws {
+        let run = try gonogo(["kinds"])
+        #expect(run.status == 0)
+        for kind in ["sqlite.journal_mode", "latency.request", "http.hsts", "tls.protocols", "manual"] {
+            #expect(run.stdout.contains(kind))
+        }
+    }
+
+    @Test("a 10 MB checklist and 5,000 levels of nesting finish without a crash")
+    func large() throws {
+        let dir = try temporaryDirectory()
+        var deep = ""
+        for i in 0..<5000 { deep += String(repeating: " ", count: 2 * i) + "- [ ] level \(i)\n" }
+        let deepPath = dir.appendingPathComponent("deep.md")
+        try deep.write(to: deepPath, atomically: true, encoding: .utf8)
+        let d = try gonogo(["plan", deepPath.path, "--format", "json"])
+        #expect(d.status == 0)
+        #expect(d.stdout.contains("\"text\": \"level 4999\""))
+
+        var big = "# Big\n"
+        var n = 0
+        while big.utf8.count < 10 * 1024 * 1024 {
+            big += "\n## Section \(n)\n\n"
+            for j in 0..<50 { big += "- [ ] Item \(j) WAL mode enabled, p95 latency of `GET /orders` under 250 ms\n" }
+            n += 1
+        }
+        let bigPath = dir.appendingPathComponent("big.md")
+        try big.write(to: bigPath, atomically: true, encoding: .utf8)
+        let b = try gonogo(["plan", bigPath.path])
+        #expect(b.status == 0)
+        #expect(b.stdout.contains("items run automatically"))
+    }
+}
