@@ -21,15 +21,20 @@ public struct Plan: Sendable {
     public var items: [PlannedItem]
 
     /// Items whose kind runs without a person (neither `manual` nor `group`).
-    public var automatedCount: Int { items.filter { $0.kind.family.isAutomated }.count }
+    public var automatedCount: Int { items.reduce(0) { $0 + ($1.kind.family.isAutomated ? 1 : 0) } }
 
-    /// How many items each family has, in the order of ``Family``.
+    /// How many items each family has, in the order of ``Family``, families without items left out.
     public var countsByFamily: [(Family, Int)] {
-        Family.allCases.compactMap { f in
-            let n = items.filter { $0.kind.family == f }.count
-            return n > 0 ? (f, n) : nil
-        }
+        var counts: [Family: Int] = [:]
+        for item in items { counts[item.kind.family, default: 0] += 1 }
+        return Family.allCases.compactMap { f in counts[f].map { (f, $0) } }
     }
+
+    /// How many items have `kind`.
+    public func count(of kind: Kind) -> Int { items.reduce(0) { $0 + ($1.kind == kind ? 1 : 0) } }
+
+    /// How many items are advisory.
+    public var advisoryCount: Int { items.reduce(0) { $0 + ($1.severity == .advisory ? 1 : 0) } }
 }
 
 /// Turns checklist items into typed checks: an explicit annotation wins, then the recognisers, else `manual`.

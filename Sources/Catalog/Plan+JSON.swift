@@ -9,9 +9,9 @@ extension Plan {
         let summary: JSONValue = .object([
             ("items", .int(items.count)),
             ("automated", .int(automatedCount)),
-            ("manual", .int(items.filter { $0.kind == .manual }.count)),
-            ("group", .int(items.filter { $0.kind == .group }.count)),
-            ("advisory", .int(items.filter { $0.severity == .advisory }.count)),
+            ("manual", .int(count(of: .manual))),
+            ("group", .int(count(of: .group))),
+            ("advisory", .int(advisoryCount)),
             ("families", .object(countsByFamily.map { ($0.0.rawValue, .int($0.1)) })),
         ])
         return .object([

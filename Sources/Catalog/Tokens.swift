@@ -9,44 +9,58 @@ struct Tokens: Sendable {
     let words: [String]
 
     init(_ text: String) {
+        // Work on UTF-8 bytes: checklist text is mostly ASCII, and recognition runs on every item.
+        var source = text
+        if source.utf8.contains(where: { $0 >= 0x80 }) { source = source.lowercased() }
+        let bytes = Array(source.utf8)
         var words: [String] = []
-        var current = ""
+        var current: [UInt8] = []
         var kind = 0  // 0 none, 1 word, 2 number
         func flush() {
-            if !current.isEmpty { words.append(current) }
-            current = ""
+            if !current.isEmpty { words.append(String(decoding: current, as: UTF8.self)) }
+            current.removeAll(keepingCapacity: true)
             kind = 0
         }
-        let scalars = Array(text.lowercased().unicodeScalars)
+        func isDigit(_ b: UInt8) -> Bool { b >= 0x30 && b <= 0x39 }
         var i = 0
-        while i < scalars.count {
-            let s = scalars[i]
-            let isDigit = s.value >= 0x30 && s.value <= 0x39
-            let isLetter = (s.value >= 0x61 && s.value <= 0x7A) || (s.value > 0x7F && s.properties.isAlphabetic)
+        while i < bytes.count {
+            var b = bytes[i]
+            if b >= 0x41 && b <= 0x5A { b += 32 }  // ASCII lower case
+            // Comparison signs written as Unicode: ≤ (E2 89 A4), ≥ (E2 89 A5), ≈ (E2 89 88).
+            if b == 0xE2, i + 2 < bytes.count, bytes[i + 1] == 0x89,
+                bytes[i + 2] == 0xA4 || bytes[i + 2] == 0xA5 || bytes[i + 2] == 0x88
+            {
+                flush()
+                words.append(bytes[i + 2] == 0xA4 ? "≤" : bytes[i + 2] == 0xA5 ? "≥" : "~")
+                i += 3
+                continue
+            }
+            let isLetter = (b >= 0x61 && b <= 0x7A) || b >= 0xC0 || (b >= 0x80 && kind == 1)
             if isLetter {
                 if kind == 2 { flush() }
                 kind = 1
-                current.unicodeScalars.append(s)
-            } else if isDigit {
+                current.append(b)
+            } else if isDigit(b) {
                 if kind == 0 { kind = 2 }
-                current.unicodeScalars.append(s)
-            } else if (s == "." || s == ","), kind == 2, i + 1 < scalars.count,
-                scalars[i + 1].value >= 0x30, scalars[i + 1].value <= 0x39
-            {
-                if s == "." { current.unicodeScalars.append(s) }  // 1,000 -> 1000
+                current.append(b)
+            } else if (b == 0x2E || b == 0x2C), kind == 2, i + 1 < bytes.count, isDigit(bytes[i + 1]) {
+                if b == 0x2E { current.append(b) }  // 1,000 -> 1000
             } else {
                 flush()
-                switch s {
-                case "<", ">", "=", "≤", "≥", "%", "/", "+", "*":
+                switch b {
+                case UInt8(ascii: "="):
                     // <= and >= as one token
-                    if s == "=", let last = words.last, last == "<" || last == ">", i > 0,
-                        scalars[i - 1] == "<" || scalars[i - 1] == ">"
+                    if let last = words.last, last == "<" || last == ">", i > 0,
+                        bytes[i - 1] == UInt8(ascii: "<") || bytes[i - 1] == UInt8(ascii: ">")
                     {
                         words[words.count - 1] = last + "="
                     } else {
-                        words.append(String(s))
+                        words.append("=")
                     }
-                case "≈", "~": words.append("~")
+                case UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "%"), UInt8(ascii: "/"), UInt8(ascii: "+"),
+                    UInt8(ascii: "*"):
+                    words.append(String(UnicodeScalar(b)))
+                case UInt8(ascii: "~"): words.append("~")
                 default: break
                 }
             }
@@ -74,11 +88,24 @@ struct Tokens: Sendable {
             guard start < words.count else { return nil }
             return words[start...].firstIndex(of: phrase)
         }
+        // Most multi-word phrases fail on their first word: check it before splitting.
+        var probe = phrase
+        let firstPresent = probe.withUTF8 { bytes -> Bool in
+            let end = bytes.firstIndex(of: 32) ?? bytes.count
+            if end > 0 && bytes[end - 1] == 42 { return true }
+            let head = UnsafeBufferPointer(rebasing: bytes[0..<end])
+            return words.contains { w in
+                var w = w
+                return w.withUTF8 { $0.count == head.count && $0.elementsEqual(head) }
+            }
+        }
+        if !firstPresent { return nil }
         let parts = Self.parts(of: phrase)
         guard let first = parts.first, words.count >= parts.count, start <= words.count - parts.count else {
             return nil
         }
         if !Self.isWildcard(first) && !words.contains(first) { return nil }
+
         outer: for i in start...(words.count - parts.count) {
             for (j, p) in parts.enumerated() {
                 let w = words[i + j]

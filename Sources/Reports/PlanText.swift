@@ -36,8 +36,8 @@ public enum PlanText {
         let automated = plan.automatedCount
         let share = total == 0 ? 0 : Double(automated) * 100 / Double(total)
         out += "\n\(automated) of \(total) items run automatically (\(String(format1: share))%); "
-        out += "\(plan.items.filter { $0.kind == .manual }.count) need a person's attestation; "
-        out += "\(plan.items.filter { $0.kind == .group }.count) are groups.\n"
+        out += "\(plan.count(of: .manual)) need a person's attestation; "
+        out += "\(plan.count(of: .group)) are groups.\n"
         if !plan.document.roles.isEmpty {
             out += "Sign-off roles: \(plan.document.roles.joined(separator: ", "))\n"
         }
