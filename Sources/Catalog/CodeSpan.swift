@@ -29,7 +29,7 @@ enum CodeSpan {
         let shaped = s.unicodeScalars.allSatisfy {
             ($0.value >= 0x41 && $0.value <= 0x5A) || ($0.value >= 0x30 && $0.value <= 0x39) || $0 == "_"
         }
-        return shaped && (s.contains("_") || bareEnvNames.contains(s))
+        return shaped && (s.utf8.contains(UInt8(ascii: "_")) || bareEnvNames.contains(s))
     }
 
     /// `DEBUG=false` -> ("DEBUG", "false"); also `export DEBUG=false` and `DEBUG = false`.
@@ -42,7 +42,7 @@ enum CodeSpan {
         if value.count >= 2, let f = value.first, f == "\"" || f == "'", value.last == f {
             value = String(value.dropFirst().dropLast())
         }
-        guard isEnvName(name), !value.contains(" ") || value.first == "\"" else { return nil }
+        guard isEnvName(name), !value.utf8.contains(UInt8(ascii: " ")) || value.first == "\"" else { return nil }
         return (name, value)
     }
 
@@ -56,10 +56,10 @@ enum CodeSpan {
 
     /// A file path or glob: `data/messages.db`, `.env.production`, `docs/*.md`. Not a URL, not a sentence.
     static func isFilePath(_ s: String) -> Bool {
-        guard !s.isEmpty, !s.contains(" "), !s.contains("://"), !s.contains("="), !isEnvName(s) else { return false }
-        if s.hasPrefix("/") && s.contains("*") { return false }  // a URL pattern such as /public/*
+        guard !s.isEmpty, !s.utf8.contains(UInt8(ascii: " ")), !s.contains("://"), !s.utf8.contains(UInt8(ascii: "=")), !isEnvName(s) else { return false }
+        if s.hasPrefix("/") && s.utf8.contains(UInt8(ascii: "*")) { return false }  // a URL pattern such as /public/*
         if s.hasPrefix(".") && s.count > 1 { return true }
-        if s.contains("/") && !s.hasPrefix("/") { return true }
+        if s.utf8.contains(UInt8(ascii: "/")) && !s.hasPrefix("/") { return true }
         if s.hasPrefix("/etc/") || s.hasPrefix("/var/") || s.hasPrefix("/opt/") || s.hasPrefix("/srv/") { return true }
         // name.ext with a short alphabetic extension
         if let dot = s.lastIndex(of: "."), dot != s.startIndex {
@@ -72,7 +72,7 @@ enum CodeSpan {
 
     /// `/health`, `/api/v1/orders` (no spaces, no glob).
     static func isURLPath(_ s: String) -> Bool {
-        s.hasPrefix("/") && s.count > 1 && !s.contains(" ") && !s.contains("*") && !isFilePath(s)
+        s.hasPrefix("/") && s.count > 1 && !s.utf8.contains(UInt8(ascii: " ")) && !s.utf8.contains(UInt8(ascii: "*")) && !isFilePath(s)
     }
 
     /// `GET /orders` -> ("GET", "/orders").
@@ -106,7 +106,7 @@ enum CodeSpan {
         guard let colon = s.firstIndex(of: ":") else { return nil }
         let name = String(s[..<colon])
         let value = s[s.index(after: colon)...].trimmingCharacters(in: " ")
-        guard name.count > 1, name.contains("-") || name.first!.isUppercase,
+        guard name.count > 1, name.utf8.contains(UInt8(ascii: "-")) || name.first!.isUppercase,
             name.allSatisfy({ ($0.isLetter && $0.isASCII) || $0 == "-" }), !value.isEmpty, !value.hasPrefix("//")
         else { return nil }
         return (name, value)
@@ -114,9 +114,9 @@ enum CodeSpan {
 
     /// A release tag: `v1.0.0-s5`, `2024.10.1`, `release-42`.
     static func isVersionTag(_ s: String) -> Bool {
-        guard !s.contains(" "), !s.contains("/") || s.hasPrefix("release") else { return false }
+        guard !s.utf8.contains(UInt8(ascii: " ")), !s.utf8.contains(UInt8(ascii: "/")) || s.hasPrefix("release") else { return false }
         let body = s.hasPrefix("v") || s.hasPrefix("V") ? s.dropFirst() : Substring(s)
-        if let f = body.first, f.isNumber, body.contains(".") { return true }
+        if let f = body.first, f.isNumber, body.utf8.contains(UInt8(ascii: ".")) { return true }
         return s.lowercased().hasPrefix("release-") || s.lowercased().hasPrefix("rel-")
     }
 
@@ -126,9 +126,9 @@ enum CodeSpan {
         guard !commands.contains(first), !first.isEmpty,
             first.allSatisfy({ ($0.isLowercase && $0.isASCII) || $0 == "_" || $0.isNumber })
         else { return false }
-        return first.contains("_") || ["gzip", "listen", "return", "rewrite", "add_header", "root", "location",
+        return first.utf8.contains(UInt8(ascii: "_")) || ["gzip", "listen", "return", "rewrite", "add_header", "root", "location",
             "upstream", "server", "expires", "brotli", "http2", "include"].contains(first)
-            || s.contains(" ")
+            || s.utf8.contains(UInt8(ascii: " "))
     }
 }
 

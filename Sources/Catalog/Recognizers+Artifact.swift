@@ -1,5 +1,31 @@
 /// CI artifacts: JUnit counts, coverage, Lighthouse.
 extension Recognizers {
+    /// Lighthouse metrics by their names and abbreviations, with the audit id and unit of their threshold.
+    static let lighthouseMetrics: [(phrases: CompiledPhrases, id: String, unit: String)] = [
+        (["lcp", "largest contentful paint"], "largest-contentful-paint", "ms"),
+        (["cls", "cumulative layout shift"], "cumulative-layout-shift", ""),
+        (["tti", "time to interactive"], "interactive", "ms"),
+        (["fcp", "first contentful paint"], "first-contentful-paint", "ms"),
+        (["tbt", "total blocking time"], "total-blocking-time", "ms"),
+        (["speed index"], "speed-index", "ms"),
+    ].map { (Vocabulary.compile($0.0), $0.1, $0.2) }
+
+    static let lighthouseCategories: [(CompiledPhrases, String)] = [
+        (["accessibility"], "accessibility"), (["best practices"], "best-practices"), (["seo"], "seo"),
+        (["pwa"], "pwa"),
+    ].map { (Vocabulary.compile($0.0), $0.1) }
+
+    /// Front-end practices and the Lighthouse audit that evidences each.
+    static let lighthouseAudits: [(CompiledPhrases, String)] = [
+        (["image optimization", "images optimized", "optimized images", "image optimisation", "images compressed"],
+         "uses-optimized-images"),
+        (["font optimization", "font display", "fonts optimized", "font optimisation"], "font-display"),
+        (["tree shaking", "code splitting", "unused javascript", "dead code"], "unused-javascript"),
+        (["minified", "minification", "minify"], "unminified-javascript"),
+        (["text compression"], "uses-text-compression"),
+        (["responsive images", "properly sized images"], "uses-responsive-images"),
+    ].map { (Vocabulary.compile($0.0), $0.1) }
+
     /// "Code coverage > 80%", "coverage at least 85%", "Branch coverage: 70%".
     static func coverage(_ c: ItemContext) -> Recognition? {
         guard c.own.has("coverage") else { return nil }
@@ -49,15 +75,7 @@ extension Recognizers {
     /// Lighthouse scores, Core Web Vitals and the audits behind "images optimised" or "code splitting".
     static func lighthouse(_ c: ItemContext) -> Recognition? {
         let kind = Kind(.artifact, "lighthouse")
-        let metrics: [(phrases: [String], id: String, unit: String)] = [
-            (["lcp", "largest contentful paint"], "largest-contentful-paint", "ms"),
-            (["cls", "cumulative layout shift"], "cumulative-layout-shift", ""),
-            (["tti", "time to interactive"], "interactive", "ms"),
-            (["fcp", "first contentful paint"], "first-contentful-paint", "ms"),
-            (["tbt", "total blocking time"], "total-blocking-time", "ms"),
-            (["speed index"], "speed-index", "ms"),
-        ]
-        for m in metrics where c.own.hasAny(m.phrases) {
+        for m in lighthouseMetrics where c.own.matches(m.phrases) {
             var params: [(String, Params.Value)] = [("metric", .string(m.id))]
             if let bound = ThresholdParser(tokens: c.own).first() {
                 var t = bound.threshold(metric: m.id)
@@ -70,10 +88,7 @@ extension Recognizers {
             return Recognition(kind, [("metric", .string("core-web-vitals"))], rule: "web vital")
         }
         if c.own.has("lighthouse") {
-            let categories = [
-                ("accessibility", "accessibility"), ("best practices", "best-practices"), ("seo", "seo"), ("pwa", "pwa"),
-            ]
-            let category = categories.first { c.own.has($0.0) }?.1 ?? "performance"
+            let category = lighthouseCategories.first { c.own.matches($0.0) }?.1 ?? "performance"
             var params: [(String, Params.Value)] = [("category", .string(category))]
             if let bound = ThresholdParser(tokens: c.own).first() {
                 params.append(("threshold", .threshold(bound.threshold(metric: "score"))))
@@ -84,16 +99,7 @@ extension Recognizers {
         let web = c.scope.hasAny(["frontend", "front end", "web", "ui", "site", "page", "pages", "browser", "next js"])
             || c.scope.hasPrefix("react") || c.scope.hasPrefix("next")
         guard web else { return nil }
-        let audits: [([String], String)] = [
-            (["image optimization", "images optimized", "optimized images", "image optimisation", "images compressed"],
-             "uses-optimized-images"),
-            (["font optimization", "font display", "fonts optimized", "font optimisation"], "font-display"),
-            (["tree shaking", "code splitting", "unused javascript", "dead code"], "unused-javascript"),
-            (["minified", "minification", "minify"], "unminified-javascript"),
-            (["text compression"], "uses-text-compression"),
-            (["responsive images", "properly sized images"], "uses-responsive-images"),
-        ]
-        for (phrases, id) in audits where c.own.hasAny(phrases) {
+        for (phrases, id) in lighthouseAudits where c.own.matches(phrases) {
             return Recognition(kind, [("audit", .string(id))], rule: "lighthouse audit")
         }
         return nil

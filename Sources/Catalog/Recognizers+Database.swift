@@ -10,7 +10,7 @@ extension Recognizers {
             }
             if c.engine != .postgres || Engine.named(in: c.own) == .sqlite {
                 let modes = ["wal", "delete", "truncate", "persist", "memory", "off"]
-                let mode = c.own.has("write ahead") ? "wal" : modes.first { c.own.has($0) } ?? "wal"
+                let mode = c.own.has("write ahead") ? "wal" : modes.first { c.own.contains($0) } ?? "wal"
                 return Recognition(Kind(.sqlite, "journal_mode"), [("mode", .string(mode))], rule: "journal mode")
             }
         }

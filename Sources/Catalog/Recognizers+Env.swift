@@ -71,7 +71,7 @@ extension Recognizers {
             ("dsn", "SENTRY_DSN", true), ("release", "SENTRY_RELEASE", false),
             ("environment", "SENTRY_ENVIRONMENT", false), ("traces", "SENTRY_TRACES_SAMPLE_RATE", false),
         ]
-        for (word, name, secret) in known where c.own.has(word) {
+        for (word, name, secret) in known where c.own.contains(word) {
             return Recognition(
                 Kind(.env, "set"), [("name", .string(name)), ("secret", .bool(secret))], rule: "integration setting")
         }

@@ -11,18 +11,20 @@ extension Recognizers {
         return Recognition(Kind(.http, "redirect_https"), [], rule: "https")
     }
 
-    static let serverNames = ["nginx", "apache", "httpd", "haproxy", "caddy", "traefik", "envoy"]
+    static let serverNames = ["nginx", "apache", "httpd", "haproxy", "caddy", "traefik", "envoy"].map {
+        (name: $0, phrase: Vocabulary.compile([$0]))
+    }
 
     /// Under a web-server heading: directives the config must contain, and the server's config itself.
     static func serverConfig(_ c: ItemContext) -> Recognition? {
-        let named = serverNames.first { c.own.has($0) } ?? serverNames.first { c.scope.has($0) }
-        guard let server = named else { return nil }
+        let named = serverNames.first { c.own.matches($0.phrase) } ?? serverNames.first { c.scope.matches($0.phrase) }
+        guard let server = named?.name else { return nil }
         if let directive = c.code.first(where: CodeSpan.isServerDirective) {
             return Recognition(
                 Kind(.file, "contains"), [("target", .string(server)), ("pattern", .string(directive))],
                 rule: "server directive")
         }
-        if c.own.has(server) && c.own.hasAny(["installed", "configured", "in place", "deployed", "set up", "running"]) {
+        if c.own.contains(server) && c.own.hasAny(["installed", "configured", "in place", "deployed", "set up", "running"]) {
             return Recognition(Kind(.file, "exists"), [("target", .string(server))], rule: "server config")
         }
         return nil

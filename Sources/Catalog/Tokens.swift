@@ -7,6 +7,8 @@ import Synchronization
 /// comparison signs and `%` are tokens, other punctuation only separates.
 struct Tokens: Sendable {
     let words: [String]
+    /// The words as ids in the process-wide ``Vocabulary``.
+    let ids: [Int32]
 
     init(_ text: String) {
         // Work on UTF-8 bytes: checklist text is mostly ASCII, and recognition runs on every item.
@@ -68,76 +70,56 @@ struct Tokens: Sendable {
         }
         flush()
         self.words = words
+        self.ids = Vocabulary.ids(of: words)
     }
 
-    /// Whether `phrase` (space-separated words; a trailing `*` on a word matches any ending) occurs as
-    /// consecutive tokens. 
-    func has(_ phrase: String) -> Bool {
-        // Items have a handful of words: comparing small strings beats hashing the phrase.
-        if words.contains(phrase) { return true }
-        if Self.isSingleWord(phrase) { return false }
-        return find(phrase) != nil
+    /// Whether `phrase` (space-separated words) occurs as consecutive tokens.
+    ///
+    /// For a phrase written as a literal at the call site: the phrase is compiled once per call site (keyed by
+    /// file, line and column), so recognising an item costs integer compares, not string compares. A phrase that
+    /// varies between calls at one site must use ``contains(_:)``.
+    func has(
+        _ phrase: @autoclosure () -> String, file: StaticString = #fileID, line: UInt = #line, column: UInt = #column
+    ) -> Bool {
+        matches(Vocabulary.compiled(site: CallSite(file: file, line: line, column: column)) { [phrase()] })
     }
 
-    /// Whether any of `phrases` occurs.
-    func hasAny(_ phrases: [String]) -> Bool { phrases.contains { has($0) } }
+    /// Whether any of `phrases` occurs; like ``has(_:file:line:column:)``, for a list fixed at its call site.
+    func hasAny(
+        _ phrases: @autoclosure () -> [String], file: StaticString = #fileID, line: UInt = #line,
+        column: UInt = #column
+    ) -> Bool {
+        matches(Vocabulary.compiled(site: CallSite(file: file, line: line, column: column), phrases))
+    }
+
+    /// Whether `phrase` occurs, for a phrase that varies between calls (compiled on every call).
+    func contains(_ phrase: String) -> Bool { matches(Vocabulary.compile([phrase])) }
+
+    /// Whether any of `phrases` occurs, for a list that varies between calls.
+    func containsAny(_ phrases: [String]) -> Bool { matches(Vocabulary.compile(phrases)) }
 
     /// The index of the first token of `phrase`, if it occurs.
-    func find(_ phrase: String, from start: Int = 0) -> Int? {
-        if Self.isSingleWord(phrase) {
-            guard start < words.count else { return nil }
-            return words[start...].firstIndex(of: phrase)
-        }
-        // Most multi-word phrases fail on their first word: check it before splitting.
-        var probe = phrase
-        let firstPresent = probe.withUTF8 { bytes -> Bool in
-            let end = bytes.firstIndex(of: 32) ?? bytes.count
-            if end > 0 && bytes[end - 1] == 42 { return true }
-            let head = UnsafeBufferPointer(rebasing: bytes[0..<end])
-            return words.contains { w in
-                var w = w
-                return w.withUTF8 { $0.count == head.count && $0.elementsEqual(head) }
-            }
-        }
-        if !firstPresent { return nil }
-        let parts = Self.parts(of: phrase)
-        guard let first = parts.first, words.count >= parts.count, start <= words.count - parts.count else {
-            return nil
-        }
-        if !Self.isWildcard(first) && !words.contains(first) { return nil }
+    func find(_ phrase: String) -> Int? {
+        let compiled = Vocabulary.compile([phrase])
+        if let id = compiled.singles.first { return ids.firstIndex(of: id) }
+        return compiled.sequences.first.flatMap { firstIndex(of: $0) }
+    }
 
-        outer: for i in start...(words.count - parts.count) {
-            for (j, p) in parts.enumerated() {
-                let w = words[i + j]
-                if Self.isWildcard(p) {
-                    if !w.hasPrefix(String(p.dropLast())) { continue outer }
-                } else if w != p {
-                    continue outer
-                }
-            }
+    /// Whether any of the compiled `phrases` occurs.
+    func matches(_ phrases: CompiledPhrases) -> Bool {
+        for id in ids where phrases.singles.contains(id) { return true }
+        for sequence in phrases.sequences where firstIndex(of: sequence) != nil { return true }
+        return false
+    }
+
+    private func firstIndex(of sequence: [Int32]) -> Int? {
+        guard let first = sequence.first, ids.count >= sequence.count else { return nil }
+        outer: for i in 0...(ids.count - sequence.count) where ids[i] == first {
+            for j in 1..<sequence.count where ids[i + j] != sequence[j] { continue outer }
             return i
         }
         return nil
     }
-
-    /// Phrases split into words, once each: recognisers ask the same few hundred phrases of every item.
-    private static let splitCache = Mutex<[String: [String]]>([:])
-
-    private static func parts(of phrase: String) -> [String] {
-        if let cached = splitCache.withLock({ $0[phrase] }) { return cached }
-        let parts = phrase.split(separator: " ").map(String.init)
-        splitCache.withLock { $0[phrase] = parts }
-        return parts
-    }
-
-    private static func isSingleWord(_ phrase: String) -> Bool {
-        var phrase = phrase
-        return phrase.withUTF8 { bytes in
-            bytes.last != 42 && !bytes.contains(32)
-        }
-    }
-
-    private static func isWildcard(_ word: String) -> Bool { word.utf8.last == 42 }
 
     /// Whether some word starts with `prefix` (`configur` matches configured, configuration).
     func hasPrefix(_ prefix: String) -> Bool { words.contains { $0.hasPrefix(prefix) } }
@@ -145,4 +127,63 @@ struct Tokens: Sendable {
     var isEmpty: Bool { words.isEmpty }
 
     static func isNumber(_ w: String) -> Bool { w.first.map { $0.isASCII && $0.isNumber } ?? false }
+}
+
+/// A call site of ``Tokens/has(_:file:line:column:)``: where a literal phrase list is written.
+struct CallSite: Hashable {
+    let file: UInt
+    let line: UInt
+    let column: UInt
+
+    init(file: StaticString, line: UInt, column: UInt) {
+        self.file = UInt(bitPattern: file.utf8Start)
+        self.line = line
+        self.column = column
+    }
+}
+
+/// Phrases as word ids: one-word phrases in a set, longer ones as id sequences.
+struct CompiledPhrases: Sendable {
+    var singles: Set<Int32> = []
+    var sequences: [[Int32]] = []
+}
+
+/// Every word gonogo has seen, numbered, so that phrase matching compares integers.
+enum Vocabulary {
+    private struct State {
+        var ids: [String: Int32] = [:]
+        var sites: [CallSite: CompiledPhrases] = [:]
+    }
+
+    private static let state = Mutex(State())
+
+    /// The ids of `words`, numbering new ones.
+    static func ids(of words: [String]) -> [Int32] {
+        state.withLock { s in words.map { w in id(w, in: &s) } }
+    }
+
+    /// The compiled phrases of a call site, compiling `phrases` on first use.
+    static func compiled(site: CallSite, _ phrases: () -> [String]) -> CompiledPhrases {
+        if let found = state.withLock({ $0.sites[site] }) { return found }
+        let compiled = compile(phrases())
+        state.withLock { $0.sites[site] = compiled }
+        return compiled
+    }
+
+    /// `phrases` as ids, tokenised the way item text is, so "write-ahead" matches "write ahead".
+    static func compile(_ phrases: [String]) -> CompiledPhrases {
+        var out = CompiledPhrases()
+        for phrase in phrases {
+            let ids = Tokens(phrase).ids
+            if ids.count == 1 { out.singles.insert(ids[0]) } else if !ids.isEmpty { out.sequences.append(ids) }
+        }
+        return out
+    }
+
+    private static func id(_ word: String, in s: inout State) -> Int32 {
+        if let id = s.ids[word] { return id }
+        let id = Int32(s.ids.count)
+        s.ids[word] = id
+        return id
+    }
 }

@@ -36,20 +36,21 @@ struct InlineText {
         return InlineText(text: collapseWhitespace(out), code: code, comments: comments)
     }
 
+    /// Runs of spaces, tabs and line breaks become one space; leading and trailing ones go.
     static func collapseWhitespace(_ s: String) -> String {
-        var result = ""
-        result.reserveCapacity(s.utf8.count)
+        var out: [UInt8] = []
+        out.reserveCapacity(s.utf8.count)
         var pendingSpace = false
-        for ch in s {
-            if ch.isWhitespace {
-                pendingSpace = !result.isEmpty
+        for b in s.utf8 {
+            if b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D || b == 0x0B || b == 0x0C {
+                pendingSpace = !out.isEmpty
             } else {
-                if pendingSpace { result.append(" ") }
+                if pendingSpace { out.append(0x20) }
                 pendingSpace = false
-                result.append(ch)
+                out.append(b)
             }
         }
-        return result
+        return String(decoding: out, as: UTF8.self)
     }
 }
 

@@ -2,7 +2,7 @@
 public enum Redaction {
     /// `scheme://user:password@host` becomes `scheme://user:***@host`.
     public static func redactingURLPasswords(_ s: String) -> String {
-        guard s.contains("://") else { return s }
+        guard s.utf8.contains(UInt8(ascii: "@")), s.contains("://") else { return s }
         var out = ""
         var rest = Substring(s)
         while let sep = rest.range(of: "://") {
