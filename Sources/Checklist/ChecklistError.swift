@@ -39,7 +39,7 @@ public struct ChecklistError: Error, Sendable, Equatable, CustomStringConvertibl
     public func isSameKind(as other: ChecklistError) -> Bool { code == other.code }
 
     public static func notFound(_ file: String) -> Self {
-        .init(.notFound, file: file, reason: "no such file", hint: "check the path; gonogo reads a Markdown checklist")
+        .init(.notFound, file: file, reason: "no such file", hint: "check the path")
     }
     public static func isDirectory(_ file: String) -> Self {
         .init(.isDirectory, file: file, reason: "is a directory, not a checklist file",

@@ -23,14 +23,22 @@ public enum ChecklistLoader {
         return try ChecklistParser.parse(text, path: path, sha256: digest)
     }
 
-    /// The file's bytes, or an error that says why they cannot be had.
-    static func read(path: String) throws -> [UInt8] {
+    /// Throws the error ``read(path:)`` would for a file that is missing, a directory or unreadable.
+    public static func requireReadableFile(_ path: String) throws {
         var info = stat()
         guard stat(path, &info) == 0 else {
             if errno == ENOENT || errno == ENOTDIR { throw ChecklistError.notFound(path) }
             throw ChecklistError.unreadable(path, String(cString: strerror(errno)))
         }
         if (info.st_mode & S_IFMT) == S_IFDIR { throw ChecklistError.isDirectory(path) }
+        guard access(path, R_OK) == 0 else { throw ChecklistError.unreadable(path, String(cString: strerror(errno))) }
+    }
+
+    /// The file's bytes, or an error that says why they cannot be had.
+    static func read(path: String) throws -> [UInt8] {
+        try requireReadableFile(path)
+        var info = stat()
+        _ = stat(path, &info)
         if Int(info.st_size) > maxBytes { throw ChecklistError.tooLarge(path, bytes: Int(info.st_size), limit: maxBytes) }
         guard let file = fopen(path, "rb") else {
             throw ChecklistError.unreadable(path, String(cString: strerror(errno)))

@@ -30,11 +30,14 @@ extension GoNoGo {
         @Option(help: "Output format: text (a table by section) or json (schema gonogo.plan/v1).")
         var format: Format = .text
 
-        @Option(help: ArgumentHelp("A gonogo.yml config (read by `verify`; accepted here for symmetry).", valueName: "file"))
+        @Option(help: ArgumentHelp(
+            "A gonogo.yml config. `plan` only checks that it can be read; its settings take effect with `verify`.",
+            valueName: "file"))
         var config: String?
 
         func run() throws {
             try exitingOnInputErrors {
+                if let config { try ChecklistLoader.requireReadableFile(config) }
                 let document = try ChecklistLoader.load(path: checklist)
                 let plan = try Catalog.plan(document)
                 switch format {
