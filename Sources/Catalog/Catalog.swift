@@ -111,9 +111,10 @@ public enum Catalog {
     /// Optional, "if applicable", "if enabled", "if using …", "(if caching enabled)": the item is advisory, and so
     /// are its children.
     static func isOptional(_ t: Tokens, _ text: String) -> Bool {
+        if t.hasAny(["not optional", "mandatory"]) { return false }
         if t.hasAny(["optional", "if applicable", "if enabled", "if using", "if available", "if needed",
             "if required", "nice to have", "where applicable", "when applicable", "if any", "if used",
-            "not required", "recommended"])
+            "not required"])
         {
             return true
         }

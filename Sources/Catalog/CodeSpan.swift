@@ -42,7 +42,9 @@ enum CodeSpan {
         if value.count >= 2, let f = value.first, f == "\"" || f == "'", value.last == f {
             value = String(value.dropFirst().dropLast())
         }
-        guard isEnvName(name), !value.utf8.contains(UInt8(ascii: " ")) || value.first == "\"" else { return nil }
+        guard isEnvName(name), !value.isEmpty, !value.utf8.contains(UInt8(ascii: " ")) || value.first == "\"" else {
+            return nil
+        }
         return (name, value)
     }
 

@@ -44,16 +44,6 @@ struct ItemContext {
         Engine.named(in: own, code: code) ?? Engine.named(in: ancestors) ?? Engine.named(in: section) ?? defaultEngine
     }
 
-    /// The item's own text with parenthetical remarks removed: "Workers: 4 (for production)" -> "Workers: 4".
-    var textWithoutAsides: String {
-        var out = ""
-        var depth = 0
-        for ch in text {
-            if ch == "(" { depth += 1 } else if ch == ")" { depth = max(0, depth - 1) } else if depth == 0 { out.append(ch) }
-        }
-        return out.trimmingCharacters(in: .whitespaces)
-    }
-
     /// Parenthetical remarks of the item's text.
     var asides: [String] {
         var out: [String] = []
@@ -71,15 +61,5 @@ struct ItemContext {
             }
         }
         return out
-    }
-}
-
-extension String {
-    enum TrimSet { case whitespaces }
-    func trimmingCharacters(in _: TrimSet) -> String {
-        var s = Substring(self)
-        while let f = s.first, f.isWhitespace { s.removeFirst() }
-        while let l = s.last, l.isWhitespace { s.removeLast() }
-        return String(s)
     }
 }

@@ -32,7 +32,7 @@ enum Recognizers {
         git,
         httpsRedirect,
         serverConfig,
-        compression, caching, cors, rateLimit, authRequired, securityHeaders, header,
+        cors, compression, caching, rateLimit, authRequired, securityHeaders, header,
         health, connectivity, smoke, metrics,
         integrations,
         setting,

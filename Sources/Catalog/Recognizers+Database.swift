@@ -25,10 +25,18 @@ extension Recognizers {
         }
 
         // An index: named in a code span, or "indexes created" under a database heading.
-        let indexWords = ["index", "indexes", "indices", "indexed"]
+        let indexWords = ["index", "indexes", "indices"]
         let codeIndex = c.code.first(where: CodeSpan.isIndexName)
             ?? (c.parent.hasAny(indexWords) ? c.code.first(where: CodeSpan.isIdentifier) : nil)
-        if c.own.hasAny(indexWords) || codeIndex != nil, let engine = c.engine {
+        // Search engines, web pages and files have indexes too: a bare "index" needs a database nearby.
+        let otherIndex = c.own.hasAny(["elasticsearch", "opensearch", "solr", "algolia", "google", "search engine",
+            "seo", "sitemap", "indexed by", "crawl", "crawled", "lucene", "meilisearch", "typesense"])
+            || c.code.contains { $0.lowercased().hasPrefix("index.") }
+        let nearEngine = Engine.named(in: c.own, code: c.code) ?? Engine.named(in: c.ancestors)
+            ?? Engine.named(in: c.section)
+        let ownIndex = c.own.hasAny(indexWords) && !otherIndex
+            && (nearEngine != nil || c.own.hasAny(["database", "db", "table", "tables", "column", "columns", "sql"]))
+        if ownIndex || codeIndex != nil, let engine = c.engine {
             var params: [(String, Params.Value)] = []
             if let name = codeIndex { params.append(("name", .string(name))) }
             return Recognition(Kind(engine.family, "index"), params, rule: "index")
@@ -52,7 +60,9 @@ extension Recognizers {
         }
         // Server-side concerns are PostgreSQL's.
         let pgScope = c.engine == .postgres
-        if c.own.hasPrefix("pool") && c.own.hasAny(["connection", "connections", "db", "database"]) && pgScope {
+        if c.own.hasPrefix("pool") && c.own.hasAny(["connection", "connections", "db", "database", "pgbouncer", "size"])
+            && pgScope
+        {
             var params: [(String, Params.Value)] = []
             let w = c.own.words
             for (key, names) in [("min", ["min", "minimum"]), ("max", ["max", "maximum"])] {
@@ -71,9 +81,7 @@ extension Recognizers {
                 [("name", .string("log_min_duration_statement")), ("op", .string(">=")), ("value", .string("0"))],
                 rule: "slow query log")
         }
-        if c.own.hasAny(["statement timeout", "statement_timeout"]) && pgScope {
-            return Recognition(Kind(.postgres, "setting"), [("name", .string("statement_timeout"))], rule: "setting")
-        }
+        if pgScope, let setting = postgresSetting(c) { return setting }
         if c.own.hasAny(["permissions", "privileges", "grants", "granted"]) && pgScope
             && (c.own.hasAny(["database", "db", "role", "user"]) || c.section.hasAny(["database", "postgresql", "postgres"]))
         {
@@ -89,5 +97,30 @@ extension Recognizers {
                 : Recognition(Kind(.postgres, "connect"), [], rule: "database connectivity")
         }
         return nil
+    }
+
+    /// PostgreSQL settings that checklists name, written as in `postgresql.conf`.
+    static let postgresSettings: Set<String> = [
+        "max_connections", "shared_buffers", "work_mem", "maintenance_work_mem", "effective_cache_size",
+        "statement_timeout", "idle_in_transaction_session_timeout", "lock_timeout", "log_min_duration_statement",
+        "wal_level", "archive_mode", "max_wal_size", "min_wal_size", "ssl", "password_encryption",
+        "log_connections", "log_disconnections", "log_statement", "synchronous_commit", "fsync", "autovacuum",
+        "max_wal_senders", "hot_standby", "random_page_cost", "default_transaction_isolation", "timezone",
+    ]
+
+    /// "`max_connections` at least 200", "statement_timeout set to 30s": a server setting and its bound.
+    static func postgresSetting(_ c: ItemContext) -> Recognition? {
+        let named = c.code.first { postgresSettings.contains($0.lowercased()) }
+            ?? c.text.split(separator: " ").map { $0.lowercased().trimmingCharacters(in: "`,.:;()") }
+                .first { postgresSettings.contains($0) }
+            ?? (c.own.has("statement timeout") ? "statement_timeout" : nil)
+        guard let name = named, !c.own.hasAny(["reviewed", "tuned", "documented"]) else { return nil }
+        var params: [(String, Params.Value)] = [("name", .string(name))]
+        if let bound = ThresholdParser(tokens: c.own).first() {
+            params.append(("threshold", .threshold(bound.threshold(metric: name, timeBase: "ms"))))
+        } else if let value = c.code.first(where: { $0.lowercased() != name }) {
+            params.append(("value", .string(value)))
+        }
+        return Recognition(Kind(.postgres, "setting"), params, rule: "setting")
     }
 }

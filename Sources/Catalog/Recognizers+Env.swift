@@ -1,34 +1,26 @@
+import Checklist
+
 /// Environment variables and configuration values.
 extension Recognizers {
     /// Names whose values are secrets: reported as set or not set, never shown.
-    static func isSecretName(_ name: String) -> Bool {
-        let n = name.uppercased()
-        let markers = ["KEY", "SECRET", "TOKEN", "PASSWORD", "PASSWD", "PWD", "CREDENTIAL", "PRIVATE", "DSN", "AUTH"]
-        if markers.contains(where: { n.contains($0) }) { return true }
-        // Connection strings carry passwords.
-        return ["DATABASE_URL", "DB_URL", "REDIS_URL", "MONGO_URL", "MONGODB_URI", "AMQP_URL", "RABBITMQ_URL"]
-            .contains(n) || (n.hasSuffix("_URL") && (n.contains("DATABASE") || n.contains("REDIS")))
-    }
+    static func isSecretName(_ name: String) -> Bool { Redaction.isSecretName(name) }
 
     /// "`LLM_API_KEY` set", "`DEBUG=false`", "`RATE_LIMIT_WINDOW` = 60 (seconds)", "`CORS_ORIGINS` restricted".
     static func environment(_ c: ItemContext) -> Recognition? {
-        if let (name, value) = c.code.lazy.compactMap(CodeSpan.envAssignment).first {
-            return Recognition(
-                Kind(.env, "equals"), [("name", .string(name)), ("value", .string(value)), ("secret", .bool(isSecretName(name)))],
-                rule: "environment variable")
+        // `DEBUG=false` in a code span, or NODE_ENV=production written plainly.
+        let plainWords = c.code.isEmpty ? c.text.split(separator: " ").map(String.init) : []
+        if let (name, value) = (c.code + plainWords).lazy.compactMap(CodeSpan.envAssignment).first {
+            return assignment(name, value, c)
         }
         guard let nameIndex = c.code.firstIndex(where: CodeSpan.isEnvName) else { return nil }
         let name = c.code[nameIndex]
         let secret: (String, Params.Value) = ("secret", .bool(isSecretName(name)))
         // `NAME` = `value`, `NAME` = 60 (seconds), `NAME` is `value`
-        if let value = assignedValue(of: name, in: c) {
-            return Recognition(
-                Kind(.env, "equals"), [("name", .string(name)), ("value", .string(value)), secret],
-                rule: "environment variable")
-        }
+        if let value = assignedValue(of: name, in: c) { return assignment(name, value, c) }
         if c.own.hasAny([
             "restricted", "not wildcard", "no wildcard", "not a wildcard", "not *", "no *", "explicit", "whitelist",
-            "whitelisted", "allowlist", "allowlisted", "specific", "limited",
+            "whitelisted", "allowlist", "allowlisted", "specific", "limited", "not contain", "never *", "without *",
+            "exclude *", "excludes *",
         ]) {
             return Recognition(Kind(.env, "not_wildcard"), [("name", .string(name))], rule: "environment variable")
         }
@@ -37,6 +29,24 @@ extension Recognizers {
             return Recognition(Kind(.env, "url"), [("name", .string(name)), secret], rule: "environment variable")
         }
         return Recognition(Kind(.env, "set"), [("name", .string(name)), secret], rule: "environment variable")
+    }
+
+    /// An item that names a value for a variable: equals it, or must not ("Never deploy with `DEBUG=True`"). A value
+    /// the checklist masked as a secret cannot be compared, so the check is that the variable is set.
+    static func assignment(_ name: String, _ value: String, _ c: ItemContext) -> Recognition {
+        let secret = isSecretName(name)
+        if value.contains(Redaction.mask) {
+            let url = name.uppercased().hasSuffix("_URL") || name.uppercased().hasSuffix("_URI")
+            return Recognition(
+                Kind(.env, url ? "url" : "set"), [("name", .string(name)), ("secret", .bool(true))],
+                rule: "environment variable")
+        }
+        let negated = c.own.hasAny([
+            "never", "not", "must not", "should not", "do not", "don t", "no longer", "avoid", "forbidden", "disallowed",
+        ])
+        return Recognition(
+            Kind(.env, negated ? "not_equals" : "equals"),
+            [("name", .string(name)), ("value", .string(value)), ("secret", .bool(secret))], rule: "environment variable")
     }
 
     /// The value an item assigns to `name` in prose: after `=`, `==` or "equals" a code span or a word; after "is" or
@@ -82,10 +92,11 @@ extension Recognizers {
     /// "Session timeout configured: 1 hour": a named setting with one plain value, read from the environment.
     static func setting(_ c: ItemContext) -> Recognition? {
         guard let colon = c.text.firstIndex(of: ":"), c.code.isEmpty else { return nil }
+        // A setting lives under a parent that configures something ("Uvicorn configured:", "Logging configured:"),
+        // or says so itself ("Port configured: 8000", "Session timeout: 1 hour", "Tokens: 30 days TTL").
         let configContext =
-            c.parent.hasPrefix("configur") || c.section.hasPrefix("configur") || c.section.hasAny(["setup", "settings"])
-            || c.parent.hasAny(["logging", "settings", "setup"]) || c.own.hasPrefix("configur")
-            || c.own.hasAny(["ttl", "timeout"])
+            c.parent.hasPrefix("configur") || c.parent.hasAny(["settings", "setup"]) || c.own.hasPrefix("configur")
+            || c.own.hasAny(["ttl", "timeout", "timeouts"])
         guard configContext else { return nil }
         let keyWords = Tokens(String(c.text[..<colon])).words.filter {
             !["configured", "configuration", "set", "enabled", "defined", "the"].contains($0) && !$0.hasPrefix("(")
@@ -102,10 +113,17 @@ extension Recognizers {
         var unitWord: String? = nil
         if valueTokens.count == 1 {
             value = valueTokens[0]
+            // A word is a setting's value only when it looks like one, not "Owner: Alice" or "Backups: daily".
+            let settingWords: Set<String> = [
+                "json", "text", "logfmt", "plain", "debug", "info", "warn", "warning", "error", "critical", "fatal",
+                "trace", "true", "false", "on", "off", "yes", "no", "enabled", "disabled", "production", "prod",
+                "staging", "development", "dev", "test", "strict", "lax", "none", "utc",
+            ]
+            guard Tokens.isNumber(value) || settingWords.contains(value) else { return nil }
         } else if Tokens.isNumber(valueTokens[0]), let n = Double(valueTokens[0]) {
             var rest = valueTokens.dropFirst()
             if let u = rest.first, let (dim, factor) = ThresholdParser.unit(u), dim == .time {
-                value = String(Int((n * factor / 1000).rounded()))
+                value = String(ThresholdParser.clampedInt(n * factor / 1000))
                 rest = rest.dropFirst()
             } else {
                 value = valueTokens[0]
@@ -133,7 +151,7 @@ extension Recognizers {
             if nameWords.first != p { nameWords.insert(p, at: 0) }
         }
         let name = nameWords.joined(separator: "_").uppercased()
-        guard CodeSpan.isEnvName(name) || !name.isEmpty else { return nil }
+        guard CodeSpan.isEnvName(name) else { return nil }
         if asideWords.contains("or") {
             return Recognition(Kind(.env, "set"), [("name", .string(name)), ("secret", .bool(false))], rule: "setting")
         }

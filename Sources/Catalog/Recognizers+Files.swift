@@ -64,7 +64,8 @@ extension Recognizers {
                 rule: "ssh configuration")
         }
         if c.own.hasAny(["source maps", "source map", "sourcemaps", "sourcemap"]) {
-            return Recognition(Kind(.file, "exists"), [("path", .string("**/*.map"))], rule: "source maps")
+            let absent = c.own.hasAny(["not", "no", "never", "removed", "stripped", "excluded", "disabled", "without"])
+            return Recognition(Kind(.file, absent ? "absent" : "exists"), [("path", .string("**/*.map"))], rule: "source maps")
         }
         return nil
     }

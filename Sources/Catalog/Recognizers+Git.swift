@@ -16,7 +16,8 @@ extension Recognizers {
         }
         // .gitignore includes …
         let ignoreFile = c.code.contains(".gitignore") || c.own.has("gitignore")
-        if ignoreFile && c.own.hasAny(["includes", "contains", "lists", "covers", "ignores", "has", "excludes"])
+        if ignoreFile && c.own.hasAny(["includes", "contains", "lists", "covers", "ignores", "has", "excludes",
+            "listed", "in", "added", "ignored"])
             || c.own.hasAny(["ignored by git", "gitignored", "git ignored"])
         {
             if let path = paths.first ?? wordPath(c) {

@@ -42,31 +42,51 @@ extension Recognizers {
     /// "Cache headers configured", "Cache policy: 1 year for versioned files", "Request/response caching configured".
     static func caching(_ c: ItemContext) -> Recognition? {
         let headers = c.own.has("cache") && c.own.hasAny(["header", "headers", "control", "policy", "policies"])
-        let responses = c.own.hasPrefix("cach") && c.own.hasAny(["response", "responses", "http", "browser", "cdn"])
+        let responses = c.own.hasPrefix("cach")
+            && (c.own.hasAny(["response", "responses", "http", "browser", "cdn", "html", "pages", "assets", "static"])
+                || c.own.has("cached"))
         guard headers || responses || c.code.contains(where: { $0.lowercased().hasPrefix("cache-control") }),
             !c.own.hasAny(["layer", "redis", "memcached", "memcache"])
         else { return nil }
         var params: [(String, Params.Value)] = []
-        let w = c.own.words
-        if let i = w.firstIndex(where: { ThresholdParser.unit($0)?.0 == .time }), i > 0, let n = Double(w[i - 1]),
-            let (_, factor) = ThresholdParser.unit(w[i])
-        {
-            let seconds = n * factor / 1000
-            params.append(("threshold", .threshold(Threshold(metric: "max_age", op: ">=", value: seconds, unit: "s"))))
+        let all = c.code.joined(separator: " ").lowercased()
+        if let r = all.firstRange(of: "max-age="), let v = Double(all[r.upperBound...].prefix { $0.isNumber }) {
+            params.append(("threshold", .threshold(Threshold(metric: "max_age", op: ">=", value: v, unit: "s"))))
+        } else if let bound = ThresholdParser(tokens: c.own).all().first(where: { $0.dimension == .time }) {
+            params.append(("threshold", .threshold(bound.threshold(metric: "max_age", timeBase: "s"))))
+        } else if let seconds = ThresholdParser.firstDurationSeconds(in: c.own) {
+            params.append(
+                ("threshold", .threshold(Threshold(metric: "max_age", op: ">=", value: Double(seconds), unit: "s"))))
         }
         return Recognition(Kind(.http, "cache_headers"), params, rule: "cache headers")
     }
 
     /// "CORS origins configured", "CORS headers from backend match frontend domain".
     static func cors(_ c: ItemContext) -> Recognition? {
-        c.own.hasAny(["cors", "cross origin"]) ? Recognition(Kind(.http, "cors"), [], rule: "cors") : nil
+        c.own.hasAny(["cors", "cross origin", "access control allow origin", "allowed origins", "allow origin"])
+            ? Recognition(Kind(.http, "cors"), [], rule: "cors") : nil
     }
 
     /// "Rate limiting on login endpoints", "Rate limiting configured".
     static func rateLimit(_ c: ItemContext) -> Recognition? {
         guard c.own.hasAny(["rate limit", "rate limiting", "rate limited", "ratelimit", "throttling", "throttled",
-            "throttle", "limit req"]) else { return nil }
+            "throttle", "limit req", "429", "retry after", "too many requests"]) else { return nil }
         var params: [(String, Params.Value)] = []
+        // "100 requests per 15 minutes"
+        let w = c.own.words
+        if let i = w.firstIndex(where: { $0 == "requests" || $0 == "req" || $0 == "attempts" }), i > 0,
+            let max = Int(w[i - 1])
+        {
+            params.append(("max", .int(max)))
+            if let per = w[i...].firstIndex(where: { $0 == "per" || $0 == "/" || $0 == "every" }) {
+                let rest = Tokens(w[(per + 1)...].joined(separator: " "))
+                if let seconds = ThresholdParser.firstDurationSeconds(in: rest) {
+                    params.append(("window", .int(seconds)))
+                } else if let unit = rest.words.first, let (_, f) = ThresholdParser.unit(unit) {
+                    params.append(("window", .int(ThresholdParser.clampedInt(f / 1000))))
+                }
+            }
+        }
         if c.own.hasAny(["login", "logins", "sign in", "signin", "authentication", "auth"]) {
             params.append(("target", .string("login")))
         }
@@ -78,13 +98,16 @@ extension Recognizers {
         let admin = c.own.has("admin") && c.own.hasAny(["endpoint", "endpoints", "route", "routes", "api", "pages",
             "panel", "mode"]) && c.own.hasAny(["protected", "restricted", "secured", "require", "requires", "required",
             "locked", "guarded"])
-        let rbac = c.own.hasAny(["rbac", "role based access", "role based access control", "access control",
-            "authorization enforced"])
+        let rbac = c.own.hasAny(["rbac", "role based access", "role based access control", "authorization enforced"])
+            || c.own.has("access control") && c.own.hasPrefix("role")
         let auth = c.own.hasAny(["authentication required", "auth required", "requires authentication",
             "require authentication", "endpoints protected", "routes protected", "unauthenticated", "401"])
         guard admin || rbac || auth else { return nil }
         var params: [(String, Params.Value)] = []
         if admin || rbac { params.append(("role", .string("admin"))) }
+        if let path = c.code.lazy.compactMap({ CodeSpan.request($0)?.path }).first ?? c.code.first(where: CodeSpan.isURLPath) {
+            params.append(("path", .string(path)))
+        }
         return Recognition(Kind(.http, "auth_required"), params, rule: "auth required")
     }
 
@@ -110,13 +133,16 @@ extension Recognizers {
 
     /// "Health check endpoint: `/health`", "API health check passes", "`/ready` returns 200".
     static func health(_ c: ItemContext) -> Recognition? {
-        let path = c.code.first(where: CodeSpan.isURLPath)
+        let request = c.code.lazy.compactMap(CodeSpan.request).first
+        let path = request?.path ?? c.code.first(where: CodeSpan.isURLPath)
         let healthy = c.own.hasAny(["health", "healthcheck", "health check", "readiness", "liveness"])
         let endpoint = path != nil && c.own.hasAny([
             "endpoint", "accessible", "reachable", "returns", "responds", "available", "200", "ok", "up", "serves",
+            "live", "answers", "healthy",
         ])
         guard healthy || endpoint else { return nil }
         var params: [(String, Params.Value)] = [("path", .string(path ?? "/health")), ("status", .int(200))]
+        if let method = request?.method, method != "GET" { params.append(("method", .string(method))) }
         if let status = c.own.words.first(where: { Int($0).map { (100...599).contains($0) } ?? false }) {
             params[1] = ("status", .int(Int(status)!))
         }

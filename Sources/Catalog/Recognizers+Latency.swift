@@ -1,9 +1,12 @@
+import Checklist
+
 /// Response-time targets measured under load.
 extension Recognizers {
     /// "History retrieval < 500ms", "p95 latency of `GET /orders` under 250 ms", "Page load time < 3s".
     static func latency(_ c: ItemContext) -> Recognition? {
+        // A request answered in over ten minutes is not a latency target but a process ("incident response").
         guard let bound = ThresholdParser(tokens: c.own).all().first(where: { $0.dimension == .time }),
-            ["<", "<="].contains(bound.op)
+            ["<", "<="].contains(bound.op), bound.value <= 600_000
         else { return nil }
         let timing = c.own.hasAny([
             "latency", "response", "responses", "respond", "responds", "retrieval", "load time", "round trip",
@@ -14,6 +17,8 @@ extension Recognizers {
         let notLatency = c.own.hasAny([
             "timeout", "ttl", "retention", "rollback", "recovery", "backup", "backups", "expiry", "expires",
             "keep alive", "interval", "window", "cache", "session", "build", "deploy", "deployment", "downtime",
+            "incident", "incidents", "support", "customer", "customers", "ticket", "tickets", "escalation", "on call",
+            "lag", "replication", "boot", "startup", "start", "restart",
         ])
         guard timing, !notLatency else { return nil }
         let named = ThresholdParser.metric(in: c.own)
@@ -26,14 +31,32 @@ extension Recognizers {
             params.append(("method", .string("GET")))
             params.append(("path", .string(path)))
         }
-        params.append(("request", .string(subjectSlug(c, stopAt: bound.start, drop: ["latency", "p95", "p99", "p90",
-            "p50", "p999", "of", "time", "times", "response", "target", "targets", "median", "average", "avg", "mean",
-            "percentile", "th"]))))
+        params.append(("request", .string(requestName(c, bound: bound))))
         if c.own.has("page load") || c.own.has("page") && c.scope.hasPrefix("frontend") {
             params.append(("target", .string("frontend")))
         }
         params.append(("threshold", .threshold(bound.threshold(metric: metric))))
         if named == nil { params.append(("metric_assumed", .bool(true))) }
         return Recognition(Kind(.latency, "request"), params, rule: "response-time target")
+    }
+
+    /// A name for the measured request: its method and path when the item names them, else the words around the
+    /// bound ("History retrieval < 500ms" -> history-retrieval, "Average latency below 120 ms for search" -> search).
+    static func requestName(_ c: ItemContext, bound: ThresholdParser.Found) -> String {
+        if let (method, path) = c.code.lazy.compactMap(CodeSpan.request).first {
+            return ItemIDs.slug("\(method) \(path)", fallback: "request")
+        }
+        let noise: Set<String> = [
+            "latency", "p95", "p99", "p90", "p50", "p999", "of", "time", "times", "response", "responses", "target",
+            "targets", "median", "average", "avg", "mean", "percentile", "th", "the", "a", "an", "for", "on", "is",
+            "are", "be", "must", "should", "stays", "stay", "remains", "all", "at", "in", "with", "under", "load",
+        ]
+        let words = c.own.words
+        func name(_ slice: ArraySlice<String>) -> String {
+            slice.filter { !noise.contains($0) && $0.contains(where: \.isLetter) }.joined(separator: " ")
+        }
+        let before = name(words[..<bound.start])
+        let after = name(words[bound.end...])
+        return ItemIDs.slug(before.isEmpty ? after : before, fallback: "request")
     }
 }

@@ -33,16 +33,24 @@ extension Recognizers {
         }
         let refusing = c.own.hasAny([
             "disabled", "disable", "off", "refused", "rejected", "not accepted", "not supported", "deprecated",
-            "removed", "no", "not allowed", "forbidden", "blocked",
+            "removed", "no", "not allowed", "forbidden", "blocked", "no longer",
         ])
-        if refusing && !c.own.hasAny(["minimum", "min", "at least", "or higher", "or later", "or above", "only"]) {
-            let lowest = ["1.0", "1.1", "1.2", "1.3"].first { !versions.contains($0) } ?? "1.3"
-            return Recognition(
-                Kind(.tls, "protocols"), [("refuse", .list(versions.sorted())), ("min", .string(lowest))],
-                rule: "tls versions")
+        let floor = c.own.hasAny([
+            "minimum", "min", "at least", "or higher", "or later", "or above", "and above", "and later", "only",
+            "required", "+",
+        ])
+        let all = ["1.0", "1.1", "1.2", "1.3"]
+        let min: String
+        if refusing && floor {
+            // "TLS 1.0 and 1.1 disabled, 1.2+ required": the floor is the newest version named.
+            min = versions.max()!
+        } else if refusing {
+            // "TLS 1.0 and 1.1 disabled": the floor is the oldest version not refused.
+            min = all.first { !versions.contains($0) && $0 > versions.max()! } ?? "1.3"
+        } else {
+            min = versions.min()!
         }
-        let min = versions.sorted().first!
-        let refuse = ["1.0", "1.1", "1.2", "1.3"].filter { $0 < min }
+        let refuse = all.filter { $0 < min }
         var params: [(String, Params.Value)] = [("min", .string(min))]
         if !refuse.isEmpty { params.append(("refuse", .list(refuse))) }
         return Recognition(Kind(.tls, "protocols"), params, rule: "tls versions")
@@ -53,8 +61,8 @@ extension Recognizers {
         guard c.own.hasAny(["certificate", "certificates", "cert", "certs", "ocsp"]),
             !c.own.hasAny(["client certificate", "code signing", "signing certificate"])
         else { return nil }
-        let expiry = c.own.hasPrefix("expir") || c.own.hasPrefix("renew") || c.own.has("valid for")
-            || c.own.hasAny(["days", "day", "weeks", "months"])
+        let expiry = c.own.hasPrefix("expir") || c.own.hasPrefix("renew")
+            || c.own.hasAny(["days", "day", "week", "weeks", "month", "months", "year", "years"])
         if expiry {
             var days = 30.0
             if let bound = ThresholdParser(tokens: c.own).all().first(where: { $0.dimension == .time }) {
@@ -64,7 +72,8 @@ extension Recognizers {
             {
                 days = v
             }
-            return Recognition(Kind(.tls, "expiry"), [("min_days", .int(Int(days.rounded())))], rule: "certificate expiry")
+            return Recognition(
+                Kind(.tls, "expiry"), [("min_days", .int(ThresholdParser.clampedInt(days)))], rule: "certificate expiry")
         }
         var params: [(String, Params.Value)] = []
         if c.own.has("ocsp") { params.append(("ocsp", .bool(true))) }
@@ -79,12 +88,8 @@ extension Recognizers {
         if let r = all.firstRange(of: "max-age=") {
             let digits = all[r.upperBound...].prefix { $0.isNumber }
             if let v = Int(digits) { params.append(("max_age", .int(v))) }
-        } else if let bound = ThresholdParser(tokens: c.own).all().first(where: { $0.dimension == .time }) {
-            params.append(("max_age", .int(Int(bound.value / 1000))))
-        } else if let i = c.own.words.firstIndex(where: { ThresholdParser.unit($0)?.0 == .time }), i > 0,
-            let n = Double(c.own.words[i - 1]), let (_, f) = ThresholdParser.unit(c.own.words[i])
-        {
-            params.append(("max_age", .int(Int(n * f / 1000))))
+        } else if let seconds = ThresholdParser.firstDurationSeconds(in: c.own) {
+            params.append(("max_age", .int(seconds)))
         }
         if all.contains("includesubdomains") || c.own.has("subdomains") {
             params.append(("include_subdomains", .bool(true)))

@@ -34,6 +34,8 @@ struct ThresholdParser {
         (["faster", "than"], "<"), (["more", "than"], ">"), (["greater", "than"], ">"), (["higher", "than"], ">"),
         (["longer", "than"], ">"), (["at", "most"], "<="), (["at", "least"], ">="), (["up", "to"], "<="),
         (["does", "not", "exceed"], "<="), (["not", "exceeding"], "<="), (["not", "to", "exceed"], "<="),
+        (["must", "not", "exceed"], "<="), (["should", "not", "exceed"], "<="), (["never", "exceeds"], "<="),
+        (["never", "exceed"], "<="), (["must", "be", "under"], "<"), (["must", "be", "below"], "<"),
         (["<="], "<="), ([">="], ">="), (["≤"], "<="), (["≥"], ">="), (["<"], "<"), ([">"], ">"), (["="], "="),
         (["under"], "<"), (["below"], "<"), (["within"], "<="), (["max"], "<="), (["maximum"], "<="),
         (["over"], ">"), (["above"], ">"), (["exceeds"], ">"), (["min"], ">="), (["minimum"], ">="),
@@ -56,6 +58,7 @@ struct ThresholdParser {
         case "h", "hr", "hrs", "hour", "hours": return (.time, 3_600_000)
         case "d", "day", "days": return (.time, 86_400_000)
         case "w", "wk", "week", "weeks": return (.time, 7 * 86_400_000)
+        case "mo", "month", "months": return (.time, 30 * 86_400_000)
         case "y", "yr", "yrs", "year", "years": return (.time, 365 * 86_400_000)
         case "%", "percent", "pct": return (.percent, 1)
         default: return nil
@@ -63,6 +66,24 @@ struct ThresholdParser {
     }
 
     let tokens: Tokens
+
+    /// The first "N unit" with a time unit in `tokens` ("1 year", "45 minutes"), in seconds, clamped to a range an
+    /// `Int` holds so that "99999999999999999999 days" cannot trap.
+    static func firstDurationSeconds(in tokens: Tokens) -> Int? {
+        let w = tokens.words
+        for i in w.indices.dropFirst() {
+            if let (dim, factor) = unit(w[i]), dim == .time, let n = Double(w[i - 1]) {
+                return clampedInt(n * factor / 1000)
+            }
+        }
+        return nil
+    }
+
+    /// `value` rounded to an `Int`, clamped to ±10¹⁵ (about 31 million years in seconds).
+    static func clampedInt(_ value: Double) -> Int {
+        guard value.isFinite else { return value > 0 ? 1_000_000_000_000_000 : 0 }
+        return Int(min(max(value.rounded(), -1e15), 1e15))
+    }
 
     /// The first bound with a comparator, or nil.
     func first() -> Found? { all().first }
@@ -76,7 +97,6 @@ struct ThresholdParser {
             if let (op, len) = Self.match(Self.prefixOps, at: i, in: w), i + len < w.count,
                 let (value, dim, end) = number(at: i + len)
             {
-                // "min" / "max" directly before a non-number are metric names, handled by the caller.
                 found.append(Found(op: op, value: value, dimension: dim, end: end, start: i))
                 i = end
                 continue

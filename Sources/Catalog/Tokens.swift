@@ -37,6 +37,17 @@ struct Tokens: Sendable {
                 i += 3
                 continue
             }
+            // No-break space (C2 A0) and the General Punctuation block (E2 80 xx: spaces, dashes, quotes) separate.
+            if b == 0xC2, i + 1 < bytes.count, bytes[i + 1] == 0xA0 {
+                flush()
+                i += 2
+                continue
+            }
+            if b == 0xE2, i + 2 < bytes.count, bytes[i + 1] == 0x80 {
+                flush()
+                i += 3
+                continue
+            }
             let isLetter = (b >= 0x61 && b <= 0x7A) || b >= 0xC0 || (b >= 0x80 && kind == 1)
             if isLetter {
                 if kind == 2 { flush() }
@@ -94,16 +105,6 @@ struct Tokens: Sendable {
 
     /// Whether `phrase` occurs, for a phrase that varies between calls (compiled on every call).
     func contains(_ phrase: String) -> Bool { matches(Vocabulary.compile([phrase])) }
-
-    /// Whether any of `phrases` occurs, for a list that varies between calls.
-    func containsAny(_ phrases: [String]) -> Bool { matches(Vocabulary.compile(phrases)) }
-
-    /// The index of the first token of `phrase`, if it occurs.
-    func find(_ phrase: String) -> Int? {
-        let compiled = Vocabulary.compile([phrase])
-        if let id = compiled.singles.first { return ids.firstIndex(of: id) }
-        return compiled.sequences.first.flatMap { firstIndex(of: $0) }
-    }
 
     /// Whether any of the compiled `phrases` occurs.
     func matches(_ phrases: CompiledPhrases) -> Bool {

@@ -13,8 +13,9 @@ public enum ChecklistParser {
     ///   - sha256: the digest of the file's bytes, carried into the document.
     /// - Throws: ``ChecklistError`` for a checklist without task items or with a stray annotation.
     public static func parse(_ text: String, path: String, sha256: String = "") throws -> ChecklistDocument {
-        let tree = CmarkTree(markdown: text)
-        var walker = Walker(path: path)
+        let markdown = blankingFrontMatter(text)
+        let tree = CmarkTree(markdown: markdown)
+        var walker = Walker(path: path, source: markdown)
         try walker.walk(tree.root)
         guard !walker.items.isEmpty else { throw ChecklistError.noItems(path) }
 
@@ -31,6 +32,21 @@ public enum ChecklistParser {
         return ChecklistDocument(
             path: path, sha256: sha256, title: h1.count == 1 ? h1[0].text : nil, items: items,
             headings: walker.headings, roles: walker.roles)
+    }
+}
+
+extension ChecklistParser {
+    /// YAML front matter (`---` … `---` at the top, as GitHub and static-site tools write it) is metadata, not a
+    /// heading: its lines become blank, so line numbers stay those of the file.
+    static func blankingFrontMatter(_ text: String) -> String {
+        guard text.hasPrefix("---\n") || text.hasPrefix("---\r\n") else { return text }
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        guard let close = lines.indices.dropFirst().first(where: {
+            let l = String(lines[$0]).trimmingCharacters(in: "\r")
+            return l == "---" || l == "..."
+        }) else { return text }
+        for i in 0...close { lines[i] = lines[i].hasSuffix("\r") ? "\r" : "" }
+        return lines.joined(separator: "\n")
     }
 }
 
@@ -114,7 +130,27 @@ struct Walker {
     /// For each open plain list item, whether it was read as a task item by ``taskMarker(_:)``.
     private var plainItemWasTask: [Bool] = []
 
-    init(path: String) { self.path = path }
+    /// The source's lines, to find the line of an annotation inside an item's paragraph.
+    private let lines: [Substring]
+
+    init(path: String, source: String) {
+        self.path = path
+        self.lines = source.split(separator: "\n", omittingEmptySubsequences: false)
+    }
+
+    /// The line of the `n`th gonogo annotation at or after `line`.
+    private func annotationLine(from line: Int, occurrence n: Int) -> Int {
+        var seen = 0
+        var i = line - 1
+        while i < lines.count && i < line - 1 + 200 {
+            if lines[i].contains("gonogo:") {
+                if seen == n { return i + 1 }
+                seen += 1
+            }
+            i += 1
+        }
+        return line
+    }
 
     mutating func walk(_ root: OpaquePointer) throws {
         let iter = cmark_iter_new(root)!
@@ -153,7 +189,7 @@ struct Walker {
     private mutating func enterHeading(_ node: OpaquePointer) {
         let level = Int(cmark_node_get_heading_level(node))
         let line = Int(cmark_node_get_start_line(node))
-        let text = InlineText.collect(node).text
+        let text = Redaction.redacting(InlineText.collect(node).text)
         let heading = Heading(level: level, text: text, line: line)
         headings.append(heading)
         headingText[line] = text
@@ -192,7 +228,12 @@ struct Walker {
                 let inline = InlineText.collect(c)
                 text += (text.isEmpty ? "" : " ") + inline.text
                 code += inline.code
-                annotations += inline.comments.compactMap { Annotations.raw(fromComment: $0, line: line) }
+                for comment in inline.comments {
+                    if var raw = Annotations.raw(fromComment: comment, line: line) {
+                        raw.line = annotationLine(from: line, occurrence: annotations.count)
+                        annotations.append(raw)
+                    }
+                }
             case .htmlBlock:
                 let blockLine = Int(cmark_node_get_start_line(c))
                 let literal = cmark_node_get_literal(c).map { String(cString: $0) } ?? ""
@@ -210,8 +251,8 @@ struct Walker {
         items.append(
             TaskItem(
                 index: index, line: line, checked: marker ?? cmark_gfm_extensions_get_tasklist_item_checked(node),
-                section: [], text: Redaction.redactingURLPasswords(text),
-                codeSpans: code.map(Redaction.redactingURLPasswords), annotations: annotations, parent: parent,
+                section: [], text: Redaction.redacting(text),
+                codeSpans: code.map(Redaction.redacting), annotations: annotations, parent: parent,
                 inBlockQuote: blockQuoteDepth > 0))
         sectionLines.append(headingStack.map(\.line))
         if let parent { items[parent].children.append(index) }
@@ -220,7 +261,10 @@ struct Walker {
 
     /// An annotation in an HTML block that belongs to no task item would silently do nothing: refuse it.
     private func strayAnnotationCheck(_ node: OpaquePointer) throws {
-        if let parent = cmark_node_parent(node), NodeKind(parent) == .taskItem { return }
+        if let parent = cmark_node_parent(node) {
+            let kind = NodeKind(parent)
+            if kind == .taskItem || kind == .item && Self.taskMarker(parent) != nil { return }
+        }
         let literal = cmark_node_get_literal(node).map { String(cString: $0) } ?? ""
         let line = Int(cmark_node_get_start_line(node))
         if Annotations.comments(in: literal).contains(where: { Annotations.raw(fromComment: $0, line: line) != nil }) {
@@ -231,6 +275,16 @@ struct Walker {
     }
 
     private mutating func readRoles(table: OpaquePointer) {
+        // Read the header row first: most tables are not sign-off tables, and need not be read at all.
+        guard let headerRow = cmark_node_first_child(table) else { return }
+        var headerCell = cmark_node_first_child(headerRow)
+        var hasRole = false
+        while let c = headerCell, !hasRole {
+            let t = InlineText.collect(c).text.lowercased()
+            hasRole = t == "role" || t == "roles"
+            headerCell = cmark_node_next(c)
+        }
+        guard hasRole else { return }
         var rows: [[String]] = []
         var row = cmark_node_first_child(table)
         while let r = row {
@@ -246,9 +300,10 @@ struct Walker {
         guard let header = rows.first,
             let column = header.firstIndex(where: { $0.lowercased() == "role" || $0.lowercased() == "roles" })
         else { return }
+        var seen = Set(roles)
         for cells in rows.dropFirst() where column < cells.count {
             let role = cells[column].trimmingCharacters(in: " \t*_")
-            if !role.isEmpty, role.contains(where: \.isLetter), !roles.contains(role) { roles.append(role) }
+            if !role.isEmpty, role.contains(where: \.isLetter), seen.insert(role).inserted { roles.append(role) }
         }
     }
 }

@@ -73,7 +73,8 @@ enum Annotations {
     static func raw(fromComment body: String, line: Int) -> RawAnnotation? {
         let trimmed = body.trimmingCharacters(in: " \t\r\n")
         guard trimmed.lowercased().hasPrefix("gonogo:") else { return nil }
-        return RawAnnotation(body: String(trimmed.dropFirst(7)).trimmingCharacters(in: " \t\r\n"), line: line)
+        let body = String(trimmed.dropFirst(7)).trimmingCharacters(in: " \t\r\n")
+        return RawAnnotation(body: Redaction.redacting(body), line: line)
     }
 }
 

@@ -85,6 +85,10 @@ public enum ItemIDs {
         case 0xD9...0xDC, 0xF9...0xFC: return "u"
         case 0xC7, 0xE7: return "c"
         case 0xD1, 0xF1: return "n"
+        case 0x80...:
+            // Other scripts keep their letters, lower-cased, as GitHub's heading anchors do: "Развёртывание".
+            guard s.properties.isAlphabetic || s.properties.numericType != nil else { return nil }
+            return Character(String(s).lowercased())
         default: return nil
         }
     }

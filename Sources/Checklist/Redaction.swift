@@ -1,23 +1,98 @@
-/// Removes credentials that checklists sometimes carry in their text, so no plan or report repeats them.
+/// Removes credentials that checklists sometimes carry in their text (`postgresql://app:hunter2@db`,
+/// `` `DB_PASSWORD=hunter2` ``, `?password=…`), as the text is read, so no plan, report, log or id repeats them.
 public enum Redaction {
-    /// `scheme://user:password@host` becomes `scheme://user:***@host`.
+    /// What a removed secret is replaced with.
+    public static let mask = "***"
+
+    /// Every credential in `s` masked: URL passwords, query-string secrets and values assigned to secret names.
+    public static func redacting(_ s: String) -> String {
+        redactingAssignments(redactingQuerySecrets(redactingURLPasswords(s)))
+    }
+
+    /// Whether a variable or parameter name holds a secret: keys, tokens, passwords, DSNs, connection strings.
+    public static func isSecretName(_ name: String) -> Bool {
+        let n = name.uppercased()
+        let markers = [
+            "KEY", "SECRET", "TOKEN", "PASSWORD", "PASSWD", "PASS", "PWD", "CREDENTIAL", "PRIVATE", "DSN", "AUTH",
+            "COOKIE", "SESSION_SIGN", "SALT",
+        ]
+        if markers.contains(where: { n.contains($0) }) { return true }
+        // Connection strings carry passwords.
+        let stores = ["DATABASE", "DB_", "POSTGRES", "PG", "MYSQL", "REDIS", "MONGO", "AMQP", "RABBIT", "BROKER", "CACHE"]
+        return (n.hasSuffix("_URL") || n.hasSuffix("_URI") || n == "DATABASE_URL")
+            && (stores.contains { n.contains($0) } || n.hasPrefix("DB"))
+    }
+
+    /// `scheme://user:password@host` becomes `scheme://user:***@host`, even when the password holds `/` or `#`.
     public static func redactingURLPasswords(_ s: String) -> String {
         guard s.utf8.contains(UInt8(ascii: "@")), s.contains("://") else { return s }
         var out = ""
         var rest = Substring(s)
-        while let sep = rest.range(of: "://") {
+        while let sep = rest.firstRange(of: "://") {
             out += rest[..<sep.upperBound]
-            var authority = rest[sep.upperBound...]
-            let end = authority.firstIndex(where: { $0 == "/" || $0 == " " || $0 == "`" || $0 == "?" || $0 == "#" })
-                ?? authority.endIndex
-            let auth = authority[..<end]
-            if let at = auth.lastIndex(of: "@"), let colon = auth[..<at].firstIndex(of: ":") {
-                out += auth[...colon] + "***" + auth[at...]
+            let afterScheme = rest[sep.upperBound...]
+            // The URL runs to the next space, backtick, quote or angle bracket; its userinfo ends at its last '@'.
+            let end = afterScheme.firstIndex { " \t\n`\"'<>".contains($0) } ?? afterScheme.endIndex
+            let url = afterScheme[..<end]
+            if let at = url.lastIndex(of: "@"), let colon = url[..<at].firstIndex(of: ":") {
+                out += url[...colon] + mask + url[at...]
             } else {
-                out += auth
+                out += url
             }
-            authority = authority[end...]
-            rest = authority
+            rest = afterScheme[end...]
+        }
+        return out + rest
+    }
+
+    /// `?password=x&user=y` becomes `?password=***&user=y` (also `token`, `secret`, `api_key`, `access_key`…).
+    static func redactingQuerySecrets(_ s: String) -> String {
+        guard s.utf8.contains(UInt8(ascii: "=")) else { return s }
+        var out = ""
+        var rest = Substring(s)
+        while let eq = rest.firstIndex(of: "=") {
+            let before = rest[..<eq]
+            let nameStart = before.lastIndex { !($0.isLetter || $0.isNumber || $0 == "_" || $0 == "-") }
+                .map { before.index(after: $0) } ?? before.startIndex
+            let name = before[nameStart...]
+            let isQuery = nameStart > rest.startIndex && "?&;".contains(rest[rest.index(before: nameStart)])
+            out += rest[...eq]
+            var after = rest[rest.index(after: eq)...]
+            if isQuery && isSecretName(String(name)) {
+                let end = after.firstIndex { " \t\n`\"'&#<>".contains($0) } ?? after.endIndex
+                out += mask
+                after = after[end...]
+            }
+            rest = after
+        }
+        return out + rest
+    }
+
+    /// `DB_PASSWORD=hunter2` becomes `DB_PASSWORD=***` (upper-case names that hold secrets).
+    static func redactingAssignments(_ s: String) -> String {
+        guard s.utf8.contains(UInt8(ascii: "=")) else { return s }
+        var out = ""
+        var rest = Substring(s)
+        while let eq = rest.firstIndex(of: "=") {
+            let before = rest[..<eq].reversed().prefix { $0.isUppercase || $0.isNumber || $0 == "_" }
+            let name = String(before.reversed())
+            out += rest[...eq]
+            var after = rest[rest.index(after: eq)...]
+            let isAssignment = name.count >= 2 && name.first!.isLetter && after.first != "="
+                && !String(after.prefix(3)).hasPrefix(mask)
+            if isAssignment && isSecretName(name) {
+                var value = after.drop { $0 == " " }
+                let quote = value.first.flatMap { $0 == "\"" || $0 == "'" ? $0 : nil }
+                if let quote {
+                    value = value.dropFirst()
+                    let end = value.firstIndex(of: quote).map { value.index(after: $0) } ?? value.endIndex
+                    after = value[end...]
+                } else {
+                    let end = value.firstIndex { " \t\n`,;)".contains($0) } ?? value.endIndex
+                    after = value[end...]
+                }
+                if !(quote == nil && after.startIndex == value.startIndex) { out += mask }
+            }
+            rest = after
         }
         return out + rest
     }

@@ -58,6 +58,29 @@ struct RecognitionTests {
         ("Responses gzip-compressed", "Edge", "http.compression"),
         ("Cache-Control headers on static assets", "Edge", "http.cache_headers"),
         ("Checkout flow works end to end", "Smoke", "http.smoke"),
+        ("TLS 1.0 and 1.1 are no longer supported; TLS 1.2 is the minimum", "Edge", "tls.protocols"),
+        ("Never deploy with `DEBUG=True`", "Config", "env.not_equals"),
+        ("NODE_ENV=production", "Config", "env.equals"),
+        ("`ALLOWED_HOSTS` does not contain `*`", "Config", "env.not_wildcard"),
+        ("Source maps not deployed to production", "Web", "file.absent"),
+        ("`.env` is listed in `.gitignore`", "Repo", "git.ignored"),
+        ("Access-Control-Allow-Origin never `*`", "Headers", "http.cors"),
+        ("Certificate chain valid for api.pay.example.com", "Edge", "tls.certificate"),
+        ("`GET /healthz` returns 200", "Ops", "http.status"),
+        ("Returns 429 with `Retry-After` past the limit", "API", "http.rate_limit"),
+        ("p95 latency must not exceed 300 ms", "SLOs", "latency.request"),
+        ("Search p95 under 250\u{00A0}ms", "SLOs", "latency.request"),
+        ("`max_connections` at least 200", "PostgreSQL", "postgres.setting"),
+        ("PgBouncer pool size: max 50", "PostgreSQL", "postgres.pool"),
+        // Not what the words first suggest.
+        ("Owner: Alice", "Setup", "manual"),
+        ("Backups: daily", "Setup", "manual"),
+        ("Elasticsearch index rebuilt", "PostgreSQL", "manual"),
+        ("Product pages indexed by Google", "SEO", "manual"),
+        ("Penetration test passed", "Security", "manual"),
+        ("Load test passed at 2x expected traffic", "Performance", "manual"),
+        ("Incident response time under 15 minutes", "Ops", "manual"),
+        ("Synthetic monitoring coverage for checkout and login", "Ops", "manual"),
         // Targets for people, not measurements.
         ("Rollback completes in < 10 minutes (estimated)", "Ops", "manual"),
         ("Alert when p95 > 2s", "Alerting", "manual"),
@@ -91,6 +114,47 @@ struct RecognitionTests {
         #expect(try kindOf("Certificate valid for at least 2 weeks", under: "TLS").params.int("min_days") == 14)
         #expect(try kindOf("HSTS max age at least 2 years").params.int("max_age") == 63_072_000)
         #expect(try kindOf("Session timeout configured: 45 minutes").params.string("value") == "2700")
+    }
+
+    @Test("numbers too large for an Int are clamped, never a crash")
+    func hugeNumbers() throws {
+        #expect(try kindOf("Certificate valid for 99999999999999999999 days", under: "TLS").params.int("min_days")
+            == 1_000_000_000_000_000)
+        #expect(try kindOf("HSTS max-age at least 999999999999999999 years").params.int("max_age") != nil)
+        #expect(try kindOf("Session timeout: 99999999999999999999 hours").kind == Kind(.env, "equals"))
+    }
+
+    @Test("months are a unit; rate limits keep their count and window; names come from method and path")
+    func moreParams() throws {
+        #expect(try kindOf("HSTS max-age at least 6 months").params.int("max_age") == 15_552_000)
+        let limit = try kindOf("Login throttled after 5 attempts per minute")
+        #expect(limit.params.int("max") == 5)
+        #expect(limit.params.int("window") == 60)
+        let charge = try kindOf("95th percentile response time of `POST /v1/charges` under 400 ms")
+        #expect(charge.params.string("request") == "post-v1-charges")
+        #expect(charge.params.threshold?.metric == "p95")
+        #expect(try kindOf("Average latency below 120 ms for search").params.string("request") == "search")
+        #expect(try kindOf("Jest: 1,204/1,204 tests pass").params.int("tests") == 1204)
+    }
+
+    @Test("a secret value in an assignment is masked: the check is that it is set, and it is nowhere in the plan")
+    func maskedSecrets() throws {
+        let plan = try Catalog.plan(
+            ChecklistParser.parse(
+                """
+                ## Deploy to postgres://admin:TopSecret1@db/x
+                - [ ] `DB_PASSWORD=hunter2` in the vault
+                - [ ] `DATABASE_URL=postgres://orders:S3cretPass@db/orders`
+                - [ ] Broker `amqp://u:pa/ss#word@mq/vhost?password=Hunter22` reachable
+                - [ ] Custom <!-- gonogo: postgres.connect url="postgres://app:AnnotSecret@db/app" -->
+                """, path: "t.md"))
+        let json = plan.json.serialized()
+        for secret in ["TopSecret1", "hunter2", "S3cretPass", "pa/ss", "Hunter22", "AnnotSecret"] {
+            #expect(!json.contains(secret), "\(secret) leaked")
+        }
+        #expect(plan.items[0].kind == Kind(.env, "set"))
+        #expect(plan.items[0].params["secret"] == .bool(true))
+        #expect(plan.items[1].kind == Kind(.env, "url"))
     }
 
     @Test("latency without a percentile means p95, and the plan says it assumed so")
@@ -136,8 +200,12 @@ struct RecognitionTests {
             - [ ] `REDIS_URL` set (if using Redis)
             - [ ] Redis URL (if caching enabled): `REDIS_URL`
             - [ ] WAL mode enabled
+            - [ ] Backups are not optional
+            - [ ] Mozilla recommended TLS configuration: TLS 1.2 minimum
             """)
-        #expect(items.map(\.severity) == [.advisory, .advisory, .advisory, .advisory, .advisory, .advisory, .blocker])
+        #expect(items.map(\.severity) == [
+            .advisory, .advisory, .advisory, .advisory, .advisory, .advisory, .blocker, .blocker, .blocker,
+        ])
     }
 
     @Test("a parent whose children check the same family is a group; one adding another family keeps its check")

@@ -101,6 +101,42 @@ struct ParserTests {
         }
     }
 
+    @Test("an annotation on an item's second line is reported at that line")
+    func annotationLine() throws {
+        let doc = try parse("- [ ] first\n- [ ] second\n  continued <!-- gonogo: manual -->\n")
+        #expect(doc.items[1].annotations.map(\.line) == [3])
+    }
+
+    @Test("YAML front matter is neither a section nor part of ids, and lines stay the file's")
+    func frontMatter() throws {
+        let doc = try parse("---\ntitle: Release\nowner: sre\n---\n# Release\n## Ops\n- [ ] Backups\n")
+        #expect(doc.title == "Release")
+        #expect(doc.items[0].section == ["Ops"])
+        #expect(doc.items[0].id == "ops/backups")
+        #expect(doc.items[0].line == 7)
+    }
+
+    @Test("an annotation under a task item in a block quote belongs to it")
+    func quotedAnnotation() throws {
+        let doc = try parse("> - [ ] quoted WAL\n>   <!-- gonogo: sqlite.journal_mode mode=wal -->\n")
+        #expect(doc.items[0].annotations.map(\.body) == ["sqlite.journal_mode mode=wal"])
+    }
+
+    @Test("ids keep letters of other scripts")
+    func unicodeIDs() throws {
+        let doc = try parse("## Выпуск\n- [ ] Развёртывание проверено\n- [ ] 部署完成\n")
+        #expect(doc.items.map(\.id) == ["выпуск/развёртывание-проверено", "выпуск/部署完成"])
+    }
+
+    @Test("headings, assignments and query strings lose their secrets")
+    func moreRedaction() throws {
+        let doc = try parse(
+            "## Deploy to postgres://admin:TopSecret1@db/x\n- [ ] `API_TOKEN=abc123` and https://h/x?token=zzz9&a=1\n")
+        #expect(doc.headings[0].text == "Deploy to postgres://admin:***@db/x")
+        #expect(doc.items[0].codeSpans == ["API_TOKEN=***"])
+        #expect(doc.items[0].text == "API_TOKEN=*** and https://h/x?token=***&a=1")
+    }
+
     @Test("items inside block quotes count and are marked")
     func blockQuotes() throws {
         let doc = try parse("> - [ ] quoted\n>   - [x] quoted child\n\n- [ ] outside\n")
