@@ -108,8 +108,12 @@ extension Recognizers {
         "max_wal_senders", "hot_standby", "random_page_cost", "default_transaction_isolation", "timezone",
     ]
 
+    /// The settings as phrases (`max_connections` tokenises to the words "max connections"), for a quick first test.
+    static let postgresSettingPhrases = Vocabulary.compile(Array(postgresSettings))
+
     /// "`max_connections` at least 200", "statement_timeout set to 30s": a server setting and its bound.
     static func postgresSetting(_ c: ItemContext) -> Recognition? {
+        guard c.own.matches(postgresSettingPhrases) else { return nil }
         let named = c.code.first { postgresSettings.contains($0.lowercased()) }
             ?? c.text.split(separator: " ").map { $0.lowercased().trimmingCharacters(in: "`,.:;()") }
                 .first { postgresSettings.contains($0) }

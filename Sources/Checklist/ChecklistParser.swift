@@ -130,16 +130,18 @@ struct Walker {
     /// For each open plain list item, whether it was read as a task item by ``taskMarker(_:)``.
     private var plainItemWasTask: [Bool] = []
 
-    /// The source's lines, to find the line of an annotation inside an item's paragraph.
-    private let lines: [Substring]
+    /// The source, and its lines once an annotation inside a paragraph needs its line found.
+    private let source: String
+    private var lines: [Substring] = []
 
     init(path: String, source: String) {
         self.path = path
-        self.lines = source.split(separator: "\n", omittingEmptySubsequences: false)
+        self.source = source
     }
 
     /// The line of the `n`th gonogo annotation at or after `line`.
-    private func annotationLine(from line: Int, occurrence n: Int) -> Int {
+    private mutating func annotationLine(from line: Int, occurrence n: Int) -> Int {
+        if lines.isEmpty { lines = source.split(separator: "\n", omittingEmptySubsequences: false) }
         var seen = 0
         var i = line - 1
         while i < lines.count && i < line - 1 + 200 {

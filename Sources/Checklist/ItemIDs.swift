@@ -16,6 +16,7 @@ public enum ItemIDs {
         var slugs: [String] = []
         var depth: [Int] = []
         var head: [[String]] = []  // the first maxChain/2 slugs of each item's chain
+        var sectionSlugs: [[String]: String] = [:]
         slugs.reserveCapacity(items.count)
         for item in items {
             let own = slug(item.text, fallback: "item")
@@ -35,7 +36,14 @@ public enum ItemIDs {
                 return out.reversed()
             }
             let chain = depth[item.index] < maxChain ? up(maxChain) : head[item.index] + up(maxChain / 2)
-            let base = (item.section.map { slug($0, fallback: "section") } + chain).joined(separator: "/")
+            let prefix: String
+            if let cached = sectionSlugs[item.section] {
+                prefix = cached
+            } else {
+                prefix = item.section.map { slug($0, fallback: "section") + "/" }.joined()
+                sectionSlugs[item.section] = prefix
+            }
+            let base = prefix + chain.joined(separator: "/")
             var id = base
             if used.contains(base) {
                 var n = nextSuffix[base] ?? 2

@@ -11,16 +11,28 @@ public enum Redaction {
 
     /// Whether a variable or parameter name holds a secret: keys, tokens, passwords, DSNs, connection strings.
     public static func isSecretName(_ name: String) -> Bool {
-        let n = name.uppercased()
-        let markers = [
-            "KEY", "SECRET", "TOKEN", "PASSWORD", "PASSWD", "PASS", "PWD", "CREDENTIAL", "PRIVATE", "DSN", "AUTH",
-            "COOKIE", "SESSION_SIGN", "SALT",
-        ]
-        if markers.contains(where: { n.contains($0) }) { return true }
+        let n = Array(name.uppercased().utf8)
+        if secretMarkers.contains(where: { contains(n, $0) }) { return true }
         // Connection strings carry passwords.
-        let stores = ["DATABASE", "DB_", "POSTGRES", "PG", "MYSQL", "REDIS", "MONGO", "AMQP", "RABBIT", "BROKER", "CACHE"]
-        return (n.hasSuffix("_URL") || n.hasSuffix("_URI") || n == "DATABASE_URL")
-            && (stores.contains { n.contains($0) } || n.hasPrefix("DB"))
+        let url = n.count > 4 && (n.suffix(4).elementsEqual("_URL".utf8) || n.suffix(4).elementsEqual("_URI".utf8))
+        return url && (storeMarkers.contains { contains(n, $0) } || n.starts(with: "DB".utf8))
+    }
+
+    private static let secretMarkers: [[UInt8]] = [
+        "KEY", "SECRET", "TOKEN", "PASSWORD", "PASSWD", "PASS", "PWD", "CREDENTIAL", "PRIVATE", "DSN", "AUTH",
+        "COOKIE", "SESSION_SIGN", "SALT",
+    ].map { Array($0.utf8) }
+
+    private static let storeMarkers: [[UInt8]] = [
+        "DATABASE", "DB_", "POSTGRES", "PG", "MYSQL", "REDIS", "MONGO", "AMQP", "RABBIT", "BROKER", "CACHE",
+    ].map { Array($0.utf8) }
+
+    private static func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
+        guard haystack.count >= needle.count else { return false }
+        for i in 0...(haystack.count - needle.count) where haystack[i] == needle[0] {
+            if haystack[i..<(i + needle.count)].elementsEqual(needle) { return true }
+        }
+        return false
     }
 
     /// `scheme://user:password@host` becomes `scheme://user:***@host`, even when the password holds `/` or `#`.
