@@ -18,8 +18,10 @@ enum AnnotationParser {
                 .filter { $0.1 <= max(2, kindText.count / 3) }
                 .sorted { $0.1 < $1.1 }
                 .map(\.0)
-            throw fail("unknown kind `\(kindText)`"
-                + (near.isEmpty ? "" : "; did you mean \(near.prefix(4).map { "`\($0)`" }.joined(separator: ", "))?"))
+            throw fail(
+                "unknown kind `\(kindText)`"
+                    + (near.isEmpty
+                        ? "" : "; did you mean \(near.prefix(4).map { "`\($0)`" }.joined(separator: ", "))?"))
         }
         var params = Params()
         for token in tokens {

@@ -72,7 +72,8 @@ public enum Catalog {
             var rule = "unrecognised"
             if item.annotations.count > 1 {
                 throw ChecklistError.badAnnotation(
-                    document.path, line: item.annotations[1].line, "an item takes one annotation; this one has \(item.annotations.count)")
+                    document.path, line: item.annotations[1].line,
+                    "an item takes one annotation; this one has \(item.annotations.count)")
             }
             if let raw = item.annotations.first {
                 (kind, params) = try AnnotationParser.parse(raw, file: document.path)
@@ -86,7 +87,8 @@ public enum Catalog {
             }
             planned.append(
                 PlannedItem(
-                    item: item, kind: kind, params: params, severity: optional ? .advisory : .blocker, source: source, rule: rule,
+                    item: item, kind: kind, params: params, severity: optional ? .advisory : .blocker, source: source,
+                    rule: rule,
                     parentID: item.parent.map { items[$0].id }))
         }
         resolveGroups(&planned)
@@ -112,10 +114,11 @@ public enum Catalog {
     /// are its children.
     static func isOptional(_ t: Tokens, _ text: String) -> Bool {
         if t.hasAny(["not optional", "mandatory"]) { return false }
-        if t.hasAny(["optional", "if applicable", "if enabled", "if using", "if available", "if needed",
+        if t.hasAny([
+            "optional", "if applicable", "if enabled", "if using", "if available", "if needed",
             "if required", "nice to have", "where applicable", "when applicable", "if any", "if used",
-            "not required"])
-        {
+            "not required",
+        ]) {
             return true
         }
         // Any aside that starts with "if": "(if caching enabled)".
@@ -140,7 +143,6 @@ public enum Catalog {
         return parts.reversed().joined(separator: " ")
     }
 
-
     /// The database a document means when an item names none: the one a "production" heading names, else the only
     /// one the document names anywhere.
     static func documentEngine(_ document: ChecklistDocument) -> Engine? {
@@ -150,9 +152,11 @@ public enum Catalog {
         }
         var seen: Set<String> = []
         for h in document.headings { if let e = Engine.named(in: Tokens(h.text)) { seen.insert(e.rawValue) } }
-        for item in document.items { if let e = Engine.named(in: Tokens(item.text), code: item.codeSpans) {
-            seen.insert(e.rawValue)
-        } }
+        for item in document.items {
+            if let e = Engine.named(in: Tokens(item.text), code: item.codeSpans) {
+                seen.insert(e.rawValue)
+            }
+        }
         return seen.count == 1 ? Engine(rawValue: seen.first!) : nil
     }
 }

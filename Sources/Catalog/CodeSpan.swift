@@ -58,7 +58,9 @@ enum CodeSpan {
 
     /// A file path or glob: `data/messages.db`, `.env.production`, `docs/*.md`. Not a URL, not a sentence.
     static func isFilePath(_ s: String) -> Bool {
-        guard !s.isEmpty, !s.utf8.contains(UInt8(ascii: " ")), !s.contains("://"), !s.utf8.contains(UInt8(ascii: "=")), !isEnvName(s) else { return false }
+        guard !s.isEmpty, !s.utf8.contains(UInt8(ascii: " ")), !s.contains("://"), !s.utf8.contains(UInt8(ascii: "=")),
+            !isEnvName(s)
+        else { return false }
         if s.hasPrefix("/") && s.utf8.contains(UInt8(ascii: "*")) { return false }  // a URL pattern such as /public/*
         if s.hasPrefix(".") && s.count > 1 { return true }
         if s.utf8.contains(UInt8(ascii: "/")) && !s.hasPrefix("/") { return true }
@@ -74,7 +76,8 @@ enum CodeSpan {
 
     /// `/health`, `/api/v1/orders` (no spaces, no glob).
     static func isURLPath(_ s: String) -> Bool {
-        s.hasPrefix("/") && s.count > 1 && !s.utf8.contains(UInt8(ascii: " ")) && !s.utf8.contains(UInt8(ascii: "*")) && !isFilePath(s)
+        s.hasPrefix("/") && s.count > 1 && !s.utf8.contains(UInt8(ascii: " ")) && !s.utf8.contains(UInt8(ascii: "*"))
+            && !isFilePath(s)
     }
 
     /// `GET /orders` -> ("GET", "/orders").
@@ -116,7 +119,9 @@ enum CodeSpan {
 
     /// A release tag: `v1.0.0-s5`, `2024.10.1`, `release-42`.
     static func isVersionTag(_ s: String) -> Bool {
-        guard !s.utf8.contains(UInt8(ascii: " ")), !s.utf8.contains(UInt8(ascii: "/")) || s.hasPrefix("release") else { return false }
+        guard !s.utf8.contains(UInt8(ascii: " ")), !s.utf8.contains(UInt8(ascii: "/")) || s.hasPrefix("release") else {
+            return false
+        }
         let body = s.hasPrefix("v") || s.hasPrefix("V") ? s.dropFirst() : Substring(s)
         if let f = body.first, f.isNumber, body.utf8.contains(UInt8(ascii: ".")) { return true }
         return s.lowercased().hasPrefix("release-") || s.lowercased().hasPrefix("rel-")
@@ -128,8 +133,11 @@ enum CodeSpan {
         guard !commands.contains(first), !first.isEmpty,
             first.allSatisfy({ ($0.isLowercase && $0.isASCII) || $0 == "_" || $0.isNumber })
         else { return false }
-        return first.utf8.contains(UInt8(ascii: "_")) || ["gzip", "listen", "return", "rewrite", "add_header", "root", "location",
-            "upstream", "server", "expires", "brotli", "http2", "include"].contains(first)
+        return first.utf8.contains(UInt8(ascii: "_"))
+            || [
+                "gzip", "listen", "return", "rewrite", "add_header", "root", "location",
+                "upstream", "server", "expires", "brotli", "http2", "include",
+            ].contains(first)
             || s.utf8.contains(UInt8(ascii: " "))
     }
 }

@@ -43,7 +43,9 @@ public enum JSONValue: Sendable, Equatable {
         case .bool(let b): out += b ? "true" : "false"
         case .int(let i): out += String(i)
         case .double(let d):
-            if d.isFinite, d == d.rounded(), abs(d) < 1e15 { out += String(Int(d)) } else if d.isFinite {
+            if d.isFinite, d == d.rounded(), abs(d) < 1e15 {
+                out += String(Int(d))
+            } else if d.isFinite {
                 out += "\(d)"
             } else {
                 out += "null"

@@ -37,7 +37,10 @@ public struct Kind: Sendable, Hashable, CustomStringConvertible, Comparable {
         (Kind(.command, "run"), "a shell command exits 0 (only with --allow-commands)", "command"),
         (Kind(.artifact, "junit"), "JUnit XML: tests counted, none failed", "suite tests passed"),
         (Kind(.artifact, "coverage"), "coverage from Cobertura XML or LCOV against a threshold", "threshold"),
-        (Kind(.artifact, "lighthouse"), "Lighthouse JSON: a category score, a metric or an audit", "category metric audit threshold"),
+        (
+            Kind(.artifact, "lighthouse"), "Lighthouse JSON: a category score, a metric or an audit",
+            "category metric audit threshold"
+        ),
         (Kind(.file, "exists"), "a file (or glob) exists", "path target"),
         (Kind(.file, "nonempty"), "a file exists and is not empty", "path"),
         (Kind(.file, "contains"), "a file (or any file of a glob) contains a pattern", "path target pattern"),
@@ -47,7 +50,10 @@ public struct Kind: Sendable, Hashable, CustomStringConvertible, Comparable {
         (Kind(.git, "ignored"), "a path is ignored by git", "path"),
         (Kind(.env, "set"), "a variable is set and not empty", "name secret"),
         (Kind(.env, "equals"), "a variable equals a value", "name value secret"),
-        (Kind(.env, "not_equals"), "a variable is not set to a value (\"never deploy with DEBUG=True\")", "name value secret"),
+        (
+            Kind(.env, "not_equals"), "a variable is not set to a value (\"never deploy with DEBUG=True\")",
+            "name value secret"
+        ),
         (Kind(.env, "not_wildcard"), "a variable is set and is not a wildcard (*)", "name"),
         (Kind(.env, "url"), "a variable is a valid URL", "name scheme secret"),
         (Kind(.sqlite, "database"), "a file is a SQLite database", "path"),
@@ -68,7 +74,10 @@ public struct Kind: Sendable, Hashable, CustomStringConvertible, Comparable {
         (Kind(.postgres, "tables"), "tables exist", "tables"),
         (Kind(.http, "status"), "a request answers a status (and a JSON field)", "path status field equals"),
         (Kind(.http, "header"), "a response header is present, equal or matching", "path name value"),
-        (Kind(.http, "hsts"), "Strict-Transport-Security is valid with max-age at least N", "max_age include_subdomains preload"),
+        (
+            Kind(.http, "hsts"), "Strict-Transport-Security is valid with max-age at least N",
+            "max_age include_subdomains preload"
+        ),
         (Kind(.http, "security_headers"), "nosniff, frame options, referrer policy and friends", "headers"),
         (Kind(.http, "redirect_https"), "plain HTTP redirects to HTTPS on the same host", ""),
         (Kind(.http, "compression"), "the response is compressed when asked", "encoding"),
@@ -81,7 +90,10 @@ public struct Kind: Sendable, Hashable, CustomStringConvertible, Comparable {
         (Kind(.tls, "protocols"), "protocol versions accepted and refused", "min refuse"),
         (Kind(.tls, "certificate"), "the chain verifies and names the host", ""),
         (Kind(.tls, "expiry"), "days until the certificate expires", "min_days"),
-        (Kind(.latency, "request"), "percentiles of a request at a steady rate against a threshold", "request method path threshold"),
+        (
+            Kind(.latency, "request"), "percentiles of a request at a steady rate against a threshold",
+            "request method path threshold"
+        ),
     ]
 
     public static let all: [Kind] = registry.map(\.kind)

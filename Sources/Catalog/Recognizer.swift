@@ -49,7 +49,8 @@ enum Recognizers {
 
     /// Alerts, estimates, objectives and people: a threshold there is a target for humans, not a measurement.
     static func notMeasurable(_ c: ItemContext) -> Recognition? {
-        let alerting = c.scope.hasPrefix("alert") || c.own.hasPrefix("alert") || c.scope.hasPrefix("notification")
+        let alerting =
+            c.scope.hasPrefix("alert") || c.own.hasPrefix("alert") || c.scope.hasPrefix("notification")
             || c.own.hasAny(["pagerduty", "on call", "oncall"])
         let human = c.own.hasAny([
             "estimated", "estimate", "objective", "rto", "rpo", "drill", "trained", "training", "informed", "notified",

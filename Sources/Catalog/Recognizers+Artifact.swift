@@ -17,8 +17,10 @@ extension Recognizers {
 
     /// Front-end practices and the Lighthouse audit that evidences each.
     static let lighthouseAudits: [(CompiledPhrases, String)] = [
-        (["image optimization", "images optimized", "optimized images", "image optimisation", "images compressed"],
-         "uses-optimized-images"),
+        (
+            ["image optimization", "images optimized", "optimized images", "image optimisation", "images compressed"],
+            "uses-optimized-images"
+        ),
         (["font optimization", "font display", "fonts optimized", "font optimisation"], "font-display"),
         (["tree shaking", "code splitting", "unused javascript", "dead code"], "unused-javascript"),
         (["minified", "minification", "minify"], "unminified-javascript"),
@@ -29,9 +31,11 @@ extension Recognizers {
     /// "Code coverage > 80%", "coverage at least 85%", "Branch coverage: 70%".
     static func coverage(_ c: ItemContext) -> Recognition? {
         guard c.own.has("coverage") else { return nil }
-        let codeCoverage = c.own.hasAny(["code", "test", "tests", "unit", "line", "lines", "branch", "statement",
+        let codeCoverage = c.own.hasAny([
+            "code", "test", "tests", "unit", "line", "lines", "branch", "statement",
             "statements", "function", "functions", "lcov", "cobertura", "jacoco", "pytest", "istanbul", "nyc", "%",
-            "percent"])
+            "percent",
+        ])
         guard codeCoverage else { return nil }
         let metric = c.own.has("branch") ? "branch" : c.own.hasPrefix("function") ? "function" : "line"
         var params: [(String, Params.Value)] = []
@@ -54,9 +58,10 @@ extension Recognizers {
         guard let testAt = w.firstIndex(where: { ["test", "tests", "specs", "spec", "suite", "suites"].contains($0) })
         else { return nil }
         // Tests a person runs once (a penetration test, a load test, a failover drill) leave no JUnit report.
-        if c.own.hasAny(["penetration", "pen", "pentest", "load", "stress", "soak", "failover", "restore", "drill",
-            "chaos", "usability", "acceptance", "uat", "manual", "manually", "exploratory", "dr"])
-        {
+        if c.own.hasAny([
+            "penetration", "pen", "pentest", "load", "stress", "soak", "failover", "restore", "drill",
+            "chaos", "usability", "acceptance", "uat", "manual", "manually", "exploratory", "dr",
+        ]) {
             return nil
         }
         // N/N or N of N
@@ -108,7 +113,8 @@ extension Recognizers {
             return Recognition(kind, params, rule: "lighthouse score")
         }
         // Audits only where the item is about a web front end.
-        let web = c.scope.hasAny(["frontend", "front end", "web", "ui", "site", "page", "pages", "browser", "next js"])
+        let web =
+            c.scope.hasAny(["frontend", "front end", "web", "ui", "site", "page", "pages", "browser", "next js"])
             || c.scope.hasPrefix("react") || c.scope.hasPrefix("next")
         guard web else { return nil }
         for (phrases, id) in lighthouseAudits where c.own.matches(phrases) {

@@ -26,15 +26,21 @@ extension Recognizers {
 
         // An index: named in a code span, or "indexes created" under a database heading.
         let indexWords = ["index", "indexes", "indices"]
-        let codeIndex = c.code.first(where: CodeSpan.isIndexName)
+        let codeIndex =
+            c.code.first(where: CodeSpan.isIndexName)
             ?? (c.parent.hasAny(indexWords) ? c.code.first(where: CodeSpan.isIdentifier) : nil)
         // Search engines, web pages and files have indexes too: a bare "index" needs a database nearby.
-        let otherIndex = c.own.hasAny(["elasticsearch", "opensearch", "solr", "algolia", "google", "search engine",
-            "seo", "sitemap", "indexed by", "crawl", "crawled", "lucene", "meilisearch", "typesense"])
+        let otherIndex =
+            c.own.hasAny([
+                "elasticsearch", "opensearch", "solr", "algolia", "google", "search engine",
+                "seo", "sitemap", "indexed by", "crawl", "crawled", "lucene", "meilisearch", "typesense",
+            ])
             || c.code.contains { $0.lowercased().hasPrefix("index.") }
-        let nearEngine = Engine.named(in: c.own, code: c.code) ?? Engine.named(in: c.ancestors)
+        let nearEngine =
+            Engine.named(in: c.own, code: c.code) ?? Engine.named(in: c.ancestors)
             ?? Engine.named(in: c.section)
-        let ownIndex = c.own.hasAny(indexWords) && !otherIndex
+        let ownIndex =
+            c.own.hasAny(indexWords) && !otherIndex
             && (nearEngine != nil || c.own.hasAny(["database", "db", "table", "tables", "column", "columns", "sql"]))
         if ownIndex || codeIndex != nil, let engine = c.engine {
             var params: [(String, Params.Value)] = []
@@ -50,9 +56,10 @@ extension Recognizers {
         if c.own.hasAny(["tables created", "tables exist", "tables present"]), let engine = c.engine {
             return Recognition(Kind(engine.family, "tables"), [], rule: "tables")
         }
-        if c.own.hasAny(["test data", "seed data", "sample data", "demo data", "fixtures loaded", "data seeded",
-            "seeded"]), let engine = c.engine
-        {
+        if c.own.hasAny([
+            "test data", "seed data", "sample data", "demo data", "fixtures loaded", "data seeded",
+            "seeded",
+        ]), let engine = c.engine {
             return Recognition(Kind(engine.family, "rows"), [("min", .int(1))], rule: "rows")
         }
         if c.own.hasAny(["integrity check", "quick check", "integrity"]) && c.engine == .sqlite {
@@ -60,7 +67,8 @@ extension Recognizers {
         }
         // Server-side concerns are PostgreSQL's.
         let pgScope = c.engine == .postgres
-        if c.own.hasPrefix("pool") && c.own.hasAny(["connection", "connections", "db", "database", "pgbouncer", "size"])
+        if c.own.hasPrefix("pool")
+            && c.own.hasAny(["connection", "connections", "db", "database", "pgbouncer", "size"])
             && pgScope
         {
             var params: [(String, Params.Value)] = []
@@ -83,7 +91,8 @@ extension Recognizers {
         }
         if pgScope, let setting = postgresSetting(c) { return setting }
         if c.own.hasAny(["permissions", "privileges", "grants", "granted"]) && pgScope
-            && (c.own.hasAny(["database", "db", "role", "user"]) || c.section.hasAny(["database", "postgresql", "postgres"]))
+            && (c.own.hasAny(["database", "db", "role", "user"])
+                || c.section.hasAny(["database", "postgresql", "postgres"]))
         {
             return Recognition(Kind(.postgres, "privileges"), [], rule: "privileges")
         }
@@ -114,9 +123,10 @@ extension Recognizers {
     /// "`max_connections` at least 200", "statement_timeout set to 30s": a server setting and its bound.
     static func postgresSetting(_ c: ItemContext) -> Recognition? {
         guard c.own.matches(postgresSettingPhrases) else { return nil }
-        let named = c.code.first { postgresSettings.contains($0.lowercased()) }
+        let named =
+            c.code.first { postgresSettings.contains($0.lowercased()) }
             ?? c.text.split(separator: " ").map { $0.lowercased().trimmingCharacters(in: "`,.:;()") }
-                .first { postgresSettings.contains($0) }
+            .first { postgresSettings.contains($0) }
             ?? (c.own.has("statement timeout") ? "statement_timeout" : nil)
         guard let name = named, !c.own.hasAny(["reviewed", "tuned", "documented"]) else { return nil }
         var params: [(String, Params.Value)] = [("name", .string(name))]

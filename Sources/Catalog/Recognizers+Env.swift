@@ -42,11 +42,13 @@ extension Recognizers {
                 rule: "environment variable")
         }
         let negated = c.own.hasAny([
-            "never", "not", "must not", "should not", "do not", "don t", "no longer", "avoid", "forbidden", "disallowed",
+            "never", "not", "must not", "should not", "do not", "don t", "no longer", "avoid", "forbidden",
+            "disallowed",
         ])
         return Recognition(
             Kind(.env, negated ? "not_equals" : "equals"),
-            [("name", .string(name)), ("value", .string(value)), ("secret", .bool(secret))], rule: "environment variable")
+            [("name", .string(name)), ("value", .string(value)), ("secret", .bool(secret))],
+            rule: "environment variable")
     }
 
     /// The value an item assigns to `name` in prose: after `=`, `==` or "equals" a code span or a word; after "is" or
@@ -145,7 +147,9 @@ extension Recognizers {
             if !nameWords.contains(u) { nameWords.append(u) }
         }
         // A prefix from the parent that configures something: "Logging configured:" -> LOG_, "Uvicorn configured:" -> UVICORN_.
-        let parentWords = c.parent.words.filter { !["configured", "configuration", "set", "up", "settings"].contains($0) }
+        let parentWords = c.parent.words.filter {
+            !["configured", "configuration", "set", "up", "settings"].contains($0)
+        }
         if parentWords.count == 1 {
             let p = parentWords[0] == "logging" ? "log" : parentWords[0]
             if nameWords.first != p { nameWords.insert(p, at: 0) }
@@ -168,7 +172,13 @@ extension String {
         var out = ""
         var depth = 0
         for ch in self {
-            if ch == "(" { depth += 1 } else if ch == ")" { depth = max(0, depth - 1) } else if depth == 0 { out.append(ch) }
+            if ch == "(" {
+                depth += 1
+            } else if ch == ")" {
+                depth = max(0, depth - 1)
+            } else if depth == 0 {
+                out.append(ch)
+            }
         }
         return out
     }

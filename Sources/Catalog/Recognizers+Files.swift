@@ -7,10 +7,12 @@ extension Recognizers {
             let pattern = c.code.first(where: { $0 != path })
         {
             return Recognition(
-                Kind(.file, "contains"), [("path", .string(path)), ("pattern", .string(pattern))], rule: "file contents")
+                Kind(.file, "contains"), [("path", .string(path)), ("pattern", .string(pattern))], rule: "file contents"
+            )
         }
         let written = c.own.hasAny([
-            "complete", "completed", "documented", "written", "filled", "updated", "up to date", "reviewed", "populated",
+            "complete", "completed", "documented", "written", "filled", "updated", "up to date", "reviewed",
+            "populated",
             "finished", "current",
         ])
         return Recognition(Kind(.file, written ? "nonempty" : "exists"), [("path", .string(path))], rule: "file")
@@ -19,8 +21,10 @@ extension Recognizers {
     /// "Known issues documented", "Runbook created", "README updated with deployment instructions",
     /// and any item under a "Documentation" heading.
     static func documentation(_ c: ItemContext) -> Recognition? {
-        let docVerbs = ["documented", "runbook", "runbooks", "playbook", "release notes", "changelog", "guide",
-            "policy defined", "policies defined", "wiki", "readme", "contact information", "procedure documented"]
+        let docVerbs = [
+            "documented", "runbook", "runbooks", "playbook", "release notes", "changelog", "guide",
+            "policy defined", "policies defined", "wiki", "readme", "contact information", "procedure documented",
+        ]
         let inDocs = c.section.hasAny(["documentation", "docs"]) || c.parent.hasAny(["documentation", "docs"])
         guard c.own.hasAny(docVerbs) || inDocs else { return nil }
         if c.own.has("readme") {
@@ -55,8 +59,11 @@ extension Recognizers {
 
     /// Files whose location is common knowledge: SSH's server configuration, source maps of a web build.
     static func knownFiles(_ c: ItemContext) -> Recognition? {
-        if c.own.has("ssh") && c.own.hasAny(["key based", "no passwords", "password authentication", "passwords",
-            "keys only", "key only"])
+        if c.own.has("ssh")
+            && c.own.hasAny([
+                "key based", "no passwords", "password authentication", "passwords",
+                "keys only", "key only",
+            ])
         {
             return Recognition(
                 Kind(.file, "contains"),
@@ -65,7 +72,8 @@ extension Recognizers {
         }
         if c.own.hasAny(["source maps", "source map", "sourcemaps", "sourcemap"]) {
             let absent = c.own.hasAny(["not", "no", "never", "removed", "stripped", "excluded", "disabled", "without"])
-            return Recognition(Kind(.file, absent ? "absent" : "exists"), [("path", .string("**/*.map"))], rule: "source maps")
+            return Recognition(
+                Kind(.file, absent ? "absent" : "exists"), [("path", .string("**/*.map"))], rule: "source maps")
         }
         return nil
     }

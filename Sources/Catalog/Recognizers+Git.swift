@@ -5,7 +5,8 @@ extension Recognizers {
         // Never commit / not tracked
         let untracked = c.own.hasAny([
             "never commit", "never committed", "not committed", "do not commit", "don t commit", "not tracked",
-            "untracked", "not in git", "not checked in", "never checked in", "excluded from git", "not in version control",
+            "untracked", "not in git", "not checked in", "never checked in", "excluded from git",
+            "not in version control",
             "not in the repository", "not in the repo", "kept out of git",
         ])
         if untracked {
@@ -16,8 +17,11 @@ extension Recognizers {
         }
         // .gitignore includes …
         let ignoreFile = c.code.contains(".gitignore") || c.own.has("gitignore")
-        if ignoreFile && c.own.hasAny(["includes", "contains", "lists", "covers", "ignores", "has", "excludes",
-            "listed", "in", "added", "ignored"])
+        if ignoreFile
+            && c.own.hasAny([
+                "includes", "contains", "lists", "covers", "ignores", "has", "excludes",
+                "listed", "in", "added", "ignored",
+            ])
             || c.own.hasAny(["ignored by git", "gitignored", "git ignored"])
         {
             if let path = paths.first ?? wordPath(c) {

@@ -4,10 +4,13 @@ extension Recognizers {
     static func httpsRedirect(_ c: ItemContext) -> Recognition? {
         let https = c.own.has("https") || c.own.has("ssl") && c.own.has("redirect")
         guard https || c.own.has("encryption in transit") else { return nil }
-        guard c.own.hasAny([
-            "redirect", "redirects", "redirected", "only", "enforced", "enforce", "forced", "force", "use", "uses",
-            "required", "require", "always", "everywhere", "encryption in transit", "upgrade", "upgrades", "upgraded",
-        ]) else { return nil }
+        guard
+            c.own.hasAny([
+                "redirect", "redirects", "redirected", "only", "enforced", "enforce", "forced", "force", "use", "uses",
+                "required", "require", "always", "everywhere", "encryption in transit", "upgrade", "upgrades",
+                "upgraded",
+            ])
+        else { return nil }
         return Recognition(Kind(.http, "redirect_https"), [], rule: "https")
     }
 
@@ -24,7 +27,9 @@ extension Recognizers {
                 Kind(.file, "contains"), [("target", .string(server)), ("pattern", .string(directive))],
                 rule: "server directive")
         }
-        if c.own.contains(server) && c.own.hasAny(["installed", "configured", "in place", "deployed", "set up", "running"]) {
+        if c.own.contains(server)
+            && c.own.hasAny(["installed", "configured", "in place", "deployed", "set up", "running"])
+        {
             return Recognition(Kind(.file, "exists"), [("target", .string(server))], rule: "server config")
         }
         return nil
@@ -42,7 +47,8 @@ extension Recognizers {
     /// "Cache headers configured", "Cache policy: 1 year for versioned files", "Request/response caching configured".
     static func caching(_ c: ItemContext) -> Recognition? {
         let headers = c.own.has("cache") && c.own.hasAny(["header", "headers", "control", "policy", "policies"])
-        let responses = c.own.hasPrefix("cach")
+        let responses =
+            c.own.hasPrefix("cach")
             && (c.own.hasAny(["response", "responses", "http", "browser", "cdn", "html", "pages", "assets", "static"])
                 || c.own.has("cached"))
         guard headers || responses || c.code.contains(where: { $0.lowercased().hasPrefix("cache-control") }),
@@ -69,8 +75,12 @@ extension Recognizers {
 
     /// "Rate limiting on login endpoints", "Rate limiting configured".
     static func rateLimit(_ c: ItemContext) -> Recognition? {
-        guard c.own.hasAny(["rate limit", "rate limiting", "rate limited", "ratelimit", "throttling", "throttled",
-            "throttle", "limit req", "429", "retry after", "too many requests"]) else { return nil }
+        guard
+            c.own.hasAny([
+                "rate limit", "rate limiting", "rate limited", "ratelimit", "throttling", "throttled",
+                "throttle", "limit req", "429", "retry after", "too many requests",
+            ])
+        else { return nil }
         var params: [(String, Params.Value)] = []
         // "100 requests per 15 minutes"
         let w = c.own.words
@@ -95,17 +105,29 @@ extension Recognizers {
 
     /// "Admin endpoints protected", "RBAC tested", "Authentication required on /api".
     static func authRequired(_ c: ItemContext) -> Recognition? {
-        let admin = c.own.has("admin") && c.own.hasAny(["endpoint", "endpoints", "route", "routes", "api", "pages",
-            "panel", "mode"]) && c.own.hasAny(["protected", "restricted", "secured", "require", "requires", "required",
-            "locked", "guarded"])
-        let rbac = c.own.hasAny(["rbac", "role based access", "role based access control", "authorization enforced"])
+        let admin =
+            c.own.has("admin")
+            && c.own.hasAny([
+                "endpoint", "endpoints", "route", "routes", "api", "pages",
+                "panel", "mode",
+            ])
+            && c.own.hasAny([
+                "protected", "restricted", "secured", "require", "requires", "required",
+                "locked", "guarded",
+            ])
+        let rbac =
+            c.own.hasAny(["rbac", "role based access", "role based access control", "authorization enforced"])
             || c.own.has("access control") && c.own.hasPrefix("role")
-        let auth = c.own.hasAny(["authentication required", "auth required", "requires authentication",
-            "require authentication", "endpoints protected", "routes protected", "unauthenticated", "401"])
+        let auth = c.own.hasAny([
+            "authentication required", "auth required", "requires authentication",
+            "require authentication", "endpoints protected", "routes protected", "unauthenticated", "401",
+        ])
         guard admin || rbac || auth else { return nil }
         var params: [(String, Params.Value)] = []
         if admin || rbac { params.append(("role", .string("admin"))) }
-        if let path = c.code.lazy.compactMap({ CodeSpan.request($0)?.path }).first ?? c.code.first(where: CodeSpan.isURLPath) {
+        if let path = c.code.lazy.compactMap({ CodeSpan.request($0)?.path }).first
+            ?? c.code.first(where: CodeSpan.isURLPath)
+        {
             params.append(("path", .string(path)))
         }
         return Recognition(Kind(.http, "auth_required"), params, rule: "auth required")
@@ -113,12 +135,16 @@ extension Recognizers {
 
     /// "XSS protection enabled", "Security headers set", "Clickjacking protection".
     static func securityHeaders(_ c: ItemContext) -> Recognition? {
-        guard c.own.hasAny([
-            "xss", "clickjacking", "security headers", "content security policy", "csp", "x frame options", "nosniff",
-            "referrer policy", "x content type options", "mime sniffing",
-        ]) else { return nil }
+        guard
+            c.own.hasAny([
+                "xss", "clickjacking", "security headers", "content security policy", "csp", "x frame options",
+                "nosniff",
+                "referrer policy", "x content type options", "mime sniffing",
+            ])
+        else { return nil }
         if let (name, value) = c.code.lazy.compactMap(CodeSpan.header).first {
-            return Recognition(Kind(.http, "header"), [("name", .string(name)), ("value", .string(value))], rule: "header")
+            return Recognition(
+                Kind(.http, "header"), [("name", .string(name)), ("value", .string(value))], rule: "header")
         }
         return Recognition(Kind(.http, "security_headers"), [], rule: "security headers")
     }
@@ -136,10 +162,12 @@ extension Recognizers {
         let request = c.code.lazy.compactMap(CodeSpan.request).first
         let path = request?.path ?? c.code.first(where: CodeSpan.isURLPath)
         let healthy = c.own.hasAny(["health", "healthcheck", "health check", "readiness", "liveness"])
-        let endpoint = path != nil && c.own.hasAny([
-            "endpoint", "accessible", "reachable", "returns", "responds", "available", "200", "ok", "up", "serves",
-            "live", "answers", "healthy",
-        ])
+        let endpoint =
+            path != nil
+            && c.own.hasAny([
+                "endpoint", "accessible", "reachable", "returns", "responds", "available", "200", "ok", "up", "serves",
+                "live", "answers", "healthy",
+            ])
         guard healthy || endpoint else { return nil }
         var params: [(String, Params.Value)] = [("path", .string(path ?? "/health")), ("status", .int(200))]
         if let method = request?.method, method != "GET" { params.append(("method", .string(method))) }
@@ -158,15 +186,19 @@ extension Recognizers {
         guard !["database", "db", "internet", "network"].contains(dependency) else { return nil }
         return Recognition(
             Kind(.http, "status"),
-            [("path", .string("/health")), ("status", .int(200)), ("field", .string(dependency)),
-             ("equals", .string("ok"))],
+            [
+                ("path", .string("/health")), ("status", .int(200)), ("field", .string(dependency)),
+                ("equals", .string("ok")),
+            ],
             rule: "dependency health")
     }
 
     /// Under "Smoke tests": "Chat message flow works", "Admin mode (Text-to-SQL) works"; anywhere: "Checkout flow works",
     /// "SQL injection prevention verified".
     static func smoke(_ c: ItemContext) -> Recognition? {
-        let verdictWords = ["works", "work", "working", "passes", "verified", "succeeds", "ok", "functional", "persists"]
+        let verdictWords = [
+            "works", "work", "working", "passes", "verified", "succeeds", "ok", "functional", "persists",
+        ]
         let inSmoke = c.scope.has("smoke") || c.scope.hasAny(["smoke test", "smoke tests"])
         let flow = c.own.hasAny(["flow", "flows"]) && c.own.hasAny(verdictWords)
         if c.own.has("sql injection") {
@@ -181,13 +213,21 @@ extension Recognizers {
     static func metrics(_ c: ItemContext) -> Recognition? {
         // The nearest heading and the parents decide: "Monitoring › Frontend Logging" is not about metrics.
         let near = [Tokens(c.item.section.last ?? ""), c.ancestors]
-        let monitoring = near.contains { $0.hasPrefix("monitor") || $0.hasAny(["metrics", "observability", "telemetry"]) }
+        let monitoring = near.contains {
+            $0.hasPrefix("monitor") || $0.hasAny(["metrics", "observability", "telemetry"])
+        }
         guard monitoring || c.own.has("prometheus"),
-            c.own.hasAny(["tracked", "monitored", "measured", "exported", "exposed", "recorded", "collected", "metrics"]),
+            c.own.hasAny([
+                "tracked", "monitored", "measured", "exported", "exposed", "recorded", "collected", "metrics",
+            ]),
             !c.own.hasAny(["disk", "host", "hosts", "node", "nodes", "uptime", "cost", "costs", "server", "servers"])
         else { return nil }
-        let name = subjectSlug(c, drop: ["tracked", "monitored", "measured", "exported", "exposed", "recorded",
-            "collected", "threshold"])
+        let name = subjectSlug(
+            c,
+            drop: [
+                "tracked", "monitored", "measured", "exported", "exposed", "recorded",
+                "collected", "threshold",
+            ])
         return Recognition(Kind(.http, "metrics"), [("metric", .string(name))], rule: "metrics")
     }
 }

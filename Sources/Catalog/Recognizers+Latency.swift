@@ -8,11 +8,12 @@ extension Recognizers {
         guard let bound = ThresholdParser(tokens: c.own).all().first(where: { $0.dimension == .time }),
             ["<", "<="].contains(bound.op), bound.value <= 600_000
         else { return nil }
-        let timing = c.own.hasAny([
-            "latency", "response", "responses", "respond", "responds", "retrieval", "load time", "round trip",
-            "ttfb", "time to first byte", "percentile", "median", "request", "requests", "query", "queries",
-            "endpoint", "lookup", "search", "api", "page", "render", "answer", "answers", "reply", "replies",
-        ]) || ThresholdParser.metric(in: c.own) != nil || c.code.contains { CodeSpan.request($0) != nil }
+        let timing =
+            c.own.hasAny([
+                "latency", "response", "responses", "respond", "responds", "retrieval", "load time", "round trip",
+                "ttfb", "time to first byte", "percentile", "median", "request", "requests", "query", "queries",
+                "endpoint", "lookup", "search", "api", "page", "render", "answer", "answers", "reply", "replies",
+            ]) || ThresholdParser.metric(in: c.own) != nil || c.code.contains { CodeSpan.request($0) != nil }
             || c.parent.hasAny(["response time", "response times", "latency", "performance"])
         let notLatency = c.own.hasAny([
             "timeout", "ttl", "retention", "rollback", "recovery", "backup", "backups", "expiry", "expires",

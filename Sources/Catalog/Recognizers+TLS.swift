@@ -61,7 +61,8 @@ extension Recognizers {
         guard c.own.hasAny(["certificate", "certificates", "cert", "certs", "ocsp"]),
             !c.own.hasAny(["client certificate", "code signing", "signing certificate"])
         else { return nil }
-        let expiry = c.own.hasPrefix("expir") || c.own.hasPrefix("renew")
+        let expiry =
+            c.own.hasPrefix("expir") || c.own.hasPrefix("renew")
             || c.own.hasAny(["days", "day", "week", "weeks", "month", "months", "year", "years"])
         if expiry {
             var days = 30.0
@@ -73,7 +74,8 @@ extension Recognizers {
                 days = v
             }
             return Recognition(
-                Kind(.tls, "expiry"), [("min_days", .int(ThresholdParser.clampedInt(days)))], rule: "certificate expiry")
+                Kind(.tls, "expiry"), [("min_days", .int(ThresholdParser.clampedInt(days)))], rule: "certificate expiry"
+            )
         }
         var params: [(String, Params.Value)] = []
         if c.own.has("ocsp") { params.append(("ocsp", .bool(true))) }

@@ -39,7 +39,9 @@ public enum ChecklistLoader {
         try requireReadableFile(path)
         var info = stat()
         _ = stat(path, &info)
-        if Int(info.st_size) > maxBytes { throw ChecklistError.tooLarge(path, bytes: Int(info.st_size), limit: maxBytes) }
+        if Int(info.st_size) > maxBytes {
+            throw ChecklistError.tooLarge(path, bytes: Int(info.st_size), limit: maxBytes)
+        }
         guard let file = fopen(path, "rb") else {
             throw ChecklistError.unreadable(path, String(cString: strerror(errno)))
         }

@@ -41,10 +41,12 @@ extension ChecklistParser {
     static func blankingFrontMatter(_ text: String) -> String {
         guard text.hasPrefix("---\n") || text.hasPrefix("---\r\n") else { return text }
         var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-        guard let close = lines.indices.dropFirst().first(where: {
-            let l = String(lines[$0]).trimmingCharacters(in: "\r")
-            return l == "---" || l == "..."
-        }) else { return text }
+        guard
+            let close = lines.indices.dropFirst().first(where: {
+                let l = String(lines[$0]).trimmingCharacters(in: "\r")
+                return l == "---" || l == "..."
+            })
+        else { return text }
         for i in 0...close { lines[i] = lines[i].hasSuffix("\r") ? "\r" : "" }
         return lines.joined(separator: "\n")
     }

@@ -63,7 +63,8 @@ public enum Redaction {
         var rest = Substring(s)
         while let eq = rest.firstIndex(of: "=") {
             let before = rest[..<eq]
-            let nameStart = before.lastIndex { !($0.isLetter || $0.isNumber || $0 == "_" || $0 == "-") }
+            let nameStart =
+                before.lastIndex { !($0.isLetter || $0.isNumber || $0 == "_" || $0 == "-") }
                 .map { before.index(after: $0) } ?? before.startIndex
             let name = before[nameStart...]
             let isQuery = nameStart > rest.startIndex && "?&;".contains(rest[rest.index(before: nameStart)])
@@ -89,7 +90,8 @@ public enum Redaction {
             let name = String(before.reversed())
             out += rest[...eq]
             var after = rest[rest.index(after: eq)...]
-            let isAssignment = name.count >= 2 && name.first!.isLetter && after.first != "="
+            let isAssignment =
+                name.count >= 2 && name.first!.isLetter && after.first != "="
                 && !String(after.prefix(3)).hasPrefix(mask)
             if isAssignment && isSecretName(name) {
                 var value = after.drop { $0 == " " }

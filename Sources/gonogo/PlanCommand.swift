@@ -30,9 +30,10 @@ extension GoNoGo {
         @Option(help: "Output format: text (a table by section) or json (schema gonogo.plan/v1).")
         var format: Format = .text
 
-        @Option(help: ArgumentHelp(
-            "A gonogo.yml config. `plan` only checks that it can be read; its settings take effect with `verify`.",
-            valueName: "file"))
+        @Option(
+            help: ArgumentHelp(
+                "A gonogo.yml config. `plan` only checks that it can be read; its settings take effect with `verify`.",
+                valueName: "file"))
         var config: String?
 
         func run() throws {

@@ -107,10 +107,12 @@ struct RecognitionTests {
         for (text, expected) in cases {
             #expect(try kindOf(text).params.threshold == expected, "\(text)")
         }
-        #expect(try kindOf("Coverage no less than 75 percent").params.threshold
-            == Threshold(metric: "line", op: ">=", value: 75, unit: "%"))
-        #expect(try kindOf("Coverage: 90% or more").params.threshold
-            == Threshold(metric: "line", op: ">=", value: 90, unit: "%"))
+        #expect(
+            try kindOf("Coverage no less than 75 percent").params.threshold
+                == Threshold(metric: "line", op: ">=", value: 75, unit: "%"))
+        #expect(
+            try kindOf("Coverage: 90% or more").params.threshold
+                == Threshold(metric: "line", op: ">=", value: 90, unit: "%"))
         #expect(try kindOf("Certificate valid for at least 2 weeks", under: "TLS").params.int("min_days") == 14)
         #expect(try kindOf("HSTS max age at least 2 years").params.int("max_age") == 63_072_000)
         #expect(try kindOf("Session timeout configured: 45 minutes").params.string("value") == "2700")
@@ -118,8 +120,9 @@ struct RecognitionTests {
 
     @Test("numbers too large for an Int are clamped, never a crash")
     func hugeNumbers() throws {
-        #expect(try kindOf("Certificate valid for 99999999999999999999 days", under: "TLS").params.int("min_days")
-            == 1_000_000_000_000_000)
+        #expect(
+            try kindOf("Certificate valid for 99999999999999999999 days", under: "TLS").params.int("min_days")
+                == 1_000_000_000_000_000)
         #expect(try kindOf("HSTS max-age at least 999999999999999999 years").params.int("max_age") != nil)
         #expect(try kindOf("Session timeout: 99999999999999999999 hours").kind == Kind(.env, "equals"))
     }
@@ -183,7 +186,8 @@ struct RecognitionTests {
 
     @Test("a document's production database is the default where an item names none")
     func defaultEngine() throws {
-        let items = try planItems("## PostgreSQL (production)\n- [ ] Pool ok\n## Ops\n- [ ] Database migrations applied\n")
+        let items = try planItems(
+            "## PostgreSQL (production)\n- [ ] Pool ok\n## Ops\n- [ ] Database migrations applied\n")
         #expect(items[1].kind == Kind(.postgres, "migrations"))
         let none = try planItems("## Ops\n- [ ] Database migrations applied\n")
         #expect(none[0].kind == .manual)
@@ -203,9 +207,10 @@ struct RecognitionTests {
             - [ ] Backups are not optional
             - [ ] Mozilla recommended TLS configuration: TLS 1.2 minimum
             """)
-        #expect(items.map(\.severity) == [
-            .advisory, .advisory, .advisory, .advisory, .advisory, .advisory, .blocker, .blocker, .blocker,
-        ])
+        #expect(
+            items.map(\.severity) == [
+                .advisory, .advisory, .advisory, .advisory, .advisory, .advisory, .blocker, .blocker, .blocker,
+            ])
     }
 
     @Test("a parent whose children check the same family is a group; one adding another family keeps its check")
@@ -235,7 +240,8 @@ struct AnnotationTests {
     @Test("an annotation overrides recognition, with typed params")
     func overrides() throws {
         let item = try kindOf(
-            #"Journal is fine <!-- gonogo: sqlite.journal_mode mode=wal path="data/app db.sqlite" retries=3 strict=true -->"#)
+            #"Journal is fine <!-- gonogo: sqlite.journal_mode mode=wal path="data/app db.sqlite" retries=3 strict=true -->"#
+        )
         #expect(item.kind == Kind(.sqlite, "journal_mode"))
         #expect(item.source == .annotation)
         #expect(item.params.string("path") == "data/app db.sqlite")
@@ -252,16 +258,18 @@ struct AnnotationTests {
         #expect(latency.params.threshold == Threshold(metric: "p99", op: "<", value: 1500, unit: "ms"))
     }
 
-    @Test("malformed annotations are errors naming the line", arguments: [
-        "<!-- gonogo: -->",
-        "<!-- gonogo: sqlite.journal_mod mode=wal -->",
-        "<!-- gonogo: nosuchfamily.check -->",
-        "<!-- gonogo: env.set name -->",
-        "<!-- gonogo: env.set name=\"unterminated -->",
-        "<!-- gonogo: env.set name=A name=B -->",
-        "<!-- gonogo: env.set bad-key=1 -->",
-        "<!-- gonogo: latency.request threshold=fast -->",
-    ])
+    @Test(
+        "malformed annotations are errors naming the line",
+        arguments: [
+            "<!-- gonogo: -->",
+            "<!-- gonogo: sqlite.journal_mod mode=wal -->",
+            "<!-- gonogo: nosuchfamily.check -->",
+            "<!-- gonogo: env.set name -->",
+            "<!-- gonogo: env.set name=\"unterminated -->",
+            "<!-- gonogo: env.set name=A name=B -->",
+            "<!-- gonogo: env.set bad-key=1 -->",
+            "<!-- gonogo: latency.request threshold=fast -->",
+        ])
     func malformed(_ annotation: String) {
         let markdown = "## S\n- [ ] first\n- [ ] second \(annotation)\n"
         do {

@@ -236,7 +236,8 @@ struct Sprint5Tests {
     func ids() {
         #expect(Set(plan.items.map(\.id)).count == 194)
         #expect(item(line: 48).id == "database-preparation/sqlite-development/wal-mode-enabled")
-        #expect(item(line: 45).id == "database-preparation/sqlite-development/indexes-created/idx-chat-messages-session-id")
+        #expect(
+            item(line: 45).id == "database-preparation/sqlite-development/indexes-created/idx-chat-messages-session-id")
         #expect(item(line: 45).parentID == "database-preparation/sqlite-development/indexes-created")
     }
 
@@ -269,7 +270,9 @@ struct Sprint5Tests {
         #expect(item(line: 12).params.string("command") == "pytest tests/ -v --cov=src")
         #expect(item(line: 271).kind == .manual)
         #expect(item(line: 28).severity == .advisory)
-        #expect(item(line: 255).params.threshold == Threshold(metric: "largest-contentful-paint", op: "<", value: 2500, unit: "ms"))
+        #expect(
+            item(line: 255).params.threshold
+                == Threshold(metric: "largest-contentful-paint", op: "<", value: 2500, unit: "ms"))
     }
 
     @Test("roles come from the sign-off table")

@@ -115,8 +115,10 @@ struct PlanCLITests {
             (try file("latin1.md", Array("- [ ] caf".utf8) + [0xE9, 0x0A]), "latin1.md:1: is not UTF-8 text"),
             (try file("empty.md", []), "empty.md: is empty"),
             (try file("none.md", Array("# Title\n\n- a plain list\n".utf8)), "none.md: has no task items"),
-            (try file("ann.md", Array("- [ ] a\n- [ ] b <!-- gonogo: env.set name=\"x -->\n".utf8)),
-             "ann.md:2: malformed gonogo annotation"),
+            (
+                try file("ann.md", Array("- [ ] a\n- [ ] b <!-- gonogo: env.set name=\"x -->\n".utf8)),
+                "ann.md:2: malformed gonogo annotation"
+            ),
             (try file("binary.md", [0x7F, 0x45, 0x4C, 0x46, 0x00, 0x01]), "binary.md:1: contains a NUL byte"),
         ]
         for c in cases {
