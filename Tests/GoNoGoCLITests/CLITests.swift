@@ -130,6 +130,28 @@ struct PlanCLITests {
         }
     }
 
+    @Test("annotations from the fixture: kinds, typed params, lines")
+    func annotated() throws {
+        let run = try gonogo(["plan", "fixtures/checklists/annotated.md", "--format", "json"])
+        #expect(run.status == 0)
+        let object = try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as! [String: Any]
+        let items = object["items"] as! [[String: Any]]
+        #expect(items.map { $0["kind"] as! String } == ["sqlite.journal_mode", "latency.request", "manual", "env.set"])
+        #expect(items.map { $0["source"] as! String } == ["annotation", "annotation", "annotation", "annotation"])
+        let threshold = (items[1]["params"] as! [String: Any])["threshold"] as! [String: Any]
+        #expect(threshold["metric"] as? String == "p99")
+        #expect(threshold["value"] as? Int == 800)
+        #expect((items[0]["params"] as! [String: Any])["path"] as? String == "data/app.db")
+    }
+
+    @Test("a malformed annotation in a fixture exits 2 naming its file and line")
+    func badAnnotation() throws {
+        let run = try gonogo(["plan", "fixtures/checklists/bad-annotation.md"])
+        #expect(run.status == 2)
+        #expect(run.stderr.contains("fixtures/checklists/bad-annotation.md:6: malformed gonogo annotation"))
+        #expect(run.stderr.contains("hint:"))
+    }
+
     @Test("usage errors exit 64")
     func usage() throws {
         #expect(try gonogo(["plan"]).status == 64)
