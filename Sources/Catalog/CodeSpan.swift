@@ -1,3 +1,5 @@
+import Checklist
+
 /// Classifies inline code spans: is `DEBUG=false` an assignment, `npm run lint` a command, `data/app.db` a path?
 enum CodeSpan {
     /// Shell commands that checklists name, by their first word.
@@ -139,14 +141,5 @@ enum CodeSpan {
                 "upstream", "server", "expires", "brotli", "http2", "include",
             ].contains(first)
             || s.utf8.contains(UInt8(ascii: " "))
-    }
-}
-
-extension StringProtocol {
-    func trimmingCharacters(in set: String) -> String {
-        var s = Substring(self)
-        while let f = s.first, set.contains(f) { s.removeFirst() }
-        while let l = s.last, set.contains(l) { s.removeLast() }
-        return String(s)
     }
 }

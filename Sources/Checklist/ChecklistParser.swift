@@ -312,8 +312,9 @@ struct Walker {
     }
 }
 
-extension String {
-    func trimmingCharacters(in set: String) -> String {
+extension StringProtocol {
+    /// The string without leading and trailing characters of `set` (Foundation-free, for every gonogo module).
+    package func trimmingCharacters(in set: String) -> String {
         var s = Substring(self)
         while let f = s.first, set.contains(f) { s.removeFirst() }
         while let l = s.last, set.contains(l) { s.removeLast() }
