@@ -6,12 +6,17 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "gonogo", targets: ["gonogo"]),
+        .executable(name: "chat-api", targets: ["chat-api"]),
         .library(name: "Checklist", targets: ["Checklist"]),
         .library(name: "Catalog", targets: ["Catalog"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-crypto", "3.12.0"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.0.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
     ],
     targets: [
         // System libraries: a module map and a shim header each, nothing else.
@@ -54,10 +59,34 @@ let package = Package(
             ]
         ),
 
-        .testTarget(name: "ChecklistTests", dependencies: ["Checklist"]),
+        // The chat service gonogo ships as its reference target: routes, storage, configuration.
+        .target(
+            name: "ChatAPI",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        .executableTarget(
+            name: "chat-api",
+            dependencies: ["ChatAPI", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+
+        // Spawning the built executables in tests: real processes, real pipes.
+        .target(name: "TestSupport", path: "Tests/Support"),
+
+        .testTarget(name: "ChecklistTests", dependencies: ["Checklist", "TestSupport"]),
         .testTarget(name: "CatalogTests", dependencies: ["Catalog", "Checklist"]),
         // Runs the built executable: exit codes, stdout, stderr.
-        .testTarget(name: "GoNoGoCLITests", dependencies: ["gonogo"]),
+        .testTarget(name: "GoNoGoCLITests", dependencies: ["gonogo", "TestSupport"]),
+        // chat-api over real HTTP and real SQLite files: the built executable, spawned on a free port.
+        .testTarget(
+            name: "ChatAPITests",
+            dependencies: ["ChatAPI", "chat-api", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,0 +1,85 @@
+import Foundation
+import Hummingbird
+import Logging
+
+/// The running service's shared parts.
+public struct ChatServices: Sendable {
+    public let configuration: ChatConfiguration
+    public let store: any ChatStore
+    public let version: String
+
+    public init(configuration: ChatConfiguration, store: any ChatStore, version: String = ChatAPI.version) {
+        self.configuration = configuration
+        self.store = store
+        self.version = version
+    }
+}
+
+/// chat-api as a library, assembled the way Hummingbird's template does it.
+public enum ChatAPI {
+    public static let version = "0.1.0"
+
+    /// The application: routes over `services`, listening where the configuration says. `onRunning` receives the
+    /// port actually bound (useful with `PORT=0`).
+    public static func buildApplication(
+        _ services: ChatServices, logger: Logger, onRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) -> some ApplicationProtocol {
+        let router = buildRouter(services)
+        return Application(
+            router: router,
+            configuration: .init(
+                address: .hostname(services.configuration.host, port: services.configuration.port),
+                serverName: "chat-api"),
+            onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? services.configuration.port) },
+            logger: logger)
+    }
+
+    /// Every route.
+    public static func buildRouter(_ services: ChatServices) -> Router<BasicRequestContext> {
+        let router = Router()
+        router.add(middleware: SecurityHeadersMiddleware())
+        HealthController(services: services).register(on: router)
+        return router
+    }
+}
+
+/// `GET /health`: 200 with the state of the database and the model, or 503 when the database does not answer.
+struct HealthController: Sendable {
+    let services: ChatServices
+
+    struct Body: ResponseEncodable {
+        let status: String
+        let database: String
+        let llm: String
+        let version: String
+    }
+
+    func register(on router: Router<BasicRequestContext>) {
+        router.get("/health") { _, context -> EditedResponse<Body> in
+            do {
+                try await services.store.ping()
+                return EditedResponse(
+                    status: .ok, response: Body(status: "ok", database: "ok", llm: "ok", version: services.version))
+            } catch {
+                context.logger.error("health: database unreachable", metadata: ["reason": "\(type(of: error))"])
+                return EditedResponse(
+                    status: .serviceUnavailable,
+                    response: Body(status: "error", database: "unreachable", llm: "ok", version: services.version))
+            }
+        }
+    }
+}
+
+/// Headers every answer carries: no sniffing, no framing, no referrer leaks, no caching of API answers.
+struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+        -> Response
+    {
+        var response = try await next(request, context)
+        response.headers[.xContentTypeOptions] = "nosniff"
+        response.headers[.init("X-Frame-Options")!] = "DENY"
+        response.headers[.init("Referrer-Policy")!] = "no-referrer"
+        response.headers[.cacheControl] = "no-store"
+        return response
+    }
+}

@@ -1,0 +1,95 @@
+import Foundation
+
+/// chat-api's configuration: the environment (and a `.env` file) read once at start, validated, with the defaults
+/// CONTRACT.md gives. A bad value is a ``ConfigurationError`` naming the variable (and the file and line).
+public struct ChatConfiguration: Sendable {
+    /// Where the history lives: `sqlite:PATH` (the default) or `postgresql://…`.
+    public enum Database: Sendable, Equatable {
+        case sqlite(path: String)
+        case postgres(url: String)
+    }
+
+    public var host = "127.0.0.1"
+    public var port = 8000
+    public var database = Database.sqlite(path: "data/messages.db")
+    public var poolMin = 5
+    public var poolMax = 20
+    public var corsOrigins: [String] = []
+    public var rateLimitWindow = 60
+    public var rateLimitMaxRequests = 100
+    public var loginRateLimitMax = 5
+    public var sessionTTL = 3600
+    public var rememberMeTTL = 2_592_000
+    public var debug = false
+    public var logLevel = "info"
+    public var logFormat = "json"
+
+    public init() {}
+
+    /// Reads `environment`, whose values win over the same keys of `dotenv`.
+    public init(environment: [String: String], dotenv: [String: String] = [:]) throws {
+        let env = dotenv.merging(environment) { _, process in process }
+        func int(_ key: String, _ range: ClosedRange<Int>) throws -> Int? {
+            guard let raw = env[key], !raw.isEmpty else { return nil }
+            guard let value = Int(raw.trimmingCharacters(in: .whitespaces)), range.contains(value) else {
+                throw ConfigurationError.badValue(key, "must be a whole number from \(range.lowerBound) to \(range.upperBound)")
+            }
+            return value
+        }
+        if let host = env["HOST"], !host.isEmpty { self.host = host }
+        port = try int("PORT", 0...65535) ?? port
+        if let url = env["DATABASE_URL"], !url.isEmpty {
+            if url.hasPrefix("sqlite:") {
+                let path = String(url.dropFirst("sqlite:".count)).replacingOccurrences(of: "//", with: "", options: .anchored)
+                guard !path.isEmpty else { throw ConfigurationError.badValue("DATABASE_URL", "sqlite: needs a path, as in sqlite:data/messages.db") }
+                database = .sqlite(path: path)
+            } else if url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") {
+                database = .postgres(url: url)
+            } else {
+                throw ConfigurationError.badValue("DATABASE_URL", "must start with sqlite: or postgresql://")
+            }
+        }
+        poolMin = try int("DATABASE_POOL_MIN", 0...1000) ?? poolMin
+        poolMax = try int("DATABASE_POOL_MAX", 1...1000) ?? poolMax
+        guard poolMin <= poolMax else {
+            throw ConfigurationError.badValue("DATABASE_POOL_MIN", "is above DATABASE_POOL_MAX (\(poolMin) > \(poolMax))")
+        }
+        if let origins = env["CORS_ORIGINS"] {
+            corsOrigins = origins.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        }
+        rateLimitWindow = try int("RATE_LIMIT_WINDOW", 1...86_400) ?? rateLimitWindow
+        rateLimitMaxRequests = try int("RATE_LIMIT_MAX_REQUESTS", 1...1_000_000) ?? rateLimitMaxRequests
+        loginRateLimitMax = try int("LOGIN_RATE_LIMIT_MAX", 1...1_000_000) ?? loginRateLimitMax
+        sessionTTL = try int("SESSION_TTL", 1...31_536_000) ?? sessionTTL
+        rememberMeTTL = try int("REMEMBER_ME_TTL", 1...315_360_000) ?? rememberMeTTL
+        if let raw = env["DEBUG"], !raw.isEmpty {
+            switch raw.lowercased() {
+            case "1", "true", "yes", "on": debug = true
+            case "0", "false", "no", "off": debug = false
+            default: throw ConfigurationError.badValue("DEBUG", "must be true or false")
+            }
+        }
+        if let level = env["LOG_LEVEL"], !level.isEmpty {
+            let levels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
+            guard levels.contains(level.lowercased()) else {
+                throw ConfigurationError.badValue("LOG_LEVEL", "must be one of \(levels.joined(separator: ", "))")
+            }
+            logLevel = level.lowercased()
+        }
+        if let format = env["LOG_FORMAT"], !format.isEmpty {
+            guard ["json", "text"].contains(format.lowercased()) else {
+                throw ConfigurationError.badValue("LOG_FORMAT", "must be json or text")
+            }
+            logFormat = format.lowercased()
+        }
+    }
+}
+
+/// A configuration value or file chat-api cannot use. Never carries the value itself: it may be a secret.
+public struct ConfigurationError: Error, CustomStringConvertible, Sendable {
+    public let description: String
+
+    static func badValue(_ key: String, _ why: String) -> Self { .init(description: "\(key) \(why)") }
+    static func dotenv(_ file: String, line: Int, _ why: String) -> Self { .init(description: "\(file):\(line): \(why)") }
+    static func unreadable(_ file: String, _ why: String) -> Self { .init(description: "\(file): \(why)") }
+}

@@ -1,0 +1,82 @@
+import Foundation
+
+/// A `.env` file: `KEY=value` lines, `export KEY=value`, `#` comments, single- and double-quoted values (double
+/// quotes may span lines and understand `\n`). A line that is none of these is an error naming the file and line.
+public enum DotEnv {
+    /// Reads `path`; a missing file is an empty environment.
+    public static func load(path: String) throws -> [String: String] {
+        guard FileManager.default.fileExists(atPath: path) else { return [:] }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ConfigurationError.unreadable(path, "cannot be read")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw ConfigurationError.unreadable(path, "is not UTF-8 text")
+        }
+        return try parse(text, file: path)
+    }
+
+    public static func parse(_ text: String, file: String) throws -> [String: String] {
+        var values: [String: String] = [:]
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map {
+            $0.hasSuffix("\r") ? $0.dropLast() : $0
+        }
+        var i = 0
+        while i < lines.count {
+            let number = i + 1
+            var line = lines[i].drop { $0 == " " || $0 == "\t" }
+            i += 1
+            if line.isEmpty || line.hasPrefix("#") { continue }
+            if line.hasPrefix("export ") { line = line.dropFirst(7).drop { $0 == " " } }
+            guard let eq = line.firstIndex(of: "=") else {
+                throw ConfigurationError.dotenv(file, line: number, "expected KEY=value")
+            }
+            let key = line[..<eq].trimmingCharacters(in: .whitespaces)
+            guard let first = key.first, first.isLetter || first == "_",
+                key.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "." })
+            else {
+                throw ConfigurationError.dotenv(file, line: number, "`\(key)` is not a variable name")
+            }
+            var rest = line[line.index(after: eq)...].drop { $0 == " " || $0 == "\t" }
+            var value: String
+            if let quote = rest.first, quote == "\"" || quote == "'" {
+                rest = rest.dropFirst()
+                var collected = String(rest)
+                // A double-quoted value may continue on the next lines until its closing quote.
+                while !closes(collected, quote) {
+                    guard i < lines.count else {
+                        throw ConfigurationError.dotenv(file, line: number, "the quote opened here is never closed")
+                    }
+                    collected += "\n" + lines[i]
+                    i += 1
+                }
+                let end = closingIndex(collected, quote)!
+                value = String(collected[..<end])
+                if quote == "\"" {
+                    value = value.replacingOccurrences(of: "\\n", with: "\n").replacingOccurrences(of: "\\\"", with: "\"")
+                }
+            } else {
+                // Unquoted: up to an inline comment (" #").
+                if let hash = rest.range(of: " #") { rest = rest[..<hash.lowerBound] }
+                value = rest.trimmingCharacters(in: .whitespaces)
+            }
+            values[key] = value
+        }
+        return values
+    }
+
+    private static func closes(_ s: String, _ quote: Character) -> Bool { closingIndex(s, quote) != nil }
+
+    private static func closingIndex(_ s: String, _ quote: Character) -> String.Index? {
+        var escaped = false
+        for i in s.indices {
+            if escaped {
+                escaped = false
+            } else if s[i] == "\\" && quote == "\"" {
+                escaped = true
+            } else if s[i] == quote {
+                return i
+            }
+        }
+        return nil
+    }
+}

@@ -1,0 +1,110 @@
+/// One versioned schema change, written for each database engine. Applied changes are recorded in
+/// `schema_migrations`, so `chat-api migrate` is safe to run again and `gonogo` can check that it ran.
+public struct Migration: Sendable, Equatable {
+    public let version: Int
+    public let name: String
+    let sqlite: [String]
+    let postgres: [String]
+
+    /// Every migration, in order. Never edit one that has shipped: add the next.
+    public static let all: [Migration] = [
+        Migration(
+            version: 1, name: "create users and auth tokens",
+            sqlite: [
+                """
+                CREATE TABLE users (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    username TEXT NOT NULL UNIQUE,
+                    password_hash TEXT NOT NULL,
+                    role TEXT NOT NULL CHECK (role IN ('user', 'admin')),
+                    created_at TEXT NOT NULL
+                )
+                """,
+                """
+                CREATE TABLE auth_tokens (
+                    token_hash TEXT PRIMARY KEY,
+                    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                    created_at TEXT NOT NULL,
+                    expires_at TEXT NOT NULL,
+                    revoked_at TEXT
+                )
+                """,
+            ],
+            postgres: [
+                """
+                CREATE TABLE users (
+                    id BIGSERIAL PRIMARY KEY,
+                    username TEXT NOT NULL UNIQUE,
+                    password_hash TEXT NOT NULL,
+                    role TEXT NOT NULL CHECK (role IN ('user', 'admin')),
+                    created_at TIMESTAMPTZ NOT NULL DEFAULT now()
+                )
+                """,
+                """
+                CREATE TABLE auth_tokens (
+                    token_hash TEXT PRIMARY KEY,
+                    user_id BIGINT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                    created_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+                    expires_at TIMESTAMPTZ NOT NULL,
+                    revoked_at TIMESTAMPTZ
+                )
+                """,
+            ]),
+        Migration(
+            version: 2, name: "create chat sessions and messages",
+            sqlite: [
+                """
+                CREATE TABLE chat_sessions (
+                    id TEXT PRIMARY KEY,
+                    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                    title TEXT NOT NULL DEFAULT '',
+                    created_at TEXT NOT NULL,
+                    updated_at TEXT NOT NULL
+                )
+                """,
+                """
+                CREATE TABLE chat_messages (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    session_id TEXT NOT NULL REFERENCES chat_sessions(id) ON DELETE CASCADE,
+                    role TEXT NOT NULL CHECK (role IN ('user', 'assistant', 'system')),
+                    content TEXT NOT NULL,
+                    model TEXT,
+                    latency_ms INTEGER,
+                    created_at TEXT NOT NULL
+                )
+                """,
+            ],
+            postgres: [
+                """
+                CREATE TABLE chat_sessions (
+                    id UUID PRIMARY KEY,
+                    user_id BIGINT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                    title TEXT NOT NULL DEFAULT '',
+                    created_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+                    updated_at TIMESTAMPTZ NOT NULL DEFAULT now()
+                )
+                """,
+                """
+                CREATE TABLE chat_messages (
+                    id BIGSERIAL PRIMARY KEY,
+                    session_id UUID NOT NULL REFERENCES chat_sessions(id) ON DELETE CASCADE,
+                    role TEXT NOT NULL CHECK (role IN ('user', 'assistant', 'system')),
+                    content TEXT NOT NULL,
+                    model TEXT,
+                    latency_ms INTEGER,
+                    created_at TIMESTAMPTZ NOT NULL DEFAULT now()
+                )
+                """,
+            ]),
+        Migration(
+            version: 3, name: "index history lookups",
+            sqlite: Migration.indexes, postgres: Migration.indexes),
+    ]
+
+    /// The three indexes the Sprint 5 checklist names; the same SQL on both engines.
+    static let indexes = [
+        "CREATE INDEX idx_chat_messages_session_id ON chat_messages(session_id)",
+        "CREATE INDEX idx_chat_sessions_user_id ON chat_sessions(user_id)",
+        "CREATE INDEX idx_chat_messages_created_at ON chat_messages(created_at)",
+    ]
+}

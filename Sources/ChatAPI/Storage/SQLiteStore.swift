@@ -1,0 +1,98 @@
+import Foundation
+import GRDB
+
+/// ``ChatStore`` on SQLite through GRDB: WAL journal (a `DatabasePool`), `synchronous=NORMAL` (durable across
+/// process crashes in WAL mode; a power loss may lose the last transactions), a 5 s busy timeout, foreign keys on.
+public final class SQLiteStore: ChatStore {
+    /// The GRDB pool is thread-safe (GRDB serialises writes and hands out reader connections).
+    private let pool: DatabasePool
+    public let path: String
+
+    /// Opens (creating when needed, with its folder) the database at `path`.
+    public init(path: String) throws {
+        self.path = path
+        let folder = (path as NSString).deletingLastPathComponent
+        if !folder.isEmpty { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(5)
+        configuration.foreignKeysEnabled = true
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        pool = try DatabasePool(path: path, configuration: configuration)
+    }
+
+    public func migrate() async throws -> [Int] {
+        try await pool.write { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE IF NOT EXISTS schema_migrations (
+                        version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)
+                    """)
+            let done = Set(try Int.fetchAll(db, sql: "SELECT version FROM schema_migrations"))
+            var applied: [Int] = []
+            for migration in Migration.all where !done.contains(migration.version) {
+                for statement in migration.sqlite { try db.execute(sql: statement) }
+                try db.execute(
+                    sql: "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
+                    arguments: [migration.version, migration.name, Timestamp.now()])
+                applied.append(migration.version)
+            }
+            return applied
+        }
+    }
+
+    public func appliedMigrations() async throws -> [Int] {
+        try await pool.read { db in
+            guard try db.tableExists("schema_migrations") else { return [] }
+            return try Int.fetchAll(db, sql: "SELECT version FROM schema_migrations ORDER BY version")
+        }
+    }
+
+    public func ping() async throws {
+        _ = try await pool.read { db in try Int.fetchOne(db, sql: "SELECT 1") }
+    }
+
+    public func createUser(username: String, passwordHash: String, role: User.Role) async throws -> User {
+        do {
+            return try await pool.write { db in
+                try db.execute(
+                    sql: "INSERT INTO users (username, password_hash, role, created_at) VALUES (?, ?, ?, ?)",
+                    arguments: [username, passwordHash, role.rawValue, Timestamp.now()])
+                return User(id: db.lastInsertedRowID, username: username, role: role)
+            }
+        } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
+            throw StoreError.duplicateUser(username)
+        }
+    }
+
+    public func user(named username: String) async throws -> (User, passwordHash: String)? {
+        try await pool.read { db in
+            guard let row = try Row.fetchOne(
+                db, sql: "SELECT id, username, role, password_hash FROM users WHERE username = ?", arguments: [username])
+            else { return nil }
+            let role = User.Role(rawValue: row["role"]) ?? .user
+            return (User(id: row["id"], username: row["username"], role: role), row["password_hash"])
+        }
+    }
+}
+
+/// Timestamps as chat-api stores them in SQLite: ISO 8601 in UTC with milliseconds (`2026-11-26T14:00:00.123Z`),
+/// which sorts as text and which SQLite's `date()` and `strftime()` read.
+enum Timestamp {
+    static func now() -> String { string(Date()) }
+
+    static func string(_ date: Date) -> String {
+        let seconds = date.timeIntervalSince1970
+        var whole = time_t(seconds.rounded(.down))
+        let millis = Int((seconds - Double(whole)) * 1000)
+        var parts = tm()
+        gmtime_r(&whole, &parts)
+        func pad(_ n: Int32, _ width: Int) -> String {
+            let s = String(n)
+            return String(repeating: "0", count: max(0, width - s.count)) + s
+        }
+        return "\(pad(parts.tm_year + 1900, 4))-\(pad(parts.tm_mon + 1, 2))-\(pad(parts.tm_mday, 2))T"
+            + "\(pad(parts.tm_hour, 2)):\(pad(parts.tm_min, 2)):\(pad(parts.tm_sec, 2)).\(pad(Int32(millis), 3))Z"
+    }
+}

@@ -1,0 +1,157 @@
+import ArgumentParser
+import ChatAPI
+import Foundation
+import HummingbirdBcrypt
+import Logging
+
+/// `chat-api`: the chat service gonogo ships. Configuration comes from the environment and a `.env` file.
+@main
+struct ChatAPICommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "chat-api",
+        abstract: "The chat service of the Sprint 5 checklist: chat, history, admin text-to-SQL.",
+        discussion: """
+            Configuration comes from the environment and a .env file (the environment wins): HOST, PORT, \
+            DATABASE_URL (sqlite:PATH, the default sqlite:data/messages.db), LOG_LEVEL, LOG_FORMAT and the \
+            others of docs/chat-api.md.
+
+            Examples:
+              chat-api migrate
+              printf 'secret-password' | chat-api user add --username alice --role admin --password-stdin
+              PORT=8080 chat-api serve
+            """,
+        version: ChatAPI.version,
+        subcommands: [Serve.self, Migrate.self, UserCommand.self],
+        defaultSubcommand: Serve.self
+    )
+}
+
+/// Options every subcommand shares.
+struct CommonOptions: ParsableArguments {
+    @Option(name: .customLong("env-file"), help: "A .env file to read (the environment wins over it).")
+    var envFile = ".env"
+
+    /// The configuration, or exit code 2 with the file, line or variable that is wrong.
+    func load() throws -> ChatConfiguration {
+        do {
+            return try ChatConfiguration(
+                environment: ProcessInfo.processInfo.environment, dotenv: DotEnv.load(path: envFile))
+        } catch let error as ConfigurationError {
+            fail("configuration: \(error)")
+        }
+    }
+
+    func logger(_ configuration: ChatConfiguration) -> Logger {
+        let level = Logger.Level(rawValue: configuration.logLevel) ?? .info
+        var logger: Logger
+        if configuration.logFormat == "json" {
+            logger = Logger(label: "chat-api") { JSONLogHandler(label: $0) }
+        } else {
+            logger = Logger(label: "chat-api") { StreamLogHandler.standardError(label: $0) }
+        }
+        logger.logLevel = level
+        return logger
+    }
+
+    func openStore(_ configuration: ChatConfiguration) throws -> any ChatStore {
+        switch configuration.database {
+        case .sqlite(let path):
+            do {
+                return try SQLiteStore(path: path)
+            } catch {
+                fail("cannot open the SQLite database \(path): \(error)")
+            }
+        case .postgres:
+            fail("DATABASE_URL: PostgreSQL storage is not built yet; use sqlite:PATH")
+        }
+    }
+}
+
+/// Prints `chat-api: error: …` and exits 2 (an input that cannot be used).
+func fail(_ message: String) -> Never {
+    FileHandle.standardError.write(Data("chat-api: error: \(message)\n".utf8))
+    Foundation.exit(2)
+}
+
+extension ChatAPICommand {
+    struct Serve: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Serve the API (the default command). Applies pending migrations first.")
+
+        @OptionGroup var options: CommonOptions
+
+        func run() async throws {
+            let configuration = try options.load()
+            let logger = options.logger(configuration)
+            let store = try options.openStore(configuration)
+            let applied = try await store.migrate()
+            if !applied.isEmpty { logger.info("applied migrations", metadata: ["versions": "\(applied)"]) }
+            let app = ChatAPI.buildApplication(
+                ChatServices(configuration: configuration, store: store), logger: logger
+            ) { port in
+                // One line on stdout that scripts and tests wait for.
+                FileHandle.standardOutput.write(
+                    Data("chat-api listening on http://\(configuration.host):\(port)\n".utf8))
+            }
+            try await app.runService()
+        }
+    }
+
+    struct Migrate: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Create or upgrade the schema, then exit.")
+
+        @OptionGroup var options: CommonOptions
+
+        func run() async throws {
+            let configuration = try options.load()
+            let store = try options.openStore(configuration)
+            let applied = try await store.migrate()
+            let all = try await store.appliedMigrations()
+            print(applied.isEmpty
+                ? "schema is up to date (migrations \(all.map(String.init).joined(separator: ", ")))"
+                : "applied migrations \(applied.map(String.init).joined(separator: ", "))")
+        }
+    }
+
+    struct UserCommand: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "user", abstract: "Manage users.", subcommands: [Add.self])
+
+        struct Add: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Add a user; the password is read from standard input, never from the command line.")
+
+            @OptionGroup var options: CommonOptions
+            @Option(help: "The user's login name.") var username: String
+            @Option(help: "user or admin.") var role: String = "user"
+            @Flag(help: "Read the password from standard input (required).") var passwordStdin = false
+
+            func validate() throws {
+                guard passwordStdin else {
+                    throw ValidationError("pass --password-stdin and the password on standard input")
+                }
+                guard User.Role(rawValue: role) != nil else { throw ValidationError("--role must be user or admin") }
+                guard !username.isEmpty, username.count <= 64 else {
+                    throw ValidationError("--username must be 1 to 64 characters")
+                }
+            }
+
+            func run() async throws {
+                let configuration = try options.load()
+                let store = try options.openStore(configuration)
+                _ = try await store.migrate()
+                let input = FileHandle.standardInput.readDataToEndOfFile()
+                var password = String(decoding: input, as: UTF8.self)
+                while password.hasSuffix("\n") || password.hasSuffix("\r") { password.removeLast() }
+                guard password.count >= 8 else { fail("the password must have at least 8 characters") }
+                do {
+                    let user = try await store.createUser(
+                        username: username, passwordHash: Bcrypt.hash(password, cost: 10), role: User.Role(rawValue: role)!)
+                    print("added \(user.role.rawValue) \(user.username) (id \(user.id))")
+                } catch let error as StoreError {
+                    fail("\(error)")
+                }
+            }
+        }
+    }
+}

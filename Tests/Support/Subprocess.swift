@@ -1,0 +1,156 @@
+import Foundation
+
+/// What a spawned executable printed and how it ended.
+public struct Run: Sendable {
+    public var status: Int32
+    public var stdout: String
+    public var stderr: String
+}
+
+/// Test helpers that run this package's built executables as a user would: real processes, real pipes.
+public enum Executables {
+    /// The repository's root, from this file's path.
+    public static let repositoryRoot: String = {
+        var parts = #filePath.split(separator: "/", omittingEmptySubsequences: false)
+        parts.removeLast(3)  // Tests/Support/Subprocess.swift
+        return parts.joined(separator: "/")
+    }()
+
+    /// The path of executable `name` in the products directory of the running test bundle.
+    public static func path(_ name: String) -> String {
+        var dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        for _ in 0..<4 {
+            let candidate = dir.appendingPathComponent(name).path
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+            dir = dir.deletingLastPathComponent()
+        }
+        return Bundle.main.bundleURL.appendingPathComponent(name).path
+    }
+
+    /// Runs `name` with `arguments` to completion, in `directory` (the repository root by default).
+    public static func run(
+        _ name: String, _ arguments: [String], environment: [String: String] = [:], stdin: String? = nil,
+        directory: String? = nil
+    ) throws -> Run {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: path(name))
+        process.arguments = arguments
+        process.currentDirectoryURL = URL(fileURLWithPath: directory ?? repositoryRoot)
+        var env = ProcessInfo.processInfo.environment
+        for (k, v) in environment { env[k] = v }
+        process.environment = env
+        let out = Pipe()
+        let err = Pipe()
+        let input = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = input
+        try process.run()
+        if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
+        try input.fileHandleForWriting.close()
+        // Read both pipes concurrently so a large output cannot fill one pipe and block the child.
+        let errData = Box()
+        let reader = Thread { errData.value = err.fileHandleForReading.readDataToEndOfFile() }
+        reader.start()
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        while !reader.isFinished { usleep(1000) }
+        return Run(
+            status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+            stderr: String(decoding: errData.value, as: UTF8.self))
+    }
+
+    /// A new empty directory under the system's temporary directory.
+    public static func temporaryDirectory(_ label: String = "gonogo") throws -> URL {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("\(label)-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        return dir
+    }
+}
+
+/// A value one thread writes and another reads after joining it.
+final class Box: @unchecked Sendable {
+    // Written by the reader thread before it finishes; read only after `isFinished`.
+    var value = Data()
+}
+
+/// A long-running executable (a server) started for a test: it must print `listening on http://HOST:PORT` on
+/// stdout; ``start(timeout:)`` waits for that line, without sleeping, and ``stop()`` sends SIGTERM and waits.
+public final class ServerProcess: @unchecked Sendable {
+    // `port`, `output` and `errors` are written by reader threads under `lock`; read under it.
+    private let process = Process()
+    private let lock = NSLock()
+    private let ready = DispatchSemaphore(value: 0)
+    private var port: Int?
+    private var errors = Data()
+    private var output = ""
+
+    public init(_ name: String, _ arguments: [String], environment: [String: String], directory: String) {
+        process.executableURL = URL(fileURLWithPath: Executables.path(name))
+        process.arguments = arguments
+        process.currentDirectoryURL = URL(fileURLWithPath: directory)
+        var env = ProcessInfo.processInfo.environment
+        for (k, v) in environment { env[k] = v }
+        process.environment = env
+    }
+
+    /// Starts the process and returns the port it listens on.
+    public func start(timeout: TimeInterval = 60) throws -> Int {
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        Thread {
+            let handle = out.fileHandleForReading
+            while true {
+                let data = handle.availableData
+                if data.isEmpty { break }
+                self.lock.lock()
+                self.output += String(decoding: data, as: UTF8.self)
+                if self.port == nil, let range = self.output.range(of: "listening on http://") {
+                    let rest = self.output[range.upperBound...]
+                    if let colon = rest.firstIndex(of: ":"), let end = rest.firstIndex(of: "\n"),
+                        let p = Int(rest[rest.index(after: colon)..<end])
+                    {
+                        self.port = p
+                        self.ready.signal()
+                    }
+                }
+                self.lock.unlock()
+            }
+            self.ready.signal()  // the process ended: wake a waiter
+        }.start()
+        Thread {
+            let data = err.fileHandleForReading.readDataToEndOfFile()
+            self.lock.lock()
+            self.errors.append(data)
+            self.lock.unlock()
+        }.start()
+        guard ready.wait(timeout: .now() + timeout) == .success, let port = lock.withLock({ self.port }) else {
+            stop()
+            throw ServerError(description: "no 'listening on' line within \(timeout) s; stderr: \(stderr)")
+        }
+        return port
+    }
+
+    /// What the process wrote to stderr so far.
+    public var stderr: String { lock.withLock { String(decoding: errors, as: UTF8.self) } }
+
+    /// SIGTERM, then wait for the exit; returns the exit status.
+    @discardableResult
+    public func stop() -> Int32 {
+        if process.isRunning { process.terminate() }
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+
+    /// SIGKILL, as a crash would.
+    public func kill() {
+        if process.isRunning { Foundation.kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
+    }
+
+    public struct ServerError: Error, CustomStringConvertible { public let description: String }
+}
