@@ -67,14 +67,20 @@ enum CodeSpan {
         if s.hasPrefix(".") && s.count > 1 { return true }
         if s.utf8.contains(UInt8(ascii: "/")) && !s.hasPrefix("/") { return true }
         if s.hasPrefix("/etc/") || s.hasPrefix("/var/") || s.hasPrefix("/opt/") || s.hasPrefix("/srv/") { return true }
-        // name.ext with a short alphabetic extension
+        // name.ext with an extension files have (not `management.endpoints.web.exposure.include`)
         if let dot = s.lastIndex(of: "."), dot != s.startIndex {
-            let ext = s[s.index(after: dot)...]
-            return (1...8).contains(ext.count) && ext.allSatisfy { $0.isLetter || $0.isNumber }
-                && ext.contains(where: \.isLetter) && !s.first!.isNumber
+            return fileExtensions.contains(s[s.index(after: dot)...].lowercased())
         }
         return false
     }
+
+    static let fileExtensions: Set<String> = [
+        "md", "txt", "rst", "adoc", "pdf", "html", "htm", "css", "js", "mjs", "cjs", "ts", "tsx", "jsx", "map", "json",
+        "yml", "yaml", "toml", "ini", "cfg", "conf", "config", "env", "properties", "xml", "csv", "sql", "db",
+        "sqlite", "sqlite3", "db3", "py", "rb", "go", "rs", "swift", "java", "kt", "php", "sh", "bash", "ps1", "tf",
+        "hcl", "lock", "log", "pem", "key", "crt", "cer", "p12", "pub", "gz", "zip", "tar", "png", "svg", "ico",
+        "webmanifest", "plist", "gradle", "dockerfile", "service", "timer", "j2", "tpl", "info", "lcov",
+    ]
 
     /// `/health`, `/api/v1/orders` (no spaces, no glob).
     static func isURLPath(_ s: String) -> Bool {
@@ -121,11 +127,17 @@ enum CodeSpan {
 
     /// A release tag: `v1.0.0-s5`, `2024.10.1`, `release-42`.
     static func isVersionTag(_ s: String) -> Bool {
-        guard !s.utf8.contains(UInt8(ascii: " ")), !s.utf8.contains(UInt8(ascii: "/")) || s.hasPrefix("release") else {
-            return false
+        guard !s.isEmpty, !s.utf8.contains(UInt8(ascii: " ")) else { return false }
+        // `ingest-api/v2.0.0`, `payments-gateway-3.8.0`, `v1.0.0-s5`: a name part, then a dotted version.
+        let last = s.split(separator: "/").last.map(String.init) ?? s
+        if let digit = last.firstIndex(where: \.isNumber) {
+            let version = last[digit...]
+            let before = last[..<digit]
+            let dots = version.split(separator: ".", omittingEmptySubsequences: false)
+            let named =
+                before.isEmpty || before == "v" || before == "V" || before.hasSuffix("-") || before.hasSuffix("-v")
+            if dots.count >= 2, dots.allSatisfy({ $0.first?.isNumber == true }), named { return true }
         }
-        let body = s.hasPrefix("v") || s.hasPrefix("V") ? s.dropFirst() : Substring(s)
-        if let f = body.first, f.isNumber, body.utf8.contains(UInt8(ascii: ".")) { return true }
         return s.lowercased().hasPrefix("release-") || s.lowercased().hasPrefix("rel-")
     }
 

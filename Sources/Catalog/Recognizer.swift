@@ -24,6 +24,7 @@ enum Recognizers {
 
     static let ordered: [Rule] = [
         notMeasurable,
+        migrationTool,
         coverage, junit,
         tlsProtocols, certificate, hsts,
         environment,

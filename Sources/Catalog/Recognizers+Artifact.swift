@@ -37,7 +37,11 @@ extension Recognizers {
             "percent",
         ])
         guard codeCoverage else { return nil }
-        let metric = c.own.has("branch") ? "branch" : c.own.hasPrefix("function") ? "function" : "line"
+        let metrics = [
+            ("branch", "branch"), ("instruction", "instruction"), ("statement", "statement"),
+            ("method", "method"), ("function", "function"), ("functions", "function"),
+        ]
+        let metric = metrics.first { c.own.contains($0.0) }?.1 ?? "line"
         var params: [(String, Params.Value)] = []
         if let bound = ThresholdParser(tokens: c.own).first() {
             var t = bound.threshold(metric: metric)
@@ -55,7 +59,20 @@ extension Recognizers {
     /// "Unit tests: 30/30 passing", "Integration tests passing", "E2E suite green (29 of 29)".
     static func junit(_ c: ItemContext) -> Recognition? {
         let w = c.own.words
-        guard let testAt = w.firstIndex(where: { ["test", "tests", "specs", "spec", "suite", "suites"].contains($0) })
+        // A JUnit report named in a code span: "`jest-junit.xml` has no failures".
+        if let report = c.code.first(where: { f in
+            let l = f.lowercased()
+            return l.hasSuffix(".xml") && (l.contains("junit") || l.contains("test") || l.contains("surefire"))
+        }), c.own.hasAny(["failures", "failure", "failing", "passing", "passed", "pass", "green", "errors"]) {
+            // `--junitxml=reports/pytest.xml` names the file after its option.
+            let path = report.split(separator: "=").last.map(String.init) ?? report
+            return Recognition(
+                Kind(.artifact, "junit"), [("path", .string(path)), ("failures", .int(0))], rule: "test results")
+        }
+        guard
+            let testAt = w.firstIndex(where: {
+                ["test", "tests", "specs", "spec", "suite", "suites", "examples"].contains($0)
+            })
         else { return nil }
         // Tests a person runs once (a penetration test, a load test, a failover drill) leave no JUnit report.
         if c.own.hasAny([
@@ -69,9 +86,15 @@ extension Recognizers {
         for i in w.indices where i + 2 < w.count && Tokens.isNumber(w[i]) && Tokens.isNumber(w[i + 2]) {
             if w[i + 1] == "/" || w[i + 1] == "of", let a = Int(w[i]), let b = Int(w[i + 2]) { counts = (a, b) }
         }
+        // "all 2,310 tests", "1,284 examples, zero failures"
+        if counts == nil, testAt > 0, let n = Int(w[testAt - 1]),
+            c.own.hasAny(["all", "zero failures", "0 failures", "no failures", "passing", "passed", "pass", "green"])
+        {
+            counts = (n, n)
+        }
         let passing = c.own.hasAny([
             "passing", "passed", "pass", "passes", "green", "succeed", "succeeds", "successful", "no failures",
-            "no failing", "0 failures",
+            "no failing", "0 failures", "zero failures",
         ])
         guard counts != nil || passing && w[testAt] != "test" else { return nil }
         // A named command runs the tests itself; that is a command check.

@@ -48,13 +48,32 @@ extension Recognizers {
             return Recognition(Kind(engine.family, "index"), params, rule: "index")
         }
         if c.own.hasPrefix("migration"), let engine = c.engine {
-            return Recognition(Kind(engine.family, "migrations"), [], rule: "migrations")
+            let table = c.code.first {
+                CodeSpan.isIdentifier($0)
+                    && ($0.contains("migration") || $0.contains("schema_history") || $0.hasSuffix("_version"))
+            }
+            return Recognition(
+                Kind(engine.family, "migrations"), table.map { [("table", .string($0))] } ?? [], rule: "migrations")
         }
         if c.own.has("schema") && c.own.hasAny(["up to date", "current", "latest", "applied"]), let engine = c.engine {
             return Recognition(Kind(engine.family, "migrations"), [], rule: "migrations")
         }
-        if c.own.hasAny(["tables created", "tables exist", "tables present"]), let engine = c.engine {
-            return Recognition(Kind(engine.family, "tables"), [], rule: "tables")
+        let tableNames = c.code.filter { CodeSpan.isIdentifier($0) && !CodeSpan.isIndexName($0) }
+        if c.own.hasAny(["tables created", "tables exist", "tables present"])
+            || c.own.hasAny(["table", "tables"]) && c.own.hasAny(["exist", "exists", "present", "created"])
+                && !tableNames.isEmpty,
+            let engine = c.engine
+        {
+            let params: [(String, Params.Value)] = tableNames.isEmpty ? [] : [("tables", .list(tableNames))]
+            return Recognition(Kind(engine.family, "tables"), params, rule: "tables")
+        }
+        // "`products` holds at least 500 rows"
+        if c.own.hasAny(["rows", "row", "records"]), let table = tableNames.first, let engine = c.engine,
+            let bound = ThresholdParser(tokens: c.own).first(), bound.dimension == .count
+        {
+            return Recognition(
+                Kind(engine.family, "rows"),
+                [("table", .string(table)), ("min", .int(ThresholdParser.clampedInt(bound.value)))], rule: "rows")
         }
         if c.own.hasAny([
             "test data", "seed data", "sample data", "demo data", "fixtures loaded", "data seeded",
@@ -68,19 +87,34 @@ extension Recognizers {
         // Server-side concerns are PostgreSQL's.
         let pgScope = c.engine == .postgres
         if c.own.hasPrefix("pool")
-            && c.own.hasAny(["connection", "connections", "db", "database", "pgbouncer", "size"])
+            && c.own.hasAny([
+                "connection", "connections", "db", "database", "pgbouncer", "size", "hikari", "sqlalchemy",
+            ])
             && pgScope
         {
             var params: [(String, Params.Value)] = []
             let w = c.own.words
-            for (key, names) in [("min", ["min", "minimum"]), ("max", ["max", "maximum"])] {
-                if let i = w.firstIndex(where: { names.contains($0) }), i + 1 < w.count, let v = Int(w[i + 1]) {
-                    params.append((key, .int(v)))
+            // "min: 5, max: 20", "minimumIdle 10, maximumPoolSize 40", "between 5 and 25", "at most 15".
+            if let i = w.firstIndex(of: "between"), i + 3 < w.count, w[i + 2] == "and", let lo = Int(w[i + 1]),
+                let hi = Int(w[i + 3])
+            {
+                params = [("min", .int(lo)), ("max", .int(hi))]
+            } else {
+                for (key, prefix) in [("min", "min"), ("max", "max")] {
+                    if let i = w.firstIndex(where: { $0.hasPrefix(prefix) }), i + 1 < w.count, let v = Int(w[i + 1]) {
+                        params.append((key, .int(v)))
+                    }
+                }
+                if params.isEmpty, let bound = ThresholdParser(tokens: c.own).first(), bound.dimension == .count {
+                    let key = bound.op.hasPrefix("<") ? "max" : "min"
+                    params.append((key, .int(ThresholdParser.clampedInt(bound.value))))
                 }
             }
             return Recognition(Kind(.postgres, "pool"), params, rule: "connection pool")
         }
-        if c.own.hasPrefix("replica") && pgScope {
+        if c.own.hasPrefix("replica") && pgScope
+            && !c.own.hasAny(["hpa", "pods", "pod", "deployment", "kubernetes", "k8s", "instances", "containers"])
+        {
             return Recognition(Kind(.postgres, "replication"), [], rule: "replication")
         }
         if c.own.hasAny(["slow query log", "slow queries logged", "slow query logging"]) && pgScope {
@@ -90,6 +124,13 @@ extension Recognizers {
                 rule: "slow query log")
         }
         if pgScope, let setting = postgresSetting(c) { return setting }
+        if c.own.hasAny(["superuser", "createrole", "createdb"]) && pgScope
+            || c.own.has("cannot")
+                && c.code.contains(where: { ["DROP", "TRUNCATE", "ALTER", "CREATE"].contains($0.uppercased()) })
+                && pgScope
+        {
+            return Recognition(Kind(.postgres, "privileges"), [], rule: "privileges")
+        }
         if c.own.hasAny(["permissions", "privileges", "grants", "granted"]) && pgScope
             && (c.own.hasAny(["database", "db", "role", "user"])
                 || c.section.hasAny(["database", "postgresql", "postgres"]))

@@ -14,13 +14,19 @@ extension Recognizers {
         }
         guard let nameIndex = c.code.firstIndex(where: CodeSpan.isEnvName) else { return nil }
         let name = c.code[nameIndex]
+        // Where a secret comes from, or that it was rotated, is not visible in the environment.
+        if c.own.hasAny([
+            "rotated", "rotation", "vault", "external secrets", "configmap", "secret manager", "secrets manager", "kms",
+        ]) {
+            return Recognition(.manual, rule: "secret provenance")
+        }
         let secret: (String, Params.Value) = ("secret", .bool(isSecretName(name)))
         // `NAME` = `value`, `NAME` = 60 (seconds), `NAME` is `value`
         if let value = assignedValue(of: name, in: c) { return assignment(name, value, c) }
         if c.own.hasAny([
             "restricted", "not wildcard", "no wildcard", "not a wildcard", "not *", "no *", "explicit", "whitelist",
             "whitelisted", "allowlist", "allowlisted", "specific", "limited", "not contain", "never *", "without *",
-            "exclude *", "excludes *",
+            "exclude *", "excludes *", "not be *", "never be *", "isn t *",
         ]) {
             return Recognition(Kind(.env, "not_wildcard"), [("name", .string(name))], rule: "environment variable")
         }
@@ -41,10 +47,18 @@ extension Recognizers {
                 Kind(.env, url ? "url" : "set"), [("name", .string(name)), ("secret", .bool(true))],
                 rule: "environment variable")
         }
-        let negated = c.own.hasAny([
-            "never", "not", "must not", "should not", "do not", "don t", "no longer", "avoid", "forbidden",
-            "disallowed",
-        ])
+        // Negated when a "not" comes before the value: "Never deploy with `DEBUG=True`", "`DEBUG` must never be
+        // `true`", but not "`LOG_LEVEL` is `info`, not `debug`".
+        let negations: Set<String> = ["never", "not", "no", "avoid", "forbidden", "disallowed", "without"]
+        let valueWords = Tokens(value).words
+        let valueAt =
+            valueWords.first.flatMap { first in
+                c.own.words.indices.first { c.own.words[$0] == first && $0 > 0 }
+            } ?? c.own.words.count
+        let negated = c.own.words[..<valueAt].contains { negations.contains($0) }
+        if negated && value == "*" {
+            return Recognition(Kind(.env, "not_wildcard"), [("name", .string(name))], rule: "environment variable")
+        }
         return Recognition(
             Kind(.env, negated ? "not_equals" : "equals"),
             [("name", .string(name)), ("value", .string(value)), ("secret", .bool(secret))],
@@ -63,8 +77,11 @@ extension Recognizers {
             rest = after.drop { $0 == "=" }
         } else if lower.hasPrefix("equals ") {
             rest = after.dropFirst(7)
-        } else if lower.hasPrefix("is ") || lower.hasPrefix("set to ") {
-            rest = after.dropFirst(lower.hasPrefix("is ") ? 3 : 7)
+        } else if let verb = [
+            "is not ", "is set to ", "set to ", "must never be ", "must not be ", "should not be ", "must be ",
+            "should be ", "is ", "never ",
+        ].first(where: { lower.hasPrefix($0) }) {
+            rest = after.dropFirst(verb.count)
             wordAllowed = false
         } else {
             return nil
@@ -84,6 +101,7 @@ extension Recognizers {
             ("environment", "SENTRY_ENVIRONMENT", false), ("traces", "SENTRY_TRACES_SAMPLE_RATE", false),
         ]
         for (word, name, secret) in known where c.own.contains(word) {
+            if word == "release" && !c.own.hasAny(["tracking", "configured", "set", "tagged"]) { continue }
             return Recognition(
                 Kind(.env, "set"), [("name", .string(name)), ("secret", .bool(secret))], rule: "integration setting")
         }

@@ -2,9 +2,17 @@
 extension Recognizers {
     /// "`.env.production` created", "Architecture documented: `docs/ARCHITECTURE.md`", "`config.yml` contains `tls: on`".
     static func filePath(_ c: ItemContext) -> Recognition? {
-        guard let path = c.code.first(where: CodeSpan.isFilePath), !CodeSpan.isCommand(path) else { return nil }
-        if c.own.hasAny(["contains", "includes", "mentions", "lists", "references", "has"]),
-            let pattern = c.code.first(where: { $0 != path })
+        guard let path = c.code.first(where: CodeSpan.isFilePath), !CodeSpan.isCommand(path),
+            !c.own.hasAny(["branch", "branches"])
+        else { return nil }
+        if c.own.hasAny([
+            "absent", "not present", "not exist", "must not exist", "removed", "not shipped",
+            "never shipped", "not deployed", "not committed", "no",
+        ]) && !c.own.hasAny(["no errors", "no warnings"]) {
+            return Recognition(Kind(.file, "absent"), [("path", .string(path))], rule: "file absent")
+        }
+        if c.own.hasAny(["contains", "includes", "mentions", "lists", "references", "has", "in", "set in"]),
+            let pattern = c.code.first(where: { $0 != path && !CodeSpan.isFilePath($0) })
         {
             return Recognition(
                 Kind(.file, "contains"), [("path", .string(path)), ("pattern", .string(pattern))], rule: "file contents"
@@ -81,6 +89,38 @@ extension Recognizers {
     /// "All tests passing: `pytest tests/ -v`", "No ESLint errors: `npm run lint`": the command must exit 0.
     static func command(_ c: ItemContext) -> Recognition? {
         guard let cmd = c.code.first(where: CodeSpan.isCommand) else { return nil }
+        // A command that changes or destroys state is something a person does, never a check gonogo runs.
+        let words = Tokens(cmd)
+        if words.hasAny([
+            "downgrade", "rollback", "drop", "destroy", "delete", "truncate", "reset", "rm", "purge",
+            "apply", "deploy", "push", "publish", "release", "kill", "stop", "restart", "shutdown", "force", "migrate",
+            "upgrade", "install", "uninstall", "seed", "restore", "dropdb", "createdb", "vercel", "prod",
+        ]) {
+            return Recognition(.manual, rule: "state-changing command")
+        }
         return Recognition(Kind(.command, "run"), [("command", .string(cmd))], rule: "command")
+    }
+
+    /// "`alembic upgrade head` applied", "`rails db:migrate` ran": the migration tool's record, not a run of it.
+    static func migrationTool(_ c: ItemContext) -> Recognition? {
+        let tools: [(phrase: String, table: String)] = [
+            ("alembic", "alembic_version"), ("rails db", "schema_migrations"), ("rake db", "schema_migrations"),
+            ("flyway", "flyway_schema_history"), ("liquibase", "databasechangelog"), ("knex", "knex_migrations"),
+            ("prisma migrate", "_prisma_migrations"), ("manage py migrate", "django_migrations"),
+            ("goose", "goose_db_version"), ("sequelize", "SequelizeMeta"),
+        ]
+        let all = Tokens((c.code + [c.text]).joined(separator: " "))
+        guard let tool = tools.first(where: { all.contains($0.phrase) }) else { return nil }
+        guard
+            c.own.hasAny([
+                "applied", "ran", "run", "matches", "match", "current", "up to date", "at head", "head",
+                "migrated", "complete", "completed",
+            ])
+        else { return nil }
+        let table =
+            c.code.first { $0.contains("migration") || $0.contains("version") || $0.contains("schema_history") }
+            .flatMap { CodeSpan.isIdentifier($0) ? $0 : nil } ?? tool.table
+        let engine = c.engine ?? .postgres
+        return Recognition(Kind(engine.family, "migrations"), [("table", .string(table))], rule: "migration tool")
     }
 }

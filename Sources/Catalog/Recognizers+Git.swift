@@ -22,7 +22,7 @@ extension Recognizers {
                 "includes", "contains", "lists", "covers", "ignores", "has", "excludes",
                 "listed", "in", "added", "ignored",
             ])
-            || c.own.hasAny(["ignored by git", "gitignored", "git ignored"])
+            || c.own.hasAny(["ignored by git", "gitignored", "git ignored", "is ignored", "are ignored"])
         {
             if let path = paths.first ?? wordPath(c) {
                 return Recognition(Kind(.git, "ignored"), [("path", .string(path))], rule: "ignored by git")
@@ -30,7 +30,8 @@ extension Recognizers {
         }
         // Tags
         if c.own.hasAny(["tag", "tagged", "tags"]) && !c.own.hasAny(["docker", "image", "container", "images"]) {
-            if let tag = c.code.first(where: CodeSpan.isVersionTag) {
+            let plain = c.text.split(separator: " ").map { $0.trimmingCharacters(in: "`,;:()") }
+            if let tag = c.code.first(where: CodeSpan.isVersionTag) ?? plain.first(where: CodeSpan.isVersionTag) {
                 return Recognition(Kind(.git, "tag"), [("name", .string(tag))], rule: "git tag")
             }
             if c.own.has("git") || c.scope.hasAny(["versioning", "release", "releases"]) {

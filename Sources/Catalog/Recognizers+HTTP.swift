@@ -2,7 +2,7 @@
 extension Recognizers {
     /// "HTTPS redirect enabled", "Encryption in transit: HTTPS only", "API calls use HTTPS".
     static func httpsRedirect(_ c: ItemContext) -> Recognition? {
-        let https = c.own.has("https") || c.own.has("ssl") && c.own.has("redirect")
+        let https = c.own.has("https") || c.own.hasAny(["ssl", "443"]) && c.own.hasPrefix("redirect")
         guard https || c.own.has("encryption in transit") else { return nil }
         guard
             c.own.hasAny([
@@ -54,6 +54,12 @@ extension Recognizers {
         guard headers || responses || c.code.contains(where: { $0.lowercased().hasPrefix("cache-control") }),
             !c.own.hasAny(["layer", "redis", "memcached", "memcache"])
         else { return nil }
+        // A header written out in full is checked as written: `Cache-Control: no-store` on `/v1/batches`.
+        if let (name, value) = c.code.lazy.compactMap(CodeSpan.header).first {
+            var params: [(String, Params.Value)] = [("name", .string(name)), ("value", .string(value))]
+            if let path = c.code.first(where: CodeSpan.isURLPath) { params.append(("path", .string(path))) }
+            return Recognition(Kind(.http, "header"), params, rule: "header")
+        }
         var params: [(String, Params.Value)] = []
         let all = c.code.joined(separator: " ").lowercased()
         if let r = all.firstRange(of: "max-age="), let v = Double(all[r.upperBound...].prefix { $0.isNumber }) {
@@ -69,8 +75,15 @@ extension Recognizers {
 
     /// "CORS origins configured", "CORS headers from backend match frontend domain".
     static func cors(_ c: ItemContext) -> Recognition? {
-        c.own.hasAny(["cors", "cross origin", "access control allow origin", "allowed origins", "allow origin"])
-            ? Recognition(Kind(.http, "cors"), [], rule: "cors") : nil
+        guard c.own.hasAny(["cors", "cross origin", "access control allow origin", "allowed origins", "allow origin"])
+        else { return nil }
+        // "CORS disabled entirely (no `Access-Control-Allow-Origin`)": the header must be absent.
+        if c.own.hasAny(["disabled", "off", "no access control allow origin", "not sent", "never sent"]) {
+            return Recognition(
+                Kind(.http, "header"), [("name", .string("Access-Control-Allow-Origin")), ("absent", .bool(true))],
+                rule: "cors disabled")
+        }
+        return Recognition(Kind(.http, "cors"), [], rule: "cors")
     }
 
     /// "Rate limiting on login endpoints", "Rate limiting configured".
@@ -78,7 +91,7 @@ extension Recognizers {
         guard
             c.own.hasAny([
                 "rate limit", "rate limiting", "rate limited", "ratelimit", "throttling", "throttled",
-                "throttle", "limit req", "429", "retry after", "too many requests",
+                "throttle", "throttles", "limit req", "429", "retry after", "too many requests",
             ])
         else { return nil }
         var params: [(String, Params.Value)] = []
@@ -97,7 +110,12 @@ extension Recognizers {
                 }
             }
         }
-        if c.own.hasAny(["login", "logins", "sign in", "signin", "authentication", "auth"]) {
+        if let (method, path) = c.code.lazy.compactMap(CodeSpan.request).first {
+            params.append(("method", .string(method)))
+            params.append(("path", .string(path)))
+        } else if let path = c.code.first(where: CodeSpan.isURLPath) {
+            params.append(("path", .string(path)))
+        } else if c.own.hasAny(["login", "logins", "sign in", "signin", "authentication", "auth"]) {
             params.append(("target", .string("login")))
         }
         return Recognition(Kind(.http, "rate_limit"), params, rule: "rate limit")
@@ -121,15 +139,17 @@ extension Recognizers {
         let auth = c.own.hasAny([
             "authentication required", "auth required", "requires authentication",
             "require authentication", "endpoints protected", "routes protected", "unauthenticated", "401",
+            "requires admin", "requires login", "admin login", "login required", "requires a login", "403",
+            "forbidden",
         ])
         guard admin || rbac || auth else { return nil }
         var params: [(String, Params.Value)] = []
         if admin || rbac { params.append(("role", .string("admin"))) }
-        if let path = c.code.lazy.compactMap({ CodeSpan.request($0)?.path }).first
-            ?? c.code.first(where: CodeSpan.isURLPath)
-        {
+        let request = c.code.lazy.compactMap(CodeSpan.request).first
+        if let path = request?.path ?? c.code.first(where: CodeSpan.isURLPath) {
             params.append(("path", .string(path)))
         }
+        if let method = request?.method { params.append(("method", .string(method))) }
         return Recognition(Kind(.http, "auth_required"), params, rule: "auth required")
     }
 
@@ -211,6 +231,14 @@ extension Recognizers {
 
     /// Under monitoring: "API response time tracked", "Memory usage monitored".
     static func metrics(_ c: ItemContext) -> Recognition? {
+        // A Prometheus metric family named in a code span: `http_server_requests_seconds`, `ingest_rows_total`.
+        let suffixes = ["_total", "_seconds", "_bytes", "_count", "_bucket", "_ratio", "_info", "_milliseconds"]
+        if let family = c.code.first(where: { f in CodeSpan.isIdentifier(f) && suffixes.contains { f.hasSuffix($0) } })
+        {
+            var params: [(String, Params.Value)] = [("metric", .string(family))]
+            if let path = c.code.first(where: CodeSpan.isURLPath) { params.append(("path", .string(path))) }
+            return Recognition(Kind(.http, "metrics"), params, rule: "metric family")
+        }
         // The nearest heading and the parents decide: "Monitoring › Frontend Logging" is not about metrics.
         let near = [Tokens(c.item.section.last ?? ""), c.ancestors]
         let monitoring = near.contains {

@@ -15,11 +15,17 @@ extension Recognizers {
                 "endpoint", "lookup", "search", "api", "page", "render", "answer", "answers", "reply", "replies",
             ]) || ThresholdParser.metric(in: c.own) != nil || c.code.contains { CodeSpan.request($0) != nil }
             || c.parent.hasAny(["response time", "response times", "latency", "performance"])
-        let notLatency = c.own.hasAny([
+        // Judge the prose, not the paths: `/v1/batches` is an endpoint, "nightly batch" a job.
+        let prose = Tokens(
+            c.text.split(separator: " ").filter { !$0.contains("/") && !c.code.contains(String($0)) }
+                .joined(separator: " "))
+        let notLatency = prose.hasAny([
             "timeout", "ttl", "retention", "rollback", "recovery", "backup", "backups", "expiry", "expires",
             "keep alive", "interval", "window", "cache", "session", "build", "deploy", "deployment", "downtime",
             "incident", "incidents", "support", "customer", "customers", "ticket", "tickets", "escalation", "on call",
-            "lag", "replication", "boot", "startup", "start", "restart",
+            "lag", "replication", "boot", "startup", "start", "restart", "queue", "queues", "gc", "garbage",
+            "pause", "pauses", "job", "jobs", "worker", "workers", "batch", "batches", "pipeline", "ingest",
+            "cron", "consumer", "sidekiq", "celery",
         ])
         guard timing, !notLatency else { return nil }
         let named = ThresholdParser.metric(in: c.own)
@@ -50,6 +56,7 @@ extension Recognizers {
         let noise: Set<String> = [
             "latency", "p95", "p99", "p90", "p50", "p999", "of", "time", "times", "response", "responses", "target",
             "targets", "median", "average", "avg", "mean", "percentile", "th", "the", "a", "an", "for", "on", "is",
+            "max", "min", "maximum", "minimum", "worst", "peak",
             "are", "be", "must", "should", "stays", "stay", "remains", "all", "at", "in", "with", "under", "load",
         ]
         let words = c.own.words

@@ -31,26 +31,33 @@ extension Recognizers {
             }
             return nil
         }
-        let refusing = c.own.hasAny([
-            "disabled", "disable", "off", "refused", "rejected", "not accepted", "not supported", "deprecated",
-            "removed", "no", "not allowed", "forbidden", "blocked", "no longer",
-        ])
-        let floor = c.own.hasAny([
-            "minimum", "min", "at least", "or higher", "or later", "or above", "and above", "and later", "only",
-            "required", "+",
-        ])
+        // Read clause by clause: "Only TLS 1.3 and 1.2 negotiated; 1.1 and below rejected" accepts 1.2 and 1.3 and
+        // refuses 1.1 and older.
         let all = ["1.0", "1.1", "1.2", "1.3"]
-        let min: String
-        if refusing && floor {
-            // "TLS 1.0 and 1.1 disabled, 1.2+ required": the floor is the newest version named.
-            min = versions.max()!
-        } else if refusing {
-            // "TLS 1.0 and 1.1 disabled": the floor is the oldest version not refused.
-            min = all.first { !versions.contains($0) && $0 > versions.max()! } ?? "1.3"
-        } else {
-            min = versions.min()!
+        var accepted: [String] = []
+        var refused: [String] = []
+        let sentences = c.text.split(separator: ". ").joined(separator: ";")  // not the dot of "1.2"
+        for clause in sentences.split(whereSeparator: { ";,".contains($0) }).map(String.init) {
+            let found = tlsVersions(in: clause)
+            guard !found.isEmpty else { continue }
+            let words = Tokens(clause)
+            let refusing = words.hasAny([
+                "disabled", "disable", "off", "refused", "rejected", "not accepted", "not supported", "deprecated",
+                "removed", "no", "not allowed", "forbidden", "blocked", "no longer", "never",
+            ])
+            let andBelow = words.hasAny(["and below", "or below", "and older", "or older", "and lower", "or lower"])
+            if refusing {
+                refused += andBelow ? all.filter { $0 <= found.max()! } : found
+            } else {
+                let floor = words.hasAny([
+                    "minimum", "min", "at least", "or higher", "or later", "or above",
+                    "and above", "and later", "+", "required",
+                ])
+                accepted += floor ? all.filter { $0 >= found.min()! } : found
+            }
         }
-        let refuse = all.filter { $0 < min }
+        let min = accepted.min() ?? all.first { $0 > (refused.max() ?? "1.1") } ?? "1.3"
+        let refuse = Array(Set(all.filter { $0 < min } + refused)).sorted()
         var params: [(String, Params.Value)] = [("min", .string(min))]
         if !refuse.isEmpty { params.append(("refuse", .list(refuse))) }
         return Recognition(Kind(.tls, "protocols"), params, rule: "tls versions")

@@ -27,6 +27,9 @@ struct ThresholdParser {
 
     /// Comparators as token sequences, longest first.
     static let prefixOps: [([String], String)] = [
+        (["no", "lower", "than"], ">="), (["not", "lower", "than"], ">="), (["no", "higher", "than"], "<="),
+        (["not", "higher", "than"], "<="), (["not", "below"], ">="), (["never", "below"], ">="),
+        (["not", "above"], "<="), (["never", "above"], "<="), (["not", "under"], ">="), (["not", "over"], "<="),
         (["no", "more", "than"], "<="), (["not", "more", "than"], "<="), (["no", "less", "than"], ">="),
         (["not", "less", "than"], ">="), (["no", "greater", "than"], "<="), (["no", "longer", "than"], "<="),
         (["less", "than", "or", "equal", "to"], "<="), (["greater", "than", "or", "equal", "to"], ">="),
@@ -70,11 +73,9 @@ struct ThresholdParser {
     /// The first "N unit" with a time unit in `tokens` ("1 year", "45 minutes"), in seconds, clamped to a range an
     /// `Int` holds so that "99999999999999999999 days" cannot trap.
     static func firstDurationSeconds(in tokens: Tokens) -> Int? {
-        let w = tokens.words
-        for i in w.indices.dropFirst() {
-            if let (dim, factor) = unit(w[i]), dim == .time, let n = Double(w[i - 1]) {
-                return clampedInt(n * factor / 1000)
-            }
+        let parser = ThresholdParser(tokens: tokens)
+        for i in tokens.words.indices {
+            if let (value, dim, _) = parser.number(at: i), dim == .time { return clampedInt(value / 1000) }
         }
         return nil
     }
@@ -114,7 +115,20 @@ struct ThresholdParser {
     /// A number at `i` with its optional unit: (value in base unit, dimension, index after).
     func number(at i: Int) -> (Double, Found.Dimension, Int)? {
         let w = tokens.words
-        guard i < w.count, Tokens.isNumber(w[i]), let raw = Double(w[i]) else { return nil }
+        // Digits, or a number word before a unit ("one year", "a week").
+        let words: [String: Double] = [
+            "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+            "nine": 9, "ten": 10, "twelve": 12, "fifteen": 15, "thirty": 30, "sixty": 60, "ninety": 90,
+        ]
+        guard i < w.count else { return nil }
+        let raw: Double
+        if Tokens.isNumber(w[i]), let n = Double(w[i]) {
+            raw = n
+        } else if let n = words[w[i]], i + 1 < w.count, Self.unit(w[i + 1]) != nil {
+            raw = n
+        } else {
+            return nil
+        }
         if i + 1 < w.count, let (dim, factor) = Self.unit(w[i + 1]) {
             return (raw * factor, dim, i + 2)
         }

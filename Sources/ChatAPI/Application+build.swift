@@ -72,7 +72,9 @@ struct HealthController: Sendable {
 
 /// Headers every answer carries: no sniffing, no framing, no referrer leaks, no caching of API answers.
 struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+    func handle(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+    ) async throws
         -> Response
     {
         var response = try await next(request, context)

@@ -32,7 +32,8 @@ public struct ChatConfiguration: Sendable {
         func int(_ key: String, _ range: ClosedRange<Int>) throws -> Int? {
             guard let raw = env[key], !raw.isEmpty else { return nil }
             guard let value = Int(raw.trimmingCharacters(in: .whitespaces)), range.contains(value) else {
-                throw ConfigurationError.badValue(key, "must be a whole number from \(range.lowerBound) to \(range.upperBound)")
+                throw ConfigurationError.badValue(
+                    key, "must be a whole number from \(range.lowerBound) to \(range.upperBound)")
             }
             return value
         }
@@ -40,8 +41,12 @@ public struct ChatConfiguration: Sendable {
         port = try int("PORT", 0...65535) ?? port
         if let url = env["DATABASE_URL"], !url.isEmpty {
             if url.hasPrefix("sqlite:") {
-                let path = String(url.dropFirst("sqlite:".count)).replacingOccurrences(of: "//", with: "", options: .anchored)
-                guard !path.isEmpty else { throw ConfigurationError.badValue("DATABASE_URL", "sqlite: needs a path, as in sqlite:data/messages.db") }
+                let path = String(url.dropFirst("sqlite:".count)).replacingOccurrences(
+                    of: "//", with: "", options: .anchored)
+                guard !path.isEmpty else {
+                    throw ConfigurationError.badValue(
+                        "DATABASE_URL", "sqlite: needs a path, as in sqlite:data/messages.db")
+                }
                 database = .sqlite(path: path)
             } else if url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") {
                 database = .postgres(url: url)
@@ -52,10 +57,13 @@ public struct ChatConfiguration: Sendable {
         poolMin = try int("DATABASE_POOL_MIN", 0...1000) ?? poolMin
         poolMax = try int("DATABASE_POOL_MAX", 1...1000) ?? poolMax
         guard poolMin <= poolMax else {
-            throw ConfigurationError.badValue("DATABASE_POOL_MIN", "is above DATABASE_POOL_MAX (\(poolMin) > \(poolMax))")
+            throw ConfigurationError.badValue(
+                "DATABASE_POOL_MIN", "is above DATABASE_POOL_MAX (\(poolMin) > \(poolMax))")
         }
         if let origins = env["CORS_ORIGINS"] {
-            corsOrigins = origins.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            corsOrigins = origins.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter {
+                !$0.isEmpty
+            }
         }
         rateLimitWindow = try int("RATE_LIMIT_WINDOW", 1...86_400) ?? rateLimitWindow
         rateLimitMaxRequests = try int("RATE_LIMIT_MAX_REQUESTS", 1...1_000_000) ?? rateLimitMaxRequests
@@ -90,6 +98,8 @@ public struct ConfigurationError: Error, CustomStringConvertible, Sendable {
     public let description: String
 
     static func badValue(_ key: String, _ why: String) -> Self { .init(description: "\(key) \(why)") }
-    static func dotenv(_ file: String, line: Int, _ why: String) -> Self { .init(description: "\(file):\(line): \(why)") }
+    static func dotenv(_ file: String, line: Int, _ why: String) -> Self {
+        .init(description: "\(file):\(line): \(why)")
+    }
     static func unreadable(_ file: String, _ why: String) -> Self { .init(description: "\(file): \(why)") }
 }

@@ -52,7 +52,8 @@ public enum DotEnv {
                 let end = closingIndex(collected, quote)!
                 value = String(collected[..<end])
                 if quote == "\"" {
-                    value = value.replacingOccurrences(of: "\\n", with: "\n").replacingOccurrences(of: "\\\"", with: "\"")
+                    value = value.replacingOccurrences(of: "\\n", with: "\n").replacingOccurrences(
+                        of: "\\\"", with: "\"")
                 }
             } else {
                 // Unquoted: up to an inline comment (" #").

@@ -6,7 +6,27 @@ public enum Redaction {
 
     /// Every credential in `s` masked: URL passwords, query-string secrets and values assigned to secret names.
     public static func redacting(_ s: String) -> String {
-        redactingAssignments(redactingQuerySecrets(redactingURLPasswords(s)))
+        redactingBearer(redactingAssignments(redactingQuerySecrets(redactingURLPasswords(s))))
+    }
+
+    /// `Authorization: Bearer abc`, `Bearer abc`, `Basic abc`: the credential after the scheme is masked.
+    static func redactingBearer(_ s: String) -> String {
+        guard s.contains("Bearer ") || s.contains("Basic ") || s.contains("Token ") else { return s }
+        var out = ""
+        var rest = Substring(s)
+        while let range = ["Bearer ", "Basic ", "Token "].compactMap({ rest.firstRange(of: $0) })
+            .min(by: { $0.lowerBound < $1.lowerBound })
+        {
+            out += rest[..<range.upperBound]
+            let after = rest[range.upperBound...]
+            let end = after.firstIndex { " \t\n`\"'<>".contains($0) } ?? after.endIndex
+            let credential = after[..<end]
+            // A credential, not a word: "Bearer sk_live_51Hq", "Basic dXNlcjpwYXNz", not "Bearer token".
+            let looksLikeOne = credential.count >= 8 || credential.contains { !$0.isLetter }
+            out += credential.isEmpty ? "" : looksLikeOne ? mask : String(credential)
+            rest = after[end...]
+        }
+        return out + rest
     }
 
     /// Whether a variable or parameter name holds a secret: keys, tokens, passwords, DSNs, connection strings.
@@ -20,7 +40,7 @@ public enum Redaction {
 
     private static let secretMarkers: [[UInt8]] = [
         "KEY", "SECRET", "TOKEN", "PASSWORD", "PASSWD", "PASS", "PWD", "CREDENTIAL", "PRIVATE", "DSN", "AUTH",
-        "COOKIE", "SESSION_SIGN", "SALT",
+        "COOKIE", "SESSION_SIGN", "SALT", "SERVICE_ACCOUNT", "CERTIFICATE_KEY",
     ].map { Array($0.utf8) }
 
     private static let storeMarkers: [[UInt8]] = [
@@ -67,10 +87,13 @@ public enum Redaction {
                 before.lastIndex { !($0.isLetter || $0.isNumber || $0 == "_" || $0 == "-") }
                 .map { before.index(after: $0) } ?? before.startIndex
             let name = before[nameStart...]
-            let isQuery = nameStart > rest.startIndex && "?&;".contains(rest[rest.index(before: nameStart)])
+            // In a query string (`?password=`), or a keyword connection string (`host=db password=x`).
+            let isQuery =
+                nameStart > rest.startIndex && "?&; \t\"'`".contains(rest[rest.index(before: nameStart)])
+                || nameStart == rest.startIndex && out.isEmpty
             out += rest[...eq]
             var after = rest[rest.index(after: eq)...]
-            if isQuery && isSecretName(String(name)) {
+            if isQuery && isSecretName(String(name)) && !after.hasPrefix(mask) && after.first != "=" {
                 let end = after.firstIndex { " \t\n`\"'&#<>".contains($0) } ?? after.endIndex
                 out += mask
                 after = after[end...]

@@ -107,9 +107,10 @@ extension ChatAPICommand {
             let store = try options.openStore(configuration)
             let applied = try await store.migrate()
             let all = try await store.appliedMigrations()
-            print(applied.isEmpty
-                ? "schema is up to date (migrations \(all.map(String.init).joined(separator: ", ")))"
-                : "applied migrations \(applied.map(String.init).joined(separator: ", "))")
+            print(
+                applied.isEmpty
+                    ? "schema is up to date (migrations \(all.map(String.init).joined(separator: ", ")))"
+                    : "applied migrations \(applied.map(String.init).joined(separator: ", "))")
         }
     }
 
@@ -146,7 +147,8 @@ extension ChatAPICommand {
                 guard password.count >= 8 else { fail("the password must have at least 8 characters") }
                 do {
                     let user = try await store.createUser(
-                        username: username, passwordHash: Bcrypt.hash(password, cost: 10), role: User.Role(rawValue: role)!)
+                        username: username, passwordHash: Bcrypt.hash(password, cost: 10),
+                        role: User.Role(rawValue: role)!)
                     print("added \(user.role.rawValue) \(user.username) (id \(user.id))")
                 } catch let error as StoreError {
                     fail("\(error)")

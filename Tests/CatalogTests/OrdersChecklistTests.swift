@@ -35,7 +35,7 @@ struct OrdersChecklistTests {
     func params() throws {
         let plan = try loadPlan("checklists/orders-service-release.md")
         func at(_ line: Int) -> PlannedItem { plan.items.first { $0.item.line == line }! }
-        #expect(at(9).params.threshold == Threshold(metric: "line", op: ">=", value: 85, unit: "%"))
+        #expect(at(9).params.threshold == Threshold(metric: "statement", op: ">=", value: 85, unit: "%"))
         #expect(at(30).params.int("min") == 10 && at(30).params.int("max") == 50)
         #expect(at(39).params["refuse"] == .list(["1.0", "1.1"]))
         #expect(at(40).params.int("min_days") == 21)

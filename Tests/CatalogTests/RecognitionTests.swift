@@ -44,7 +44,8 @@ struct RecognitionTests {
         ("Tag `v3.2.1` pushed", "Release", "git.tag"),
         ("`secrets.json` not committed", "Release", "git.untracked"),
         ("`.gitignore` lists `*.pem`", "Release", "git.ignored"),
-        ("`alembic upgrade head` runs clean", "Deploy", "command.run"),
+        ("`alembic upgrade head` runs clean", "Deploy", "postgres.migrations"),  // checked, never run
+        ("`make check` passes", "CI", "command.run"),
         ("`./scripts/smoke.sh` exits 0", "Deploy", "command.run"),
         ("Integration suite: 120/120 passed", "CI", "artifact.junit"),
         ("LCP below 2.5 seconds", "Web", "artifact.lighthouse"),

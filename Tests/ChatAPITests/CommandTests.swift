@@ -25,8 +25,12 @@ struct CommandTests {
         let queue = try DatabaseQueue(path: db, configuration: config)
         try queue.read { db in
             #expect(try String.fetchOne(db, sql: "PRAGMA journal_mode") == "wal")
-            let indexes = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE 'idx_%'")
-            #expect(Set(indexes) == ["idx_chat_messages_session_id", "idx_chat_sessions_user_id", "idx_chat_messages_created_at"])
+            let indexes = try String.fetchAll(
+                db, sql: "SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE 'idx_%'")
+            #expect(
+                Set(indexes) == [
+                    "idx_chat_messages_session_id", "idx_chat_sessions_user_id", "idx_chat_messages_created_at",
+                ])
             #expect(try Int.fetchAll(db, sql: "SELECT version FROM schema_migrations ORDER BY version") == [1, 2, 3])
             let tables = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table'")
             for table in ["users", "auth_tokens", "chat_sessions", "chat_messages", "schema_migrations"] {
@@ -64,7 +68,8 @@ struct CommandTests {
         #expect(duplicate.status == 2)
         #expect(duplicate.stderr.contains("user alice already exists"))
 
-        let noStdin = try Executables.run("chat-api", ["user", "add", "--username", "bob"], environment: env, directory: dir.path)
+        let noStdin = try Executables.run(
+            "chat-api", ["user", "add", "--username", "bob"], environment: env, directory: dir.path)
         #expect(noStdin.status == 64)
         #expect(noStdin.stderr.contains("--password-stdin"))
     }
@@ -77,7 +82,8 @@ struct CommandTests {
         #expect(port.stderr.contains("PORT must be a whole number"))
 
         let envFile = dir.appendingPathComponent("broken.env")
-        try "# settings\nLLM_API_KEY=sk-canary-123\nthis line is wrong\n".write(to: envFile, atomically: true, encoding: .utf8)
+        try "# settings\nLLM_API_KEY=sk-canary-123\nthis line is wrong\n".write(
+            to: envFile, atomically: true, encoding: .utf8)
         let dotenv = try Executables.run(
             "chat-api", ["migrate", "--env-file", envFile.path], environment: [:], directory: dir.path)
         #expect(dotenv.status == 2)

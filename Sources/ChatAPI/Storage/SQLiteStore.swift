@@ -12,7 +12,9 @@ public final class SQLiteStore: ChatStore {
     public init(path: String) throws {
         self.path = path
         let folder = (path as NSString).deletingLastPathComponent
-        if !folder.isEmpty { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
+        if !folder.isEmpty {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        }
         var configuration = Configuration()
         configuration.busyMode = .timeout(5)
         configuration.foreignKeysEnabled = true
@@ -68,8 +70,10 @@ public final class SQLiteStore: ChatStore {
 
     public func user(named username: String) async throws -> (User, passwordHash: String)? {
         try await pool.read { db in
-            guard let row = try Row.fetchOne(
-                db, sql: "SELECT id, username, role, password_hash FROM users WHERE username = ?", arguments: [username])
+            guard
+                let row = try Row.fetchOne(
+                    db, sql: "SELECT id, username, role, password_hash FROM users WHERE username = ?",
+                    arguments: [username])
             else { return nil }
             let role = User.Role(rawValue: row["role"]) ?? .user
             return (User(id: row["id"], username: row["username"], role: role), row["password_hash"])
