@@ -8,7 +8,9 @@ extension Recognizers {
     /// "`LLM_API_KEY` set", "`DEBUG=false`", "`RATE_LIMIT_WINDOW` = 60 (seconds)", "`CORS_ORIGINS` restricted".
     static func environment(_ c: ItemContext) -> Recognition? {
         // `DEBUG=false` in a code span, or NODE_ENV=production written plainly.
-        let plainWords = c.code.isEmpty ? c.text.split(separator: " ").map(String.init) : []
+        let plainWords =
+            c.code.isEmpty && c.text.utf8.contains(UInt8(ascii: "="))
+            ? c.text.split(separator: " ").map(String.init) : []
         if let (name, value) = (c.code + plainWords).lazy.compactMap(CodeSpan.envAssignment).first {
             return assignment(name, value, c)
         }

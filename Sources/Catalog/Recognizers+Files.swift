@@ -101,16 +101,18 @@ extension Recognizers {
         return Recognition(Kind(.command, "run"), [("command", .string(cmd))], rule: "command")
     }
 
+    /// Migration tools and the table where each records what it applied.
+    static let migrationTools: [(phrase: CompiledPhrases, table: String)] = [
+        ("alembic", "alembic_version"), ("rails db", "schema_migrations"), ("rake db", "schema_migrations"),
+        ("flyway", "flyway_schema_history"), ("liquibase", "databasechangelog"), ("knex", "knex_migrations"),
+        ("prisma migrate", "_prisma_migrations"), ("manage py migrate", "django_migrations"),
+        ("goose", "goose_db_version"), ("sequelize", "SequelizeMeta"),
+    ].map { (Vocabulary.compile([$0.0]), $0.1) }
+
     /// "`alembic upgrade head` applied", "`rails db:migrate` ran": the migration tool's record, not a run of it.
     static func migrationTool(_ c: ItemContext) -> Recognition? {
-        let tools: [(phrase: String, table: String)] = [
-            ("alembic", "alembic_version"), ("rails db", "schema_migrations"), ("rake db", "schema_migrations"),
-            ("flyway", "flyway_schema_history"), ("liquibase", "databasechangelog"), ("knex", "knex_migrations"),
-            ("prisma migrate", "_prisma_migrations"), ("manage py migrate", "django_migrations"),
-            ("goose", "goose_db_version"), ("sequelize", "SequelizeMeta"),
-        ]
-        let all = Tokens((c.code + [c.text]).joined(separator: " "))
-        guard let tool = tools.first(where: { all.contains($0.phrase) }) else { return nil }
+        // The item's text includes its code spans, so the tool's name is among its words.
+        guard let tool = migrationTools.first(where: { c.own.matches($0.phrase) }) else { return nil }
         guard
             c.own.hasAny([
                 "applied", "ran", "run", "matches", "match", "current", "up to date", "at head", "head",

@@ -70,6 +70,11 @@ struct ThresholdParser {
 
     let tokens: Tokens
 
+    static let numberWords: [String: Double] = [
+        "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+        "nine": 9, "ten": 10, "twelve": 12, "fifteen": 15, "thirty": 30, "sixty": 60, "ninety": 90,
+    ]
+
     /// The first "N unit" with a time unit in `tokens` ("1 year", "45 minutes"), in seconds, clamped to a range an
     /// `Int` holds so that "99999999999999999999 days" cannot trap.
     static func firstDurationSeconds(in tokens: Tokens) -> Int? {
@@ -116,15 +121,11 @@ struct ThresholdParser {
     func number(at i: Int) -> (Double, Found.Dimension, Int)? {
         let w = tokens.words
         // Digits, or a number word before a unit ("one year", "a week").
-        let words: [String: Double] = [
-            "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-            "nine": 9, "ten": 10, "twelve": 12, "fifteen": 15, "thirty": 30, "sixty": 60, "ninety": 90,
-        ]
         guard i < w.count else { return nil }
         let raw: Double
         if Tokens.isNumber(w[i]), let n = Double(w[i]) {
             raw = n
-        } else if let n = words[w[i]], i + 1 < w.count, Self.unit(w[i + 1]) != nil {
+        } else if let n = Self.numberWords[w[i]], i + 1 < w.count, Self.unit(w[i + 1]) != nil {
             raw = n
         } else {
             return nil

@@ -11,7 +11,11 @@ public enum Redaction {
 
     /// `Authorization: Bearer abc`, `Bearer abc`, `Basic abc`: the credential after the scheme is masked.
     static func redactingBearer(_ s: String) -> String {
-        guard s.contains("Bearer ") || s.contains("Basic ") || s.contains("Token ") else { return s }
+        let bytes = Array(s.utf8)
+        guard
+            contains(bytes, Array("Bearer ".utf8)) || contains(bytes, Array("Basic ".utf8))
+                || contains(bytes, Array("Token ".utf8))
+        else { return s }
         var out = ""
         var rest = Substring(s)
         while let range = ["Bearer ", "Basic ", "Token "].compactMap({ rest.firstRange(of: $0) })
@@ -57,7 +61,7 @@ public enum Redaction {
 
     /// `scheme://user:password@host` becomes `scheme://user:***@host`, even when the password holds `/` or `#`.
     public static func redactingURLPasswords(_ s: String) -> String {
-        guard s.utf8.contains(UInt8(ascii: "@")), s.contains("://") else { return s }
+        guard s.utf8.contains(UInt8(ascii: "@")), contains(Array(s.utf8), Array("://".utf8)) else { return s }
         var out = ""
         var rest = Substring(s)
         while let sep = rest.firstRange(of: "://") {
