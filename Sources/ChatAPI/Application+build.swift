@@ -35,10 +35,17 @@ public enum ChatAPI {
     }
 
     /// Every route.
-    public static func buildRouter(_ services: ChatServices) -> Router<BasicRequestContext> {
-        let router = Router()
+    public static func buildRouter(
+        _ services: ChatServices, model: any ChatModel = BuiltinModel()
+    )
+        -> Router<ChatRequestContext>
+    {
+        let router = Router(context: ChatRequestContext.self)
         router.add(middleware: SecurityHeadersMiddleware())
+        router.add(middleware: AuthMiddleware(store: services.store))
         HealthController(services: services).register(on: router)
+        AuthController(services: services).register(on: router)
+        ChatController(services: services, model: model).register(on: router)
         return router
     }
 }
@@ -54,7 +61,7 @@ struct HealthController: Sendable {
         let version: String
     }
 
-    func register(on router: Router<BasicRequestContext>) {
+    func register(on router: Router<ChatRequestContext>) {
         router.get("/health") { _, context -> EditedResponse<Body> in
             do {
                 try await services.store.ping()

@@ -152,5 +152,8 @@ public final class ServerProcess: @unchecked Sendable {
         process.waitUntilExit()
     }
 
-    public struct ServerError: Error, CustomStringConvertible { public let description: String }
+    public struct ServerError: Error, CustomStringConvertible {
+        public let description: String
+        public init(description: String) { self.description = description }
+    }
 }

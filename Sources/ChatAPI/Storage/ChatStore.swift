@@ -9,7 +9,7 @@ public struct User: Sendable, Equatable {
 
 /// chat-api's storage: one protocol, one implementation per database (SQLite through GRDB, PostgreSQL later),
 /// so the same tests run against each.
-public protocol ChatStore: Sendable {
+public protocol ChatStore: HistoryStore {
     /// Applies the migrations not yet recorded in `schema_migrations`; returns the versions it applied.
     func migrate() async throws -> [Int]
     /// The versions recorded in `schema_migrations`.

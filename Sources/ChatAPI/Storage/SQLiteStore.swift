@@ -100,3 +100,106 @@ enum Timestamp {
             + "\(pad(parts.tm_hour, 2)):\(pad(parts.tm_min, 2)):\(pad(parts.tm_sec, 2)).\(pad(Int32(millis), 3))Z"
     }
 }
+
+extension SQLiteStore: HistoryStore {
+    public func createToken(hash: String, userID: Int64, expiresAt: String) async throws {
+        try await pool.write { db in
+            try db.execute(
+                sql: "INSERT INTO auth_tokens (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
+                arguments: [hash, userID, Timestamp.now(), expiresAt])
+        }
+    }
+
+    public func user(forTokenHash hash: String, now: String) async throws -> User? {
+        try await pool.read { db in
+            guard
+                let row = try Row.fetchOne(
+                    db,
+                    sql: """
+                        SELECT users.id, users.username, users.role FROM auth_tokens JOIN users ON users.id = auth_tokens.user_id
+                        WHERE auth_tokens.token_hash = ? AND auth_tokens.revoked_at IS NULL AND auth_tokens.expires_at > ?
+                        """,
+                    arguments: [hash, now])
+            else { return nil }
+            return User(id: row["id"], username: row["username"], role: User.Role(rawValue: row["role"]) ?? .user)
+        }
+    }
+
+    public func revokeToken(hash: String, at: String) async throws {
+        try await pool.write { db in
+            try db.execute(sql: "UPDATE auth_tokens SET revoked_at = ? WHERE token_hash = ?", arguments: [at, hash])
+        }
+    }
+
+    public func createSession(id: String, userID: Int64, title: String) async throws -> ChatSession {
+        let now = Timestamp.now()
+        try await pool.write { db in
+            try db.execute(
+                sql: "INSERT INTO chat_sessions (id, user_id, title, created_at, updated_at) VALUES (?, ?, ?, ?, ?)",
+                arguments: [id, userID, title, now, now])
+        }
+        return ChatSession(id: id, userID: userID, title: title, createdAt: now)
+    }
+
+    public func session(id: String) async throws -> ChatSession? {
+        try await pool.read { db in
+            try Row.fetchOne(
+                db, sql: "SELECT id, user_id, title, created_at FROM chat_sessions WHERE id = ?", arguments: [id]
+            ).map { ChatSession(id: $0["id"], userID: $0["user_id"], title: $0["title"], createdAt: $0["created_at"]) }
+        }
+    }
+
+    public func sessions(userID: Int64) async throws -> [ChatSession] {
+        try await pool.read { db in
+            try Row.fetchAll(
+                db,
+                sql:
+                    "SELECT id, user_id, title, created_at FROM chat_sessions WHERE user_id = ? ORDER BY created_at DESC",
+                arguments: [userID]
+            ).map { ChatSession(id: $0["id"], userID: $0["user_id"], title: $0["title"], createdAt: $0["created_at"]) }
+        }
+    }
+
+    public func deleteSession(id: String) async throws {
+        try await pool.write { db in try db.execute(sql: "DELETE FROM chat_sessions WHERE id = ?", arguments: [id]) }
+    }
+
+    public func addMessage(
+        sessionID: String, role: String, content: String, model: String?, latencyMS: Int?
+    )
+        async throws -> ChatMessage
+    {
+        let now = Timestamp.now()
+        return try await pool.write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO chat_messages (session_id, role, content, model, latency_ms, created_at)
+                    VALUES (?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [sessionID, role, content, model, latencyMS, now])
+            let id = db.lastInsertedRowID
+            try db.execute(sql: "UPDATE chat_sessions SET updated_at = ? WHERE id = ?", arguments: [now, sessionID])
+            return ChatMessage(id: id, sessionID: sessionID, role: role, content: content, createdAt: now)
+        }
+    }
+
+    public func messages(sessionID: String, limit: Int, before: Int64?) async throws -> [ChatMessage] {
+        try await pool.read { db in
+            // The newest `limit` (before the cursor), returned oldest first.
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT * FROM (
+                        SELECT id, session_id, role, content, created_at FROM chat_messages
+                        WHERE session_id = ? AND id < ? ORDER BY id DESC LIMIT ?
+                    ) ORDER BY id ASC
+                    """,
+                arguments: [sessionID, before ?? Int64.max, limit])
+            return rows.map {
+                ChatMessage(
+                    id: $0["id"], sessionID: $0["session_id"], role: $0["role"], content: $0["content"],
+                    createdAt: $0["created_at"])
+            }
+        }
+    }
+}

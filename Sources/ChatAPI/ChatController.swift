@@ -1,0 +1,116 @@
+import Foundation
+import Hummingbird
+
+/// `POST /api/chat`, and the caller's sessions and their history.
+struct ChatController: Sendable {
+    let services: ChatServices
+    let model: any ChatModel
+
+    struct ChatInput: Decodable {
+        let message: String
+        let sessionID: String?
+
+        enum CodingKeys: String, CodingKey {
+            case message
+            case sessionID = "session_id"
+        }
+    }
+
+    struct ChatOutput: ResponseEncodable {
+        let sessionID: String
+        let message: ChatMessage
+        let reply: ChatMessage
+        let model: String
+        let latencyMS: Int
+
+        enum CodingKeys: String, CodingKey {
+            case message, reply, model
+            case sessionID = "session_id"
+            case latencyMS = "latency_ms"
+        }
+    }
+
+    struct History: ResponseEncodable {
+        let sessionID: String
+        let messages: [ChatMessage]
+
+        enum CodingKeys: String, CodingKey {
+            case messages
+            case sessionID = "session_id"
+        }
+    }
+
+    struct Sessions: ResponseEncodable {
+        let sessions: [ChatSession]
+    }
+
+    /// The session `id` if it belongs to `user`; 404 otherwise, so other users' sessions are indistinguishable
+    /// from sessions that do not exist.
+    func ownedSession(_ id: String, _ user: User) async throws -> ChatSession {
+        guard let session = try await services.store.session(id: id), session.userID == user.id else {
+            throw HTTPError(.notFound, message: "no such session")
+        }
+        return session
+    }
+
+    func register(on router: Router<ChatRequestContext>) {
+        router.post("/api/chat") { request, context -> ChatOutput in
+            let user = try context.requireUser()
+            let input = try await request.decode(as: ChatInput.self, context: context)
+            let text = input.message.trimmingCharacters(in: .whitespacesAndNewlines)
+            guard !text.isEmpty, text.count <= 8000 else {
+                throw HTTPError(.badRequest, message: "message must be 1 to 8000 characters")
+            }
+            let session: ChatSession
+            if let id = input.sessionID {
+                session = try await ownedSession(id, user)
+            } else {
+                session = try await services.store.createSession(
+                    id: UUID().uuidString.lowercased(), userID: user.id, title: String(text.prefix(60)))
+            }
+            // The user's message is stored before the model is asked: a model failure loses nothing.
+            let message = try await services.store.addMessage(
+                sessionID: session.id, role: "user", content: text, model: nil, latencyMS: nil)
+            let history = try await services.store.messages(sessionID: session.id, limit: 20, before: nil)
+            let started = ContinuousClock.now
+            let replyText: String
+            do {
+                replyText = try await model.reply(to: history)
+            } catch {
+                context.logger.error(
+                    "model failed", metadata: ["model": "\(model.name)", "reason": "\(type(of: error))"])
+                throw HTTPError(.badGateway, message: "the model did not answer; your message was saved")
+            }
+            let elapsed = started.duration(to: .now)
+            let latency = Int(
+                elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)
+            let reply = try await services.store.addMessage(
+                sessionID: session.id, role: "assistant", content: replyText, model: model.name, latencyMS: latency)
+            return ChatOutput(
+                sessionID: session.id, message: message, reply: reply, model: model.name, latencyMS: latency)
+        }
+        router.get("/api/sessions") { _, context -> Sessions in
+            let user = try context.requireUser()
+            return Sessions(sessions: try await services.store.sessions(userID: user.id))
+        }
+        router.get("/api/sessions/{id}/messages") { request, context -> History in
+            let user = try context.requireUser()
+            let id = try context.parameters.require("id")
+            _ = try await ownedSession(id, user)
+            let limit = min(max(request.uri.queryParameters.get("limit", as: Int.self) ?? 50, 1), 500)
+            let before = request.uri.queryParameters.get("before", as: Int64.self)
+            return History(
+                sessionID: id, messages: try await services.store.messages(sessionID: id, limit: limit, before: before))
+        }
+        router.delete("/api/sessions/{id}") { _, context -> HTTPResponse.Status in
+            let user = try context.requireUser()
+            let id = try context.parameters.require("id")
+            _ = try await ownedSession(id, user)
+            try await services.store.deleteSession(id: id)
+            return .noContent
+        }
+    }
+}
+
+extension ChatMessage: ResponseEncodable {}
+extension ChatSession: ResponseEncodable {}

@@ -1,0 +1,24 @@
+import Hummingbird
+import NIOCore
+
+/// chat-api's request context: the authenticated user, once ``AuthMiddleware`` found one, and the client's address.
+public struct ChatRequestContext: RequestContext {
+    public var coreContext: CoreRequestContextStorage
+    /// The user the bearer token belongs to; nil for anonymous requests.
+    public var user: User?
+    /// The token's hash, so logout can revoke it.
+    public var tokenHash: String?
+    /// The peer's address (rate limits and login throttling key on it).
+    public let remoteAddress: SocketAddress?
+
+    public init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+        remoteAddress = source.channel.remoteAddress
+    }
+
+    /// The authenticated user, or 401.
+    func requireUser() throws -> User {
+        guard let user else { throw HTTPError(.unauthorized, message: "authentication required") }
+        return user
+    }
+}

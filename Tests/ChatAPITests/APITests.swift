@@ -1,0 +1,149 @@
+import Foundation
+import TestSupport
+import Testing
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
+
+/// A chat-api served by the built executable on a free loopback port, with a user and an admin added through
+/// `chat-api user add`, and a small HTTP client.
+final class LiveService {
+    let server: ServerProcess
+    let base: String
+    let directory: URL
+
+    init() throws {
+        directory = try Executables.temporaryDirectory("chat-api")
+        let env = ["PORT": "0", "HOST": "127.0.0.1", "DATABASE_URL": "sqlite:\(directory.path)/chat.db"]
+        for (name, role) in [("alice", "user"), ("bob", "user"), ("root", "admin")] {
+            let added = try Executables.run(
+                "chat-api", ["user", "add", "--username", name, "--role", role, "--password-stdin"], environment: env,
+                stdin: "pw-\(name)-123456", directory: directory.path)
+            guard added.status == 0 else { throw ServerProcess.ServerError(description: added.stderr) }
+        }
+        server = ServerProcess("chat-api", ["serve"], environment: env, directory: directory.path)
+        base = "http://127.0.0.1:\(try server.start())"
+    }
+
+    deinit { server.stop() }
+
+    struct Answer {
+        let status: Int
+        let json: [String: Any]
+        let headers: [String: String]
+    }
+
+    func call(
+        _ method: String, _ path: String, token: String? = nil, body: [String: Any]? = nil
+    ) async throws
+        -> Answer
+    {
+        var request = URLRequest(url: URL(string: base + path)!)
+        request.httpMethod = method
+        if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
+        if let body {
+            request.httpBody = try JSONSerialization.data(withJSONObject: body)
+            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        }
+        let (data, response) = try await URLSession.shared.data(for: request)
+        let http = response as! HTTPURLResponse
+        var headers: [String: String] = [:]
+        for (k, v) in http.allHeaderFields { headers[String(describing: k).lowercased()] = String(describing: v) }
+        let json = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:]
+        return Answer(status: http.statusCode, json: json, headers: headers)
+    }
+
+    func login(_ name: String, rememberMe: Bool = false) async throws -> String {
+        let answer = try await call(
+            "POST", "/api/auth/login",
+            body: ["username": name, "password": "pw-\(name)-123456", "remember_me": rememberMe])
+        return answer.json["token"] as? String ?? ""
+    }
+}
+
+@Suite("chat-api auth, chat and history over HTTP")
+struct APITests {
+    @Test("log in, chat, read the history back oldest first; the session is the owner's only")
+    func chatFlow() async throws {
+        let service = try LiveService()
+        let token = try await service.login("alice")
+        #expect(token.count >= 40)
+
+        let first = try await service.call("POST", "/api/chat", token: token, body: ["message": "hello there"])
+        #expect(first.status == 200)
+        let session = try #require(first.json["session_id"] as? String)
+        #expect((first.json["reply"] as? [String: Any])?["role"] as? String == "assistant")
+        #expect(first.json["model"] as? String == "builtin")
+        let second = try await service.call(
+            "POST", "/api/chat", token: token, body: ["message": "what is WAL?", "session_id": session])
+        #expect(second.status == 200)
+
+        let history = try await service.call("GET", "/api/sessions/\(session)/messages", token: token)
+        #expect(history.status == 200)
+        let messages = try #require(history.json["messages"] as? [[String: Any]])
+        #expect(messages.map { $0["role"] as? String } == ["user", "assistant", "user", "assistant"])
+        #expect(messages.first?["content"] as? String == "hello there")
+        let ids = messages.compactMap { $0["id"] as? Int }
+        #expect(ids == ids.sorted())
+
+        let paged = try await service.call(
+            "GET", "/api/sessions/\(session)/messages?limit=2&before=\(ids[2])", token: token)
+        #expect((paged.json["messages"] as? [[String: Any]])?.compactMap { $0["id"] as? Int } == [ids[0], ids[1]])
+
+        let sessions = try await service.call("GET", "/api/sessions", token: token)
+        #expect((sessions.json["sessions"] as? [[String: Any]])?.count == 1)
+
+        // Another user's session is not found, not forbidden, and shows nothing.
+        let bob = try await service.login("bob")
+        let stolen = try await service.call("GET", "/api/sessions/\(session)/messages", token: bob)
+        #expect(stolen.status == 404)
+        #expect(stolen.json["messages"] == nil)
+        let continued = try await service.call(
+            "POST", "/api/chat", token: bob, body: ["message": "mine now", "session_id": session])
+        #expect(continued.status == 404)
+        #expect(try await service.call("DELETE", "/api/sessions/\(session)", token: bob).status == 404)
+        #expect(try await service.call("DELETE", "/api/sessions/\(session)", token: token).status == 204)
+        #expect(try await service.call("GET", "/api/sessions/\(session)/messages", token: token).status == 404)
+    }
+
+    @Test("no token, a wrong password, a revoked token: 401, never data")
+    func authMatrix() async throws {
+        let service = try LiveService()
+        #expect(try await service.call("GET", "/api/sessions").status == 401)
+        #expect(try await service.call("POST", "/api/chat", body: ["message": "x"]).status == 401)
+        #expect(try await service.call("GET", "/api/sessions", token: "not-a-token").status == 401)
+        let wrong = try await service.call(
+            "POST", "/api/auth/login", body: ["username": "alice", "password": "nope-nope-nope"])
+        #expect(wrong.status == 401)
+        #expect(wrong.json["token"] == nil)
+        let unknown = try await service.call(
+            "POST", "/api/auth/login", body: ["username": "nobody", "password": "nope-nope-nope"])
+        #expect(unknown.status == 401)
+
+        let token = try await service.login("alice")
+        #expect(try await service.call("GET", "/api/sessions", token: token).status == 200)
+        #expect(try await service.call("POST", "/api/auth/logout", token: token).status == 204)
+        #expect(try await service.call("GET", "/api/sessions", token: token).status == 401)
+    }
+
+    @Test("remember-me tokens live REMEMBER_ME_TTL, others SESSION_TTL; the token is stored only as a hash")
+    func tokenLifetimes() async throws {
+        let service = try LiveService()
+        let short = try await service.call(
+            "POST", "/api/auth/login", body: ["username": "alice", "password": "pw-alice-123456"])
+        #expect(short.json["expires_in"] as? Int == 3600)
+        #expect(short.json["role"] as? String == "user")
+        let long = try await service.call(
+            "POST", "/api/auth/login",
+            body: ["username": "root", "password": "pw-root-123456", "remember_me": true])
+        #expect(long.json["expires_in"] as? Int == 2_592_000)
+        #expect(long.json["role"] as? String == "admin")
+        // The database holds no token in clear.
+        let token = try #require(long.json["token"] as? String)
+        let bytes =
+            try Data(contentsOf: service.directory.appendingPathComponent("chat.db"))
+            + ((try? Data(contentsOf: service.directory.appendingPathComponent("chat.db-wal"))) ?? Data())
+        #expect(bytes.range(of: Data(token.utf8)) == nil)
+    }
+}
