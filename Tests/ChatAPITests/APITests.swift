@@ -110,7 +110,10 @@ struct APITests {
     @Test("no token, a wrong password, a revoked token: 401, never data")
     func authMatrix() async throws {
         let service = try LiveService()
-        #expect(try await service.call("GET", "/api/sessions").status == 401)
+        let anonymous = try await service.call("GET", "/api/sessions")
+        #expect(anonymous.status == 401)
+        #expect(anonymous.headers["x-content-type-options"] == "nosniff")  // errors carry the headers too
+        #expect((anonymous.json["error"] as? [String: Any])?["message"] as? String == "authentication required")
         #expect(try await service.call("POST", "/api/chat", body: ["message": "x"]).status == 401)
         #expect(try await service.call("GET", "/api/sessions", token: "not-a-token").status == 401)
         let wrong = try await service.call(
