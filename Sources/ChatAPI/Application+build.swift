@@ -7,11 +7,18 @@ public struct ChatServices: Sendable {
     public let configuration: ChatConfiguration
     public let store: any ChatStore
     public let version: String
+    /// Runs admin SQL; present when the history is on SQLite.
+    public let sqlGuard: SQLiteGuard?
 
     public init(configuration: ChatConfiguration, store: any ChatStore, version: String = ChatAPI.version) {
         self.configuration = configuration
         self.store = store
         self.version = version
+        if case .sqlite(let path) = configuration.database {
+            sqlGuard = SQLiteGuard(path: path)
+        } else {
+            sqlGuard = nil
+        }
     }
 }
 
@@ -46,6 +53,7 @@ public enum ChatAPI {
         HealthController(services: services).register(on: router)
         AuthController(services: services).register(on: router)
         ChatController(services: services, model: model).register(on: router)
+        AdminController(services: services, translator: BuiltinSQLTranslator()).register(on: router)
         return router
     }
 }

@@ -1,0 +1,64 @@
+import Foundation
+import Hummingbird
+
+/// `POST /api/admin/sql`: an admin's question, translated to SQL and run through the ``SQLiteGuard``.
+struct AdminController: Sendable {
+    let services: ChatServices
+    let translator: any SQLTranslator
+
+    struct Question: Decodable { let question: String }
+
+    struct Answer: ResponseEncodable {
+        let question: String
+        let sql: String
+        let columns: [String]
+        let rows: [[String?]]
+        let rowCount: Int
+        let truncated: Bool
+        let latencyMS: Int
+
+        enum CodingKeys: String, CodingKey {
+            case question, sql, columns, rows, truncated
+            case rowCount = "row_count"
+            case latencyMS = "latency_ms"
+        }
+    }
+
+    func register(on router: Router<ChatRequestContext>) {
+        router.post("/api/admin/sql") { request, context -> Answer in
+            let user = try context.requireUser()
+            guard user.role == .admin else { throw HTTPError(.forbidden, message: "admins only") }
+            let input = try await request.decode(as: Question.self, context: context)
+            guard let sql = try await translator.sql(for: input.question) else {
+                throw HTTPError(
+                    .unprocessableContent,
+                    message: "cannot turn this question into SQL; try: "
+                        + BuiltinSQLTranslator.examples.joined(separator: "; "))
+            }
+            guard let sqlGuard = services.sqlGuard else {
+                throw HTTPError(.notImplemented, message: "admin SQL is available on SQLite only for now")
+            }
+            let started = ContinuousClock.now
+            let result: SQLiteGuard.Result
+            do {
+                result = try await Self.offThePool { try sqlGuard.run(sql) }
+            } catch let refused as SQLiteGuard.Refused {
+                context.logger.warning("admin SQL refused", metadata: ["reason": "\(refused)"])
+                throw HTTPError(.unprocessableContent, message: "refused: \(refused)")
+            }
+            let elapsed = started.duration(to: .now)
+            return Answer(
+                question: input.question, sql: sql, columns: result.columns, rows: result.rows,
+                rowCount: result.rows.count, truncated: result.truncated,
+                latencyMS: Int(elapsed.components.seconds) * 1000
+                    + Int(elapsed.components.attoseconds / 1_000_000_000_000_000))
+        }
+    }
+
+    /// Runs blocking SQLite work on a dispatch queue, off Swift's cooperative thread pool.
+    static func offThePool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async { continuation.resume(with: Result { try work() }) }
+        }
+    }
+}

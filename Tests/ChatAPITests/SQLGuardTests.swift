@@ -1,0 +1,140 @@
+import ChatAPI
+import Foundation
+import GRDB
+import TestSupport
+import Testing
+
+/// The SQL guard against hostile SQL, on a real SQLite file with real data.
+@Suite("SQL guard")
+struct SQLGuardTests {
+    /// A migrated database with a user, a token, and `count` messages in two sessions.
+    static func database(messages count: Int) async throws -> String {
+        let path = try Executables.temporaryDirectory("sql-guard").appendingPathComponent("chat.db").path
+        let store = try SQLiteStore(path: path)
+        _ = try await store.migrate()
+        let user = try await store.createUser(username: "alice", passwordHash: "$2b$10$x", role: .admin)
+        try await store.createToken(hash: "secret-token-hash", userID: user.id, expiresAt: "2999-01-01T00:00:00.000Z")
+        for s in 0..<2 {
+            let session = try await store.createSession(id: "s\(s)", userID: user.id, title: "t")
+            for i in 0..<(count / 2) {
+                _ = try await store.addMessage(
+                    sessionID: session.id, role: i % 2 == 0 ? "user" : "assistant", content: "m\(i)", model: nil,
+                    latencyMS: i)
+            }
+        }
+        return path
+    }
+
+    /// A digest of every row of every table, to prove nothing changed.
+    static func checksum(_ path: String) throws -> String {
+        try DatabaseQueue(path: path).read { db in
+            let tables = try String.fetchAll(
+                db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+            var all = ""
+            for table in tables {
+                let rows = try Row.fetchAll(db, sql: "SELECT * FROM \"\(table)\"")
+                all += "\(table):\(rows.map(\.description).joined(separator: "|"))\n"
+            }
+            let schema = try String.fetchAll(
+                db, sql: "SELECT sql FROM sqlite_master WHERE sql IS NOT NULL ORDER BY name")
+            return all + schema.joined(separator: "\n")
+        }
+    }
+
+    static let hostile: [(String, String)] = [
+        ("DROP TABLE chat_messages", "only SELECT"),
+        ("DELETE FROM chat_messages", "only SELECT"),
+        ("UPDATE chat_messages SET content = 'x'", "only SELECT"),
+        (
+            "INSERT INTO chat_sessions (id, user_id, title, created_at, updated_at) VALUES ('x', 1, 't', 'a', 'b')",
+            "only SELECT"
+        ),
+        ("ATTACH DATABASE '/tmp/evil.db' AS evil", "ATTACH"),
+        ("PRAGMA journal_mode = DELETE", "PRAGMA"),
+        ("SELECT 1; DELETE FROM chat_messages", "one statement"),
+        ("SELECT 1; -- harmless\nDROP TABLE chat_sessions", "one statement"),
+        ("SELECT 1 /* hide */ ; DROP TABLE users", "one statement"),
+        // SQLite has no writes inside a CTE: it does not even compile, and would be refused as a write if it did.
+        ("WITH gone AS (DELETE FROM chat_messages RETURNING id) SELECT * FROM gone", "refused|compile"),
+        ("SELECT * FROM users", "users"),
+        ("SELECT token_hash FROM auth_tokens", "auth_tokens"),
+        ("SELECT m.content, u.password_hash FROM chat_messages m JOIN users u ON 1 = 1", "users"),
+        ("SELECT load_extension('/tmp/evil.so')", "load_extension"),
+        ("SELECT * FROM sqlite_master", "sqlite_master"),
+    ]
+
+    @Test("hostile SQL is refused with a reason, and every table is unchanged")
+    func hostileSQL() async throws {
+        let path = try await Self.database(messages: 20)
+        let before = try Self.checksum(path)
+        let guard_ = SQLiteGuard(path: path)
+        for (sql, reason) in Self.hostile {
+            do {
+                let result = try guard_.run(sql)
+                Issue.record("ran: \(sql) -> \(result.rows.count) rows")
+            } catch let refused as SQLiteGuard.Refused {
+                let reasons = reason.split(separator: "|")
+                #expect(reasons.contains { refused.description.contains($0) }, "\(sql): \(refused)")
+            }
+        }
+        #expect(try Self.checksum(path) == before)
+        #expect(!FileManager.default.fileExists(atPath: "/tmp/evil.db"))
+    }
+
+    @Test("a runaway cross join is stopped by the time limit")
+    func runaway() async throws {
+        let path = try await Self.database(messages: 200)
+        let guard_ = SQLiteGuard(path: path, timeLimit: .milliseconds(300))
+        #expect(throws: SQLiteGuard.Refused.self) {
+            try guard_.run("SELECT count(*) FROM chat_messages a, chat_messages b, chat_messages c, chat_messages d")
+        }
+    }
+
+    @Test("allowed questions answer, capped at the row limit")
+    func allowed() async throws {
+        let path = try await Self.database(messages: 40)
+        let result = try SQLiteGuard(path: path, maxRows: 25).run("SELECT id, content FROM chat_messages ORDER BY id")
+        #expect(result.columns == ["id", "content"])
+        #expect(result.rows.count == 25)
+        #expect(result.truncated)
+        let count = try SQLiteGuard(path: path).run("SELECT COUNT(*) AS n FROM chat_messages")
+        #expect(count.rows == [["40"]])
+        #expect(!count.truncated)
+    }
+
+    @Test("every built-in question shape compiles and runs through the guard")
+    func builtinShapes() async throws {
+        let path = try await Self.database(messages: 10)
+        let translator = BuiltinSQLTranslator()
+        for question in BuiltinSQLTranslator.examples {
+            let sql = try #require(try await translator.sql(for: question), "\(question)")
+            _ = try SQLiteGuard(path: path).run(sql)
+        }
+        #expect(try await translator.sql(for: "what is the meaning of life") == nil)
+    }
+}
+
+@Suite("chat-api admin SQL over HTTP")
+struct AdminAPITests {
+    @Test("an admin's question is answered; a user gets 403, nobody 401, nonsense 422")
+    func adminRoute() async throws {
+        let service = try LiveService()
+        let admin = try await service.login("root")
+        let user = try await service.login("alice")
+        _ = try await service.call("POST", "/api/chat", token: user, body: ["message": "hello"])
+        let answer = try await service.call(
+            "POST", "/api/admin/sql", token: admin, body: ["question": "how many messages?"])
+        #expect(answer.status == 200)
+        #expect(answer.json["sql"] as? String == "SELECT COUNT(*) AS messages FROM chat_messages")
+        #expect(answer.json["rows"] as? [[String]] == [["2"]])
+        #expect(answer.json["row_count"] as? Int == 1)
+        #expect(
+            try await service.call("POST", "/api/admin/sql", token: user, body: ["question": "how many messages?"])
+                .status == 403)
+        #expect(
+            try await service.call("POST", "/api/admin/sql", body: ["question": "how many messages?"]).status == 401)
+        let nonsense = try await service.call("POST", "/api/admin/sql", token: admin, body: ["question": "sing a song"])
+        #expect(nonsense.status == 422)
+        #expect(((nonsense.json["error"] as? [String: Any])?["message"] as? String)?.contains("try:") == true)
+    }
+}
