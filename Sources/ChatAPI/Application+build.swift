@@ -49,9 +49,20 @@ public enum ChatAPI {
     {
         let router = Router(context: ChatRequestContext.self)
         router.add(middleware: SecurityHeadersMiddleware())
+        router.add(middleware: CORSMiddleware(allowed: Set(services.configuration.corsOrigins)))
+        router.add(
+            middleware: RateLimitMiddleware(
+                limiter: RateLimiter(
+                    limit: services.configuration.rateLimitMaxRequests,
+                    window: .seconds(services.configuration.rateLimitWindow))))
         router.add(middleware: AuthMiddleware(store: services.store))
         HealthController(services: services).register(on: router)
-        AuthController(services: services).register(on: router)
+        AuthController(
+            services: services,
+            failedLogins: RateLimiter(
+                limit: services.configuration.loginRateLimitMax,
+                window: .seconds(services.configuration.rateLimitWindow))
+        ).register(on: router)
         ChatController(services: services, model: model).register(on: router)
         AdminController(services: services, translator: BuiltinSQLTranslator()).register(on: router)
         return router

@@ -24,6 +24,8 @@ struct AuthMiddleware: RouterMiddleware {
 /// `POST /api/auth/login` and `POST /api/auth/logout`.
 struct AuthController: Sendable {
     let services: ChatServices
+    /// Failed logins per client: past `LOGIN_RATE_LIMIT_MAX` in a window, logins answer 429.
+    let failedLogins: RateLimiter
 
     struct Login: Decodable {
         let username: String
@@ -49,12 +51,17 @@ struct AuthController: Sendable {
 
     func register(on router: Router<ChatRequestContext>) {
         router.post("/api/auth/login") { request, context -> Token in
+            if let retry = await failedLogins.isBlocked(context.clientKey) {
+                throw HTTPError(
+                    .tooManyRequests, headers: [.retryAfter: String(retry)], message: "too many failed logins")
+            }
             let login = try await request.decode(as: Login.self, context: context)
             // The same answer, and about the same time, whether the user exists or the password is wrong.
             let found = try await services.store.user(named: login.username)
             let hash = found?.passwordHash ?? "$2b$10$abcdefghijklmnopqrstuuN0Yv3CqXxZbjmS6n1Km3f8jQ5g0sJTi"
             guard Bcrypt.verify(login.password, hash: hash), let user = found?.0 else {
                 context.logger.info("login refused", metadata: ["username": "\(login.username)"])
+                _ = await failedLogins.hit(context.clientKey)
                 throw HTTPError(.unauthorized, message: "wrong username or password")
             }
             let ttl =

@@ -13,9 +13,10 @@ final class LiveService {
     let base: String
     let directory: URL
 
-    init() throws {
+    init(_ settings: [String: String] = [:]) throws {
         directory = try Executables.temporaryDirectory("chat-api")
         let env = ["PORT": "0", "HOST": "127.0.0.1", "DATABASE_URL": "sqlite:\(directory.path)/chat.db"]
+            .merging(settings) { $1 }
         for (name, role) in [("alice", "user"), ("bob", "user"), ("root", "admin")] {
             let added = try Executables.run(
                 "chat-api", ["user", "add", "--username", name, "--role", role, "--password-stdin"], environment: env,
@@ -35,12 +36,12 @@ final class LiveService {
     }
 
     func call(
-        _ method: String, _ path: String, token: String? = nil, body: [String: Any]? = nil
-    ) async throws
-        -> Answer
-    {
+        _ method: String, _ path: String, token: String? = nil, body: [String: Any]? = nil,
+        headers: [String: String] = [:]
+    ) async throws -> Answer {
         var request = URLRequest(url: URL(string: base + path)!)
         request.httpMethod = method
+        for (k, v) in headers { request.setValue(v, forHTTPHeaderField: k) }
         if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
         if let body {
             request.httpBody = try JSONSerialization.data(withJSONObject: body)

@@ -1,0 +1,94 @@
+import Foundation
+import Hummingbird
+import NIOCore
+
+/// Fixed-window counters per client: at most `limit` hits per `window`; the hit past it learns how long to wait.
+actor RateLimiter {
+    private let limit: Int
+    private let window: Duration
+    private var windows: [String: (start: ContinuousClock.Instant, count: Int)] = [:]
+
+    init(limit: Int, window: Duration) {
+        self.limit = limit
+        self.window = window
+    }
+
+    /// Counts a hit for `client`: nil when allowed, else the seconds until its window resets (at least 1).
+    func hit(_ client: String) -> Int? {
+        let now = ContinuousClock.now
+        var entry = windows[client] ?? (now, 0)
+        if now - entry.start >= window { entry = (now, 0) }
+        entry.count += 1
+        windows[client] = entry
+        if windows.count > 100_000 { windows = windows.filter { now - $0.value.start < window } }
+        guard entry.count > limit else { return nil }
+        let remaining = window - (now - entry.start)
+        return max(
+            1,
+            Int((Double(remaining.components.seconds) + Double(remaining.components.attoseconds) / 1e18).rounded(.up)))
+    }
+
+    /// Whether `client` is over the limit, without counting a hit.
+    func isBlocked(_ client: String) -> Int? {
+        let now = ContinuousClock.now
+        guard let entry = windows[client], now - entry.start < window, entry.count >= limit else { return nil }
+        let remaining = window - (now - entry.start)
+        return max(1, Int(remaining.components.seconds) + 1)
+    }
+}
+
+/// The client a request comes from, for rate limits: its peer address.
+extension ChatRequestContext {
+    var clientKey: String {
+        switch remoteAddress {
+        case .v4(let a): return a.host
+        case .v6(let a): return a.host
+        default: return "unknown"
+        }
+    }
+}
+
+/// `RATE_LIMIT_MAX_REQUESTS` per `RATE_LIMIT_WINDOW` seconds per client on every `/api` route; past it, 429 with
+/// `Retry-After`.
+struct RateLimitMiddleware: RouterMiddleware {
+    let limiter: RateLimiter
+
+    func handle(
+        _ request: Request, context: ChatRequestContext, next: (Request, ChatRequestContext) async throws -> Response
+    ) async throws -> Response {
+        guard request.uri.path.hasPrefix("/api/") else { return try await next(request, context) }
+        if let retry = await limiter.hit(context.clientKey) {
+            throw HTTPError(.tooManyRequests, headers: [.retryAfter: String(retry)], message: "rate limit exceeded")
+        }
+        return try await next(request, context)
+    }
+}
+
+/// CORS by exact match against `CORS_ORIGINS`: an allowed origin is named back (never `*`), any other gets no CORS
+/// headers at all, and a preflight from it is refused.
+struct CORSMiddleware: RouterMiddleware {
+    let allowed: Set<String>
+
+    func handle(
+        _ request: Request, context: ChatRequestContext, next: (Request, ChatRequestContext) async throws -> Response
+    ) async throws -> Response {
+        guard let origin = request.headers[.origin] else { return try await next(request, context) }
+        let ok = allowed.contains(origin)
+        if request.method == .options, request.headers[.accessControlRequestMethod] != nil {
+            guard ok else { throw HTTPError(.forbidden, message: "origin not allowed") }
+            var response = Response(status: .noContent)
+            response.headers[.accessControlAllowOrigin] = origin
+            response.headers[.accessControlAllowMethods] = "GET, POST, DELETE, OPTIONS"
+            response.headers[.accessControlAllowHeaders] = "Authorization, Content-Type"
+            response.headers[.accessControlMaxAge] = "600"
+            response.headers[.vary] = "Origin"
+            return response
+        }
+        var response = try await next(request, context)
+        if ok {
+            response.headers[.accessControlAllowOrigin] = origin
+            response.headers[.vary] = "Origin"
+        }
+        return response
+    }
+}

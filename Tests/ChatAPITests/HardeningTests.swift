@@ -1,0 +1,68 @@
+import Foundation
+import TestSupport
+import Testing
+
+@Suite("chat-api rate limits and CORS over HTTP")
+struct HardeningTests {
+    @Test("the API rate limit trips at the configured count exactly, with Retry-After")
+    func rateLimit() async throws {
+        // A window far longer than the test, so a busy machine cannot split the burst across two windows.
+        let service = try LiveService(["RATE_LIMIT_MAX_REQUESTS": "5", "RATE_LIMIT_WINDOW": "600"])
+        for _ in 0..<5 { #expect(try await service.call("GET", "/api/sessions").status == 401) }
+        let limited = try await service.call("GET", "/api/sessions")
+        #expect(limited.status == 429)
+        let retry = try #require(limited.headers["retry-after"].flatMap(Int.init))
+        #expect((1...600).contains(retry))
+        #expect(limited.headers["x-content-type-options"] == "nosniff")
+        // /health is not an API route and is never limited.
+        #expect(try await service.call("GET", "/health").status == 200)
+    }
+
+    @Test("a client that hit the limit is served again once the window has passed")
+    func rateLimitResets() async throws {
+        let service = try LiveService(["RATE_LIMIT_MAX_REQUESTS": "3", "RATE_LIMIT_WINDOW": "2"])
+        var retry: Int?
+        for _ in 0..<200 where retry == nil {
+            let answer = try await service.call("GET", "/api/sessions")
+            if answer.status == 429 { retry = answer.headers["retry-after"].flatMap(Int.init) }
+        }
+        let wait = try #require(retry)
+        // The window is time itself: wait it out, then the next request is counted afresh.
+        try await Task.sleep(for: .seconds(wait) + .milliseconds(300))
+        #expect(try await service.call("GET", "/api/sessions").status == 401)
+    }
+
+    @Test("failed logins past LOGIN_RATE_LIMIT_MAX get 429, even with the right password")
+    func loginThrottle() async throws {
+        let service = try LiveService(["LOGIN_RATE_LIMIT_MAX": "3", "RATE_LIMIT_WINDOW": "60"])
+        for _ in 0..<3 {
+            let wrong = try await service.call(
+                "POST", "/api/auth/login", body: ["username": "alice", "password": "wrong-wrong-wrong"])
+            #expect(wrong.status == 401)
+        }
+        let blocked = try await service.call(
+            "POST", "/api/auth/login", body: ["username": "alice", "password": "pw-alice-123456"])
+        #expect(blocked.status == 429)
+        #expect(blocked.json["token"] == nil)
+        #expect(blocked.headers["retry-after"] != nil)
+    }
+
+    @Test("CORS allows the configured origin by exact match and nothing else, never *")
+    func cors() async throws {
+        let service = try LiveService(["CORS_ORIGINS": "https://app.example.com, https://admin.example.com"])
+        let allowed = try await service.call("GET", "/health", headers: ["Origin": "https://app.example.com"])
+        #expect(allowed.headers["access-control-allow-origin"] == "https://app.example.com")
+        for foreign in ["https://evil.example.com", "https://app.example.com.evil.io", "null", "*"] {
+            let answer = try await service.call("GET", "/health", headers: ["Origin": foreign])
+            #expect(answer.headers["access-control-allow-origin"] == nil, "\(foreign)")
+            let preflight = try await service.call(
+                "OPTIONS", "/api/chat", headers: ["Origin": foreign, "Access-Control-Request-Method": "POST"])
+            #expect(preflight.status == 403, "\(foreign)")
+        }
+        let preflight = try await service.call(
+            "OPTIONS", "/api/chat",
+            headers: ["Origin": "https://admin.example.com", "Access-Control-Request-Method": "POST"])
+        #expect(preflight.status == 204)
+        #expect(preflight.headers["access-control-allow-origin"] == "https://admin.example.com")
+    }
+}
