@@ -50,8 +50,7 @@ struct AdminController: Sendable {
             return Answer(
                 question: input.question, sql: sql, columns: result.columns, rows: result.rows,
                 rowCount: result.rows.count, truncated: result.truncated,
-                latencyMS: Int(elapsed.components.seconds) * 1000
-                    + Int(elapsed.components.attoseconds / 1_000_000_000_000_000))
+                latencyMS: elapsed.wholeMilliseconds)
         }
     }
 

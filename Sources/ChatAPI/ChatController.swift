@@ -82,8 +82,7 @@ struct ChatController: Sendable {
                 throw HTTPError(.badGateway, message: "the model did not answer; your message was saved")
             }
             let elapsed = started.duration(to: .now)
-            let latency = Int(
-                elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)
+            let latency = elapsed.wholeMilliseconds
             let reply = try await services.store.addMessage(
                 sessionID: session.id, role: "assistant", content: replyText, model: model.name, latencyMS: latency)
             return ChatOutput(

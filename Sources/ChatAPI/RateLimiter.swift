@@ -22,18 +22,24 @@ actor RateLimiter {
         windows[client] = entry
         if windows.count > 100_000 { windows = windows.filter { now - $0.value.start < window } }
         guard entry.count > limit else { return nil }
-        let remaining = window - (now - entry.start)
-        return max(
-            1,
-            Int((Double(remaining.components.seconds) + Double(remaining.components.attoseconds) / 1e18).rounded(.up)))
+        return max(1, (window - (now - entry.start)).wholeSecondsRoundedUp)
     }
 
     /// Whether `client` is over the limit, without counting a hit.
     func isBlocked(_ client: String) -> Int? {
         let now = ContinuousClock.now
         guard let entry = windows[client], now - entry.start < window, entry.count >= limit else { return nil }
-        let remaining = window - (now - entry.start)
-        return max(1, Int(remaining.components.seconds) + 1)
+        return max(1, (window - (now - entry.start)).wholeSecondsRoundedUp)
+    }
+}
+
+extension Duration {
+    /// Whole milliseconds, rounded down: what `latency_ms` reports.
+    var wholeMilliseconds: Int { Int(components.seconds) * 1000 + Int(components.attoseconds / 1_000_000_000_000_000) }
+
+    /// Whole seconds, rounded up: what `Retry-After` says.
+    var wholeSecondsRoundedUp: Int {
+        Int(components.seconds) + (components.attoseconds > 0 ? 1 : 0)
     }
 }
 
