@@ -11,6 +11,9 @@ public struct ChatRequestContext: RequestContext {
     /// The peer's address (rate limits and login throttling key on it).
     public let remoteAddress: SocketAddress?
 
+    /// Request bodies past 64 KiB answer 413: a chat message is at most 8000 characters.
+    public var maxUploadSize: Int { 64 * 1024 }
+
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
         remoteAddress = source.channel.remoteAddress

@@ -21,7 +21,7 @@ struct ChatAPICommand: AsyncParsableCommand {
               PORT=8080 chat-api serve
             """,
         version: ChatAPI.version,
-        subcommands: [Serve.self, Migrate.self, UserCommand.self],
+        subcommands: [Serve.self, Migrate.self, UserCommand.self, Seed.self],
         defaultSubcommand: Serve.self
     )
 }
@@ -111,6 +111,35 @@ extension ChatAPICommand {
                 applied.isEmpty
                     ? "schema is up to date (migrations \(all.map(String.init).joined(separator: ", ")))"
                     : "applied migrations \(applied.map(String.init).joined(separator: ", "))")
+        }
+    }
+
+    struct Seed: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Load demo data: sessions of alternating user and assistant messages for the user 'demo'.")
+
+        @OptionGroup var options: CommonOptions
+        @Option(help: "How many sessions.") var sessions = 10
+        @Option(help: "Messages per session.") var messages = 10
+
+        func validate() throws {
+            guard (1...100_000).contains(sessions), (1...100_000).contains(messages) else {
+                throw ValidationError("--sessions and --messages must be from 1 to 100000")
+            }
+        }
+
+        func run() async throws {
+            let configuration = try options.load()
+            guard case .sqlite(let path) = configuration.database else {
+                fail("seed works on SQLite for now; DATABASE_URL is PostgreSQL")
+            }
+            let store = try SQLiteStore(path: path)
+            _ = try await store.migrate()
+            // The demo user's password is random and never shown: it exists to own the demo sessions.
+            let written = try await store.seed(
+                username: "demo", passwordHash: Bcrypt.hash(UUID().uuidString, cost: 10), sessions: sessions,
+                messages: messages)
+            print("test data loaded: \(sessions) sessions, \(written) messages")
         }
     }
 

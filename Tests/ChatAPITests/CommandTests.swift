@@ -126,3 +126,36 @@ struct ServeTests {
         #expect((try? JSONSerialization.jsonObject(with: Data(firstLine.utf8))) != nil, "\(firstLine)")
     }
 }
+
+@Suite("chat-api seed and limits")
+struct SeedAndLimitTests {
+    @Test("seed loads sessions and messages in WAL mode, and says 'test data loaded'")
+    func seed() throws {
+        let dir = try Executables.temporaryDirectory("chat-api")
+        let db = dir.appendingPathComponent("seed.db").path
+        let run = try Executables.run(
+            "chat-api", ["seed", "--sessions", "3", "--messages", "4"], environment: ["DATABASE_URL": "sqlite:\(db)"],
+            directory: dir.path)
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("test data loaded: 3 sessions, 12 messages"))
+        let counts = try DatabaseQueue(path: db).read { conn in
+            try ["chat_sessions", "chat_messages"].map { try Int.fetchOne(conn, sql: "SELECT COUNT(*) FROM \($0)") }
+                + [try Int.fetchOne(conn, sql: "SELECT COUNT(DISTINCT role) FROM chat_messages")]
+        }
+        #expect(counts == [3, 12, 2])
+        let bad = try Executables.run(
+            "chat-api", ["seed", "--sessions", "0"], environment: ["DATABASE_URL": "sqlite:\(db)"], directory: dir.path)
+        #expect(bad.status == 64)
+    }
+
+    @Test("a request body past 64 KiB answers 413 and stores nothing")
+    func bodyLimit() async throws {
+        let service = try LiveService()
+        let token = try await service.login("alice")
+        let huge = String(repeating: "x", count: 100_000)
+        let answer = try await service.call("POST", "/api/chat", token: token, body: ["message": huge])
+        #expect(answer.status == 413)
+        let sessions = try await service.call("GET", "/api/sessions", token: token)
+        #expect((sessions.json["sessions"] as? [[String: Any]])?.isEmpty == true)
+    }
+}

@@ -101,6 +101,48 @@ enum Timestamp {
     }
 }
 
+extension SQLiteStore {
+    /// Demo data in one transaction: `sessions` sessions of `messages` alternating user and assistant messages for
+    /// the user `username` (created with `passwordHash` when missing). Returns the number of messages written.
+    public func seed(username: String, passwordHash: String, sessions: Int, messages: Int) async throws -> Int {
+        try await pool.write { db in
+            var userID = try Int64.fetchOne(db, sql: "SELECT id FROM users WHERE username = ?", arguments: [username])
+            if userID == nil {
+                try db.execute(
+                    sql: "INSERT INTO users (username, password_hash, role, created_at) VALUES (?, ?, 'user', ?)",
+                    arguments: [username, passwordHash, Timestamp.now()])
+                userID = db.lastInsertedRowID
+            }
+            let start = Date().addingTimeInterval(-Double(sessions * messages))
+            var written = 0
+            for s in 0..<sessions {
+                let id = UUID().uuidString.lowercased()
+                let created = Timestamp.string(start.addingTimeInterval(Double(s * messages)))
+                try db.execute(
+                    sql:
+                        "INSERT INTO chat_sessions (id, user_id, title, created_at, updated_at) VALUES (?, ?, ?, ?, ?)",
+                    arguments: [id, userID, "Demo session \(s + 1)", created, created])
+                for m in 0..<messages {
+                    let user = m % 2 == 0
+                    try db.execute(
+                        sql: """
+                            INSERT INTO chat_messages (session_id, role, content, model, latency_ms, created_at)
+                            VALUES (?, ?, ?, ?, ?, ?)
+                            """,
+                        arguments: [
+                            id, user ? "user" : "assistant",
+                            user ? "Demo question \(m / 2 + 1) of session \(s + 1)?" : "Demo answer \(m / 2 + 1).",
+                            user ? nil : "builtin", user ? nil : 1 + (m % 7),
+                            Timestamp.string(start.addingTimeInterval(Double(s * messages + m))),
+                        ])
+                    written += 1
+                }
+            }
+            return written
+        }
+    }
+}
+
 extension SQLiteStore: HistoryStore {
     public func createToken(hash: String, userID: Int64, expiresAt: String) async throws {
         try await pool.write { db in
