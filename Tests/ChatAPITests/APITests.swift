@@ -9,9 +9,10 @@ import Testing
 /// A chat-api served by the built executable on a free loopback port, with a user and an admin added through
 /// `chat-api user add`, and a small HTTP client.
 final class LiveService {
-    let server: ServerProcess
-    let base: String
+    private(set) var server: ServerProcess
+    private(set) var base: String
     let directory: URL
+    let environment: [String: String]
 
     init(_ settings: [String: String] = [:]) throws {
         directory = try Executables.temporaryDirectory("chat-api")
@@ -23,7 +24,15 @@ final class LiveService {
                 stdin: "pw-\(name)-123456", directory: directory.path)
             guard added.status == 0 else { throw ServerProcess.ServerError(description: added.stderr) }
         }
+        environment = env
         server = ServerProcess("chat-api", ["serve"], environment: env, directory: directory.path)
+        base = "http://127.0.0.1:\(try server.start())"
+    }
+
+    /// Starts the service again on the same database (after ``ServerProcess/kill()`` or ``ServerProcess/stop()``).
+    func restart() throws {
+        server.stop()
+        server = ServerProcess("chat-api", ["serve"], environment: environment, directory: directory.path)
         base = "http://127.0.0.1:\(try server.start())"
     }
 
