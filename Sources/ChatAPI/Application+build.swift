@@ -49,6 +49,7 @@ public enum ChatAPI {
     {
         let router = Router(context: ChatRequestContext.self)
         router.add(middleware: SecurityHeadersMiddleware())
+        router.add(middleware: MetricsMiddleware())
         router.add(middleware: CORSMiddleware(allowed: Set(services.configuration.corsOrigins)))
         router.add(
             middleware: RateLimitMiddleware(
@@ -57,6 +58,7 @@ public enum ChatAPI {
                     window: .seconds(services.configuration.rateLimitWindow))))
         router.add(middleware: AuthMiddleware(store: services.store))
         HealthController(services: services).register(on: router)
+        MetricsController(registry: ChatMetrics.registry).register(on: router)
         AuthController(
             services: services,
             failedLogins: RateLimiter(

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import Metrics
 
 /// `POST /api/chat`, and the caller's sessions and their history.
 struct ChatController: Sendable {
@@ -82,6 +83,8 @@ struct ChatController: Sendable {
                 throw HTTPError(.badGateway, message: "the model did not answer; your message was saved")
             }
             let elapsed = started.duration(to: .now)
+            Metrics.Timer(label: "chat_model_latency_seconds", dimensions: [("model", model.name)])
+                .recordNanoseconds(Int64(elapsed.wholeMilliseconds) * 1_000_000)
             let latency = elapsed.wholeMilliseconds
             let reply = try await services.store.addMessage(
                 sessionID: session.id, role: "assistant", content: replyText, model: model.name, latencyMS: latency)

@@ -2,6 +2,10 @@ import Foundation
 import TestSupport
 import Testing
 
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
+
 @Suite("chat-api rate limits and CORS over HTTP")
 struct HardeningTests {
     @Test("the API rate limit trips at the configured count exactly, with Retry-After")
@@ -64,5 +68,30 @@ struct HardeningTests {
             headers: ["Origin": "https://admin.example.com", "Access-Control-Request-Method": "POST"])
         #expect(preflight.status == 204)
         #expect(preflight.headers["access-control-allow-origin"] == "https://admin.example.com")
+    }
+}
+
+@Suite("chat-api metrics")
+struct MetricsTests {
+    @Test("/metrics exposes requests by route and status, model latency and process memory in Prometheus format")
+    func metrics() async throws {
+        let service = try LiveService()
+        let token = try await service.login("alice")
+        _ = try await service.call("POST", "/api/chat", token: token, body: ["message": "hello"])
+        _ = try await service.call("GET", "/api/sessions")  // a 401, to see a status label
+        var request = URLRequest(url: URL(string: service.base + "/metrics")!)
+        request.httpMethod = "GET"
+        let (data, response) = try await URLSession.shared.data(for: request)
+        #expect((response as? HTTPURLResponse)?.statusCode == 200)
+        let text = String(decoding: data, as: UTF8.self)
+        // Hummingbird's MetricsMiddleware: requests and their duration by route, method and status.
+        #expect(
+            text.contains(
+                #"hb_requests{http_route="/api/chat",http_request_method="POST",http_response_status_code="200"} 1"#))
+        #expect(text.contains(#"http_route="/api/sessions",http_request_method="GET",http_response_status_code="401""#))
+        #expect(text.contains("http_server_request_duration_bucket"))
+        #expect(text.contains("chat_model_latency_seconds"))
+        #expect(text.contains("process_resident_memory_bytes"))
+        #expect(!text.contains(token))
     }
 }
