@@ -1,7 +1,7 @@
 import Foundation
 import Hummingbird
 
-/// `POST /api/admin/sql`: an admin's question, translated to SQL and run through the ``SQLiteGuard``.
+/// `POST /api/admin/sql`: an admin's question, translated to SQL and run through the database's guard (``SQLiteGuard`` or ``PostgresGuard``).
 struct AdminController: Sendable {
     let services: ChatServices
     let translator: any SQLTranslator
@@ -35,14 +35,11 @@ struct AdminController: Sendable {
                     message: "cannot turn this question into SQL; try: "
                         + BuiltinSQLTranslator.examples.joined(separator: "; "))
             }
-            guard let sqlGuard = services.sqlGuard else {
-                throw HTTPError(.notImplemented, message: "admin SQL is available on SQLite only for now")
-            }
             let started = ContinuousClock.now
             let result: SQLiteGuard.Result
             do {
-                result = try await Self.offThePool { try sqlGuard.run(sql) }
-            } catch let refused as SQLiteGuard.Refused {
+                result = try await services.sqlGuard.answer(sql)
+            } catch let refused as SQLRefused {
                 context.logger.warning("admin SQL refused", metadata: ["reason": "\(refused)"])
                 throw HTTPError(.unprocessableContent, message: "refused: \(refused)")
             }
@@ -51,13 +48,6 @@ struct AdminController: Sendable {
                 question: input.question, sql: sql, columns: result.columns, rows: result.rows,
                 rowCount: result.rows.count, truncated: result.truncated,
                 latencyMS: elapsed.wholeMilliseconds)
-        }
-    }
-
-    /// Runs blocking SQLite work on a dispatch queue, off Swift's cooperative thread pool.
-    static func offThePool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async { continuation.resume(with: Result { try work() }) }
         }
     }
 }

@@ -7,17 +7,21 @@ public struct ChatServices: Sendable {
     public let configuration: ChatConfiguration
     public let store: any ChatStore
     public let version: String
-    /// Runs admin SQL; present when the history is on SQLite.
-    public let sqlGuard: SQLiteGuard?
+    /// Runs admin SQL on the history's database.
+    public let sqlGuard: any AdminSQLGuard
 
-    public init(configuration: ChatConfiguration, store: any ChatStore, version: String = ChatAPI.version) {
+    public init(
+        configuration: ChatConfiguration, store: any ChatStore, logger: Logger, version: String = ChatAPI.version
+    ) {
         self.configuration = configuration
         self.store = store
         self.version = version
-        if case .sqlite(let path) = configuration.database {
+        if let postgres = store as? PostgresStore {
+            sqlGuard = PostgresGuard(client: postgres.client, logger: logger)
+        } else if case .sqlite(let path) = configuration.database {
             sqlGuard = SQLiteGuard(path: path)
         } else {
-            sqlGuard = nil
+            preconditionFailure("a PostgreSQL configuration opens a PostgresStore")
         }
     }
 }
@@ -37,6 +41,7 @@ public enum ChatAPI {
             configuration: .init(
                 address: .hostname(services.configuration.host, port: services.configuration.port),
                 serverName: "chat-api"),
+            services: services.store.service.map { [$0] } ?? [],
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? services.configuration.port) },
             logger: logger)
     }

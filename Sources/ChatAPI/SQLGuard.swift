@@ -10,10 +10,8 @@ import GRDBSQLite
 ///    `load_extension` are denied while the statement is prepared, so nothing runs;
 /// 4. `sqlite3_stmt_readonly` as a last check;
 /// 5. a progress handler that interrupts a query running past its time limit, and a row limit.
-public struct SQLiteGuard: Sendable {
-    public struct Refused: Error, CustomStringConvertible, Sendable {
-        public let description: String
-    }
+public struct SQLiteGuard: AdminSQLGuard {
+    public typealias Refused = SQLRefused
 
     public struct Result: Sendable {
         public let columns: [String]
@@ -31,6 +29,13 @@ public struct SQLiteGuard: Sendable {
         self.path = path
         self.maxRows = maxRows
         self.timeLimit = timeLimit
+    }
+
+    public func answer(_ sql: String) async throws -> Result {
+        try await withCheckedThrowingContinuation { continuation in
+            // Blocking SQLite work runs on a dispatch queue, off Swift's cooperative thread pool.
+            DispatchQueue.global().async { continuation.resume(with: Swift.Result { try run(sql) }) }
+        }
     }
 
     public func run(_ sql: String) throws -> Result {

@@ -47,7 +47,7 @@ public struct BuiltinSQLTranslator: SQLTranslator {
             ORDER BY latency_ms DESC LIMIT 10
             """
         ),
-        (["today"], "SELECT COUNT(*) AS messages_today FROM chat_messages WHERE date(created_at) = date('now')"),
+        (["today"], "SELECT COUNT(*) AS messages_today FROM chat_messages WHERE date(created_at) = CURRENT_DATE"),
         (["by role|per role|each role"], "SELECT role, COUNT(*) AS messages FROM chat_messages GROUP BY role"),
         (
             ["longest", "message|messages"],

@@ -53,16 +53,32 @@ struct CommonOptions: ParsableArguments {
         return logger
     }
 
-    func openStore(_ configuration: ChatConfiguration) throws -> any ChatStore {
-        switch configuration.database {
-        case .sqlite(let path):
-            do {
-                return try SQLiteStore(path: path)
-            } catch {
+    func openStore(_ configuration: ChatConfiguration, logger: Logger) -> any ChatStore {
+        do {
+            return try ChatStores.open(configuration, logger: logger)
+        } catch let error as ConfigurationError {
+            fail("configuration: \(error)")
+        } catch {
+            if case .sqlite(let path) = configuration.database {
                 fail("cannot open the SQLite database \(path): \(error)")
             }
-        case .postgres:
-            fail("DATABASE_URL: PostgreSQL storage is not built yet; use sqlite:PATH")
+            fail("cannot open the database: \(error)")
+        }
+    }
+
+    /// Runs `body` with the configured store open (and PostgreSQL's pool running); a database that cannot be reached
+    /// or migrated ends the command with exit code 1 and the reason, never the URL (it may hold a password).
+    func withStore<T: Sendable>(
+        _ configuration: ChatConfiguration, logger: Logger, _ body: @Sendable (any ChatStore) async throws -> T
+    ) async throws -> T {
+        let store = openStore(configuration, logger: logger)
+        do {
+            return try await ChatStores.withStore(store, body)
+        } catch let error as StoreError {
+            fail("\(error)")
+        } catch {
+            FileHandle.standardError.write(Data("chat-api: error: database: \(StoreError.reason(error))\n".utf8))
+            Foundation.exit(1)
         }
     }
 }
@@ -83,11 +99,12 @@ extension ChatAPICommand {
         func run() async throws {
             let configuration = try options.load()
             let logger = options.logger(configuration)
-            let store = try options.openStore(configuration)
-            let applied = try await store.migrate()
+            let applied = try await options.withStore(configuration, logger: logger) { try await $0.migrate() }
+            // The serving store's pool runs in the application's service group (a pool runs once).
+            let store = options.openStore(configuration, logger: logger)
             if !applied.isEmpty { logger.info("applied migrations", metadata: ["versions": "\(applied)"]) }
             let app = ChatAPI.buildApplication(
-                ChatServices(configuration: configuration, store: store), logger: logger
+                ChatServices(configuration: configuration, store: store, logger: logger), logger: logger
             ) { port in
                 // One line on stdout that scripts and tests wait for.
                 FileHandle.standardOutput.write(
@@ -104,9 +121,9 @@ extension ChatAPICommand {
 
         func run() async throws {
             let configuration = try options.load()
-            let store = try options.openStore(configuration)
-            let applied = try await store.migrate()
-            let all = try await store.appliedMigrations()
+            let (applied, all) = try await options.withStore(configuration, logger: options.logger(configuration)) {
+                store in (try await store.migrate(), try await store.appliedMigrations())
+            }
             print(
                 applied.isEmpty
                     ? "schema is up to date (migrations \(all.map(String.init).joined(separator: ", ")))"
@@ -130,15 +147,14 @@ extension ChatAPICommand {
 
         func run() async throws {
             let configuration = try options.load()
-            guard case .sqlite(let path) = configuration.database else {
-                fail("seed works on SQLite for now; DATABASE_URL is PostgreSQL")
-            }
-            let store = try SQLiteStore(path: path)
-            _ = try await store.migrate()
+            let (sessions, messages) = (sessions, messages)
             // The demo user's password is random and never shown: it exists to own the demo sessions.
-            let written = try await store.seed(
-                username: "demo", passwordHash: Bcrypt.hash(UUID().uuidString, cost: 10), sessions: sessions,
-                messages: messages)
+            let hash = Bcrypt.hash(UUID().uuidString, cost: 10)
+            let written = try await options.withStore(configuration, logger: options.logger(configuration)) { store in
+                _ = try await store.migrate()
+                return try await store.seed(
+                    username: "demo", passwordHash: hash, sessions: sessions, messages: messages)
+            }
             print("test data loaded: \(sessions) sessions, \(written) messages")
         }
     }
@@ -168,20 +184,17 @@ extension ChatAPICommand {
 
             func run() async throws {
                 let configuration = try options.load()
-                let store = try options.openStore(configuration)
-                _ = try await store.migrate()
                 let input = FileHandle.standardInput.readDataToEndOfFile()
                 var password = String(decoding: input, as: UTF8.self)
                 while password.hasSuffix("\n") || password.hasSuffix("\r") { password.removeLast() }
                 guard password.count >= 8 else { fail("the password must have at least 8 characters") }
-                do {
-                    let user = try await store.createUser(
-                        username: username, passwordHash: Bcrypt.hash(password, cost: 10),
-                        role: User.Role(rawValue: role)!)
-                    print("added \(user.role.rawValue) \(user.username) (id \(user.id))")
-                } catch let error as StoreError {
-                    fail("\(error)")
+                let (username, role) = (username, User.Role(rawValue: role)!)
+                let hash = Bcrypt.hash(password, cost: 10)
+                let user = try await options.withStore(configuration, logger: options.logger(configuration)) { store in
+                    _ = try await store.migrate()
+                    return try await store.createUser(username: username, passwordHash: hash, role: role)
                 }
+                print("added \(user.role.rawValue) \(user.username) (id \(user.id))")
             }
         }
     }

@@ -6,34 +6,60 @@ import Testing
     import FoundationNetworking
 #endif
 
+/// The databases chat-api runs on; suites that take `Backend.allCases` run once on each.
+enum Backend: String, CaseIterable, Sendable, CustomTestStringConvertible {
+    case sqlite, postgres
+    var testDescription: String { rawValue }
+}
+
 /// A chat-api served by the built executable on a free loopback port, with a user and an admin added through
-/// `chat-api user add`, and a small HTTP client.
+/// `chat-api user add`, and a small HTTP client. On PostgreSQL it has a database of its own on the test server.
 final class LiveService {
     private(set) var server: ServerProcess
     private(set) var base: String
     let directory: URL
     let environment: [String: String]
+    let backend: Backend
 
-    init(_ settings: [String: String] = [:]) throws {
-        directory = try Executables.temporaryDirectory("chat-api")
-        let env = ["PORT": "0", "HOST": "127.0.0.1", "DATABASE_URL": "sqlite:\(directory.path)/chat.db"]
-            .merging(settings) { $1 }
-        for (name, role) in [("alice", "user"), ("bob", "user"), ("root", "admin")] {
-            let added = try Executables.run(
-                "chat-api", ["user", "add", "--username", name, "--role", role, "--password-stdin"], environment: env,
-                stdin: "pw-\(name)-123456", directory: directory.path)
-            guard added.status == 0 else { throw ServerProcess.ServerError(description: added.stderr) }
-        }
+    /// The `DATABASE_URL` it serves.
+    var databaseURL: String { environment["DATABASE_URL"] ?? "" }
+
+    init(_ settings: [String: String] = [:], backend: Backend = .sqlite) async throws {
+        let directory = try Executables.temporaryDirectory("chat-api")
+        self.directory = directory
+        self.backend = backend
+        let database: [String: String] =
+            switch backend {
+            case .sqlite: ["DATABASE_URL": "sqlite:\(directory.path)/chat.db"]
+            case .postgres:
+                [
+                    "DATABASE_URL": try await TestPostgres.newDatabase(), "DATABASE_POOL_MIN": "1",
+                    "DATABASE_POOL_MAX": "4",
+                ]
+            }
+        let env = ["PORT": "0", "HOST": "127.0.0.1"].merging(database) { $1 }.merging(settings) { $1 }
         environment = env
-        server = ServerProcess("chat-api", ["serve"], environment: env, directory: directory.path)
-        base = "http://127.0.0.1:\(try server.start())"
+        // Children are waited for on threads of their own, never on Swift's cooperative pool.
+        (server, base) = try await Blocking.run {
+            for (name, role) in [("alice", "user"), ("bob", "user"), ("root", "admin")] {
+                let added = try Executables.run(
+                    "chat-api", ["user", "add", "--username", name, "--role", role, "--password-stdin"],
+                    environment: env, stdin: "pw-\(name)-123456", directory: directory.path)
+                guard added.status == 0 else { throw ServerProcess.ServerError(description: added.stderr) }
+            }
+            let server = ServerProcess("chat-api", ["serve"], environment: env, directory: directory.path)
+            return (server, "http://127.0.0.1:\(try server.start())")
+        }
     }
 
     /// Starts the service again on the same database (after ``ServerProcess/kill()`` or ``ServerProcess/stop()``).
-    func restart() throws {
-        server.stop()
-        server = ServerProcess("chat-api", ["serve"], environment: environment, directory: directory.path)
-        base = "http://127.0.0.1:\(try server.start())"
+    func restart() async throws {
+        let (old, environment, directory) = (server, environment, directory)
+        (server, base) = try await Blocking.run {
+            old.stop()
+            let server = ServerProcess("chat-api", ["serve"], environment: environment, directory: directory.path)
+            return (server, "http://127.0.0.1:\(try server.start())")
+        }
     }
 
     deinit { server.stop() }
@@ -64,6 +90,14 @@ final class LiveService {
         return Answer(status: http.statusCode, json: json, headers: headers)
     }
 
+    /// A checksum of every row of every table, to prove that nothing changed.
+    func checksums() async throws -> [String: String] {
+        switch backend {
+        case .sqlite: ["all": try SQLGuardTests.checksum(directory.appendingPathComponent("chat.db").path)]
+        case .postgres: try await TestPostgres.checksums(databaseURL)
+        }
+    }
+
     func login(_ name: String, rememberMe: Bool = false) async throws -> String {
         let answer = try await call(
             "POST", "/api/auth/login",
@@ -74,9 +108,11 @@ final class LiveService {
 
 @Suite("chat-api auth, chat and history over HTTP")
 struct APITests {
-    @Test("log in, chat, read the history back oldest first; the session is the owner's only")
-    func chatFlow() async throws {
-        let service = try LiveService()
+    @Test(
+        "log in, chat, read the history back oldest first; the session is the owner's only", arguments: Backend.allCases
+    )
+    func chatFlow(backend: Backend) async throws {
+        let service = try await LiveService(backend: backend)
         let token = try await service.login("alice")
         #expect(token.count >= 40)
 
@@ -117,9 +153,14 @@ struct APITests {
         #expect(try await service.call("GET", "/api/sessions/\(session)/messages", token: token).status == 404)
     }
 
-    @Test("no token, a wrong password, a revoked token: 401, never data")
-    func authMatrix() async throws {
-        let service = try LiveService()
+    @Test("no token, a wrong password, a revoked token: 401, never data", arguments: Backend.allCases)
+    func authMatrix(backend: Backend) async throws {
+        // Tokens without remember-me live one second here; the others the default 30 days.
+        let service = try await LiveService(["SESSION_TTL": "1"], backend: backend)
+        let issued = ContinuousClock.now  // before the login: the token cannot have been issued earlier
+        let shortLived = try await service.call(
+            "POST", "/api/auth/login", body: ["username": "alice", "password": "pw-alice-123456"])
+        let expiring = try #require(shortLived.json["token"] as? String)
         let anonymous = try await service.call("GET", "/api/sessions")
         #expect(anonymous.status == 401)
         #expect(anonymous.headers["x-content-type-options"] == "nosniff")  // errors carry the headers too
@@ -134,15 +175,31 @@ struct APITests {
             "POST", "/api/auth/login", body: ["username": "nobody", "password": "nope-nope-nope"])
         #expect(unknown.status == 401)
 
-        let token = try await service.login("alice")
+        let token = try await service.login("alice", rememberMe: true)
         #expect(try await service.call("GET", "/api/sessions", token: token).status == 200)
+        // A user's token on an admin route: forbidden, and no rows.
+        let forbidden = try await service.call(
+            "POST", "/api/admin/sql", token: token, body: ["question": "how many messages?"])
+        #expect(forbidden.status == 403)
+        #expect(forbidden.json["rows"] == nil)
         #expect(try await service.call("POST", "/api/auth/logout", token: token).status == 204)
-        #expect(try await service.call("GET", "/api/sessions", token: token).status == 401)
+        let revoked = try await service.call("GET", "/api/sessions", token: token)
+        #expect(revoked.status == 401)
+        #expect(revoked.json["sessions"] == nil)
+
+        // The one-second token: refused once its lifetime is over (time itself must pass; polled, not slept).
+        var expired = try await service.call("GET", "/api/sessions", token: expiring)
+        while expired.status == 200, issued.duration(to: .now) < .seconds(30) {
+            try await Task.sleep(for: .milliseconds(200))
+            expired = try await service.call("GET", "/api/sessions", token: expiring)
+        }
+        #expect(expired.status == 401)
+        #expect(issued.duration(to: .now) >= .seconds(1))
     }
 
     @Test("remember-me tokens live REMEMBER_ME_TTL, others SESSION_TTL; the token is stored only as a hash")
     func tokenLifetimes() async throws {
-        let service = try LiveService()
+        let service = try await LiveService()
         let short = try await service.call(
             "POST", "/api/auth/login", body: ["username": "alice", "password": "pw-alice-123456"])
         #expect(short.json["expires_in"] as? Int == 3600)

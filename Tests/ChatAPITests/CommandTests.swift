@@ -1,3 +1,4 @@
+import ChatAPI
 import Foundation
 import GRDB
 import TestSupport
@@ -31,7 +32,9 @@ struct CommandTests {
                 Set(indexes) == [
                     "idx_chat_messages_session_id", "idx_chat_sessions_user_id", "idx_chat_messages_created_at",
                 ])
-            #expect(try Int.fetchAll(db, sql: "SELECT version FROM schema_migrations ORDER BY version") == [1, 2, 3])
+            #expect(
+                try Int.fetchAll(db, sql: "SELECT version FROM schema_migrations ORDER BY version")
+                    == Migration.all.map(\.version))
             let tables = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table'")
             for table in ["users", "auth_tokens", "chat_sessions", "chat_messages", "schema_migrations"] {
                 #expect(tables.contains(table), "\(table)")
@@ -150,7 +153,7 @@ struct SeedAndLimitTests {
 
     @Test("a request body past 64 KiB answers 413 and stores nothing")
     func bodyLimit() async throws {
-        let service = try LiveService()
+        let service = try await LiveService()
         let token = try await service.login("alice")
         let huge = String(repeating: "x", count: 100_000)
         let answer = try await service.call("POST", "/api/chat", token: token, body: ["message": huge])

@@ -10,7 +10,7 @@ import Testing
 struct DurabilityTests {
     @Test("kill -9 during a burst of chats, then a restart: every acknowledged message is there")
     func killDuringBurst() async throws {
-        let service = try LiveService()
+        let service = try await LiveService()
         let token = try await service.login("alice")
         let first = try await service.call("POST", "/api/chat", token: token, body: ["message": "start"])
         let session = try #require(first.json["session_id"] as? String)
@@ -50,7 +50,7 @@ struct DurabilityTests {
         #expect(before.count >= 40)
         #expect(before.count < 4 * 500 * 2, "the kill came after the burst had finished")
 
-        try service.restart()
+        try await service.restart()
         var stored: Set<Int> = []
         var cursor: Int? = nil
         repeat {

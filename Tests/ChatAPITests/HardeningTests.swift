@@ -11,7 +11,7 @@ struct HardeningTests {
     @Test("the API rate limit trips at the configured count exactly, with Retry-After")
     func rateLimit() async throws {
         // A window far longer than the test, so a busy machine cannot split the burst across two windows.
-        let service = try LiveService(["RATE_LIMIT_MAX_REQUESTS": "5", "RATE_LIMIT_WINDOW": "600"])
+        let service = try await LiveService(["RATE_LIMIT_MAX_REQUESTS": "5", "RATE_LIMIT_WINDOW": "600"])
         for _ in 0..<5 { #expect(try await service.call("GET", "/api/sessions").status == 401) }
         let limited = try await service.call("GET", "/api/sessions")
         #expect(limited.status == 429)
@@ -24,7 +24,7 @@ struct HardeningTests {
 
     @Test("a client that hit the limit is served again once the window has passed")
     func rateLimitResets() async throws {
-        let service = try LiveService(["RATE_LIMIT_MAX_REQUESTS": "3", "RATE_LIMIT_WINDOW": "2"])
+        let service = try await LiveService(["RATE_LIMIT_MAX_REQUESTS": "3", "RATE_LIMIT_WINDOW": "2"])
         var retry: Int?
         for _ in 0..<200 where retry == nil {
             let answer = try await service.call("GET", "/api/sessions")
@@ -38,7 +38,7 @@ struct HardeningTests {
 
     @Test("failed logins past LOGIN_RATE_LIMIT_MAX get 429, even with the right password")
     func loginThrottle() async throws {
-        let service = try LiveService(["LOGIN_RATE_LIMIT_MAX": "3", "RATE_LIMIT_WINDOW": "60"])
+        let service = try await LiveService(["LOGIN_RATE_LIMIT_MAX": "3", "RATE_LIMIT_WINDOW": "60"])
         for _ in 0..<3 {
             let wrong = try await service.call(
                 "POST", "/api/auth/login", body: ["username": "alice", "password": "wrong-wrong-wrong"])
@@ -53,7 +53,7 @@ struct HardeningTests {
 
     @Test("CORS allows the configured origin by exact match and nothing else, never *")
     func cors() async throws {
-        let service = try LiveService(["CORS_ORIGINS": "https://app.example.com, https://admin.example.com"])
+        let service = try await LiveService(["CORS_ORIGINS": "https://app.example.com, https://admin.example.com"])
         let allowed = try await service.call("GET", "/health", headers: ["Origin": "https://app.example.com"])
         #expect(allowed.headers["access-control-allow-origin"] == "https://app.example.com")
         for foreign in ["https://evil.example.com", "https://app.example.com.evil.io", "null", "*"] {
@@ -75,7 +75,7 @@ struct HardeningTests {
 struct MetricsTests {
     @Test("/metrics exposes requests by route and status, model latency and process memory in Prometheus format")
     func metrics() async throws {
-        let service = try LiveService()
+        let service = try await LiveService()
         let token = try await service.login("alice")
         _ = try await service.call("POST", "/api/chat", token: token, body: ["message": "hello"])
         _ = try await service.call("GET", "/api/sessions")  // a 401, to see a status label

@@ -1,6 +1,7 @@
 import ChatAPI
 import Foundation
 import GRDB
+import Logging
 import TestSupport
 import Testing
 
@@ -118,7 +119,7 @@ struct SQLGuardTests {
 struct AdminAPITests {
     @Test("an admin's question is answered; a user gets 403, nobody 401, nonsense 422")
     func adminRoute() async throws {
-        let service = try LiveService()
+        let service = try await LiveService()
         let admin = try await service.login("root")
         let user = try await service.login("alice")
         _ = try await service.call("POST", "/api/chat", token: user, body: ["message": "hello"])
@@ -136,5 +137,107 @@ struct AdminAPITests {
         let nonsense = try await service.call("POST", "/api/admin/sql", token: admin, body: ["question": "sing a song"])
         #expect(nonsense.status == 422)
         #expect(((nonsense.json["error"] as? [String: Any])?["message"] as? String)?.contains("try:") == true)
+    }
+}
+
+/// The PostgreSQL guard against the same hostile SQL, on a real PostgreSQL server with real data.
+@Suite("SQL guard on PostgreSQL")
+struct PostgresGuardTests {
+    /// Runs `body` with a migrated database holding a user, a token and `count` messages in two sessions.
+    static func withDatabase(
+        messages count: Int, _ body: @Sendable (PostgresStore, String) async throws -> Void
+    ) async throws {
+        let url = try await TestPostgres.newDatabase()
+        let store = try PostgresStore(url: url, poolMin: 0, poolMax: 2, logger: Logger(label: "test"))
+        try await ChatStores.withStore(store) { _ in
+            _ = try await store.migrate()
+            let user = try await store.createUser(username: "alice", passwordHash: "$2b$10$x", role: .admin)
+            try await store.createToken(
+                hash: "secret-token-hash", userID: user.id, expiresAt: "2999-01-01T00:00:00.000Z")
+            for _ in 0..<2 {
+                let session = try await store.createSession(
+                    id: UUID().uuidString.lowercased(), userID: user.id, title: "t")
+                for i in 0..<(count / 2) {
+                    _ = try await store.addMessage(
+                        sessionID: session.id, role: i % 2 == 0 ? "user" : "assistant", content: "m\(i)",
+                        model: nil, latencyMS: i)
+                }
+            }
+            try await body(store, url)
+        }
+    }
+
+    /// The SQLite list, with PostgreSQL's own ways in: catalogs, functions that read files or run SQL, locks.
+    static let hostile: [(String, String)] =
+        // ATTACH and PRAGMA are not PostgreSQL at all: the first word alone refuses them. A CTE that writes does
+        // compile here, and the server refuses it as a write.
+        SQLGuardTests.hostile.filter { !$0.0.contains("sqlite_master") }.map {
+            switch $0.1 {
+            case "ATTACH", "PRAGMA": ($0.0, "only SELECT")
+            case "refused|compile": ($0.0, "only reads")
+            default: $0
+            }
+        } + [
+            ("SELECT * FROM pg_catalog.pg_authid", "pg_authid"),
+            ("SELECT usename FROM pg_user", "only chat_sessions"),
+            ("SELECT query_to_xml('SELECT * FROM users', true, false, '')", "query_to_xml"),
+            ("SELECT pg_read_file('/etc/passwd')", "pg_read_file"),
+            ("SELECT * FROM pg_ls_dir('.')", "pg_ls_dir|Function Scan"),
+            ("SELECT set_config('default_transaction_read_only', 'off', false)", "set_config"),
+            ("SELECT * FROM chat_messages FOR UPDATE", "only reads"),
+            ("COPY chat_messages TO '/tmp/evil.csv'", "only SELECT"),
+            ("CREATE EXTENSION dblink", "only SELECT"),
+            ("SELECT $$;$$; DROP TABLE users", "one statement"),
+        ]
+
+    @Test("hostile SQL is refused with a reason, and every table is unchanged")
+    func hostileSQL() async throws {
+        try await Self.withDatabase(messages: 20) { store, url in
+            let before = try await TestPostgres.checksums(url)
+            let guard_ = PostgresGuard(client: store.client, logger: Logger(label: "test"))
+            for (sql, reason) in Self.hostile {
+                do {
+                    let result = try await guard_.answer(sql)
+                    Issue.record("ran: \(sql) -> \(result.rows.count) rows")
+                } catch let refused as SQLRefused {
+                    let reasons = reason.split(separator: "|")
+                    #expect(reasons.contains { refused.description.contains($0) }, "\(sql): \(refused)")
+                }
+            }
+            #expect(try await TestPostgres.checksums(url) == before)
+            #expect(!FileManager.default.fileExists(atPath: "/tmp/evil.csv"))
+        }
+    }
+
+    @Test("a runaway cross join is stopped by statement_timeout")
+    func runaway() async throws {
+        try await Self.withDatabase(messages: 200) { store, _ in
+            let guard_ = PostgresGuard(
+                client: store.client, logger: Logger(label: "test"), timeLimit: .milliseconds(300))
+            await #expect(throws: SQLRefused.self) {
+                try await guard_.answer(
+                    "SELECT count(*) FROM chat_messages a, chat_messages b, chat_messages c, chat_messages d")
+            }
+            // The pool is usable afterwards: the timeout ended the statement, not the connection.
+            let after = try await guard_.answer("SELECT count(*) AS n FROM chat_messages")
+            #expect(after.rows == [["200"]])
+        }
+    }
+
+    @Test("allowed questions answer, capped at the row limit; every built-in shape runs")
+    func allowed() async throws {
+        try await Self.withDatabase(messages: 40) { store, _ in
+            let guard_ = PostgresGuard(client: store.client, logger: Logger(label: "test"), maxRows: 25)
+            let result = try await guard_.answer("SELECT id, content FROM chat_messages ORDER BY id;")
+            #expect(result.columns == ["id", "content"])
+            #expect(result.rows.count == 25)
+            #expect(result.truncated)
+            let translator = BuiltinSQLTranslator()
+            for question in BuiltinSQLTranslator.examples {
+                let sql = try #require(try await translator.sql(for: question), "\(question)")
+                let answer = try await PostgresGuard(client: store.client, logger: Logger(label: "test")).answer(sql)
+                #expect(!answer.columns.isEmpty, "\(question)")
+            }
+        }
     }
 }

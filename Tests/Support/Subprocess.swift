@@ -32,20 +32,26 @@ public enum Executables {
         _ name: String, _ arguments: [String], environment: [String: String] = [:], stdin: String? = nil,
         directory: String? = nil
     ) throws -> Run {
+        try run(path: path(name), arguments, environment: environment, stdin: stdin, directory: directory)
+    }
+
+    /// Runs the program at `path` with `arguments` to completion, in `directory` (the repository root by default).
+    public static func run(
+        path: String, _ arguments: [String], environment: [String: String] = [:], stdin: String? = nil,
+        directory: String? = nil
+    ) throws -> Run {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: path(name))
+        process.executableURL = URL(fileURLWithPath: path)
         process.arguments = arguments
         process.currentDirectoryURL = URL(fileURLWithPath: directory ?? repositoryRoot)
         var env = ProcessInfo.processInfo.environment
         for (k, v) in environment { env[k] = v }
         process.environment = env
-        let out = Pipe()
-        let err = Pipe()
-        let input = Pipe()
+        let (out, err, input) = (Spawning.pipe(), Spawning.pipe(), Spawning.pipe())
         process.standardOutput = out
         process.standardError = err
         process.standardInput = input
-        try process.run()
+        try Spawning.run(process)
         if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
         try input.fileHandleForWriting.close()
         // Read both pipes concurrently so a large output cannot fill one pipe and block the child.
@@ -65,6 +71,35 @@ public enum Executables {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("\(label)-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         return dir
+    }
+}
+
+/// Starting children without leaking pipes into each other. Foundation's `Pipe` makes inheritable descriptors, so a
+/// long-lived child (a server) started by one test would keep open the pipes of another test's child, whose reader
+/// would then never see the end of its output. Every pipe here is close-on-exec (the child's copies on 0, 1 and 2
+/// are made by dup2, which clears the flag), and pipes are made and children started under one lock, so no child
+/// starts between a pipe's creation and its flag.
+enum Spawning {
+    static let lock = NSRecursiveLock()
+
+    static func pipe() -> Pipe {
+        lock.lock()
+        defer { lock.unlock() }
+        let pipe = Pipe()
+        for fd in [pipe.fileHandleForReading.fileDescriptor, pipe.fileHandleForWriting.fileDescriptor] {
+            _ = fcntl(fd, F_SETFD, fcntl(fd, F_GETFD) | FD_CLOEXEC)
+        }
+        return pipe
+    }
+
+    static func run(_ process: Process) throws {
+        try locked { try process.run() }
+    }
+
+    static func locked<T>(_ body: () throws -> T) rethrows -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        return try body()
     }
 }
 
@@ -96,12 +131,11 @@ public final class ServerProcess: @unchecked Sendable {
 
     /// Starts the process and returns the port it listens on.
     public func start(timeout: TimeInterval = 60) throws -> Int {
-        let out = Pipe()
-        let err = Pipe()
+        let (out, err) = (Spawning.pipe(), Spawning.pipe())
         process.standardOutput = out
         process.standardError = err
         process.standardInput = FileHandle.nullDevice
-        try process.run()
+        try Spawning.run(process)
         Thread {
             let handle = out.fileHandleForReading
             while true {

@@ -99,6 +99,39 @@ public struct Migration: Sendable, Equatable {
         Migration(
             version: 3, name: "index history lookups",
             sqlite: Migration.indexes, postgres: Migration.indexes),
+        Migration(
+            version: 4, name: "a role that may only read chat sessions and messages (PostgreSQL)",
+            sqlite: [],
+            postgres: [
+                // The admin SQL guard takes this role for its read-only transaction when it exists. Creating a role
+                // needs CREATEROLE: without it the migration notes so and the guard relies on its other layers.
+                """
+                DO $$
+                BEGIN
+                    BEGIN
+                        IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'chat_sql_reader') THEN
+                            CREATE ROLE chat_sql_reader NOLOGIN;
+                        END IF;
+                    EXCEPTION WHEN OTHERS THEN
+                        RAISE NOTICE 'chat_sql_reader not created: %', SQLERRM;
+                    END;
+                    BEGIN
+                        EXECUTE format('GRANT USAGE ON SCHEMA %I TO chat_sql_reader', current_schema());
+                        GRANT SELECT ON chat_sessions, chat_messages TO chat_sql_reader;
+                    EXCEPTION WHEN OTHERS THEN
+                        RAISE NOTICE 'chat_sql_reader may not read the chat tables: %', SQLERRM;
+                    END;
+                    BEGIN
+                        -- A separate block: membership is cluster-wide, and two databases migrating at once may
+                        -- race on it; the table grants above must not be undone by that.
+                        EXECUTE format('GRANT chat_sql_reader TO %I', current_user);
+                    EXCEPTION WHEN OTHERS THEN
+                        RAISE NOTICE 'chat_sql_reader not granted: %', SQLERRM;
+                    END;
+                END
+                $$
+                """
+            ]),
     ]
 
     /// The three indexes the Sprint 5 checklist names; the same SQL on both engines.

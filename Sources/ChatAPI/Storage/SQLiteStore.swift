@@ -102,8 +102,6 @@ enum Timestamp {
 }
 
 extension SQLiteStore {
-    /// Demo data in one transaction: `sessions` sessions of `messages` alternating user and assistant messages for
-    /// the user `username` (created with `passwordHash` when missing). Returns the number of messages written.
     public func seed(username: String, passwordHash: String, sessions: Int, messages: Int) async throws -> Int {
         try await pool.write { db in
             var userID = try Int64.fetchOne(db, sql: "SELECT id FROM users WHERE username = ?", arguments: [username])

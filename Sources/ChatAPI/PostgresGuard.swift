@@ -1,0 +1,326 @@
+import Foundation
+import Logging
+import PostgresNIO
+
+/// Admin SQL run by a database guard: the result, or ``SQLRefused`` with the reason.
+public protocol AdminSQLGuard: Sendable {
+    func answer(_ sql: String) async throws -> SQLiteGuard.Result
+}
+
+/// Runs admin SQL on PostgreSQL with defence in depth, leaning on the server's own enforcement:
+///
+/// 1. the text is one statement that starts with SELECT or WITH (a lexer that knows quotes, dollar quotes and
+///    comments, so a second statement behind a comment is seen); the extended query protocol postgres-nio speaks
+///    refuses a second statement again on the server;
+/// 2. a `READ ONLY` transaction, so no write of any kind can succeed, with `statement_timeout` for the time limit,
+///    always rolled back;
+/// 3. when migration 4 could create it, the role `chat_sql_reader`, which may only read `chat_sessions` and
+///    `chat_messages`, is taken for the transaction (`SET LOCAL ROLE`): the server itself refuses everything else,
+///    even through functions that run SQL of their own;
+/// 4. the plan (`EXPLAIN (VERBOSE, FORMAT JSON)`, which runs nothing) is checked before the query runs: every
+///    relation it touches must be one of the two tables, no node may write or scan a function, and every function
+///    it calls must be on a short list of ordinary ones;
+/// 5. at most `maxRows` rows are fetched (the query is wrapped in a `LIMIT`).
+public struct PostgresGuard: AdminSQLGuard {
+    let client: PostgresClient
+    let logger: Logger
+    let maxRows: Int
+    let timeLimit: Duration
+
+    public static let readerRole = "chat_sql_reader"
+
+    public init(client: PostgresClient, logger: Logger, maxRows: Int = 1000, timeLimit: Duration = .seconds(2)) {
+        self.client = client
+        self.logger = logger
+        self.maxRows = maxRows
+        self.timeLimit = timeLimit
+    }
+
+    /// Functions an ordinary report query may call (as they appear in a verbose plan).
+    static let allowedFunctions: Set<String> = [
+        "count", "sum", "avg", "min", "max", "round", "floor", "ceil", "ceiling", "abs", "trunc",
+        "date_trunc", "date_part", "extract", "to_char", "date", "now", "age", "timezone",
+        "length", "char_length", "lower", "upper", "substr", "substring", "left", "right", "btrim", "ltrim", "rtrim",
+        "concat", "string_agg", "array_agg", "coalesce", "nullif", "greatest", "least", "row_number", "rank",
+        "dense_rank", "percentile_cont", "percentile_disc", "stddev", "variance", "bool_and", "bool_or", "position",
+        "replace", "split_part", "any", "all", "array", "row", "numeric", "int4", "int8", "float8", "text",
+        "textlen", "date_trunc_timestamptz", "timestamptz", "make_interval", "interval", "exists", "case",
+        "in", "like", "not", "and", "or", "strpos", "starts_with", "octet_length", "avg_int4", "sum_int4",
+        "count_star", "cast", "current_date", "filter", "over", "within", "lag", "lead", "first_value",
+        "last_value", "ntile",
+    ]
+
+    public func answer(_ sql: String) async throws -> SQLiteGuard.Result {
+        let statement = try SQLText.single(sql)
+        do {
+            return try await client.withTransaction(logger: logger) { connection in
+                try await connection.query("SET TRANSACTION READ ONLY", logger: logger)
+                try await connection.query(
+                    PostgresQuery(unsafeSQL: "SET LOCAL statement_timeout = \(timeLimit.wholeMilliseconds)"),
+                    logger: logger)
+                let hasReader =
+                    try await connection.query(
+                        """
+                        SELECT CASE WHEN EXISTS (SELECT 1 FROM pg_roles WHERE rolname = \(Self.readerRole))
+                            THEN pg_has_role(current_user, \(Self.readerRole), 'MEMBER')
+                                AND has_table_privilege(\(Self.readerRole), 'chat_sessions', 'SELECT')
+                                AND has_table_privilege(\(Self.readerRole), 'chat_messages', 'SELECT')
+                            ELSE false END
+                        """, logger: logger
+                    ).collect().first?.decode(Bool.self) ?? false
+                if hasReader {
+                    try await connection.query(
+                        PostgresQuery(unsafeSQL: "SET LOCAL ROLE \(Self.readerRole)"), logger: logger)
+                }
+                try await checkPlan(of: statement, on: connection)
+                let rows = try await connection.query(
+                    PostgresQuery(unsafeSQL: "SELECT * FROM (\n\(statement)\n) AS admin_query LIMIT \(maxRows + 1)"),
+                    logger: logger)
+                let columns = rows.columns.map(\.name)  // from the row description: there even with no rows
+                var values: [[String?]] = []
+                var truncated = false
+                for try await row in rows {
+                    if values.count == maxRows {
+                        truncated = true
+                        continue  // drain: the sequence must be read to its end
+                    }
+                    values.append(row.map { Self.text($0) })
+                }
+                // Nothing to keep: leave without committing anything.
+                throw Finished(result: SQLiteGuard.Result(columns: columns, rows: values, truncated: truncated))
+            }
+        } catch let finished as Finished {
+            return finished.result
+        } catch let refused as SQLRefused {
+            throw refused
+        } catch let error as PSQLError {
+            throw Self.refusal(error)
+        } catch let error as PostgresTransactionError {
+            switch error.closureError ?? error.beginError ?? error.rollbackError {
+            case let finished as Finished: return finished.result
+            case let refused as SQLRefused: throw refused
+            case let psql as PSQLError: throw Self.refusal(psql)
+            case let other?: throw other
+            case nil: throw error
+            }
+        }
+    }
+
+    /// Thrown to roll the transaction back while handing the result out.
+    struct Finished: Error { let result: SQLiteGuard.Result }
+
+    func checkPlan(of statement: String, on connection: PostgresConnection) async throws {
+        let plan = try await connection.query(
+            PostgresQuery(unsafeSQL: "EXPLAIN (VERBOSE, FORMAT JSON) \(statement)"), logger: logger
+        ).collect()
+        guard let text = try plan.first?.decode(String.self),
+            let json = try? JSONSerialization.jsonObject(with: Data(text.utf8))
+        else { throw SQLRefused(description: "the query plan could not be read") }
+        try Self.check(plan: json)
+    }
+
+    /// Walks a JSON plan: the relations, node types and functions of the query.
+    static func check(plan: Any) throws {
+        var pending: [Any] = [plan]
+        while let node = pending.popLast() {
+            if let list = node as? [Any] {
+                pending.append(contentsOf: list)
+                continue
+            }
+            guard let object = node as? [String: Any] else {
+                if let text = node as? String { try checkFunctions(in: text) }
+                continue
+            }
+            if let type = object["Node Type"] as? String {
+                switch type {
+                case "ModifyTable", "LockRows":
+                    throw SQLRefused(description: "only reads are allowed")
+                case "Function Scan", "Table Function Scan", "Foreign Scan", "Custom Scan":
+                    throw SQLRefused(description: "only chat_sessions and chat_messages may be read (not a \(type))")
+                default: break
+                }
+            }
+            if let relation = object["Relation Name"] as? String {
+                let schema = object["Schema"] as? String ?? "public"
+                guard schema == "public", SQLiteGuard.allowedTables.contains(relation) else {
+                    throw SQLRefused(
+                        description: "only chat_sessions and chat_messages may be read (not \(relation))")
+                }
+            }
+            for (key, value) in object where key != "Relation Name" && key != "Schema" && key != "Alias" {
+                pending.append(value)
+            }
+        }
+    }
+
+    /// Every `name(` in a plan expression, outside string literals, must be an allowed function.
+    static func checkFunctions(in expression: String) throws {
+        var name = ""
+        var inString = false
+        var previous: Character = " "
+        for c in expression {
+            if inString {
+                if c == "'" { inString = false }
+            } else if c == "'" {
+                inString = true
+                name = ""
+            } else if c.isLetter || c.isNumber || c == "_" || c == "." {
+                name.append(c)
+            } else {
+                if c == "(", !name.isEmpty, previous != " " {
+                    let bare = String(name.split(separator: ".").last ?? "").lowercased()
+                    if !allowedFunctions.contains(bare), !bare.allSatisfy(\.isNumber) {
+                        throw SQLRefused(description: "the function \(bare) is not allowed")
+                    }
+                }
+                name = ""
+            }
+            previous = c
+        }
+    }
+
+    /// A server error as the reason of a refusal (never the query's values: none are bound).
+    static func refusal(_ error: PSQLError) -> SQLRefused {
+        switch error.serverInfo?[.sqlState] {
+        case "57014": return SQLRefused(description: "the query ran past its time limit")
+        case "25006": return SQLRefused(description: "only reads are allowed")
+        case "42501":
+            // The reader role may read both chat tables: a refusal on one of them is a write or a lock.
+            let message = error.serverInfo?[.message] ?? ""
+            if SQLiteGuard.allowedTables.contains(where: { message.hasSuffix("table \($0)") }) {
+                return SQLRefused(description: "only reads are allowed (\(message))")
+            }
+            return SQLRefused(
+                description: "only chat_sessions and chat_messages may be read (\(error.serverInfo?[.message] ?? ""))")
+        case "42601" where (error.serverInfo?[.message] ?? "").contains("multiple commands"):
+            return SQLRefused(description: "only one statement is allowed")
+        default:
+            if let message = error.serverInfo?[.message] {
+                return SQLRefused(description: "the SQL does not run: \(message)")
+            }
+            return SQLRefused(description: "the database did not answer (\(error.code))")
+        }
+    }
+
+    /// A cell as text, by its type: the wire format of most types is binary, so each is decoded as what it is.
+    static func text(_ cell: PostgresCell) -> String? {
+        guard cell.bytes != nil else { return nil }
+        switch cell.dataType {
+        case .int2, .int4, .int8, .oid:
+            return (try? cell.decode(Int64.self)).map { String($0) }
+        case .float4, .float8:
+            return (try? cell.decode(Double.self)).map { String($0) }
+        case .bool:
+            return (try? cell.decode(Bool.self)).map { $0 ? "true" : "false" }
+        case .timestamp, .timestamptz, .date:
+            return (try? cell.decode(Date.self)).map { Timestamp.string($0) }
+        case .uuid:
+            return (try? cell.decode(UUID.self)).map { $0.uuidString.lowercased() }
+        case .numeric:
+            return (try? cell.decode(Decimal.self)).map { "\($0)" }
+        case .text, .varchar, .name, .bpchar:
+            return try? cell.decode(String.self)
+        default:
+            return "(\(cell.dataType))"
+        }
+    }
+}
+
+/// A refused admin query: the reason, for the client's 422.
+public struct SQLRefused: Error, CustomStringConvertible, Sendable {
+    public let description: String
+}
+
+/// The text checks both guards start with, on a lexer that knows SQL's quotes and comments.
+enum SQLText {
+    /// The one statement of `sql` (without a trailing `;`), which must start with SELECT or WITH.
+    static func single(_ sql: String) throws -> String {
+        let chars = Array(sql.unicodeScalars)
+        var i = 0
+        var end: Int? = nil  // index of the first top-level `;`
+        var firstWord = ""
+        var wordDone = false
+        func at(_ k: Int) -> Unicode.Scalar? { k < chars.count ? chars[k] : nil }
+        while i < chars.count {
+            let c = chars[i]
+            if c == "-", at(i + 1) == "-" {
+                while i < chars.count, chars[i] != "\n" { i += 1 }
+                continue
+            }
+            if c == "/", at(i + 1) == "*" {
+                var depth = 1
+                i += 2
+                while i < chars.count, depth > 0 {
+                    if chars[i] == "/", at(i + 1) == "*" {
+                        depth += 1
+                        i += 1
+                    } else if chars[i] == "*", at(i + 1) == "/" {
+                        depth -= 1
+                        i += 1
+                    }
+                    i += 1
+                }
+                if depth > 0 { throw SQLRefused(description: "an unterminated comment") }
+                continue
+            }
+            if let e = end {
+                // After the first statement only blanks, semicolons and comments may follow.
+                if !c.properties.isWhitespace && c != ";" {
+                    _ = e
+                    throw SQLRefused(description: "only one statement is allowed")
+                }
+                i += 1
+                continue
+            }
+            if c == "'" || c == "\"" {
+                wordDone = wordDone || !firstWord.isEmpty
+                i += 1
+                while i < chars.count {
+                    if chars[i] == c {
+                        if at(i + 1) == c {
+                            i += 2
+                            continue
+                        }
+                        break
+                    }
+                    i += 1
+                }
+                if i >= chars.count { throw SQLRefused(description: "an unterminated quoted string") }
+                i += 1
+                continue
+            }
+            if c == "$" {
+                // A dollar quote: $tag$ … $tag$.
+                var j = i + 1
+                while j < chars.count, chars[j] == "_" || chars[j].properties.isAlphabetic { j += 1 }
+                if at(j) == "$" {
+                    let tag = String(String.UnicodeScalarView(chars[i...j]))
+                    let rest = String(String.UnicodeScalarView(chars[(j + 1)...]))
+                    guard let close = rest.range(of: tag) else {
+                        throw SQLRefused(description: "an unterminated dollar-quoted string")
+                    }
+                    i = j + 1 + rest.unicodeScalars.distance(from: rest.startIndex, to: close.upperBound)
+                    continue
+                }
+            }
+            if c == ";" {
+                end = i
+                i += 1
+                continue
+            }
+            if !wordDone {
+                if c.properties.isAlphabetic {
+                    firstWord.unicodeScalars.append(c)
+                } else if !firstWord.isEmpty || !c.properties.isWhitespace {
+                    wordDone = true
+                }
+            }
+            i += 1
+        }
+        guard ["select", "with"].contains(firstWord.lowercased()) else {
+            throw SQLRefused(description: "only SELECT statements are allowed")
+        }
+        let body = String(String.UnicodeScalarView(chars[..<(end ?? chars.count)]))
+        return body
+    }
+}
