@@ -94,7 +94,8 @@ struct HealthController: Sendable {
                 return EditedResponse(
                     status: .ok, response: Body(status: "ok", database: "ok", llm: "ok", version: services.version))
             } catch {
-                context.logger.error("health: database unreachable", metadata: ["reason": "\(type(of: error))"])
+                context.logger.error(
+                    "health: database unreachable", metadata: ["reason": "\(StoreError.reason(error))"])
                 return EditedResponse(
                     status: .serviceUnavailable,
                     response: Body(status: "error", database: "unreachable", llm: "ok", version: services.version))

@@ -28,15 +28,15 @@ final class LiveService {
         let directory = try Executables.temporaryDirectory("chat-api")
         self.directory = directory
         self.backend = backend
-        let database: [String: String] =
-            switch backend {
-            case .sqlite: ["DATABASE_URL": "sqlite:\(directory.path)/chat.db"]
-            case .postgres:
-                [
-                    "DATABASE_URL": try await TestPostgres.newDatabase(), "DATABASE_POOL_MIN": "1",
-                    "DATABASE_POOL_MAX": "4",
-                ]
-            }
+        let database: [String: String]
+        switch backend {
+        case .sqlite: database = ["DATABASE_URL": "sqlite:\(directory.path)/chat.db"]
+        case .postgres:
+            // A database of its own on the test server, unless the caller brings its own server.
+            var url = settings["DATABASE_URL"]
+            if url == nil { url = try await TestPostgres.newDatabase() }
+            database = ["DATABASE_URL": url ?? "", "DATABASE_POOL_MIN": "1", "DATABASE_POOL_MAX": "4"]
+        }
         let env = ["PORT": "0", "HOST": "127.0.0.1"].merging(database) { $1 }.merging(settings) { $1 }
         environment = env
         // Children are waited for on threads of their own, never on Swift's cooperative pool.
@@ -197,9 +197,11 @@ struct APITests {
         #expect(issued.duration(to: .now) >= .seconds(1))
     }
 
-    @Test("remember-me tokens live REMEMBER_ME_TTL, others SESSION_TTL; the token is stored only as a hash")
-    func tokenLifetimes() async throws {
-        let service = try await LiveService()
+    @Test(
+        "remember-me tokens live REMEMBER_ME_TTL, others SESSION_TTL; the token is stored only as a hash",
+        arguments: Backend.allCases)
+    func tokenLifetimes(backend: Backend) async throws {
+        let service = try await LiveService(backend: backend)
         let short = try await service.call(
             "POST", "/api/auth/login", body: ["username": "alice", "password": "pw-alice-123456"])
         #expect(short.json["expires_in"] as? Int == 3600)
@@ -211,9 +213,19 @@ struct APITests {
         #expect(long.json["role"] as? String == "admin")
         // The database holds no token in clear.
         let token = try #require(long.json["token"] as? String)
-        let bytes =
-            try Data(contentsOf: service.directory.appendingPathComponent("chat.db"))
-            + ((try? Data(contentsOf: service.directory.appendingPathComponent("chat.db-wal"))) ?? Data())
-        #expect(bytes.range(of: Data(token.utf8)) == nil)
+        switch backend {
+        case .sqlite:
+            let bytes =
+                try Data(contentsOf: service.directory.appendingPathComponent("chat.db"))
+                + ((try? Data(contentsOf: service.directory.appendingPathComponent("chat.db-wal"))) ?? Data())
+            #expect(bytes.range(of: Data(token.utf8)) == nil)
+        case .postgres:
+            let url = service.databaseURL
+            let dump = try await Blocking.run {
+                try TestPostgres.psql(url, "SELECT string_agg(t::text, ' ') FROM auth_tokens t")
+            }
+            #expect(dump.count > 64)  // two rows were read
+            #expect(!dump.contains(token))
+        }
     }
 }

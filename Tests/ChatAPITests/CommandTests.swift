@@ -151,9 +151,9 @@ struct SeedAndLimitTests {
         #expect(bad.status == 64)
     }
 
-    @Test("a request body past 64 KiB answers 413 and stores nothing")
-    func bodyLimit() async throws {
-        let service = try await LiveService()
+    @Test("a request body past 64 KiB answers 413 and stores nothing", arguments: Backend.allCases)
+    func bodyLimit(backend: Backend) async throws {
+        let service = try await LiveService(backend: backend)
         let token = try await service.login("alice")
         let huge = String(repeating: "x", count: 100_000)
         let answer = try await service.call("POST", "/api/chat", token: token, body: ["message": huge])

@@ -8,9 +8,11 @@ import Testing
 
 @Suite("chat-api durability")
 struct DurabilityTests {
-    @Test("kill -9 during a burst of chats, then a restart: every acknowledged message is there")
-    func killDuringBurst() async throws {
-        let service = try await LiveService()
+    @Test(
+        "kill -9 during a burst of chats, then a restart: every acknowledged message is there",
+        arguments: Backend.allCases)
+    func killDuringBurst(backend: Backend) async throws {
+        let service = try await LiveService(backend: backend)
         let token = try await service.login("alice")
         let first = try await service.call("POST", "/api/chat", token: token, body: ["message": "start"])
         let session = try #require(first.json["session_id"] as? String)

@@ -117,9 +117,9 @@ struct SQLGuardTests {
 
 @Suite("chat-api admin SQL over HTTP")
 struct AdminAPITests {
-    @Test("an admin's question is answered; a user gets 403, nobody 401, nonsense 422")
-    func adminRoute() async throws {
-        let service = try await LiveService()
+    @Test("an admin's question is answered; a user gets 403, nobody 401, nonsense 422", arguments: Backend.allCases)
+    func adminRoute(backend: Backend) async throws {
+        let service = try await LiveService(backend: backend)
         let admin = try await service.login("root")
         let user = try await service.login("alice")
         _ = try await service.call("POST", "/api/chat", token: user, body: ["message": "hello"])

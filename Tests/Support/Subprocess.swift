@@ -118,6 +118,8 @@ public final class ServerProcess: @unchecked Sendable {
     private let ready = DispatchSemaphore(value: 0)
     private var port: Int?
     private var errors = Data()
+    private let stderrDone = DispatchSemaphore(value: 0)
+    private var stderrDrained = true  // until a reader runs
     private var output = ""
 
     public init(_ name: String, _ arguments: [String], environment: [String: String], directory: String) {
@@ -156,11 +158,16 @@ public final class ServerProcess: @unchecked Sendable {
             }
             self.ready.signal()  // the process ended: wake a waiter
         }.start()
+        lock.withLock { stderrDrained = false }
         Thread {
-            let data = err.fileHandleForReading.readDataToEndOfFile()
-            self.lock.lock()
-            self.errors.append(data)
-            self.lock.unlock()
+            // Read as it comes, so that a test can read the log of a running server.
+            let handle = err.fileHandleForReading
+            while true {
+                let data = handle.availableData
+                if data.isEmpty { break }
+                self.lock.withLock { self.errors.append(data) }
+            }
+            self.stderrDone.signal()
         }.start()
         guard ready.wait(timeout: .now() + timeout) == .success, let port = lock.withLock({ self.port }) else {
             stop()
@@ -177,6 +184,7 @@ public final class ServerProcess: @unchecked Sendable {
     public func stop() -> Int32 {
         if process.isRunning { process.terminate() }
         process.waitUntilExit()
+        drainStderr()
         return process.terminationStatus
     }
 
@@ -184,6 +192,13 @@ public final class ServerProcess: @unchecked Sendable {
     public func kill() {
         if process.isRunning { Foundation.kill(process.processIdentifier, SIGKILL) }
         process.waitUntilExit()
+        drainStderr()
+    }
+
+    /// After the exit: waits (briefly) until the reader has taken all of stderr, so ``stderr`` is complete.
+    private func drainStderr() {
+        guard lock.withLock({ !stderrDrained }) else { return }
+        if stderrDone.wait(timeout: .now() + 10) == .success { lock.withLock { stderrDrained = true } }
     }
 
     public struct ServerError: Error, CustomStringConvertible {

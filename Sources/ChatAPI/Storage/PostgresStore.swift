@@ -121,7 +121,7 @@ public final class PostgresStore: ChatStore {
             }
             group.addTask {
                 try await Task.sleep(for: .seconds(3))
-                throw StoreError(description: "the database did not answer within 3 s")
+                throw StoreError(description: "PostgreSQL did not answer within 3 s")
             }
             defer { group.cancelAll() }
             try await group.next()
