@@ -100,6 +100,8 @@ let package = Package(
             dependencies: [
                 "ChatAPI", "chat-api", "TestSupport", .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
+                // The fake OpenAI-compatible endpoint the tests serve on loopback.
+                .product(name: "Hummingbird", package: "hummingbird"),
             ]
         ),
     ],

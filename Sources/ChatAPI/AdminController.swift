@@ -29,7 +29,14 @@ struct AdminController: Sendable {
             let user = try context.requireUser()
             guard user.role == .admin else { throw HTTPError(.forbidden, message: "admins only") }
             let input = try await request.decode(as: Question.self, context: context)
-            guard let sql = try await translator.sql(for: input.question) else {
+            let proposed: String?
+            do {
+                proposed = try await translator.sql(for: input.question)
+            } catch let failure as OpenAIClient.Failure {
+                context.logger.error("translator failed", metadata: ["reason": "\(failure)"])
+                throw HTTPError(.badGateway, message: "\(failure)")
+            }
+            guard let sql = proposed else {
                 throw HTTPError(
                     .unprocessableContent,
                     message: "cannot turn this question into SQL; try: "

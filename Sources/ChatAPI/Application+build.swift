@@ -9,6 +9,10 @@ public struct ChatServices: Sendable {
     public let version: String
     /// Runs admin SQL on the history's database.
     public let sqlGuard: any AdminSQLGuard
+    /// Answers chats.
+    public let model: any ChatModel
+    /// Turns admin questions into SQL.
+    public let translator: any SQLTranslator
 
     public init(
         configuration: ChatConfiguration, store: any ChatStore, logger: Logger, version: String = ChatAPI.version
@@ -22,6 +26,18 @@ public struct ChatServices: Sendable {
             sqlGuard = SQLiteGuard(path: path)
         } else {
             preconditionFailure("a PostgreSQL configuration opens a PostgresStore")
+        }
+        switch configuration.llmProvider {
+        case .builtin:
+            model = BuiltinModel()
+            translator = BuiltinSQLTranslator()
+        case .openai:
+            let client = OpenAIClient(
+                baseURL: configuration.llmBaseURL ?? "", apiKey: configuration.llmAPIKey,
+                model: configuration.llmModel, timeout: configuration.llmTimeout)
+            model = OpenAIModel(client: client, logger: logger)
+            translator = OpenAISQLTranslator(
+                client: client, dialect: store is PostgresStore ? .postgres : .sqlite, logger: logger)
         }
     }
 }
@@ -47,11 +63,7 @@ public enum ChatAPI {
     }
 
     /// Every route.
-    public static func buildRouter(
-        _ services: ChatServices, model: any ChatModel = BuiltinModel()
-    )
-        -> Router<ChatRequestContext>
-    {
+    public static func buildRouter(_ services: ChatServices) -> Router<ChatRequestContext> {
         let router = Router(context: ChatRequestContext.self)
         router.add(middleware: SecurityHeadersMiddleware())
         router.add(middleware: MetricsMiddleware())
@@ -70,8 +82,8 @@ public enum ChatAPI {
                 limit: services.configuration.loginRateLimitMax,
                 window: .seconds(services.configuration.rateLimitWindow))
         ).register(on: router)
-        ChatController(services: services, model: model).register(on: router)
-        AdminController(services: services, translator: BuiltinSQLTranslator()).register(on: router)
+        ChatController(services: services, model: services.model).register(on: router)
+        AdminController(services: services, translator: services.translator).register(on: router)
         return router
     }
 }

@@ -20,6 +20,14 @@ public struct ChatConfiguration: Sendable {
     public var loginRateLimitMax = 5
     public var sessionTTL = 3600
     public var rememberMeTTL = 2_592_000
+    /// The model: `builtin` (offline) or `openai` (any OpenAI-compatible endpoint).
+    public enum LLMProvider: String, Sendable { case builtin, openai }
+    public var llmProvider = LLMProvider.builtin
+    public var llmBaseURL: String? = nil
+    /// A secret: never logged, never in an error.
+    public var llmAPIKey: String? = nil
+    public var llmModel = "gpt-4o-mini"
+    public var llmTimeout: Duration = .seconds(30)
     public var debug = false
     public var logLevel = "info"
     public var logFormat = "json"
@@ -70,6 +78,33 @@ public struct ChatConfiguration: Sendable {
         loginRateLimitMax = try int("LOGIN_RATE_LIMIT_MAX", 1...1_000_000) ?? loginRateLimitMax
         sessionTTL = try int("SESSION_TTL", 1...31_536_000) ?? sessionTTL
         rememberMeTTL = try int("REMEMBER_ME_TTL", 1...315_360_000) ?? rememberMeTTL
+        if let base = env["LLM_BASE_URL"], !base.isEmpty {
+            guard let url = URL(string: base), ["http", "https"].contains(url.scheme?.lowercased() ?? ""),
+                url.host?.isEmpty == false
+            else {
+                throw ConfigurationError.badValue(
+                    "LLM_BASE_URL", "must be an http(s) URL, as in https://api.openai.com/v1")
+            }
+            llmBaseURL = base
+            llmProvider = .openai
+        }
+        if let provider = env["LLM_PROVIDER"], !provider.isEmpty {
+            guard let value = LLMProvider(rawValue: provider.lowercased()) else {
+                throw ConfigurationError.badValue("LLM_PROVIDER", "must be builtin or openai")
+            }
+            llmProvider = value
+        }
+        if llmProvider == .openai, llmBaseURL == nil {
+            throw ConfigurationError.badValue("LLM_PROVIDER", "openai needs LLM_BASE_URL")
+        }
+        if let key = env["LLM_API_KEY"], !key.isEmpty { llmAPIKey = key }
+        if let model = env["LLM_MODEL"], !model.isEmpty { llmModel = model }
+        if let raw = env["LLM_TIMEOUT"], !raw.isEmpty {
+            guard let seconds = Double(raw.trimmingCharacters(in: .whitespaces)), seconds > 0, seconds <= 600 else {
+                throw ConfigurationError.badValue("LLM_TIMEOUT", "must be a number of seconds from 0 to 600")
+            }
+            llmTimeout = .milliseconds(Int(seconds * 1000))
+        }
         if let raw = env["DEBUG"], !raw.isEmpty {
             switch raw.lowercased() {
             case "1", "true", "yes", "on": debug = true

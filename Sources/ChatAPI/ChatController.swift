@@ -78,9 +78,9 @@ struct ChatController: Sendable {
             do {
                 replyText = try await model.reply(to: history)
             } catch {
-                context.logger.error(
-                    "model failed", metadata: ["model": "\(model.name)", "reason": "\(type(of: error))"])
-                throw HTTPError(.badGateway, message: "the model did not answer; your message was saved")
+                let reason = (error as? OpenAIClient.Failure)?.description ?? "\(type(of: error))"
+                context.logger.error("model failed", metadata: ["model": "\(model.name)", "reason": "\(reason)"])
+                throw HTTPError(.badGateway, message: "\(reason); your message was saved")
             }
             let elapsed = started.duration(to: .now)
             Metrics.Timer(label: "chat_model_latency_seconds", dimensions: [("model", model.name)])
