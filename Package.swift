@@ -70,6 +70,7 @@ let package = Package(
             name: "ChatAPI",
             dependencies: [
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "GRDB", package: "GRDB.swift"),
@@ -84,7 +85,10 @@ let package = Package(
         ),
         .executableTarget(
             name: "chat-api",
-            dependencies: ["ChatAPI", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: [
+                "ChatAPI", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ]
         ),
 
         // Spawning the built executables in tests: real processes, real pipes.

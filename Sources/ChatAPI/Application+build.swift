@@ -1,6 +1,9 @@
 import Foundation
 import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
 import Logging
+import ServiceLifecycle
 
 /// The running service's shared parts.
 public struct ChatServices: Sendable {
@@ -46,26 +49,52 @@ public struct ChatServices: Sendable {
 public enum ChatAPI {
     public static let version = "0.1.0"
 
-    /// The application: routes over `services`, listening where the configuration says. `onRunning` receives the
-    /// port actually bound (useful with `PORT=0`).
+    /// The application: routes over `services`, listening where the configuration says (HTTPS when it names a
+    /// certificate, with a plain-HTTP redirect listener when it names `HTTP_REDIRECT_PORT`). `onRunning` receives
+    /// the port actually bound (useful with `PORT=0`); `onRedirecting` the redirect listener's.
     public static func buildApplication(
-        _ services: ChatServices, logger: Logger, onRunning: @escaping @Sendable (Int) async -> Void = { _ in }
-    ) -> some ApplicationProtocol {
+        _ services: ChatServices, logger: Logger, onRunning: @escaping @Sendable (Int) async -> Void = { _ in },
+        onRedirecting: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) throws -> some ApplicationProtocol {
+        let configuration = services.configuration
         let router = buildRouter(services)
+        var background: [any Service] = services.store.service.map { [$0] } ?? []
+        let server: HTTPServerBuilder
+        let httpsPort = HTTPSPort()
+        if let cert = configuration.tlsCertFile, let key = configuration.tlsKeyFile {
+            server = try .tls(.http1(), tlsConfiguration: ChatTLS.serverConfiguration(certificate: cert, key: key))
+            if let redirectPort = configuration.httpRedirectPort {
+                background.append(
+                    Application(
+                        router: RedirectToHTTPS.router(port: httpsPort),
+                        configuration: .init(
+                            address: .hostname(configuration.host, port: redirectPort), serverName: "chat-api"),
+                        onServerRunning: { channel in await onRedirecting(channel.localAddress?.port ?? redirectPort) },
+                        logger: logger))
+            }
+        } else {
+            server = .http1()
+        }
         return Application(
             router: router,
+            server: server,
             configuration: .init(
-                address: .hostname(services.configuration.host, port: services.configuration.port),
-                serverName: "chat-api"),
-            services: services.store.service.map { [$0] } ?? [],
-            onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? services.configuration.port) },
+                address: .hostname(configuration.host, port: configuration.port), serverName: "chat-api"),
+            services: background,
+            onServerRunning: { channel in
+                let port = channel.localAddress?.port ?? configuration.port
+                httpsPort.set(port)
+                await onRunning(port)
+            },
             logger: logger)
     }
 
     /// Every route.
     public static func buildRouter(_ services: ChatServices) -> Router<ChatRequestContext> {
         let router = Router(context: ChatRequestContext.self)
-        router.add(middleware: SecurityHeadersMiddleware())
+        router.add(
+            middleware: SecurityHeadersMiddleware(
+                hstsMaxAge: services.configuration.tlsEnabled ? services.configuration.hstsMaxAge : nil))
         router.add(middleware: MetricsMiddleware())
         router.add(middleware: CORSMiddleware(allowed: Set(services.configuration.corsOrigins)))
         router.add(
@@ -118,6 +147,9 @@ struct HealthController: Sendable {
 
 /// Headers every answer carries: no sniffing, no framing, no referrer leaks, no caching of API answers.
 struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
+    /// Over HTTPS: `Strict-Transport-Security` with this max-age (none when nil or 0).
+    var hstsMaxAge: Int? = nil
+
     func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
     ) async throws
@@ -134,6 +166,9 @@ struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
         response.headers[.init("X-Frame-Options")!] = "DENY"
         response.headers[.init("Referrer-Policy")!] = "no-referrer"
         response.headers[.cacheControl] = "no-store"
+        if let hstsMaxAge, hstsMaxAge > 0 {
+            response.headers[.strictTransportSecurity] = "max-age=\(hstsMaxAge); includeSubDomains"
+        }
         return response
     }
 }

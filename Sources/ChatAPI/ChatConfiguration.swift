@@ -28,6 +28,14 @@ public struct ChatConfiguration: Sendable {
     public var llmAPIKey: String? = nil
     public var llmModel = "gpt-4o-mini"
     public var llmTimeout: Duration = .seconds(30)
+    /// HTTPS: a PEM certificate chain and its private key (both or neither).
+    public var tlsCertFile: String? = nil
+    public var tlsKeyFile: String? = nil
+    /// `Strict-Transport-Security: max-age` sent over HTTPS (0: no header).
+    public var hstsMaxAge = 31_536_000
+    /// With HTTPS: a plain-HTTP listener on this port that redirects (308) to HTTPS.
+    public var httpRedirectPort: Int? = nil
+    public var tlsEnabled: Bool { tlsCertFile != nil }
     public var debug = false
     public var logLevel = "info"
     public var logFormat = "json"
@@ -104,6 +112,24 @@ public struct ChatConfiguration: Sendable {
                 throw ConfigurationError.badValue("LLM_TIMEOUT", "must be a number of seconds from 0 to 600")
             }
             llmTimeout = .milliseconds(Int(seconds * 1000))
+        }
+        let cert = env["TLS_CERT_FILE"].flatMap { $0.isEmpty ? nil : $0 }
+        let key = env["TLS_KEY_FILE"].flatMap { $0.isEmpty ? nil : $0 }
+        switch (cert, key) {
+        case (nil, nil): break
+        case (.some, nil): throw ConfigurationError.badValue("TLS_KEY_FILE", "is needed with TLS_CERT_FILE")
+        case (nil, .some): throw ConfigurationError.badValue("TLS_CERT_FILE", "is needed with TLS_KEY_FILE")
+        case (let cert?, let key?):
+            for (name, path) in [("TLS_CERT_FILE", cert), ("TLS_KEY_FILE", key)]
+            where !FileManager.default.isReadableFile(atPath: path) {
+                throw ConfigurationError.badValue(name, "names \(path), which cannot be read")
+            }
+            (tlsCertFile, tlsKeyFile) = (cert, key)
+        }
+        hstsMaxAge = try int("HSTS_MAX_AGE", 0...315_360_000) ?? hstsMaxAge
+        httpRedirectPort = try int("HTTP_REDIRECT_PORT", 0...65535)
+        if httpRedirectPort != nil, tlsCertFile == nil {
+            throw ConfigurationError.badValue("HTTP_REDIRECT_PORT", "needs HTTPS (TLS_CERT_FILE and TLS_KEY_FILE)")
         }
         if let raw = env["DEBUG"], !raw.isEmpty {
             switch raw.lowercased() {

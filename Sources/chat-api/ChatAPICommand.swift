@@ -1,6 +1,7 @@
 import ArgumentParser
 import ChatAPI
 import Foundation
+import Hummingbird
 import HummingbirdBcrypt
 import Logging
 
@@ -103,12 +104,22 @@ extension ChatAPICommand {
             // The serving store's pool runs in the application's service group (a pool runs once).
             let store = options.openStore(configuration, logger: logger)
             if !applied.isEmpty { logger.info("applied migrations", metadata: ["versions": "\(applied)"]) }
-            let app = ChatAPI.buildApplication(
-                ChatServices(configuration: configuration, store: store, logger: logger), logger: logger
-            ) { port in
-                // One line on stdout that scripts and tests wait for.
-                FileHandle.standardOutput.write(
-                    Data("chat-api listening on http://\(configuration.host):\(port)\n".utf8))
+            let scheme = configuration.tlsEnabled ? "https" : "http"
+            let app: any ApplicationProtocol
+            do {
+                app = try ChatAPI.buildApplication(
+                    ChatServices(configuration: configuration, store: store, logger: logger), logger: logger,
+                    onRunning: { port in
+                        // One line on stdout that scripts and tests wait for.
+                        FileHandle.standardOutput.write(
+                            Data("chat-api listening on \(scheme)://\(configuration.host):\(port)\n".utf8))
+                    },
+                    onRedirecting: { port in
+                        FileHandle.standardOutput.write(
+                            Data("chat-api redirecting http://\(configuration.host):\(port) to https\n".utf8))
+                    })
+            } catch let error as ConfigurationError {
+                fail(error.description)
             }
             try await app.runService()
         }

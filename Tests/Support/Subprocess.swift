@@ -109,7 +109,7 @@ final class Box: @unchecked Sendable {
     var value = Data()
 }
 
-/// A long-running executable (a server) started for a test: it must print `listening on http://HOST:PORT` on
+/// A long-running executable (a server) started for a test: it must print `listening on http(s)://HOST:PORT` on
 /// stdout; ``start(timeout:)`` waits for that line, without sleeping, and ``stop()`` sends SIGTERM and waits.
 public final class ServerProcess: @unchecked Sendable {
     // `port`, `output` and `errors` are written by reader threads under `lock`; read under it.
@@ -145,8 +145,8 @@ public final class ServerProcess: @unchecked Sendable {
                 if data.isEmpty { break }
                 self.lock.lock()
                 self.output += String(decoding: data, as: UTF8.self)
-                if self.port == nil, let range = self.output.range(of: "listening on http://") {
-                    let rest = self.output[range.upperBound...]
+                if self.port == nil, let range = self.output.range(of: "listening on http") {
+                    let rest = self.output[range.upperBound...].drop { $0 != "/" }
                     if let colon = rest.firstIndex(of: ":"), let end = rest.firstIndex(of: "\n"),
                         let p = Int(rest[rest.index(after: colon)..<end])
                     {
@@ -175,6 +175,9 @@ public final class ServerProcess: @unchecked Sendable {
         }
         return port
     }
+
+    /// What the process wrote to stdout so far.
+    public var stdout: String { lock.withLock { output } }
 
     /// What the process wrote to stderr so far.
     public var stderr: String { lock.withLock { String(decoding: errors, as: UTF8.self) } }
