@@ -1,8 +1,10 @@
 import Foundation
+import GRDB
 import Hummingbird
 import HummingbirdCore
 import HummingbirdTLS
 import Logging
+import PostgresNIO
 import ServiceLifecycle
 
 /// The running service's shared parts.
@@ -21,7 +23,8 @@ public struct ChatServices: Sendable {
         configuration: ChatConfiguration, store: any ChatStore, logger: Logger, version: String = ChatAPI.version
     ) {
         self.configuration = configuration
-        self.store = store
+        // Every call timed for /metrics; on PostgreSQL bounded too, so an outage answers 503 instead of hanging.
+        self.store = MeasuredStore(store, deadline: store is PostgresStore ? .seconds(5) : nil)
         self.version = version
         if let postgres = store as? PostgresStore {
             sqlGuard = PostgresGuard(client: postgres.client, logger: logger)
@@ -95,6 +98,7 @@ public enum ChatAPI {
         router.add(
             middleware: SecurityHeadersMiddleware(
                 hstsMaxAge: services.configuration.tlsEnabled ? services.configuration.hstsMaxAge : nil))
+        router.add(middleware: InternalErrorMiddleware(debug: services.configuration.debug))
         router.add(middleware: MetricsMiddleware())
         router.add(middleware: CORSMiddleware(allowed: Set(services.configuration.corsOrigins)))
         router.add(
@@ -170,5 +174,29 @@ struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
             response.headers[.strictTransportSecurity] = "max-age=\(hstsMaxAge); includeSubDomains"
         }
         return response
+    }
+}
+
+/// Any error that is not already an HTTP answer becomes a JSON one: `503` when the database failed, `500` otherwise,
+/// logged with its reason. The client sees the reason only with `DEBUG=true`: no internals in production.
+struct InternalErrorMiddleware<Context: RequestContext>: RouterMiddleware {
+    let debug: Bool
+
+    func handle(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let error as any HTTPResponseError {
+            throw error
+        } catch {
+            let reason = StoreError.reason(error)
+            let database = error is PSQLError || error is StoreError || error is DatabaseError
+            context.logger.error("request failed", metadata: ["reason": "\(reason)"])
+            let message = database ? "the database is unavailable" : "internal error"
+            throw HTTPError(
+                database ? .serviceUnavailable : .internalServerError,
+                message: debug ? "\(message) (debug: \(reason))" : message)
+        }
     }
 }

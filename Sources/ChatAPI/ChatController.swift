@@ -84,7 +84,7 @@ struct ChatController: Sendable {
             }
             let elapsed = started.duration(to: .now)
             Metrics.Timer(label: "chat_model_latency_seconds", dimensions: [("model", model.name)])
-                .recordNanoseconds(Int64(elapsed.wholeMilliseconds) * 1_000_000)
+                .recordNanoseconds(elapsed.wholeNanoseconds)
             let latency = elapsed.wholeMilliseconds
             let reply = try await services.store.addMessage(
                 sessionID: session.id, role: "assistant", content: replyText, model: model.name, latencyMS: latency)

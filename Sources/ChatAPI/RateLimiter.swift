@@ -36,6 +36,8 @@ actor RateLimiter {
 extension Duration {
     /// Whole milliseconds, rounded down: what `latency_ms` reports.
     var wholeMilliseconds: Int { Int(components.seconds) * 1000 + Int(components.attoseconds / 1_000_000_000_000_000) }
+    /// For swift-metrics timers.
+    var wholeNanoseconds: Int64 { components.seconds * 1_000_000_000 + components.attoseconds / 1_000_000_000 }
 
     /// Whole seconds, rounded up: what `Retry-After` says.
     var wholeSecondsRoundedUp: Int {

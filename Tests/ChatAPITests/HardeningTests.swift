@@ -73,7 +73,8 @@ struct HardeningTests {
 
 @Suite("chat-api metrics")
 struct MetricsTests {
-    @Test("/metrics exposes requests by route and status, model latency and process memory in Prometheus format")
+    @Test(
+        "/metrics exposes requests by route and status, model and database latency and process memory (Prometheus)")
     func metrics() async throws {
         let service = try await LiveService()
         let token = try await service.login("alice")
@@ -92,6 +93,11 @@ struct MetricsTests {
         #expect(text.contains("http_server_request_duration_bucket"))
         #expect(text.contains("chat_model_latency_seconds"))
         #expect(text.contains("process_resident_memory_bytes"))
+        // Database latency by operation: the chat stored two messages, each call timed.
+        #expect(
+            text.contains(
+                #"chat_database_duration_seconds_count{operation="add_message",database="sqlite",outcome="ok"} 2"#),
+            "\(text.split(separator: "\n").filter { $0.contains("chat_database") }.prefix(5))")
         #expect(!text.contains(token))
     }
 }

@@ -29,6 +29,13 @@ struct OutageTests {
         #expect(service.server.stderr.contains("health: database unreachable"))
         #expect(service.server.stderr.contains("PostgreSQL"))
         #expect(!service.server.stderr.contains(password))
+        // A route that needs the database answers 503 in JSON, with the security headers and no internals
+        // (DEBUG is false by default).
+        let failing = try await service.call("GET", "/api/sessions", token: token)
+        #expect(failing.status == 503)
+        #expect((failing.json["error"] as? [String: Any])?["message"] as? String == "the database is unavailable")
+        #expect(failing.headers["x-content-type-options"] == "nosniff")
+        #expect(service.server.stderr.contains("request failed"))
 
         // The same server comes back on the same port; the service recovers without a restart.
         let again = try await Blocking.run { try Shell.run(script, ["start", cluster]) }

@@ -1,0 +1,96 @@
+import Metrics
+import ServiceLifecycle
+
+/// A store that times every call of the one it wraps: `chat_database_duration_seconds` by `operation` (and
+/// `database`), for `/metrics`. Failures are timed too, with `outcome="error"`. With a `deadline`, a call that takes
+/// longer is abandoned with a ``StoreError``: while PostgreSQL is down its pool would otherwise keep a request
+/// waiting for a connection until the client gives up.
+public struct MeasuredStore: ChatStore {
+    public let base: any ChatStore
+    let database: String
+    let deadline: Duration?
+
+    public init(_ base: any ChatStore, deadline: Duration? = nil) {
+        self.base = base
+        self.deadline = deadline
+        database = base is PostgresStore ? "postgresql" : "sqlite"
+    }
+
+    func timed<T: Sendable>(_ operation: String, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
+        let started = ContinuousClock.now
+        var outcome = "ok"
+        defer {
+            Metrics.Timer(
+                label: "chat_database_duration_seconds",
+                dimensions: [("operation", operation), ("database", database), ("outcome", outcome)]
+            ).recordNanoseconds(started.duration(to: .now).wholeNanoseconds)
+        }
+        do {
+            guard let deadline else { return try await body() }
+            return try await withThrowingTaskGroup(of: T.self) { group in
+                group.addTask { try await body() }
+                group.addTask {
+                    try await Task.sleep(for: deadline)
+                    throw StoreError(description: "the database did not answer within \(deadline)")
+                }
+                defer { group.cancelAll() }
+                return try await group.next()!
+            }
+        } catch {
+            outcome = "error"
+            throw error
+        }
+    }
+
+    public var service: (any Service)? { base.service }
+    public func migrate() async throws -> [Int] { try await timed("migrate") { try await base.migrate() } }
+    public func appliedMigrations() async throws -> [Int] {
+        try await timed("applied_migrations") { try await base.appliedMigrations() }
+    }
+    public func ping() async throws { try await timed("ping") { try await base.ping() } }
+    public func createUser(username: String, passwordHash: String, role: User.Role) async throws -> User {
+        try await timed("create_user") {
+            try await base.createUser(username: username, passwordHash: passwordHash, role: role)
+        }
+    }
+    public func user(named username: String) async throws -> (User, passwordHash: String)? {
+        try await timed("user") { try await base.user(named: username) }
+    }
+    public func seed(username: String, passwordHash: String, sessions: Int, messages: Int) async throws -> Int {
+        try await timed("seed") {
+            try await base.seed(username: username, passwordHash: passwordHash, sessions: sessions, messages: messages)
+        }
+    }
+    public func createToken(hash: String, userID: Int64, expiresAt: String) async throws {
+        try await timed("create_token") { try await base.createToken(hash: hash, userID: userID, expiresAt: expiresAt) }
+    }
+    public func user(forTokenHash hash: String, now: String) async throws -> User? {
+        try await timed("user_for_token") { try await base.user(forTokenHash: hash, now: now) }
+    }
+    public func revokeToken(hash: String, at: String) async throws {
+        try await timed("revoke_token") { try await base.revokeToken(hash: hash, at: at) }
+    }
+    public func createSession(id: String, userID: Int64, title: String) async throws -> ChatSession {
+        try await timed("create_session") { try await base.createSession(id: id, userID: userID, title: title) }
+    }
+    public func session(id: String) async throws -> ChatSession? {
+        try await timed("session") { try await base.session(id: id) }
+    }
+    public func sessions(userID: Int64) async throws -> [ChatSession] {
+        try await timed("sessions") { try await base.sessions(userID: userID) }
+    }
+    public func deleteSession(id: String) async throws {
+        try await timed("delete_session") { try await base.deleteSession(id: id) }
+    }
+    public func addMessage(
+        sessionID: String, role: String, content: String, model: String?, latencyMS: Int?
+    ) async throws -> ChatMessage {
+        try await timed("add_message") {
+            try await base.addMessage(
+                sessionID: sessionID, role: role, content: content, model: model, latencyMS: latencyMS)
+        }
+    }
+    public func messages(sessionID: String, limit: Int, before: Int64?) async throws -> [ChatMessage] {
+        try await timed("messages") { try await base.messages(sessionID: sessionID, limit: limit, before: before) }
+    }
+}
