@@ -55,7 +55,15 @@ public enum ChatStores {
     ) async throws -> T {
         guard let service = store.service else { return try await body(store) }
         return try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await service.run() }
+            // The body waits until the service has been entered: a pool used before it runs only queues the work,
+            // with a warning in the log.
+            let (started, signal) = AsyncStream<Void>.makeStream()
+            group.addTask {
+                signal.finish()
+                try await service.run()
+            }
+            for await _ in started {}
+            await Task.yield()
             defer { group.cancelAll() }
             return try await body(store)
         }
