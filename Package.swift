@@ -23,6 +23,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.21.0"),
         // Already in the graph through Hummingbird and postgres-nio; named to run PostgresClient beside the server.
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.0.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
     ],
     targets: [
         // System libraries: a module map and a shim header each, nothing else.
@@ -55,13 +56,25 @@ let package = Package(
         // Item -> typed check (kind + params + severity). Pure.
         .target(name: "Catalog", dependencies: ["Checklist"]),
         // Renderers for people and machines.
-        .target(name: "Reports", dependencies: ["Catalog", "Checklist"]),
+        .target(name: "Reports", dependencies: ["Catalog", "Checklist", "Verify"]),
         // The CLI: argument parsing only.
         .executableTarget(
             name: "gonogo",
             dependencies: [
-                "Checklist", "Catalog", "Reports",
+                "Checklist", "Catalog", "Reports", "Verify", "DotEnv",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+
+        // `.env` files, read the same way by chat-api and by gonogo's env checks.
+        .target(name: "DotEnv"),
+        // gonogo verify: the run, the probes of every family, the verdict and the report.
+        .target(
+            name: "Verify",
+            dependencies: [
+                "Catalog", "Checklist", "DotEnv", "CPostgres",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
 
@@ -69,6 +82,7 @@ let package = Package(
         .target(
             name: "ChatAPI",
             dependencies: [
+                "DotEnv",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
@@ -86,7 +100,7 @@ let package = Package(
         .executableTarget(
             name: "chat-api",
             dependencies: [
-                "ChatAPI", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "ChatAPI", "DotEnv", .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
             ]
         ),
@@ -97,7 +111,10 @@ let package = Package(
         .testTarget(name: "ChecklistTests", dependencies: ["Checklist", "TestSupport"]),
         .testTarget(name: "CatalogTests", dependencies: ["Catalog", "Checklist"]),
         // Runs the built executable: exit codes, stdout, stderr.
-        .testTarget(name: "GoNoGoCLITests", dependencies: ["gonogo", "TestSupport"]),
+        .testTarget(
+            name: "GoNoGoCLITests",
+            dependencies: ["gonogo", "chat-api", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
         // chat-api over real HTTP and real SQLite files: the built executable, spawned on a free port.
         .testTarget(
             name: "ChatAPITests",

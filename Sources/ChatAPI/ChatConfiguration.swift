@@ -1,3 +1,4 @@
+import DotEnv
 import Foundation
 
 /// chat-api's configuration: the environment (and a `.env` file) read once at start, validated, with the defaults
@@ -159,8 +160,7 @@ public struct ConfigurationError: Error, CustomStringConvertible, Sendable {
     public let description: String
 
     static func badValue(_ key: String, _ why: String) -> Self { .init(description: "\(key) \(why)") }
-    static func dotenv(_ file: String, line: Int, _ why: String) -> Self {
-        .init(description: "\(file):\(line): \(why)")
-    }
-    static func unreadable(_ file: String, _ why: String) -> Self { .init(description: "\(file): \(why)") }
+    public init(description: String) { self.description = description }
+    /// A `.env` file that cannot be read, as a configuration error (the file and line, never a value).
+    public init(_ error: DotEnvError) { description = error.description }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import ChatAPI
+import DotEnv
 import Foundation
 import Hummingbird
 import HummingbirdBcrypt
@@ -39,6 +40,8 @@ struct CommonOptions: ParsableArguments {
                 environment: ProcessInfo.processInfo.environment, dotenv: DotEnv.load(path: envFile))
         } catch let error as ConfigurationError {
             fail("configuration: \(error)")
+        } catch let error as DotEnvError {
+            fail("configuration: \(ConfigurationError(error))")
         }
     }
 

@@ -9,7 +9,7 @@ import Checklist
 
 /// `gonogo`: a deployment checklist in, typed checks out, a GO / NO-GO verdict at the end.
 @main
-struct GoNoGo: ParsableCommand {
+struct GoNoGo: AsyncParsableCommand {
     static let version = "0.1.0"
 
     static let configuration = CommandConfiguration(
@@ -26,10 +26,11 @@ struct GoNoGo: ParsableCommand {
             Examples:
               gonogo plan checklists/sprint5-production.md
               gonogo plan checklists/sprint5-production.md --format json > plan.json
+              gonogo verify checklists/sprint5-production.md --config gonogo.yml --out gonogo-report
               gonogo kinds
             """,
         version: version,
-        subcommands: [PlanCommand.self, KindsCommand.self]
+        subcommands: [PlanCommand.self, VerifyCommand.self, KindsCommand.self]
     )
 }
 

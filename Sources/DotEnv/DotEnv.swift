@@ -1,5 +1,24 @@
 import Foundation
 
+/// An input file gonogo or chat-api cannot use (a `.env` file, a config): the file, the line when there is one, and
+/// what is wrong with the fix where it helps. Never a value from the file: it may be a secret.
+public struct InputFileError: Error, CustomStringConvertible, Sendable {
+    public let file: String
+    public let line: Int?
+    public let message: String
+
+    public init(file: String, line: Int?, message: String) {
+        self.file = file
+        self.line = line
+        self.message = message
+    }
+
+    public var description: String { line.map { "\(file):\($0): \(message)" } ?? "\(file): \(message)" }
+}
+
+/// A `.env` file that cannot be read.
+public typealias DotEnvError = InputFileError
+
 /// A `.env` file: `KEY=value` lines, `export KEY=value`, `#` comments, single- and double-quoted values (double
 /// quotes may span lines and understand `\n`). A line that is none of these is an error naming the file and line.
 public enum DotEnv {
@@ -7,10 +26,10 @@ public enum DotEnv {
     public static func load(path: String) throws -> [String: String] {
         guard FileManager.default.fileExists(atPath: path) else { return [:] }
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw ConfigurationError.unreadable(path, "cannot be read")
+            throw DotEnvError(file: path, line: nil, message: "cannot be read")
         }
         guard let text = String(data: data, encoding: .utf8) else {
-            throw ConfigurationError.unreadable(path, "is not UTF-8 text")
+            throw DotEnvError(file: path, line: nil, message: "is not UTF-8 text")
         }
         return try parse(text, file: path)
     }
@@ -28,13 +47,13 @@ public enum DotEnv {
             if line.isEmpty || line.hasPrefix("#") { continue }
             if line.hasPrefix("export ") { line = line.dropFirst(7).drop { $0 == " " } }
             guard let eq = line.firstIndex(of: "=") else {
-                throw ConfigurationError.dotenv(file, line: number, "expected KEY=value")
+                throw DotEnvError(file: file, line: number, message: "expected KEY=value")
             }
             let key = line[..<eq].trimmingCharacters(in: .whitespaces)
             guard let first = key.first, first.isLetter || first == "_",
                 key.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "." })
             else {
-                throw ConfigurationError.dotenv(file, line: number, "`\(key)` is not a variable name")
+                throw DotEnvError(file: file, line: number, message: "`\(key)` is not a variable name")
             }
             var rest = line[line.index(after: eq)...].drop { $0 == " " || $0 == "\t" }
             var value: String
@@ -44,7 +63,7 @@ public enum DotEnv {
                 // A double-quoted value may continue on the next lines until its closing quote.
                 while !closes(collected, quote) {
                     guard i < lines.count else {
-                        throw ConfigurationError.dotenv(file, line: number, "the quote opened here is never closed")
+                        throw DotEnvError(file: file, line: number, message: "the quote opened here is never closed")
                     }
                     collected += "\n" + lines[i]
                     i += 1

@@ -1,0 +1,136 @@
+import Catalog
+import DotEnv
+import Foundation
+
+/// The release gate: `release` (the default) needs attestations for manual blockers and every role's sign-off;
+/// `ci` lets them wait.
+public enum Gate: String, Sendable, CaseIterable {
+    case release, ci
+}
+
+/// Everything a run needs: the config file's settings with the command line's on top.
+public struct VerifyOptions: Sendable {
+    /// The directory paths are relative to (absolute once resolved).
+    public var root: String = FileManager.default.currentDirectoryPath
+    public var envFiles: [String] = []
+    public var sqlite: String?
+    public var databaseURL: String?
+    public var apiURL: String?
+    public var artifacts: [String: [String]] = [:]
+    public var targets: [String: [String]] = [:]
+    public var notApplicable: [VerifyConfig.NotApplicable] = []
+    public var overrides: [VerifyConfig.ItemOverride] = []
+    public var allowCommands = false
+    public var only: [String] = []
+    public var skip: [String] = []
+    public var gate: Gate = .release
+    public var failOnWarn = false
+    public var itemTimeout: Duration = .seconds(30)
+    public var timeout: Duration = .seconds(300)
+    public var concurrency = max(4, 2 * ProcessInfo.processInfo.activeProcessorCount)
+
+    public init() {}
+
+    /// `config`'s settings; paths in it are relative to the config file's directory, its `root` too.
+    public init(config: VerifyConfig) {
+        let base =
+            config.path.map { URL(fileURLWithPath: $0).deletingLastPathComponent().path }
+            ?? FileManager.default.currentDirectoryPath
+        root = Self.absolute(config.root, base: base)
+        envFiles = config.envFiles
+        sqlite = config.sqlite
+        databaseURL = config.databaseURL
+        apiURL = config.apiURL
+        artifacts = config.artifacts
+        targets = config.targets
+        notApplicable = config.notApplicable
+        overrides = config.items
+        if let t = config.timeout { timeout = .milliseconds(Int(t * 1000)) }
+        if let t = config.itemTimeout { itemTimeout = .milliseconds(Int(t * 1000)) }
+        if let c = config.concurrency { concurrency = c }
+    }
+
+    static func absolute(_ path: String, base: String) -> String {
+        let joined = path.hasPrefix("/") ? path : base + "/" + path
+        return URL(fileURLWithPath: joined).standardizedFileURL.path
+    }
+
+    /// `path` relative to the root, made absolute.
+    public func resolve(_ path: String) -> String { Self.absolute(path, base: root) }
+}
+
+/// The variables the env checks read: the env files (in order, later files winning), then the process environment
+/// for what no file sets. Each value remembers where it came from, for messages.
+public struct Environment: Sendable {
+    public private(set) var values: [String: String] = [:]
+    public private(set) var sources: [String: String] = [:]
+
+    public init(files: [(path: String, values: [String: String])], process: [String: String]) {
+        for (name, value) in process {
+            values[name] = value
+            sources[name] = "the environment"
+        }
+        for file in files {
+            for (name, value) in file.values {
+                values[name] = value
+                sources[name] = file.path
+            }
+        }
+    }
+
+    /// Reads `paths` (relative to `root`). A missing or malformed file throws ``DotEnvError`` naming it and the line.
+    public static func load(_ paths: [String], root: String, process: [String: String]) throws -> Environment {
+        var files: [(String, [String: String])] = []
+        for path in paths {
+            let full = VerifyOptions.absolute(path, base: root)
+            guard FileManager.default.fileExists(atPath: full) else {
+                throw DotEnvError(file: path, line: nil, message: "env file not found (under \(root))")
+            }
+            files.append((path, try DotEnv.load(path: full)))
+        }
+        return Environment(files: files, process: process)
+    }
+}
+
+/// What a probe is given: the options and the environment, once per run.
+public struct ProbeContext: Sendable {
+    public let options: VerifyOptions
+    public let environment: Environment
+    /// Secret values known to this run (env values of secret-looking names, the database URL's password), masked
+    /// wherever a probe's output is reported.
+    public let secrets: [String]
+
+    public init(options: VerifyOptions, environment: Environment) {
+        self.options = options
+        self.environment = environment
+        var secrets: [String] = []
+        for (name, value) in environment.values where Secrets.isSecretName(name) && value.count >= 4 {
+            secrets.append(value)
+            if let password = URLComponents(string: value)?.password, password.count >= 4 { secrets.append(password) }
+        }
+        for url in [options.databaseURL].compactMap({ $0 }) {
+            if let password = URLComponents(string: url)?.password, !password.isEmpty { secrets.append(password) }
+        }
+        self.secrets = secrets.sorted { $0.count > $1.count }
+    }
+
+    /// `text` with every known secret replaced by `***`.
+    public func masked(_ text: String) -> String {
+        var text = text
+        for secret in secrets where text.contains(secret) {
+            text = text.replacingOccurrences(of: secret, with: "***")
+        }
+        return text
+    }
+}
+
+/// Which names hold secrets.
+public enum Secrets {
+    static let words = ["KEY", "SECRET", "TOKEN", "PASSWORD", "PASSWD", "PWD", "DSN", "CREDENTIAL", "PRIVATE", "AUTH"]
+
+    /// A variable whose name says it is a secret, or a URL variable that may carry a password.
+    public static func isSecretName(_ name: String) -> Bool {
+        let upper = name.uppercased()
+        return words.contains { upper.contains($0) } || upper.hasSuffix("_URL") || upper.hasSuffix("_URI")
+    }
+}

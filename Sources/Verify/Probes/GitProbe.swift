@@ -1,0 +1,64 @@
+import Catalog
+import Foundation
+
+/// `git.*`: through the `git` executable, in the root.
+struct GitProbe: Probe {
+    func run(_ item: PlannedItem, in context: ProbeContext) async -> Outcome {
+        let root = context.options.root
+        func git(_ arguments: [String]) async throws -> ProcessRun {
+            try await ProcessRun.run("/usr/bin/env", ["git", "-C", root] + arguments, timeout: .seconds(20))
+        }
+        do {
+            let inside = try await git(["rev-parse", "--is-inside-work-tree"])
+            guard inside.status == 0 else {
+                return .error("\(root) is not a git work tree (git said: \(inside.stderr.trimmed))")
+            }
+            switch item.kind.name {
+            case "tag":
+                if let name = item.params.string("name") {
+                    let found = try await git(["rev-parse", "-q", "--verify", "refs/tags/\(name)"])
+                    return .check(
+                        found.status == 0, expected: "tag \(name)",
+                        observed: found.status == 0 ? "tag \(name) exists" : "no tag \(name)",
+                        pass: "tag \(name) exists", fail: "no tag \(name): git tag \(name) && git push origin \(name)")
+                }
+                // "Previous version accessible": a tag before the newest one.
+                let tags = try await git(["tag", "--sort=-creatordate"])
+                let list = tags.stdout.split(separator: "\n").map(String.init)
+                return .check(
+                    list.count >= 2, expected: "a previous release tag",
+                    observed:
+                        "\(list.count) tag\(list.count == 1 ? "" : "s")\(list.isEmpty ? "" : ": " + list.prefix(3).joined(separator: ", "))",
+                    pass: "previous release \(list.count >= 2 ? list[1] : "") is tagged",
+                    fail: "no previous release tag to roll back to")
+            case "untracked":
+                guard let path = item.params.string("path") else {
+                    return .error("no path: add params.path in gonogo.yml")
+                }
+                let tracked = try await git(["ls-files", "--", path])
+                let files = tracked.stdout.split(separator: "\n")
+                return .check(
+                    files.isEmpty, expected: "\(path) not tracked",
+                    observed: files.isEmpty ? "not tracked" : "tracked: \(files.prefix(3).joined(separator: ", "))",
+                    pass: "\(path) is not tracked by git", fail: "\(path) is tracked by git: git rm --cached \(path)")
+            case "ignored":
+                guard let path = item.params.string("path") else {
+                    return .error("no path: add params.path in gonogo.yml")
+                }
+                let ignored = try await git(["check-ignore", "-q", "--no-index", "--", path])
+                return .check(
+                    ignored.status == 0, expected: "\(path) ignored",
+                    observed: ignored.status == 0 ? "ignored" : "not ignored",
+                    pass: "\(path) is ignored by git", fail: "\(path) is not ignored: add it to .gitignore")
+            default:
+                return .error("gonogo cannot run \(item.kind) checks")
+            }
+        } catch {
+            return .error("git: \(error)")
+        }
+    }
+}
+
+extension String {
+    var trimmed: String { trimmingCharacters(in: .whitespacesAndNewlines) }
+}

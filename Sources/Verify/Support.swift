@@ -1,0 +1,79 @@
+import Foundation
+import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// A value shared between tasks and threads, behind a lock.
+public final class LockedBox<Value: Sendable>: Sendable {
+    private let mutex: Mutex<Value>
+    public init(_ value: Value) { mutex = Mutex(value) }
+    public func withLock<T: Sendable>(_ body: (inout Value) throws -> T) rethrows -> T {
+        try mutex.withLock { try body(&$0) }
+    }
+}
+
+/// Blocking work (file system walks, SQLite, waiting for a child process) on Dispatch's threads, so that it never
+/// holds one of the few threads of Swift's cooperative pool.
+enum Blocking {
+    static let queue = DispatchQueue(label: "gonogo.blocking", attributes: .concurrent)
+
+    static func run<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            queue.async { continuation.resume(with: Result { try work() }) }
+        }
+    }
+}
+
+/// Path globs relative to a root: `*` and `?` within a path segment, `**` for any number of segments, `[…]`
+/// classes (`fnmatch` with `FNM_PATHNAME` per segment).
+public enum PathGlob {
+    public static func isGlob(_ pattern: String) -> Bool { pattern.contains { "*?[".contains($0) } }
+
+    public static func matches(_ pattern: String, _ path: String) -> Bool {
+        match(
+            ArraySlice(pattern.split(separator: "/").map(String.init)),
+            ArraySlice(path.split(separator: "/").map(String.init)))
+    }
+
+    private static func match(_ pattern: ArraySlice<String>, _ path: ArraySlice<String>) -> Bool {
+        guard let first = pattern.first else { return path.isEmpty }
+        if first == "**" {
+            let rest = pattern.dropFirst()
+            for i in path.indices.lowerBound...path.indices.upperBound where match(rest, path[i...]) { return true }
+            return false
+        }
+        guard let segment = path.first, fnmatch(first, segment, FNM_PERIOD) == 0 else { return false }
+        return match(pattern.dropFirst(), path.dropFirst())
+    }
+
+    /// The files under `root` that `pattern` names (a plain path: that file if it exists), sorted, relative to
+    /// `root`. Walks at most `limit` entries; skips `.git`. An absolute pattern is taken as it is.
+    public static func files(_ pattern: String, root: String, limit: Int = 200_000) -> [String] {
+        let fm = FileManager.default
+        if !isGlob(pattern) {
+            let full = pattern.hasPrefix("/") ? pattern : root + "/" + pattern
+            return fm.fileExists(atPath: full) ? [pattern] : []
+        }
+        // Walk from the longest literal prefix of the pattern.
+        let segments = pattern.split(separator: "/").map(String.init)
+        let literal = segments.prefix { !isGlob($0) }
+        let base = (pattern.hasPrefix("/") ? "/" : "") + literal.joined(separator: "/")
+        let start = base.hasPrefix("/") ? base : (base.isEmpty ? root : root + "/" + base)
+        guard let walker = fm.enumerator(atPath: start) else { return [] }
+        var found: [String] = []
+        var seen = 0
+        while let entry = walker.nextObject() as? String {
+            seen += 1
+            if seen > limit { break }
+            if entry == ".git" || entry.hasSuffix("/.git") {
+                walker.skipDescendants()
+                continue
+            }
+            let relative = base.isEmpty ? entry : base + "/" + entry
+            if matches(pattern, relative) { found.append(relative) }
+        }
+        return found.sorted()
+    }
+}

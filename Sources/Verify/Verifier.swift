@@ -1,0 +1,263 @@
+import Catalog
+import Checklist
+import Foundation
+
+/// A family's runner: one item in, an outcome out. It must finish (or be abandoned) within the item's timeout and
+/// must never put a secret's value in its outcome.
+public protocol Probe: Sendable {
+    func run(_ item: PlannedItem, in context: ProbeContext) async -> Outcome
+}
+
+/// The result of `gonogo verify`: every item's outcome in file order, the verdict and why.
+public struct VerifyRun: Sendable {
+    public var plan: Plan
+    public var gate: Gate
+    public var failOnWarn: Bool
+    public var results: [ItemResult]
+    public var startedAt: Date
+    public var durationMs: Int
+    public var verdict: Verdict
+
+    public var summary: [Status: Int] {
+        var counts: [Status: Int] = [:]
+        for r in results { counts[r.status, default: 0] += 1 }
+        return counts
+    }
+}
+
+/// GO or NO-GO, with the reasons a person reads first.
+public struct Verdict: Sendable {
+    public var go: Bool
+    public var reasons: [String]
+    public var text: String { go ? "GO" : "NO-GO" }
+
+    /// The gates of CONTRACT.md over the results: a blocker that failed or errored (or warned, with `--fail-on
+    /// warn`) blocks; under `release`, so does a manual blocker without an attestation and a role without a sign-off.
+    public static func decide(
+        _ results: [ItemResult], roles: [String], signedRoles: Set<String>, gate: Gate, failOnWarn: Bool
+    ) -> Verdict {
+        var reasons: [String] = []
+        let checks = results.filter { $0.planned.kind != .group && $0.planned.severity == .blocker }
+        func count(_ statuses: Set<Status>) -> [ItemResult] { checks.filter { statuses.contains($0.status) } }
+        let failed = count([.fail])
+        let errored = count([.error])
+        if !failed.isEmpty { reasons.append("\(failed.count) blocker item\(failed.count == 1 ? "" : "s") failed") }
+        if !errored.isEmpty {
+            reasons.append("\(errored.count) blocker item\(errored.count == 1 ? "" : "s") could not be checked")
+        }
+        if failOnWarn {
+            let warned = results.filter { $0.planned.kind != .group && $0.status == .warn }
+            if !warned.isEmpty {
+                reasons.append("\(warned.count) item\(warned.count == 1 ? "" : "s") warned (--fail-on warn)")
+            }
+        }
+        if gate == .release {
+            let manual = count([.manual])
+            if !manual.isEmpty {
+                reasons.append("\(manual.count) manual item\(manual.count == 1 ? "" : "s") await attestation")
+            }
+            let missing = roles.filter { !signedRoles.contains($0) }
+            if !missing.isEmpty { reasons.append("sign-off missing: \(missing.joined(separator: ", "))") }
+        }
+        return Verdict(go: reasons.isEmpty, reasons: reasons)
+    }
+}
+
+/// Runs a plan: overrides and not-applicable sections first, then every automated item concurrently, each within its
+/// own timeout and the whole within the run's; groups take the worst of their children; results in file order.
+public enum Verifier {
+    /// The probes by family. Families without one report `error` for their items, never `pass`.
+    public static let probes: [Family: any Probe] = [
+        .env: EnvProbe(), .file: FileProbe(), .git: GitProbe(), .sqlite: SQLiteProbe(), .command: CommandProbe(),
+    ]
+
+    /// Called as items finish: (finished so far, of how many, the result).
+    public typealias Progress = @Sendable (Int, Int, ItemResult) -> Void
+
+    public static func run(
+        plan: Plan, options: VerifyOptions, environment: Environment, probes: [Family: any Probe] = probes,
+        progress: Progress? = nil
+    ) async -> VerifyRun {
+        let started = Date()
+        let clock = ContinuousClock()
+        let deadline = clock.now.advanced(by: options.timeout)
+        let context = ProbeContext(options: options, environment: environment)
+        var items = plan.items
+        for i in items.indices { apply(options.overrides, to: &items[i]) }
+
+        // Decide what needs no probe; the rest runs.
+        var outcomes: [Outcome?] = Array(repeating: nil, count: items.count)
+        var pending: [Int] = []
+        for (i, item) in items.enumerated() {
+            if !options.only.isEmpty, !options.only.contains(where: { IDGlob.matches($0, item.id) }) {
+                outcomes[i] = .skip("not selected by --only")
+            } else if let glob = options.skip.first(where: { IDGlob.matches($0, item.id) }) {
+                outcomes[i] = .skip("skipped by --skip \(glob)")
+            } else if let reason = skipReason(item, options) {
+                outcomes[i] = .skip(reason)
+            } else if item.kind == .group {
+                continue  // after its children
+            } else if item.kind == .manual {
+                outcomes[i] = Outcome(
+                    .manual, message: "needs a person's attestation (gonogo attest --item \(item.id))")
+            } else if item.kind.family == .command, !options.allowCommands {
+                outcomes[i] = .skip(
+                    "commands run only with --allow-commands (a checklist may come from a pull request)")
+            } else if probes[item.kind.family] == nil {
+                outcomes[i] = .error("gonogo cannot run \(item.kind) checks yet")
+            } else {
+                pending.append(i)
+            }
+        }
+
+        let total = pending.count
+        let finished = LockedBox(0)
+        let durations = LockedBox([Int: Int]())
+        let ran = await withTaskGroup(of: (Int, Outcome).self) { group in
+            var results: [(Int, Outcome)] = []
+            var next = pending.makeIterator()
+            func start(_ i: Int) {
+                let item = items[i]
+                let probe = probes[item.kind.family]!
+                group.addTask {
+                    let began = clock.now
+                    let remaining = began.duration(to: deadline)
+                    let outcome: Outcome
+                    if remaining <= .zero {
+                        outcome = .error("the run's --timeout passed before this check could start")
+                    } else {
+                        let limit = min(options.itemTimeout, remaining)
+                        outcome =
+                            await withTimeout(limit) { await probe.run(item, in: context) }
+                            ?? .error("no answer within \(seconds(limit)) (the check's timeout)")
+                    }
+                    durations.withLock { $0[i] = Int(began.duration(to: clock.now).wholeMilliseconds) }
+                    return (i, outcome)
+                }
+            }
+            for _ in 0..<options.concurrency {
+                guard let i = next.next() else { break }
+                start(i)
+            }
+            while let (i, outcome) = await group.next() {
+                results.append((i, outcome))
+                if let n = next.next() { start(n) }
+                let done = finished.withLock {
+                    $0 += 1
+                    return $0
+                }
+                if let progress {
+                    progress(done, total, ItemResult(planned: items[i], outcome: outcome, durationMs: 0))
+                }
+            }
+            return results
+        }
+        for (i, outcome) in ran { outcomes[i] = outcome }
+
+        // Masking is the last step for every outcome, and advisory failures become warnings.
+        var results: [ItemResult] = []
+        results.reserveCapacity(items.count)
+        for (i, item) in items.enumerated() {
+            var outcome = outcomes[i] ?? Outcome(.skip, message: "")
+            outcome.message = context.masked(outcome.message)
+            outcome.expected = outcome.expected.map(context.masked)
+            outcome.observed = outcome.observed.map(context.masked)
+            if item.severity == .advisory, outcome.status == .fail {
+                outcome.status = .warn
+                outcome.message += " (advisory)"
+            }
+            results.append(ItemResult(planned: item, outcome: outcome, durationMs: durations.withLock { $0[i] } ?? 0))
+        }
+        // Groups, deepest first: the worst of their children.
+        for i in results.indices.reversed() where results[i].planned.kind == .group && outcomes[i] == nil {
+            let children = results.filter { $0.planned.parentID == results[i].id }
+            results[i].outcome = groupOutcome(children)
+        }
+        let verdict = Verdict.decide(
+            results, roles: plan.document.roles, signedRoles: [], gate: options.gate, failOnWarn: options.failOnWarn)
+        var planned = plan
+        planned.items = items
+        return VerifyRun(
+            plan: planned, gate: options.gate, failOnWarn: options.failOnWarn,
+            results: results, startedAt: started,
+            durationMs: Int(started.distance(to: Date()) * 1000), verdict: verdict)
+    }
+
+    static func groupOutcome(_ children: [ItemResult]) -> Outcome {
+        guard let worst = children.max(by: { $0.status.badness < $1.status.badness }) else {
+            return Outcome(.manual, message: "a group without checked children needs a person's attestation")
+        }
+        let counts = Dictionary(grouping: children, by: \.status).map { "\($0.value.count) \($0.key.rawValue)" }
+            .sorted()
+        let status: Status = [.attested, .waived].contains(worst.status) ? .pass : worst.status
+        return Outcome(
+            status, observed: counts.joined(separator: ", "),
+            message: status == .pass ? "every child passed" : "worst child: \(worst.id) (\(worst.status.rawValue))")
+    }
+
+    /// Config overrides: the first entry whose glob matches the id sets the kind and params.
+    static func apply(_ overrides: [VerifyConfig.ItemOverride], to item: inout PlannedItem) {
+        guard let override = overrides.first(where: { IDGlob.matches($0.pattern, item.id) }) else { return }
+        if let kind = override.kind {
+            item.kind = kind
+            item.params = Params()
+            item.rule = "config"
+        }
+        if let params = override.params {
+            for (k, v) in params.pairs { item.params[k] = v }
+            item.rule = "config"
+        }
+    }
+
+    static func skipReason(_ item: PlannedItem, _ options: VerifyOptions) -> String? {
+        if let override = options.overrides.first(where: { IDGlob.matches($0.pattern, item.id) }),
+            let reason = override.skip
+        {
+            return "not applicable: \(reason)"
+        }
+        if let na = options.notApplicable.first(where: { $0.matches(item) }) { return "not applicable: \(na.reason)" }
+        return nil
+    }
+}
+
+/// `body`'s result, or nil when `limit` passes first. The body is cancelled then, but not waited for: blocking work
+/// that cannot be interrupted finishes on its own thread, and the run goes on.
+func withTimeout<T: Sendable>(_ limit: Duration, _ body: @escaping @Sendable () async -> T) async -> T? {
+    let claimed = LockedBox(false)
+    @Sendable func claim() -> Bool {
+        claimed.withLock {
+            let first = !$0
+            $0 = true
+            return first
+        }
+    }
+    return await withCheckedContinuation { (continuation: CheckedContinuation<T?, Never>) in
+        let work = Task { await body() }
+        let timer = Task {
+            try? await Task.sleep(for: limit)
+            if claim() {
+                work.cancel()
+                continuation.resume(returning: nil)
+            }
+        }
+        Task {
+            let value = await work.value
+            if claim() {
+                timer.cancel()
+                continuation.resume(returning: value)
+            }
+        }
+    }
+}
+
+/// `2 s`, `1.5 s`.
+func seconds(_ duration: Duration) -> String {
+    let ms = duration.wholeMilliseconds
+    return ms % 1000 == 0 ? "\(ms / 1000) s" : String(format: "%.1f s", Double(ms) / 1000)
+}
+
+extension Duration {
+    var wholeMilliseconds: Int {
+        Int(components.seconds) * 1000 + Int(components.attoseconds / 1_000_000_000_000_000)
+    }
+}

@@ -1,0 +1,299 @@
+import Catalog
+import DotEnv
+import Foundation
+import Yams
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// `gonogo.yml`: where the things a checklist talks about are. Every key is optional; command-line flags win.
+///
+/// ```yaml
+/// root: .                              # paths below are relative to it (itself relative to this file)
+/// env_files: [.env.production]         # dotenv files the env checks read (they win over the process environment)
+/// sqlite: data/messages.db
+/// database_url: ${DATABASE_URL}        # ${VAR} expands from the environment and the env files
+/// artifacts:
+///   junit: [reports/junit/*.xml]
+///   coverage: [reports/coverage.xml]
+///   lighthouse: [reports/lighthouse.json]
+/// targets:                             # names items use ("docs", "nginx") -> files or globs
+///   docs: ["docs/**/*.md", README.md]
+/// not_applicable:                      # reported `skip`, with the reason
+///   - section: Frontend Deployment
+///     reason: chat-api has no Next.js frontend
+/// items:                               # per-item overrides, by id or id glob
+///   "database-preparation/*/wal-mode-enabled":
+///     params: {mode: wal}
+/// timeout: 120                         # the whole run, seconds
+/// item_timeout: 30                     # each check, seconds
+/// concurrency: 8
+/// ```
+public struct VerifyConfig: Sendable {
+    /// The file it was read from; nil for the built-in defaults.
+    public var path: String?
+    public var root: String = "."
+    public var envFiles: [String] = []
+    public var sqlite: String?
+    public var databaseURL: String?
+    public var apiURL: String?
+    public var artifacts: [String: [String]] = [:]
+    public var targets: [String: [String]] = [:]
+    public var notApplicable: [NotApplicable] = []
+    public var items: [ItemOverride] = []
+    public var timeout: Double?
+    public var itemTimeout: Double?
+    public var concurrency: Int?
+    /// `${VAR}`s that were not set, with their lines: warnings for the person running gonogo.
+    public var unsetVariables: [(name: String, line: Int)] = []
+
+    public init() {}
+
+    /// A section or item that does not apply to this deployment.
+    public struct NotApplicable: Sendable {
+        /// A heading anywhere in the item's section path (case-insensitive), or nil.
+        public var section: String?
+        /// An item id or id glob, or nil.
+        public var item: String?
+        public var reason: String
+        public var line: Int
+
+        public func matches(_ planned: PlannedItem) -> Bool {
+            if let section,
+                !planned.item.section.contains(where: { $0.caseInsensitiveCompare(section) == .orderedSame })
+            {
+                return false
+            }
+            if let item, !IDGlob.matches(item, planned.id) { return false }
+            return section != nil || item != nil
+        }
+    }
+
+    /// Per-item settings: a kind and params that replace the recognised ones, or a reason to skip.
+    public struct ItemOverride: Sendable {
+        public var pattern: String
+        public var kind: Kind?
+        public var params: Params?
+        public var skip: String?
+        public var line: Int
+    }
+
+    static let knownKeys = [
+        "root", "env_files", "sqlite", "database_url", "api_url", "artifacts", "targets", "not_applicable", "items",
+        "timeout", "item_timeout", "concurrency",
+    ]
+
+    /// Reads `path`. Throws ``ConfigError`` naming the file and line for anything it cannot use.
+    public static func load(path: String, environment: [String: String]) throws -> VerifyConfig {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ConfigError(file: path, line: nil, message: "cannot be read")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw ConfigError(file: path, line: nil, message: "is not UTF-8 text")
+        }
+        return try parse(text, file: path, environment: environment)
+    }
+
+    public static func parse(_ text: String, file: String, environment: [String: String]) throws -> VerifyConfig {
+        var config = VerifyConfig()
+        config.path = file
+        let root: Node?
+        do {
+            root = try Yams.compose(yaml: text)
+        } catch let error as YamlError {
+            throw ConfigError.yaml(error, file: file)
+        }
+        guard let root else { return config }  // an empty file: the defaults
+        let reader = NodeReader(file: file, environment: environment)
+        let top = try reader.mapping(root, what: "the config")
+        for (keyNode, value) in top {
+            let key = keyNode.string ?? ""
+            switch key {
+            case "root": config.root = try reader.string(value, key) ?? config.root
+            case "env_files": config.envFiles = try reader.strings(value, key)
+            case "sqlite": config.sqlite = try reader.string(value, key)
+            case "database_url": config.databaseURL = try reader.string(value, key)
+            case "api_url": config.apiURL = try reader.string(value, key)
+            case "artifacts":
+                for (name, paths) in try reader.mapping(value, what: key) {
+                    let family = name.string ?? ""
+                    guard ["junit", "coverage", "lighthouse"].contains(family) else {
+                        throw reader.error(name, "unknown artifact `\(family)` (known: junit, coverage, lighthouse)")
+                    }
+                    config.artifacts[family] = try reader.strings(paths, "artifacts.\(family)")
+                }
+            case "targets":
+                for (name, paths) in try reader.mapping(value, what: key) {
+                    config.targets[name.string ?? ""] = try reader.strings(paths, "targets.\(name.string ?? "")")
+                }
+            case "not_applicable":
+                for entry in try reader.sequence(value, what: key) {
+                    var na = NotApplicable(section: nil, item: nil, reason: "", line: reader.line(entry))
+                    for (k, v) in try reader.mapping(entry, what: "a not_applicable entry") {
+                        switch k.string ?? "" {
+                        case "section": na.section = try reader.string(v, "section")
+                        case "item": na.item = try reader.string(v, "item")
+                        case "reason": na.reason = try reader.string(v, "reason") ?? ""
+                        default:
+                            throw reader.error(k, "unknown key `\(k.string ?? "")` (known: section, item, reason)")
+                        }
+                    }
+                    guard na.section != nil || na.item != nil else {
+                        throw reader.error(entry, "a not_applicable entry needs `section` or `item`")
+                    }
+                    guard !na.reason.isEmpty else {
+                        throw reader.error(entry, "a not_applicable entry needs a `reason` (it goes in the report)")
+                    }
+                    config.notApplicable.append(na)
+                }
+            case "items":
+                for (pattern, body) in try reader.mapping(value, what: key) {
+                    var override = ItemOverride(
+                        pattern: pattern.string ?? "", kind: nil, params: nil, skip: nil, line: reader.line(pattern))
+                    for (k, v) in try reader.mapping(body, what: "items.\(override.pattern)") {
+                        switch k.string ?? "" {
+                        case "kind":
+                            let name = try reader.string(v, "kind") ?? ""
+                            guard let kind = Kind(parsing: name) else {
+                                throw reader.error(v, "unknown kind `\(name)` (see `gonogo kinds`)")
+                            }
+                            override.kind = kind
+                        case "params": override.params = try reader.params(v)
+                        case "skip": override.skip = try reader.string(v, "skip")
+                        default:
+                            throw reader.error(k, "unknown key `\(k.string ?? "")` (known: kind, params, skip)")
+                        }
+                    }
+                    config.items.append(override)
+                }
+            case "timeout": config.timeout = try reader.seconds(value, key)
+            case "item_timeout": config.itemTimeout = try reader.seconds(value, key)
+            case "concurrency":
+                guard let n = value.int, (1...256).contains(n) else {
+                    throw reader.error(value, "concurrency must be a whole number from 1 to 256")
+                }
+                config.concurrency = n
+            default:
+                throw reader.error(
+                    keyNode, "unknown key `\(key)` (known: \(knownKeys.joined(separator: ", ")))")
+            }
+        }
+        config.unsetVariables = reader.unset.withLock { $0 }
+        return config
+    }
+}
+
+/// A config file that cannot be used: the file, the line, what is wrong and, where it helps, the fix.
+public typealias ConfigError = InputFileError
+
+extension InputFileError {
+    static func yaml(_ error: YamlError, file: String) -> ConfigError {
+        switch error {
+        case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _),
+            .composer(_, let problem, let mark, _):
+            return ConfigError(file: file, line: mark.line, message: "not valid YAML: \(problem)")
+        default:
+            return ConfigError(file: file, line: nil, message: "not valid YAML: \(error)")
+        }
+    }
+}
+
+/// Typed reads of YAML nodes, each failure naming the line; `${VAR}` expanded in every string.
+struct NodeReader: Sendable {
+    let file: String
+    let environment: [String: String]
+    let unset = LockedBox<[(name: String, line: Int)]>([])
+
+    func line(_ node: Node) -> Int { node.mark?.line ?? 0 }
+
+    func error(_ node: Node, _ message: String) -> ConfigError {
+        ConfigError(file: file, line: node.mark?.line, message: message)
+    }
+
+    func mapping(_ node: Node, what: String) throws -> [(Node, Node)] {
+        guard case .mapping(let mapping) = node else { throw error(node, "\(what) must be a mapping (key: value)") }
+        return mapping.map { ($0.key, $0.value) }
+    }
+
+    func sequence(_ node: Node, what: String) throws -> [Node] {
+        guard case .sequence(let sequence) = node else { throw error(node, "\(what) must be a list") }
+        return Array(sequence)
+    }
+
+    /// A scalar as a string with `${VAR}` expanded; nil when it expands to nothing (an unset variable).
+    func string(_ node: Node, _ key: String) throws -> String? {
+        guard case .scalar(let scalar) = node else { throw error(node, "\(key) must be a single value") }
+        if scalar.string.isEmpty, scalar.style == .plain { return nil }  // `key:` with no value
+        let expanded = expand(scalar.string, line: line(node))
+        return expanded.isEmpty ? nil : expanded
+    }
+
+    /// A scalar or a list of scalars.
+    func strings(_ node: Node, _ key: String) throws -> [String] {
+        if case .sequence(let sequence) = node {
+            return try sequence.compactMap { try string($0, key) }
+        }
+        return try string(node, key).map { [$0] } ?? []
+    }
+
+    func seconds(_ node: Node, _ key: String) throws -> Double {
+        guard let value = node.float, value > 0, value <= 86_400 else {
+            throw error(node, "\(key) must be a number of seconds from 0 to 86400")
+        }
+        return value
+    }
+
+    /// `params: {key: value}`: scalars (typed as YAML types them) and lists of strings.
+    func params(_ node: Node) throws -> Params {
+        var params = Params()
+        for (k, v) in try mapping(node, what: "params") {
+            let key = k.string ?? ""
+            switch v {
+            case .sequence: params[key] = .list(try strings(v, key))
+            case .scalar(let scalar):
+                if scalar.style == .plain, let b = v.bool {
+                    params[key] = .bool(b)
+                } else if scalar.style == .plain, let i = v.int {
+                    params[key] = .int(i)
+                } else if scalar.style == .plain, let d = v.float {
+                    params[key] = .double(d)
+                } else {
+                    params[key] = .string(expand(scalar.string, line: line(v)))
+                }
+            default: throw error(v, "params.\(key) must be a value or a list")
+            }
+        }
+        return params
+    }
+
+    /// `${NAME}` from the environment; an unset one expands to nothing and is remembered for a warning.
+    func expand(_ text: String, line: Int) -> String {
+        guard text.contains("${") else { return text }
+        var out = ""
+        var rest = Substring(text)
+        while let open = rest.range(of: "${") {
+            out += rest[..<open.lowerBound]
+            guard let close = rest[open.upperBound...].firstIndex(of: "}") else {
+                out += rest[open.lowerBound...]
+                return out
+            }
+            let name = String(rest[open.upperBound..<close])
+            if let value = environment[name] {
+                out += value
+            } else {
+                unset.withLock { $0.append((name, line)) }
+            }
+            rest = rest[rest.index(after: close)...]
+        }
+        return out + rest
+    }
+}
+
+/// Id globs for `--only`, `--skip` and config entries (`fnmatch`): `*` matches any run of characters, `/` included,
+/// so `database-preparation/*` takes a section's items at every depth.
+public enum IDGlob {
+    public static func matches(_ pattern: String, _ id: String) -> Bool {
+        fnmatch(pattern, id, 0) == 0
+    }
+}

@@ -1,0 +1,196 @@
+import ArgumentParser
+import Catalog
+import Checklist
+import DotEnv
+import Foundation
+import Reports
+import Verify
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+extension GoNoGo {
+    /// `gonogo verify CHECKLIST`: runs every check and gives the verdict.
+    struct VerifyCommand: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "verify",
+            abstract: "Run a checklist's checks against the real thing and give a GO / NO-GO verdict.",
+            discussion: """
+                Settings come from a gonogo.yml (--config, or gonogo.yml beside the checklist when there is one); \
+                flags win over it. Exit codes: 0 GO, 1 NO-GO, 2 an input could not be read (the message names the \
+                file and line), 64 usage.
+
+                Examples:
+                  gonogo verify checklists/sprint5-production.md --config gonogo.yml
+                  gonogo verify checklist.md --sqlite data/messages.db --env-file .env.production --gate ci
+                  gonogo verify checklist.md --only 'database-preparation/*' --format json > report.json
+                  gonogo verify checklist.md --out gonogo-report      # writes gonogo-report/report.json
+                """
+        )
+
+        enum Format: String, ExpressibleByArgument, CaseIterable {
+            case text, json
+        }
+
+        @Argument(help: "The checklist, a Markdown file with GitHub task-list items.")
+        var checklist: String
+
+        @Option(help: ArgumentHelp("The config (default: gonogo.yml beside the checklist, if any).", valueName: "file"))
+        var config: String?
+
+        @Option(
+            help: ArgumentHelp("The directory paths are relative to (default: the config's root).", valueName: "dir"))
+        var root: String?
+
+        @Option(
+            name: .customLong("env-file"),
+            help: ArgumentHelp("A dotenv file for the env checks (repeatable).", valueName: "file"))
+        var envFiles: [String] = []
+
+        @Option(name: .customLong("api-url"), help: ArgumentHelp("The service's base URL.", valueName: "url"))
+        var apiURL: String?
+
+        @Option(help: ArgumentHelp("The SQLite database file.", valueName: "path"))
+        var sqlite: String?
+
+        @Option(name: .customLong("database-url"), help: ArgumentHelp("The PostgreSQL URL.", valueName: "url"))
+        var databaseURL: String?
+
+        @Option(help: "release: manual items and sign-offs block; ci: they do not.")
+        var gate: String = "release"
+
+        @Option(help: ArgumentHelp("Where to write report.json (created if missing).", valueName: "dir"))
+        var out: String?
+
+        @Option(help: "Output on stdout: text (default) or json (the report).")
+        var format: [Format] = []
+
+        @Flag(help: "Run `command` items (off by default: a checklist from a pull request must not run code).")
+        var allowCommands = false
+
+        @Option(help: ArgumentHelp("Only items whose id matches (repeatable; * matches across /).", valueName: "glob"))
+        var only: [String] = []
+
+        @Option(help: ArgumentHelp("Skip items whose id matches (repeatable).", valueName: "glob"))
+        var skip: [String] = []
+
+        @Option(help: "Checks run at once.")
+        var concurrency: Int?
+
+        @Option(help: ArgumentHelp("The whole run's limit.", valueName: "seconds"))
+        var timeout: Double?
+
+        @Option(name: .customLong("fail-on"), help: "`warn`: advisory warnings also make the verdict NO-GO.")
+        var failOn: String?
+
+        func validate() throws {
+            guard Gate(rawValue: gate) != nil else { throw ValidationError("--gate must be release or ci") }
+            if let failOn, failOn != "warn" { throw ValidationError("--fail-on takes only `warn`") }
+            if let concurrency, !(1...256).contains(concurrency) {
+                throw ValidationError("--concurrency must be from 1 to 256")
+            }
+            if let timeout, !(timeout > 0 && timeout <= 86_400) {
+                throw ValidationError("--timeout must be a number of seconds from 0 to 86400")
+            }
+        }
+
+        func run() async throws {
+            let processEnvironment = ProcessInfo.processInfo.environment
+            let document: ChecklistDocument
+            let plan: Plan
+            var options: VerifyOptions
+            let environment: Verify.Environment
+            do {
+                document = try ChecklistLoader.load(path: checklist)
+                plan = try Catalog.plan(document)
+                // A selection that selects nothing would verify nothing and say GO: refuse it.
+                for glob in only + skip where !plan.items.contains(where: { IDGlob.matches(glob, $0.id) }) {
+                    let example = plan.items.first(where: { $0.kind.family.isAutomated })?.id ?? ""
+                    writeError(
+                        "\(only.contains(glob) ? "--only" : "--skip") \(glob) matches no item of \(checklist); ids look like "
+                            + "\(example) (`gonogo plan \(checklist)` lists them)")
+                    throw ExitCode(64)
+                }
+                let configPath = config ?? Self.defaultConfig(beside: checklist)
+                if let configPath {
+                    let loaded = try VerifyConfig.load(path: configPath, environment: processEnvironment)
+                    for unset in loaded.unsetVariables {
+                        writeAll(
+                            "gonogo: warning: \(configPath):\(unset.line): ${\(unset.name)} is not set; the setting is left empty\n",
+                            to: 2)
+                    }
+                    options = VerifyOptions(config: loaded)
+                } else {
+                    options = VerifyOptions()
+                }
+                let cwd = FileManager.default.currentDirectoryPath
+                if let root { options.root = VerifyOptionsPaths.absolute(root, base: cwd) }
+                if !envFiles.isEmpty { options.envFiles = envFiles.map { VerifyOptionsPaths.absolute($0, base: cwd) } }
+                if let sqlite { options.sqlite = VerifyOptionsPaths.absolute(sqlite, base: cwd) }
+                if let databaseURL { options.databaseURL = databaseURL }
+                if let apiURL { options.apiURL = apiURL }
+                options.gate = Gate(rawValue: gate) ?? .release
+                options.allowCommands = allowCommands
+                options.only = only
+                options.skip = skip
+                options.failOnWarn = failOn == "warn"
+                if let concurrency { options.concurrency = concurrency }
+                if let timeout { options.timeout = .milliseconds(Int(timeout * 1000)) }
+                environment = try Verify.Environment.load(
+                    options.envFiles, root: options.root, process: processEnvironment)
+            } catch let error as ChecklistError {
+                writeError(error.description)
+                throw ExitCode(2)
+            } catch let error as InputFileError {  // a config or an env file
+                writeError(error.description)
+                throw ExitCode(2)
+            }
+
+            let showProgress = isatty(2) == 1 && !format.contains(.json)
+            var progress: Verifier.Progress? = nil
+            if showProgress {
+                progress = { (done: Int, total: Int, item: ItemResult) in
+                    let line = "\r\u{1B}[K[\(done)/\(total)] \(item.status.rawValue) " + String(item.id.prefix(70))
+                    writeAll(line, to: 2)
+                }
+            }
+            let verified = await Verifier.run(
+                plan: plan, options: options, environment: environment, progress: progress)
+            if showProgress { writeAll("\r\u{1B}[K", to: 2) }
+
+            let report: String = verified.json(toolVersion: GoNoGo.version).serialized() + "\n"
+            if let out {
+                do {
+                    try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+                    try Data(report.utf8).write(to: URL(fileURLWithPath: out + "/report.json"), options: .atomic)
+                } catch {
+                    writeError("cannot write \(out)/report.json: \(error.localizedDescription)")
+                    throw ExitCode(2)
+                }
+            }
+            if format.contains(.json) {
+                writeStdout(report)
+            } else {
+                writeStdout(VerifyText.render(verified, color: stdoutWantsColor))
+                if let out { writeStdout("Report: \(out)/report.json\n") }
+            }
+            if !verified.verdict.go { throw ExitCode(1) }
+        }
+
+        /// `gonogo.yml` beside the checklist, when it exists.
+        static func defaultConfig(beside checklist: String) -> String? {
+            let candidate = URL(fileURLWithPath: checklist).deletingLastPathComponent().appendingPathComponent(
+                "gonogo.yml"
+            ).path
+            return FileManager.default.fileExists(atPath: candidate) ? candidate : nil
+        }
+    }
+}
+
+/// Paths given on the command line are relative to the working directory.
+enum VerifyOptionsPaths {
+    static func absolute(_ path: String, base: String) -> String {
+        URL(fileURLWithPath: path.hasPrefix("/") ? path : base + "/" + path).standardizedFileURL.path
+    }
+}

@@ -1,0 +1,314 @@
+import Foundation
+import GRDB
+import TestSupport
+import Testing
+
+/// A project tree shaped like the Sprint 5 deployment: env files (with canary secrets), docs, an nginx site, a git
+/// repository with tags, and a SQLite database made by chat-api itself. Built fresh for each test.
+enum VerifyFixture {
+    static let canaries = ["sk-canary-5e1f0c2a9d7b4e38", "canary-pg-password-71c3", "canary-sentry-key-9a2f"]
+
+    static let env = """
+        # production settings
+        export LLM_API_KEY=\(canaries[0])
+        LLM_MODEL=gpt-4
+        LLM_BASE_URL=https://api.openai.com/v1
+        DATABASE_URL="postgresql://chat:\(canaries[1])@db.internal:5432/chat"
+        REDIS_URL=redis://cache.internal:6379/0
+        DEBUG=false
+        CORS_ORIGINS=https://chat.example.com
+        RATE_LIMIT_WINDOW=60
+        RATE_LIMIT_MAX_REQUESTS=100
+        UVICORN_WORKERS=4
+        UVICORN_TIMEOUT=120
+        UVICORN_KEEP_ALIVE=65
+        PORT=8000
+        NEXT_PUBLIC_API_URL=https://api.example.com
+        LOG_FORMAT=json
+        LOG_LEVEL=INFO   # production
+        SENTRY_DSN='https://\(canaries[2])@o1.ingest.sentry.io/1'
+        SENTRY_RELEASE=chat@1.0.0
+        SESSION_TIMEOUT=3600
+        REMEMBER_ME_TTL=2592000
+
+        """
+
+    static let config = """
+        # gonogo.yml for the fixture project
+        root: .
+        env_files: [.env.production]
+        sqlite: data/messages.db
+        targets:
+          docs: ["docs/**/*.md", README.md]
+          nginx: [deploy/nginx/*.conf]
+        items:
+          "*/ssh-key-based-auth-no-passwords":
+            params: {path: deploy/sshd_config}
+
+        """
+
+    static let files: [String: String] = [
+        "README.md": "# Chat\n\nSee the deployment guide in docs/.\n",
+        "frontend/doc/api-contract.md": "# API contract\n",
+        "docs/ARCHITECTURE_S5.md": "# Architecture\n",
+        "docs/TESTING_GUIDE_S5.md": "# Testing guide\n",
+        "docs/operations.md": """
+        # Operations
+        ## Deployment guide
+        ## Runbook
+        ## Known issues
+        ## Backup strategy
+        ## Secret rotation policy
+        ## Contact information
+        ## Release notes
+        """,
+        "deploy/nginx/chat.conf": """
+        limit_req_zone $binary_remote_addr zone=api:10m rate=10r/s;
+        server {
+            location / {
+                limit_req zone=api burst=20;
+                proxy_pass http://localhost:8000;
+                proxy_set_header X-Real-IP $remote_addr;
+                proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+            }
+        }
+        """,
+        "deploy/sshd_config": "PasswordAuthentication no\n",
+        ".gitignore": ".env\n.env.production\ndata/\n",
+        ".env": "NEXT_PUBLIC_API_URL=https://api.example.com\n",
+        "static/app.js.map": "{}\n",
+    ]
+
+    /// Makes the tree in a new directory and returns it.
+    static func make() throws -> URL {
+        let dir = try Executables.temporaryDirectory("verify-fixture")
+        for (path, text) in files.merging([".env.production": env, "gonogo.yml": config], uniquingKeysWith: { $1 }) {
+            let url = dir.appendingPathComponent(path)
+            try FileManager.default.createDirectory(
+                at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try Data(text.utf8).write(to: url)
+        }
+        let database = ["DATABASE_URL": "sqlite:data/messages.db"]
+        for arguments in [["migrate"], ["seed", "--sessions", "2", "--messages", "4"]] {
+            let run = try Executables.run("chat-api", arguments, environment: database, directory: dir.path)
+            guard run.status == 0 else { throw ServerProcess.ServerError(description: run.stderr) }
+        }
+        let git = ["-c", "user.name=Fixture", "-c", "user.email=fixture@example.com"]
+        for arguments in [
+            ["init", "-q"], git + ["add", "."], git + ["commit", "-q", "-m", "v0.9"], ["tag", "v0.9.0"],
+            git + ["commit", "-q", "--allow-empty", "-m", "s5"], ["tag", "v1.0.0-s5"],
+        ] {
+            let run = try Executables.run(path: "/usr/bin/git", arguments, directory: dir.path)
+            guard run.status == 0 else { throw ServerProcess.ServerError(description: run.stderr) }
+        }
+        return dir
+    }
+
+    static var checklist: String { Executables.repositoryRoot + "/checklists/sprint5-production.md" }
+}
+
+/// The report of a run, parsed.
+struct Report {
+    let run: Run
+    let json: [String: Any]
+    var items: [[String: Any]] { json["items"] as? [[String: Any]] ?? [] }
+    func item(_ id: String) -> [String: Any]? { items.first { $0["id"] as? String == id } }
+
+    init(_ run: Run) {
+        self.run = run
+        json = (try? JSONSerialization.jsonObject(with: Data(run.stdout.utf8))) as? [String: Any] ?? [:]
+    }
+}
+
+@Suite("gonogo verify: local checks")
+struct VerifyTests {
+    static let localFamilies = ["env", "file", "git", "sqlite", "command"]
+
+    @Test("the Sprint 5 checklist against the fixture: every env, file, git and sqlite item runs and passes")
+    func sprint5() throws {
+        let dir = try VerifyFixture.make()
+        let out = dir.appendingPathComponent("report")
+        let run = try gonogo([
+            "verify", VerifyFixture.checklist, "--config", dir.path + "/gonogo.yml", "--format", "json", "--out",
+            out.path,
+        ])
+        let report = Report(run)
+        #expect(report.json["schema"] as? String == "gonogo.report/v1", "\(run.stderr)")
+        let local = report.items.filter {
+            Self.localFamilies.contains(String(($0["kind"] as? String ?? "").prefix { $0 != "." }))
+        }
+        #expect(local.count >= 50)
+        for item in local {
+            let status = item["status"] as? String ?? ""
+            let kind = item["kind"] as? String ?? ""
+            let expected = kind.hasPrefix("command.") ? "skip" : "pass"
+            #expect(
+                status == expected,
+                "\(item["id"] ?? ""): \(status): \(item["message"] ?? "") (observed \(item["observed"] ?? "-"))")
+        }
+        // Items of families without a probe yet are errors, never passes; the verdict is NO-GO and the exit code 1.
+        #expect(report.json["verdict"] as? String == "NO-GO")
+        #expect(run.status == 1)
+        let wal = report.item("database-preparation/sqlite-development/wal-mode-enabled")
+        #expect(wal?["observed"] as? String == "journal_mode=wal")
+        // report.json holds the same report.
+        let written = try String(contentsOf: out.appendingPathComponent("report.json"), encoding: .utf8)
+        #expect(written == run.stdout)
+        // The canaries are nowhere.
+        for canary in VerifyFixture.canaries {
+            #expect(!run.stdout.contains(canary) && !run.stderr.contains(canary), "\(canary) leaked")
+        }
+        // The API key is reported as set, with its length at most.
+        let key = report.items.first { ($0["params"] as? [String: Any])?["name"] as? String == "LLM_API_KEY" }
+        #expect(key?["observed"] as? String == "set (\(VerifyFixture.canaries[0].count) characters)")
+    }
+
+    @Test("the report validates against docs/report.schema.json (Python's jsonschema, an independent validator)")
+    func schema() throws {
+        let dir = try VerifyFixture.make()
+        let run = try gonogo([
+            "verify", VerifyFixture.checklist, "--config", dir.path + "/gonogo.yml", "--out", dir.path + "/out",
+        ])
+        #expect(run.status == 1)
+        let validate = try Executables.run(
+            path: "/usr/bin/env",
+            [
+                "python3", "-c",
+                """
+                import json, sys, jsonschema
+                schema = json.load(open(sys.argv[1]))
+                report = json.load(open(sys.argv[2]))
+                jsonschema.Draft202012Validator.check_schema(schema)
+                errors = list(jsonschema.Draft202012Validator(schema).iter_errors(report))
+                for e in errors[:5]: print(list(e.path), e.message)
+                sys.exit(1 if errors else 0)
+                """,
+                Executables.repositoryRoot + "/docs/report.schema.json", dir.path + "/out/report.json",
+            ])
+        #expect(validate.status == 0, "\(validate.stdout)\(validate.stderr)")
+    }
+
+    @Test("WAL off: the WAL item fails with observed journal_mode=delete, NO-GO, exit 1; a dropped index is named")
+    func walOff() throws {
+        let dir = try VerifyFixture.make()
+        let args = [
+            "verify", VerifyFixture.checklist, "--config", dir.path + "/gonogo.yml", "--gate", "ci", "--format", "json",
+            "--only", "database-preparation/sqlite-development/*",
+        ]
+        let good = Report(try gonogo(args))
+        #expect(good.run.status == 0, "\(good.run.stdout.prefix(2000))")
+        #expect(good.json["verdict"] as? String == "GO")
+
+        let queue = try DatabaseQueue(path: dir.path + "/data/messages.db")
+        try queue.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA journal_mode = DELETE") }
+        let noWAL = Report(try gonogo(args))
+        #expect(noWAL.run.status == 1)
+        #expect(noWAL.json["verdict"] as? String == "NO-GO")
+        let wal = noWAL.item("database-preparation/sqlite-development/wal-mode-enabled")
+        #expect(wal?["status"] as? String == "fail")
+        #expect(wal?["observed"] as? String == "journal_mode=delete")
+        #expect(wal?["expected"] as? String == "journal_mode=wal")
+
+        try queue.write { db in try db.execute(sql: "DROP INDEX idx_chat_sessions_user_id") }
+        let noIndex = Report(try gonogo(args))
+        let index = noIndex.items.first { $0["text"] as? String == "idx_chat_sessions_user_id" }
+        #expect(index?["status"] as? String == "fail")
+        #expect((index?["message"] as? String)?.contains("idx_chat_sessions_user_id") == true)
+        // The parent group takes the worst of its children.
+        #expect(noIndex.item("database-preparation/sqlite-development/indexes-created")?["status"] as? String == "fail")
+        // On a terminal-less stdout the text report says why.
+        let text = try gonogo(Array(args.dropLast(4)) + ["--only", "database-preparation/sqlite-development/*"])
+        #expect(text.status == 1)
+        #expect(text.stdout.contains("expected journal_mode=wal; observed journal_mode=delete"))
+        #expect(text.stdout.contains("Verdict: NO-GO"))
+    }
+
+    @Test("commands run only with --allow-commands, in the root, with a timeout, output masked and captured")
+    func commands() throws {
+        let dir = try VerifyFixture.make()
+        let checklist = dir.appendingPathComponent("commands.md")
+        try Data(
+            """
+            # Release
+            - [ ] Builds <!-- gonogo: command.run command="test -f README.md && echo built" -->
+            - [ ] Lints <!-- gonogo: command.run command="echo lint-error >&2; exit 3" -->
+            - [ ] Leaks <!-- gonogo: command.run command="printenv LLM_API_KEY; exit 1" -->
+            - [ ] Hangs <!-- gonogo: command.run command="sleep 60" -->
+
+            """.utf8
+        ).write(to: checklist)
+        let refused = Report(
+            try gonogo(["verify", checklist.path, "--config", dir.path + "/gonogo.yml", "--format", "json"]))
+        #expect(refused.items.allSatisfy { $0["status"] as? String == "skip" })
+        #expect((refused.items.first?["message"] as? String)?.contains("--allow-commands") == true)
+
+        let started = Date()
+        let ran = Report(
+            try gonogo(
+                [
+                    "verify", checklist.path, "--config", dir.path + "/gonogo.yml", "--format", "json",
+                    "--allow-commands",
+                    "--gate", "ci", "--timeout", "8",
+                ], environment: ["LLM_API_KEY": VerifyFixture.canaries[0]]))
+        #expect(Date().timeIntervalSince(started) < 30)
+        let statuses = ran.items.map { $0["status"] as? String ?? "" }
+        #expect(statuses == ["pass", "fail", "fail", "error"], "\(ran.run.stdout.prefix(3000))")
+        #expect(((ran.items[0]["details"] as? [String: Any])?["stdout"] as? String) == "built\n")
+        #expect((ran.items[1]["message"] as? String)?.contains("lint-error") == true)
+        #expect(ran.items[1]["observed"] as? String == "exit 3")
+        #expect(!ran.run.stdout.contains(VerifyFixture.canaries[0]))
+        #expect(ran.run.status == 1)
+    }
+
+    @Test("a malformed config or env file exits 2 naming the file and line")
+    func malformed() throws {
+        let dir = try VerifyFixture.make()
+        let cases: [(String, String, String)] = [
+            ("gonogo.yml", "root: .\nsqlite: [a\n", "gonogo.yml:"),
+            ("gonogo.yml", "root: .\nconcurency: 4\n", "gonogo.yml:2: unknown key `concurency`"),
+            ("gonogo.yml", "items:\n  \"x/*\":\n    kind: sqlite.nope\n", "gonogo.yml:3: unknown kind `sqlite.nope`"),
+            (
+                "gonogo.yml", "not_applicable:\n  - section: Frontend\n",
+                "gonogo.yml:2: a not_applicable entry needs a `reason`"
+            ),
+            (".env.production", "GOOD=1\nthis line is wrong\n", ".env.production:2: expected KEY=value"),
+        ]
+        for (file, text, message) in cases {
+            let copy = try Executables.temporaryDirectory("verify-bad")
+            for name in ["gonogo.yml", ".env.production"] {
+                try FileManager.default.copyItem(
+                    at: dir.appendingPathComponent(name), to: copy.appendingPathComponent(name))
+            }
+            try Data(text.utf8).write(to: copy.appendingPathComponent(file))
+            let run = try gonogo(["verify", VerifyFixture.checklist, "--config", copy.path + "/gonogo.yml"])
+            #expect(run.status == 2, "\(file): \(run.stderr)")
+            #expect(run.stderr.contains(message), "\(run.stderr)")
+            #expect(!run.stderr.contains(VerifyFixture.canaries[0]))
+        }
+    }
+
+    @Test("not_applicable sections are skipped with the reason; --skip and --only select by id glob")
+    func selection() throws {
+        let dir = try VerifyFixture.make()
+        try Data(
+            (VerifyFixture.config + "not_applicable:\n  - section: Frontend Deployment\n    reason: no Next.js here\n")
+                .utf8
+        ).write(to: dir.appendingPathComponent("gonogo.yml"))
+        let report = Report(
+            try gonogo([
+                "verify", VerifyFixture.checklist, "--config", dir.path + "/gonogo.yml", "--format", "json",
+                "--skip", "security-hardening/*",
+            ]))
+        let frontend = report.items.filter { ($0["section"] as? [String])?.first == "Frontend Deployment" }
+        #expect(!frontend.isEmpty)
+        #expect(
+            frontend.allSatisfy {
+                $0["status"] as? String == "skip" && $0["message"] as? String == "not applicable: no Next.js here"
+            })
+        let security = report.items.filter { ($0["id"] as? String)?.hasPrefix("security-hardening/") == true }
+        #expect(!security.isEmpty && security.allSatisfy { $0["status"] as? String == "skip" })
+        // Results stay in file order.
+        let lines = report.items.compactMap { $0["line"] as? Int }
+        #expect(lines == lines.sorted() && lines.count == 194)
+    }
+}
