@@ -69,6 +69,7 @@ public enum Verifier {
     /// The probes by family. Families without one report `error` for their items, never `pass`.
     public static let probes: [Family: any Probe] = [
         .env: EnvProbe(), .file: FileProbe(), .git: GitProbe(), .sqlite: SQLiteProbe(), .command: CommandProbe(),
+        .artifact: ArtifactProbe(), .postgres: PostgresProbe(),
     ]
 
     /// Called as items finish: (finished so far, of how many, the result).

@@ -41,6 +41,10 @@ enum VerifyFixture {
         targets:
           docs: ["docs/**/*.md", README.md]
           nginx: [deploy/nginx/*.conf]
+        artifacts:
+          junit: [reports/junit/*.xml]
+          coverage: [reports/coverage.xml]
+          lighthouse: [reports/lighthouse.json]
         items:
           "*/ssh-key-based-auth-no-passwords":
             params: {path: deploy/sshd_config}
@@ -77,7 +81,53 @@ enum VerifyFixture {
         ".gitignore": ".env\n.env.production\ndata/\n",
         ".env": "NEXT_PUBLIC_API_URL=https://api.example.com\n",
         "static/app.js.map": "{}\n",
+        "reports/junit/backend.xml": junit([("unit", 30, 0), ("integration", 16, 0), ("performance", 15, 0)]),
+        "reports/junit/frontend.xml": junit([("e2e", 29, 0), ("component rendering", 12, 0)]),
+        "reports/coverage.xml": """
+        <?xml version="1.0" ?>
+        <coverage line-rate="0.853" branch-rate="0.71" version="7.4" timestamp="1">
+          <packages/>
+        </coverage>
+        """,
+        "reports/lighthouse.json": lighthouse(performance: 0.95, lcp: 2100, cls: 0.04, tti: 3900, tbt: 120),
     ]
+
+    /// A JUnit XML file of suites (name, tests, failures), each test a `<testcase>`; no counts in attributes for the
+    /// odd-numbered suites, so both ways of counting are exercised.
+    static func junit(_ suites: [(String, Int, Int)]) -> String {
+        var xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>\n"
+        for (n, (name, tests, failures)) in suites.enumerated() {
+            xml +=
+                n % 2 == 0
+                ? "  <testsuite name=\"\(name)\" tests=\"\(tests)\" failures=\"\(failures)\" errors=\"0\" skipped=\"0\">\n"
+                : "  <testsuite name=\"\(name)\">\n"
+            for t in 0..<tests {
+                xml += "    <testcase classname=\"\(name)\" name=\"t\(t)\">"
+                xml += t < failures ? "<failure message=\"boom\">trace</failure>" : ""
+                xml += "</testcase>\n"
+            }
+            xml += "  </testsuite>\n"
+        }
+        return xml + "</testsuites>\n"
+    }
+
+    /// A Lighthouse JSON report with the fields gonogo reads.
+    static func lighthouse(performance: Double, lcp: Double, cls: Double, tti: Double, tbt: Double) -> String {
+        let audits: [String: Any] = [
+            "largest-contentful-paint": ["numericValue": lcp, "score": 0.9],
+            "cumulative-layout-shift": ["numericValue": cls, "score": 1],
+            "interactive": ["numericValue": tti, "score": 0.9],
+            "total-blocking-time": ["numericValue": tbt, "score": 0.95],
+            "unused-javascript": ["score": 1, "title": "Reduce unused JavaScript"],
+            "uses-optimized-images": ["score": 1, "title": "Efficiently encode images"],
+            "font-display": ["score": 1, "title": "All text remains visible during webfont loads"],
+        ]
+        let report: [String: Any] = [
+            "lighthouseVersion": "12.0.0", "categories": ["performance": ["score": performance]], "audits": audits,
+        ]
+        let data = try! JSONSerialization.data(withJSONObject: report, options: [.sortedKeys])
+        return String(decoding: data, as: UTF8.self)
+    }
 
     /// Makes the tree in a new directory and returns it.
     static func make() throws -> URL {
@@ -122,9 +172,13 @@ struct Report {
 
 @Suite("gonogo verify: local checks")
 struct VerifyTests {
-    static let localFamilies = ["env", "file", "git", "sqlite", "command"]
+    func postgresItems(_ report: Report) -> [[String: Any]] {
+        report.items.filter { ($0["kind"] as? String ?? "").hasPrefix("postgres.") }
+    }
 
-    @Test("the Sprint 5 checklist against the fixture: every env, file, git and sqlite item runs and passes")
+    static let localFamilies = ["env", "file", "git", "sqlite", "command", "artifact"]
+
+    @Test("the Sprint 5 checklist against the fixture: every env, file, git, sqlite and artifact item runs and passes")
     func sprint5() throws {
         let dir = try VerifyFixture.make()
         let out = dir.appendingPathComponent("report")
@@ -146,6 +200,11 @@ struct VerifyTests {
                 status == expected,
                 "\(item["id"] ?? ""): \(status): \(item["message"] ?? "") (observed \(item["observed"] ?? "-"))")
         }
+        // No item of these families is reported as not implemented (postgres has no URL here: its own test has one).
+        #expect(!(local + postgresItems(report)).contains { ($0["message"] as? String ?? "").contains("cannot run") })
+        let postgres = postgresItems(report)
+        #expect(
+            !postgres.isEmpty && postgres.allSatisfy { ($0["message"] as? String ?? "").contains("no PostgreSQL URL") })
         // Items of families without a probe yet are errors, never passes; the verdict is NO-GO and the exit code 1.
         #expect(report.json["verdict"] as? String == "NO-GO")
         #expect(run.status == 1)
@@ -310,5 +369,189 @@ struct VerifyTests {
         // Results stay in file order.
         let lines = report.items.compactMap { $0["line"] as? Int }
         #expect(lines == lines.sorted() && lines.count == 194)
+    }
+}
+
+@Suite("gonogo verify: CI artifacts")
+struct ArtifactTests {
+    @Test("failing tests, low coverage, a slow page: exactly those items fail, each saying what it saw")
+    func failing() throws {
+        let dir = try VerifyFixture.make()
+        let write = { (path: String, text: String) in try Data(text.utf8).write(to: dir.appendingPathComponent(path)) }
+        try write(
+            "reports/junit/backend.xml",
+            VerifyFixture.junit([("unit", 30, 2), ("integration", 14, 0), ("performance", 15, 0)]))
+        try write("reports/coverage.xml", "<coverage line-rate=\"0.62\" branch-rate=\"0.5\"></coverage>")
+        try write(
+            "reports/lighthouse.json",
+            VerifyFixture.lighthouse(performance: 0.72, lcp: 4100, cls: 0.04, tti: 3900, tbt: 120))
+        let report = Report(
+            try gonogo([
+                "verify", VerifyFixture.checklist, "--config", dir.path + "/gonogo.yml", "--format", "json",
+                "--only", "pre-deployment-verification/*", "--only", "frontend-deployment/performance/*",
+                "--only", "performance-optimization/frontend/*",
+            ]))
+        func item(_ id: String) -> (String, String) {
+            let i = report.item(id)
+            return (i?["status"] as? String ?? "missing", i?["observed"] as? String ?? "")
+        }
+        #expect(
+            item("pre-deployment-verification/backend-tests/unit-tests-30-30-passing") == (
+                "fail", "30 tests, 2 failures, 0 errors, 0 skipped"
+            ))
+        #expect(
+            item("pre-deployment-verification/backend-tests/integration-tests-16-16-passing") == (
+                "fail", "14 tests, 0 failures, 0 errors, 0 skipped"
+            ))
+        #expect(item("pre-deployment-verification/backend-tests/performance-tests-15-15-passing").0 == "pass")
+        #expect(item("pre-deployment-verification/frontend-tests/e2e-tests-29-29-passing").0 == "pass")
+        #expect(
+            item("pre-deployment-verification/code-quality/code-coverage-80-pytest-cov-report-html") == (
+                "fail", "line coverage 62.0%"
+            ))
+        #expect(item("frontend-deployment/performance/lighthouse-score-90") == ("fail", "performance score 72"))
+        #expect(
+            item("performance-optimization/frontend/largest-contentful-paint-lcp-2-5s") == (
+                "fail", "largest-contentful-paint 4100 ms"
+            ))
+        #expect(item("performance-optimization/frontend/cumulative-layout-shift-cls-0-1").0 == "pass")
+        #expect(item("performance-optimization/frontend/time-to-interactive-tti-5s").0 == "pass")
+        #expect(item("frontend-deployment/performance/core-web-vitals-targets-met").0 == "fail")
+        #expect(report.run.status == 1)
+    }
+
+    @Test("LCOV coverage counts lines across files; malformed JUnit or LCOV is an error naming the file and line")
+    func formats() throws {
+        let dir = try VerifyFixture.make()
+        try Data("TN:\nSF:a.py\nLF:10\nLH:9\nend_of_record\nSF:b.py\nLF:10\nLH:7\nend_of_record\n".utf8)
+            .write(to: dir.appendingPathComponent("reports/coverage.xml"))
+        let args = [
+            "verify", VerifyFixture.checklist, "--config", dir.path + "/gonogo.yml", "--format", "json", "--only",
+            "pre-deployment-verification/*",
+        ]
+        let lcov = Report(try gonogo(args))
+        let coverage = lcov.item("pre-deployment-verification/code-quality/code-coverage-80-pytest-cov-report-html")
+        #expect(coverage?["status"] as? String == "fail")
+        #expect(coverage?["observed"] as? String == "line coverage 80.0%")  // 16 of 20 lines: not above 80
+
+        try Data(
+            "<testsuites>\n  <testsuite name=\"unit\" tests=\"3\">\n    <testcase name=\"a\">\n</testsuites>\n".utf8
+        )
+        .write(to: dir.appendingPathComponent("reports/junit/backend.xml"))
+        try Data("SF:a.py\nLF:ten\nend_of_record\n".utf8).write(to: dir.appendingPathComponent("reports/coverage.xml"))
+        let bad = Report(try gonogo(args))
+        let unit = bad.item("pre-deployment-verification/backend-tests/unit-tests-30-30-passing")
+        #expect(unit?["status"] as? String == "error")
+        #expect(
+            (unit?["message"] as? String)?.hasPrefix("reports/junit/backend.xml:") == true, "\(unit?["message"] ?? "")")
+        let badCoverage = bad.item("pre-deployment-verification/code-quality/code-coverage-80-pytest-cov-report-html")
+        #expect(badCoverage?["status"] as? String == "error")
+        #expect(
+            (badCoverage?["message"] as? String)?.hasPrefix("reports/coverage.xml:2:") == true,
+            "\(badCoverage?["message"] ?? "")")
+        #expect(bad.run.status == 1)
+    }
+}
+
+@Suite("gonogo verify: PostgreSQL")
+struct PostgresVerifyTests {
+    static let ids = [
+        "pre-deployment-verification/backend-tests/database-migrations-applied",
+        "database-preparation/postgresql-production/*",
+        "performance-optimization/database/*",
+        "post-deployment/smoke-tests/database-connectivity-verified",
+    ]
+
+    @Test("against a real server with chat-api on it: each postgres item passes or fails as the server is")
+    func realServer() async throws {
+        let url = try await TestPostgres.newDatabase()
+        let dir = try VerifyFixture.make()
+        let env = ["DATABASE_URL": url, "DATABASE_POOL_MIN": "5", "DATABASE_POOL_MAX": "20", "PORT": "0"]
+        let migrated = try await Blocking.run {
+            try Executables.run("chat-api", ["migrate"], environment: env, directory: dir.path)
+        }
+        try #require(migrated.status == 0, "\(migrated.stderr)")
+        // chat-api serving holds its pool's minimum of connections open.
+        let server = ServerProcess("chat-api", ["serve"], environment: env, directory: dir.path)
+        _ = try await Blocking.run { try server.start() }
+        defer { server.stop() }
+        let password = try #require(URLComponents(string: url)?.password)
+
+        let run = try await Blocking.run {
+            try gonogo(
+                [
+                    "verify", VerifyFixture.checklist, "--config", dir.path + "/gonogo.yml", "--format", "json",
+                    "--database-url", url,
+                ]
+                    + Self.ids.flatMap { ["--only", $0] })
+        }
+        let report = Report(run)
+        func status(_ id: String) -> String { report.item(id)?["status"] as? String ?? "missing" }
+        #expect(status("pre-deployment-verification/backend-tests/database-migrations-applied") == "pass")
+        #expect(status("database-preparation/postgresql-production/database-created-and-permissions-set") == "pass")
+        let pool = report.item("database-preparation/postgresql-production/connection-pooling-configured-min-5-max-20")
+        #expect(pool?["status"] as? String == "pass", "\(pool?["message"] ?? "")")
+        #expect(status("database-preparation/postgresql-production/indexes-created") == "pass")
+        #expect(
+            (report.item("database-preparation/postgresql-production/indexes-created")?["observed"] as? String)?
+                .contains("idx_chat_messages_session_id") == true)
+        #expect(status("database-preparation/postgresql-production/replication-tested-if-applicable") == "warn")
+        #expect(status("post-deployment/smoke-tests/database-connectivity-verified") == "pass")
+        let slowLog = report.item("performance-optimization/database/slow-query-log-enabled")
+        #expect(slowLog?["status"] as? String == "fail")
+        #expect(slowLog?["observed"] as? String == "log_min_duration_statement=-1")
+        #expect(!run.stdout.contains(password) && !run.stderr.contains(password))
+    }
+
+    @Test(
+        "an unreachable server or a wrong password is an error with the reason, within the timeout, no password shown")
+    func faults() async throws {
+        let url = try await TestPostgres.newDatabase()
+        let password = try #require(URLComponents(string: url)?.password)
+        var wrong = try #require(URLComponents(string: url))
+        wrong.password = "wrong-password-c4n4ry"
+        // A port nobody listens on: bound then closed.
+        let closed = try freePort()
+        var refused = try #require(URLComponents(string: url))
+        refused.port = closed
+        let dir = try VerifyFixture.make()
+        for (candidate, reason) in [
+            (wrong.string!, "password authentication failed"), (refused.string!, "Connection refused"),
+        ] {
+            let started = Date()
+            let run = try await Blocking.run {
+                try gonogo([
+                    "verify", VerifyFixture.checklist, "--config", dir.path + "/gonogo.yml", "--format", "json",
+                    "--database-url", candidate, "--only", "post-deployment/smoke-tests/database-connectivity-verified",
+                    "--timeout", "20",
+                ])
+            }
+            #expect(Date().timeIntervalSince(started) < 20)
+            let item = Report(run).item("post-deployment/smoke-tests/database-connectivity-verified")
+            #expect(item?["status"] as? String == "error")
+            #expect((item?["message"] as? String)?.contains(reason) == true, "\(item?["message"] ?? "")")
+            for secret in [password, "wrong-password-c4n4ry"] {
+                #expect(!run.stdout.contains(secret) && !run.stderr.contains(secret))
+            }
+            #expect(run.status == 1)
+        }
+    }
+
+    /// A loopback port that was free a moment ago (bound, then closed).
+    func freePort() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
+                bind(fd, pointer, length) == 0 && getsockname(fd, pointer, &length) == 0
+            }
+        }
+        guard bound else { throw ServerProcess.ServerError(description: "no free port") }
+        return Int(UInt16(bigEndian: address.sin_port))
     }
 }

@@ -1,0 +1,311 @@
+import Catalog
+import Foundation
+
+#if canImport(FoundationXML)
+    import FoundationXML
+#endif
+
+/// `artifact.*`: what CI left behind. JUnit XML (test counts by suite), coverage (Cobertura XML or LCOV), Lighthouse
+/// JSON (category scores, metrics, audits). Files come from `artifacts:` in the config (globs); a file that cannot be
+/// parsed is an `error` naming the file and line.
+struct ArtifactProbe: Probe {
+    func run(_ item: PlannedItem, in context: ProbeContext) async -> Outcome {
+        let family = item.kind.name ?? ""
+        guard let patterns = context.options.artifacts[family], !patterns.isEmpty else {
+            return .error(
+                "no \(family) artifacts configured: add `artifacts: {\(family): [PATH or GLOB]}` to gonogo.yml")
+        }
+        let root = context.options.root
+        let params = item.params
+        do {
+            return try await Blocking.run {
+                let files = patterns.flatMap { PathGlob.files($0, root: root) }
+                guard !files.isEmpty else {
+                    return .fail(
+                        "no \(family) artifact matches \(patterns.joined(separator: ", ")) under \(root)",
+                        expected: "a \(family) report", observed: "no file")
+                }
+                switch family {
+                case "junit": return try JUnit.check(params, files: files, root: root)
+                case "coverage": return try Coverage.check(params, files: files, root: root)
+                case "lighthouse": return try Lighthouse.check(params, files: files, root: root)
+                default: return .error("gonogo cannot run artifact.\(family) checks")
+                }
+            }
+        } catch let error as ArtifactError {
+            return .error(error.description)
+        } catch {
+            return .error("\(error)")
+        }
+    }
+}
+
+/// An artifact that cannot be read: the file and, when known, the line.
+struct ArtifactError: Error, CustomStringConvertible {
+    let file: String
+    let line: Int?
+    let message: String
+    var description: String { line.map { "\(file):\($0): \(message)" } ?? "\(file): \(message)" }
+}
+
+func readArtifact(_ file: String, root: String) throws -> Data {
+    let path = file.hasPrefix("/") ? file : root + "/" + file
+    guard let data = FileManager.default.contents(atPath: path) else {
+        throw ArtifactError(file: file, line: nil, message: "cannot be read")
+    }
+    return data
+}
+
+/// JUnit XML as GitLab, Jenkins, Surefire, pytest and Swift Testing write it: `<testsuites>` or `<testsuite>`
+/// roots, nested suites, counts from the attributes or, where they are missing, from the `<testcase>` elements.
+enum JUnit {
+    struct Suite {
+        var name: String
+        var file: String
+        var tests = 0
+        var failures = 0
+        var errors = 0
+        var skipped = 0
+        var passed: Int { tests - failures - errors - skipped }
+    }
+
+    /// Counts leaf suites only (a suite of suites would count its children twice): from their attributes, or
+    /// from their `<testcase>` elements where the attributes are missing.
+    final class Reader: NSObject, XMLParserDelegate {
+        struct Open {
+            var suite: Suite
+            var hasAttributes: Bool
+            var hasChildSuites = false
+            var cases = (tests: 0, failures: 0, errors: 0, skipped: 0)
+        }
+        let file: String
+        var suites: [Suite] = []
+        var stack: [Open] = []
+        var inCase = false
+
+        init(file: String) { self.file = file }
+
+        func parser(
+            _ parser: XMLParser, didStartElement element: String, namespaceURI: String?, qualifiedName: String?,
+            attributes: [String: String] = [:]
+        ) {
+            switch element {
+            case "testsuite":
+                if !stack.isEmpty { stack[stack.count - 1].hasChildSuites = true }
+                var suite = Suite(name: attributes["name"] ?? "", file: file)
+                suite.tests = Int(attributes["tests"] ?? "") ?? 0
+                suite.failures = Int(attributes["failures"] ?? "") ?? 0
+                suite.errors = Int(attributes["errors"] ?? "") ?? 0
+                suite.skipped = Int(attributes["skipped"] ?? attributes["disabled"] ?? "") ?? 0
+                stack.append(Open(suite: suite, hasAttributes: attributes["tests"] != nil))
+            case "testcase" where !stack.isEmpty:
+                inCase = true
+                stack[stack.count - 1].cases.tests += 1
+            case "failure" where inCase: stack[stack.count - 1].cases.failures += 1
+            case "error" where inCase: stack[stack.count - 1].cases.errors += 1
+            case "skipped" where inCase: stack[stack.count - 1].cases.skipped += 1
+            default: break
+            }
+        }
+
+        func parser(
+            _ parser: XMLParser, didEndElement element: String, namespaceURI: String?, qualifiedName: String?
+        ) {
+            if element == "testcase" { inCase = false }
+            guard element == "testsuite", let open = stack.popLast(), !open.hasChildSuites else { return }
+            var suite = open.suite
+            if !open.hasAttributes {
+                (suite.tests, suite.failures, suite.errors, suite.skipped) = open.cases
+            }
+            suites.append(suite)
+        }
+    }
+
+    static func parse(_ file: String, root: String) throws -> [Suite] {
+        let data = try readArtifact(file, root: root)
+        let parser = XMLParser(data: data)
+        let reader = Reader(file: file)
+        parser.delegate = reader
+        // FoundationXML may return true from parse() and still report an error.
+        guard parser.parse(), parser.parserError == nil else {
+            throw ArtifactError(
+                file: file, line: parser.lineNumber,
+                message: "not well-formed JUnit XML")
+        }
+        return reader.suites
+    }
+
+    static func check(_ params: Params, files: [String], root: String) throws -> Outcome {
+        var suites = try files.flatMap { try parse($0, root: root) }
+        guard !suites.isEmpty else {
+            return .fail(
+                "no test suite in \(files.joined(separator: ", "))", expected: "JUnit test suites", observed: "none")
+        }
+        let wanted = params.string("suite")
+        if let wanted {
+            let key = wanted.lowercased()
+            // By suite name; failing that, by file name (pytest writes one file per run: unit.xml, e2e.xml).
+            let named = suites.filter { $0.name.lowercased().contains(key) }
+            suites =
+                named.isEmpty
+                ? suites.filter {
+                    URL(fileURLWithPath: $0.file).deletingPathExtension().lastPathComponent.lowercased().contains(key)
+                } : named
+            guard !suites.isEmpty else {
+                return .fail(
+                    "no suite named like “\(wanted)” in \(files.joined(separator: ", "))",
+                    expected: "suite \(wanted)", observed: "no such suite")
+            }
+        }
+        let total = suites.reduce(into: Suite(name: wanted ?? "all", file: "")) {
+            $0.tests += $1.tests
+            $0.failures += $1.failures
+            $0.errors += $1.errors
+            $0.skipped += $1.skipped
+        }
+        let observed =
+            "\(total.tests) tests, \(total.failures) failures, \(total.errors) errors, \(total.skipped) skipped"
+        var problems: [String] = []
+        if total.failures + total.errors > 0 { problems.append("\(total.failures + total.errors) failing") }
+        if let tests = params.int("tests"), total.tests < tests {
+            problems.append("\(total.tests) tests, expected \(tests)")
+        }
+        if let passed = params.int("passed"), total.passed < passed {
+            problems.append("\(total.passed) passed, expected \(passed)")
+        }
+        if total.tests == 0 { problems.append("no tests ran") }
+        var expected = "no failures"
+        if let tests = params.int("tests") { expected = "\(params.int("passed") ?? tests)/\(tests) passing" }
+        let label = wanted.map { "suite \($0)" } ?? "all suites"
+        return .check(
+            problems.isEmpty, expected: expected, observed: observed, pass: "\(label): \(total.passed) passed",
+            fail: "\(label): \(problems.joined(separator: "; "))")
+    }
+}
+
+/// Coverage from Cobertura XML (`line-rate`, `branch-rate` on the root) or LCOV (`LF`/`LH`, `BRF`/`BRH`).
+enum Coverage {
+    static func percent(_ file: String, root: String, metric: String) throws -> Double {
+        let data = try readArtifact(file, root: root)
+        let text = String(decoding: data, as: UTF8.self)
+        if text.contains("<coverage") {
+            let parser = XMLParser(data: data)
+            final class Rates: NSObject, XMLParserDelegate {
+                var line: Double?
+                var branch: Double?
+                func parser(
+                    _ parser: XMLParser, didStartElement element: String, namespaceURI: String?,
+                    qualifiedName: String?, attributes: [String: String] = [:]
+                ) {
+                    guard element == "coverage", line == nil else { return }
+                    line = attributes["line-rate"].flatMap(Double.init)
+                    branch = attributes["branch-rate"].flatMap(Double.init)
+                }
+            }
+            let rates = Rates()
+            parser.delegate = rates
+            guard parser.parse(), parser.parserError == nil else {
+                throw ArtifactError(file: file, line: parser.lineNumber, message: "not valid Cobertura XML")
+            }
+            guard let rate = metric == "branch" ? rates.branch : rates.line else {
+                throw ArtifactError(file: file, line: nil, message: "no \(metric)-rate on <coverage>")
+            }
+            return rate * 100
+        }
+        // LCOV: sum the per-file totals.
+        var (found, hit, lineNumber, sawRecord) = (0, 0, 0, false)
+        let (foundKey, hitKey) = metric == "branch" ? ("BRF:", "BRH:") : ("LF:", "LH:")
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            lineNumber += 1
+            if line.hasPrefix("SF:") { sawRecord = true }
+            if line.hasPrefix(foundKey) || line.hasPrefix(hitKey) {
+                guard let n = Int(line.dropFirst(foundKey.count)) else {
+                    throw ArtifactError(
+                        file: file, line: lineNumber, message: "expected a count after \(line.prefix(3))")
+                }
+                if line.hasPrefix(foundKey) { found += n } else { hit += n }
+            }
+        }
+        guard sawRecord else {
+            throw ArtifactError(
+                file: file, line: nil, message: "neither Cobertura XML nor LCOV (no <coverage>, no SF: record)")
+        }
+        return found == 0 ? 0 : Double(hit) * 100 / Double(found)
+    }
+
+    static func check(_ params: Params, files: [String], root: String) throws -> Outcome {
+        let threshold = params.threshold ?? Threshold(metric: "line", op: ">=", value: 80, unit: "%")
+        let metric = threshold.metric == "branch" ? "branch" : "line"
+        let values = try files.map { try percent($0, root: root, metric: metric) }
+        let value = values.reduce(0, +) / Double(values.count)
+        let shown = String(format: "%.1f%%", value)
+        return .check(
+            threshold.isMet(by: value), expected: "\(metric) coverage \(threshold.op) \(Int(threshold.value))%",
+            observed: "\(metric) coverage \(shown)", pass: "\(metric) coverage \(shown)",
+            fail: "\(metric) coverage is \(shown), needs \(threshold.op) \(Int(threshold.value))%")
+    }
+}
+
+/// Lighthouse's JSON report (`lighthouse --output json`): `categories.*.score` (0–1, reported as 0–100),
+/// `audits.*.numericValue` for metrics (ms, or unitless for CLS), `audits.*.score` for audits (passing at 0.9).
+enum Lighthouse {
+    static let vitals: [(audit: String, limit: Double, unit: String)] = [
+        ("largest-contentful-paint", 2500, "ms"), ("cumulative-layout-shift", 0.1, ""),
+        ("total-blocking-time", 200, "ms"),
+    ]
+
+    static func check(_ params: Params, files: [String], root: String) throws -> Outcome {
+        let file = files[0]
+        let data = try readArtifact(file, root: root)
+        guard let json = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+            throw ArtifactError(file: file, line: nil, message: "not a Lighthouse JSON report (not a JSON object)")
+        }
+        let audits = json["audits"] as? [String: Any] ?? [:]
+        func audit(_ id: String) -> [String: Any]? { audits[id] as? [String: Any] }
+        if let category = params.string("category") {
+            guard let score = ((json["categories"] as? [String: Any])?[category] as? [String: Any])?["score"] as? Double
+            else {
+                throw ArtifactError(file: file, line: nil, message: "no score for the category \(category)")
+            }
+            let threshold = params.threshold ?? Threshold(metric: "score", op: ">=", value: 90, unit: "")
+            let value = (score * 100).rounded()
+            return .check(
+                threshold.isMet(by: value), expected: "\(category) score \(threshold.op) \(Int(threshold.value))",
+                observed: "\(category) score \(Int(value))", pass: "\(category) score \(Int(value))",
+                fail: "\(category) score is \(Int(value)), needs \(threshold.op) \(Int(threshold.value))")
+        }
+        if let metric = params.string("metric") {
+            let checks: [(String, Threshold)] =
+                metric == "core-web-vitals"
+                ? vitals.map { ($0.audit, Threshold(metric: $0.audit, op: "<=", value: $0.limit, unit: $0.unit)) }
+                : [(metric, params.threshold ?? Threshold(metric: metric, op: "<=", value: .infinity, unit: ""))]
+            var observed: [String] = []
+            var failing: [String] = []
+            for (id, threshold) in checks {
+                guard let value = audit(id)?["numericValue"] as? Double else {
+                    throw ArtifactError(file: file, line: nil, message: "no numericValue for the audit \(id)")
+                }
+                let shown = threshold.unit == "ms" ? "\(Int(value.rounded())) ms" : String(format: "%.3f", value)
+                observed.append("\(id) \(shown)")
+                if !threshold.isMet(by: value) { failing.append("\(id) \(shown) (needs \(threshold.description))") }
+            }
+            return .check(
+                failing.isEmpty, expected: checks.map { $0.1.description }.joined(separator: ", "),
+                observed: observed.joined(separator: ", "), pass: observed.joined(separator: ", "),
+                fail: failing.joined(separator: "; "))
+        }
+        if let id = params.string("audit") {
+            guard let entry = audit(id) else {
+                throw ArtifactError(file: file, line: nil, message: "no audit \(id) in the report")
+            }
+            guard let score = entry["score"] as? Double else {
+                return .skip("the audit \(id) does not apply to this page (score null)")
+            }
+            return .check(
+                score >= 0.9, expected: "audit \(id) passing (score ≥ 0.9)", observed: "score \(score)",
+                pass: "audit \(id) passes",
+                fail: "audit \(id) fails (score \(score)): \(entry["title"] as? String ?? "")")
+        }
+        return .error("nothing to check: add params.category, metric or audit in gonogo.yml")
+    }
+}
