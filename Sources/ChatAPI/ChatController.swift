@@ -55,6 +55,8 @@ struct ChatController: Sendable {
     }
 
     func register(on router: Router<ChatRequestContext>) {
+        // Made once here, so /metrics shows the family (with zero counts) before the first chat.
+        let modelLatency = Metrics.Timer(label: "chat_model_latency_seconds", dimensions: [("model", model.name)])
         router.post("/api/chat") { request, context -> ChatOutput in
             let user = try context.requireUser()
             let input = try await request.decode(as: ChatInput.self, context: context)
@@ -83,8 +85,7 @@ struct ChatController: Sendable {
                 throw HTTPError(.badGateway, message: "\(reason); your message was saved")
             }
             let elapsed = started.duration(to: .now)
-            Metrics.Timer(label: "chat_model_latency_seconds", dimensions: [("model", model.name)])
-                .recordNanoseconds(elapsed.wholeNanoseconds)
+            modelLatency.recordNanoseconds(elapsed.wholeNanoseconds)
             let latency = elapsed.wholeMilliseconds
             let reply = try await services.store.addMessage(
                 sessionID: session.id, role: "assistant", content: replyText, model: model.name, latencyMS: latency)

@@ -20,6 +20,7 @@ public struct VerifyOptions: Sendable {
     public var targets: [String: [String]] = [:]
     public var notApplicable: [VerifyConfig.NotApplicable] = []
     public var overrides: [VerifyConfig.ItemOverride] = []
+    public var http = HTTPSettings()
     public var allowCommands = false
     public var only: [String] = []
     public var skip: [String] = []
@@ -48,6 +49,7 @@ public struct VerifyOptions: Sendable {
         if let t = config.timeout { timeout = .milliseconds(Int(t * 1000)) }
         if let t = config.itemTimeout { itemTimeout = .milliseconds(Int(t * 1000)) }
         if let c = config.concurrency { concurrency = c }
+        http = config.http
     }
 
     static func absolute(_ path: String, base: String) -> String {
@@ -133,4 +135,24 @@ public enum Secrets {
         let upper = name.uppercased()
         return words.contains { upper.contains($0) } || upper.hasSuffix("_URL") || upper.hasSuffix("_URI")
     }
+}
+
+/// How the `http` probes reach the service (`http:` in gonogo.yml).
+public struct HTTPSettings: Sendable {
+    /// A PEM CA bundle to trust (relative to the root) instead of the system's.
+    public var caFile: String?
+    /// No certificate verification; every http item says so.
+    public var insecure = false
+    public var timeout: Duration = .seconds(10)
+    /// The plain-HTTP address that must redirect to HTTPS (default: the API's host on port 80).
+    public var plainURL: String?
+    /// The origin CORS must allow (default: the first of `CORS_ORIGINS` in the env files).
+    public var corsOrigin: String?
+    public var adminPath = "/api/admin/sql"
+    public var loginPath = "/api/auth/login"
+    public var rateLimitPath = "/api/sessions"
+    public var metricsPath = "/metrics"
+    public var corsPath = "/api/chat"
+
+    public init() {}
 }

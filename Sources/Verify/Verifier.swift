@@ -69,7 +69,7 @@ public enum Verifier {
     /// The probes by family. Families without one report `error` for their items, never `pass`.
     public static let probes: [Family: any Probe] = [
         .env: EnvProbe(), .file: FileProbe(), .git: GitProbe(), .sqlite: SQLiteProbe(), .command: CommandProbe(),
-        .artifact: ArtifactProbe(), .postgres: PostgresProbe(),
+        .artifact: ArtifactProbe(), .postgres: PostgresProbe(), .http: HTTPProbe(),
     ]
 
     /// Called as items finish: (finished so far, of how many, the result).
@@ -111,7 +111,15 @@ public enum Verifier {
             }
         }
 
-        let total = pending.count
+        // Rate-limit probes exhaust the client's allowance: they run after everything else, one at a time.
+        // A narrower limit (login throttling) first: the general one would otherwise answer its burst.
+        let last = pending.filter { items[$0].kind == Kind(.http, "rate_limit") }.sorted {
+            (items[$0].params.string("target") == "login" ? 0 : 1, $0) < (
+                items[$1].params.string("target") == "login" ? 0 : 1, $1
+            )
+        }
+        pending.removeAll { items[$0].kind == Kind(.http, "rate_limit") }
+        let total = pending.count + last.count
         let finished = LockedBox(0)
         let durations = LockedBox([Int: Int]())
         let ran = await withTaskGroup(of: (Int, Outcome).self) { group in
@@ -154,6 +162,24 @@ public enum Verifier {
             return results
         }
         for (i, outcome) in ran { outcomes[i] = outcome }
+        for i in last {
+            let item = items[i]
+            let began = clock.now
+            let remaining = began.duration(to: deadline)
+            let limit = min(options.itemTimeout, remaining)
+            let outcome: Outcome =
+                remaining <= .zero
+                ? .error("the run's --timeout passed before this check could start")
+                : await withTimeout(limit) { await probes[item.kind.family]!.run(item, in: context) }
+                    ?? .error("no answer within \(seconds(limit)) (the check's timeout)")
+            durations.withLock { $0[i] = Int(began.duration(to: clock.now).wholeMilliseconds) }
+            outcomes[i] = outcome
+            let done = finished.withLock {
+                $0 += 1
+                return $0
+            }
+            progress?(done, total, ItemResult(planned: item, outcome: outcome, durationMs: 0))
+        }
 
         // Masking is the last step for every outcome, and advisory failures become warnings.
         var results: [ItemResult] = []

@@ -45,6 +45,7 @@ public struct VerifyConfig: Sendable {
     public var timeout: Double?
     public var itemTimeout: Double?
     public var concurrency: Int?
+    public var http = HTTPSettings()
     /// `${VAR}`s that were not set, with their lines: warnings for the person running gonogo.
     public var unsetVariables: [(name: String, line: Int)] = []
 
@@ -81,7 +82,7 @@ public struct VerifyConfig: Sendable {
 
     static let knownKeys = [
         "root", "env_files", "sqlite", "database_url", "api_url", "artifacts", "targets", "not_applicable", "items",
-        "timeout", "item_timeout", "concurrency",
+        "timeout", "item_timeout", "concurrency", "http",
     ]
 
     /// Reads `path`. Throws ``ConfigError`` naming the file and line for anything it cannot use.
@@ -166,6 +167,35 @@ public struct VerifyConfig: Sendable {
                         }
                     }
                     config.items.append(override)
+                }
+            case "http":
+                for (k, v) in try reader.mapping(value, what: key) {
+                    switch k.string ?? "" {
+                    case "ca_file": config.http.caFile = try reader.string(v, "http.ca_file")
+                    case "insecure":
+                        guard let b = v.bool else { throw reader.error(v, "http.insecure must be true or false") }
+                        config.http.insecure = b
+                    case "timeout":
+                        config.http.timeout = .milliseconds(Int(try reader.seconds(v, "http.timeout") * 1000))
+                    case "plain_url": config.http.plainURL = try reader.string(v, "http.plain_url")
+                    case "cors_origin": config.http.corsOrigin = try reader.string(v, "http.cors_origin")
+                    case "admin_path":
+                        config.http.adminPath = try reader.string(v, "http.admin_path") ?? config.http.adminPath
+                    case "login_path":
+                        config.http.loginPath = try reader.string(v, "http.login_path") ?? config.http.loginPath
+                    case "rate_limit_path":
+                        config.http.rateLimitPath =
+                            try reader.string(v, "http.rate_limit_path") ?? config.http.rateLimitPath
+                    case "metrics_path":
+                        config.http.metricsPath = try reader.string(v, "http.metrics_path") ?? config.http.metricsPath
+                    case "cors_path":
+                        config.http.corsPath = try reader.string(v, "http.cors_path") ?? config.http.corsPath
+                    default:
+                        throw reader.error(
+                            k,
+                            "unknown key `\(k.string ?? "")` (known: ca_file, insecure, timeout, plain_url, cors_origin, "
+                                + "admin_path, login_path, rate_limit_path, metrics_path, cors_path)")
+                    }
                 }
             case "timeout": config.timeout = try reader.seconds(value, key)
             case "item_timeout": config.itemTimeout = try reader.seconds(value, key)

@@ -6,20 +6,8 @@ import Testing
 /// `openssl s_client` (real clients, real handshakes on loopback).
 @Suite("chat-api over HTTPS")
 struct TLSTests {
-    /// A self-signed certificate for 127.0.0.1 and localhost, valid for 30 days: (certificate, key) paths.
     static func certificate(in directory: URL) throws -> (String, String) {
-        let (cert, key) = (
-            directory.appendingPathComponent("cert.pem").path, directory.appendingPathComponent("key.pem").path
-        )
-        let made = try Executables.run(
-            path: "/usr/bin/openssl",
-            [
-                "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", key,
-                "-out", cert, "-days", "30", "-subj", "/CN=localhost", "-addext",
-                "subjectAltName=IP:127.0.0.1,DNS:localhost",
-            ])
-        guard made.status == 0 else { throw ServerProcess.ServerError(description: made.stderr) }
-        return (cert, key)
+        try Certificates.selfSigned(in: directory)
     }
 
     static func curl(_ arguments: [String]) async throws -> Run {

@@ -1,0 +1,333 @@
+import Catalog
+import Foundation
+
+/// `http.*`: requests to the service through ``CurlClient``: status and JSON fields, headers, HSTS, security
+/// headers, the plain-HTTP redirect, compression, cache headers, CORS, rate limits, authentication and metrics.
+struct HTTPProbe: Probe {
+    var client: CurlClient { .shared }
+
+    func run(_ item: PlannedItem, in context: ProbeContext) async -> Outcome {
+        guard let base = context.options.apiURL.map({ $0.hasSuffix("/") ? String($0.dropLast()) : $0 }) else {
+            return .error("no API URL: pass --api-url or set `api_url:` in gonogo.yml")
+        }
+        let http = context.options.http
+        // Every request of a check: the base URL, the timeout and the TLS trust of the config.
+        let make: (String, String, [(String, String)]) -> HTTPProbeRequest = { method, path, headers in
+            var r = HTTPProbeRequest(method, base + (path.hasPrefix("/") ? path : "/" + path))
+            r.headers = headers
+            r.timeout = http.timeout
+            r.caFile = http.caFile.map(context.options.resolve)
+            r.insecure = http.insecure
+            return r
+        }
+        var outcome = await check(item, item.params, base, http, context, make: make)
+        if http.insecure, base.hasPrefix("https") { outcome.message += " (TLS not verified: insecure mode)" }
+        return outcome
+    }
+
+    func check(
+        _ item: PlannedItem, _ params: Params, _ base: String, _ http: HTTPSettings, _ context: ProbeContext,
+        make: (String, String, [(String, String)]) -> HTTPProbeRequest
+    ) async -> Outcome {
+        func request(
+            _ path: String, method: String = "GET", headers: [(String, String)] = [], base other: String? = nil
+        )
+            -> HTTPProbeRequest
+        {
+            var r = make(method, path, headers)
+            if let other { r.url = other + (path.hasPrefix("/") ? path : "/" + path) }
+            return r
+        }
+        func send(_ r: HTTPProbeRequest) async throws -> HTTPProbeResponse { try await client.send(r) }
+        do {
+            switch item.kind.name ?? "" {
+            case "status":
+                let path = params.string("path") ?? "/"
+                let wanted = params.int("status") ?? 200
+                let response = try await send(request(path))
+                var observed = "HTTP \(response.status)"
+                var ok = response.status == wanted
+                if let field = params.string("field") {
+                    let value = response.json?[field].map { "\($0)" } ?? "absent"
+                    observed += ", \(field)=\(value)"
+                    if let equals = params.string("equals") { ok = ok && value == equals }
+                }
+                let expected =
+                    "HTTP \(wanted)"
+                    + (params.string("field").map { ", \($0)=\(params.string("equals") ?? "present")" } ?? "")
+                return .check(
+                    ok, expected: expected, observed: observed, pass: "\(path): \(observed)",
+                    fail: "\(path) answered \(observed)")
+            case "header":
+                guard let name = params.string("name") else {
+                    return .error("no header named: add params.name in gonogo.yml")
+                }
+                let response = try await send(request(params.string("path") ?? "/"))
+                let values = response.values(name)
+                if let wanted = params.string("value") {
+                    return .check(
+                        values == [wanted], expected: "\(name): \(wanted)",
+                        observed: values.isEmpty
+                            ? "no \(name)" : values.map { "\(name): \($0)" }.joined(separator: "; "),
+                        pass: "\(name): \(wanted)",
+                        fail: values.isEmpty ? "no \(name) header" : "\(name) is \(values.joined(separator: ", "))")
+                }
+                return .check(
+                    !values.isEmpty, expected: "\(name) present",
+                    observed: values.isEmpty ? "absent" : values.joined(separator: "; "),
+                    pass: "\(name): \(values.first ?? "")", fail: "no \(name) header")
+            case "hsts":
+                guard base.lowercased().hasPrefix("https://") else {
+                    return .fail(
+                        "the API URL is not HTTPS: HSTS is sent over HTTPS only", expected: "HTTPS with HSTS",
+                        observed: base)
+                }
+                let response = try await send(request(params.string("path") ?? "/health"))
+                return HSTS.check(response.values("strict-transport-security"), params)
+            case "security_headers":
+                let response = try await send(request(params.string("path") ?? "/health"))
+                var missing: [String] = []
+                if response.header("x-content-type-options")?.lowercased() != "nosniff" {
+                    missing.append("X-Content-Type-Options: nosniff")
+                }
+                let frames = response.header("x-frame-options")?.uppercased()
+                let csp = response.header("content-security-policy") ?? ""
+                if frames != "DENY" && frames != "SAMEORIGIN" && !csp.contains("frame-ancestors") {
+                    missing.append("X-Frame-Options (or CSP frame-ancestors)")
+                }
+                if response.header("referrer-policy") == nil { missing.append("Referrer-Policy") }
+                let present = [
+                    "x-content-type-options", "x-frame-options", "referrer-policy", "content-security-policy",
+                ]
+                .compactMap { name in response.header(name).map { "\(name): \($0)" } }
+                return .check(
+                    missing.isEmpty, expected: "nosniff, frame options, referrer policy",
+                    observed: present.isEmpty ? "none" : present.joined(separator: "; "),
+                    pass: "security headers present", fail: "missing \(missing.joined(separator: ", "))")
+            case "redirect_https":
+                guard let plain = http.plainURL ?? Self.plain(base) else {
+                    return .error(
+                        "cannot tell the plain-HTTP address: set `http: {plain_url: http://HOST[:PORT]}` in gonogo.yml")
+                }
+                let response = try await send(request(params.string("path") ?? "/health", base: plain))
+                let location = response.header("location") ?? ""
+                let host = URLComponents(string: plain)?.host?.lowercased() ?? ""
+                let target = URLComponents(string: location)
+                let ok =
+                    [301, 308].contains(response.status) && target?.scheme == "https"
+                    && target?.host?.lowercased() == host
+                return .check(
+                    ok, expected: "301 or 308 to https://\(host)",
+                    observed: "HTTP \(response.status)" + (location.isEmpty ? "" : " to \(location)"),
+                    pass: "plain HTTP redirects to \(location)",
+                    fail: [302, 307].contains(response.status)
+                        ? "the redirect is temporary (\(response.status)): use 301 or 308"
+                        : "plain HTTP does not redirect to HTTPS on \(host)")
+            case "compression":
+                let encoding = params.string("encoding") ?? "gzip"
+                let response = try await send(
+                    request(params.string("path") ?? "/", headers: [("Accept-Encoding", encoding)]))
+                let got = response.header("content-encoding") ?? "none"
+                return .check(
+                    got.lowercased().contains(encoding), expected: "Content-Encoding: \(encoding)",
+                    observed: "Content-Encoding: \(got)",
+                    pass: "answers are \(encoding)-compressed",
+                    fail: "no \(encoding) compression when the client asks for it")
+            case "cache_headers":
+                let response = try await send(request(params.string("path") ?? "/"))
+                let cache = response.header("cache-control")
+                guard let cache else {
+                    return .fail("no Cache-Control header", expected: "Cache-Control", observed: "absent")
+                }
+                if let threshold = params.threshold {
+                    let maxAge =
+                        cache.split(separator: ",").compactMap { part -> Double? in
+                            let p = part.trimmingCharacters(in: .whitespaces).lowercased()
+                            return p.hasPrefix("max-age=") ? Double(p.dropFirst(8)) : nil
+                        }.first ?? 0
+                    return .check(
+                        threshold.isMet(by: maxAge), expected: "max-age \(threshold.op) \(Int(threshold.value))",
+                        observed: "Cache-Control: \(cache)",
+                        pass: "Cache-Control: \(cache)", fail: "Cache-Control: \(cache) (max-age \(Int(maxAge)))")
+                }
+                return .pass("Cache-Control: \(cache)", expected: "Cache-Control", observed: "Cache-Control: \(cache)")
+            case "cors":
+                return try await cors(context, http, request: make)
+            case "rate_limit":
+                return try await rateLimit(params, context, request: make)
+            case "auth_required":
+                let path =
+                    params.string("path") ?? (params.string("role") == "admin" ? http.adminPath : "/api/sessions")
+                let method = path == http.adminPath ? "POST" : "GET"
+                let anonymous = try await send(
+                    request(path, method: method, headers: [("Content-Type", "application/json")]))
+                let bogus = try await send(
+                    request(
+                        path, method: method,
+                        headers: [("Authorization", "Bearer gonogo-not-a-token"), ("Content-Type", "application/json")])
+                )
+                let ok = anonymous.status == 401 && bogus.status == 401
+                return .check(
+                    ok, expected: "401 without a token and with a bad one",
+                    observed: "HTTP \(anonymous.status) without, \(bogus.status) with a bad token",
+                    pass: "\(path) requires authentication (a wrong role's 403 needs credentials in the config)",
+                    fail: "\(path) answers \(anonymous.status) without a token")
+            case "metrics":
+                let response = try await send(request(http.metricsPath))
+                guard response.status == 200 else {
+                    return .fail(
+                        "\(http.metricsPath) answered HTTP \(response.status)", expected: "metrics",
+                        observed: "HTTP \(response.status)")
+                }
+                return Metrics.check(
+                    String(decoding: response.body, as: UTF8.self), metric: params.string("metric") ?? "")
+            default:
+                return .error("gonogo cannot run \(item.kind) checks yet")
+            }
+        } catch let failure as HTTPProbeFailure {
+            return .error("\(failure.description)")
+        } catch {
+            return .error("\(error)")
+        }
+    }
+
+    /// `https://host:port` -> `http://host` (port 80): where a plain-HTTP listener usually is.
+    static func plain(_ base: String) -> String? {
+        guard var parts = URLComponents(string: base), parts.scheme == "https" else { return nil }
+        parts.scheme = "http"
+        parts.port = nil
+        parts.path = ""
+        return parts.string
+    }
+
+    func cors(
+        _ context: ProbeContext, _ http: HTTPSettings, request: (String, String, [(String, String)]) -> HTTPProbeRequest
+    ) async throws -> Outcome {
+        func send(_ r: HTTPProbeRequest) async throws -> HTTPProbeResponse { try await client.send(r) }
+        let configured =
+            http.corsOrigin
+            ?? context.environment.values["CORS_ORIGINS"]?.split(separator: ",").first.map {
+                $0.trimmingCharacters(in: .whitespaces)
+            }
+        let foreign = "https://gonogo-foreign.invalid"
+        func preflight(_ origin: String) async throws -> HTTPProbeResponse {
+            try await send(
+                request("OPTIONS", http.corsPath, [("Origin", origin), ("Access-Control-Request-Method", "POST")]))
+        }
+        let evil = try await preflight(foreign)
+        let evilOrigin = evil.header("access-control-allow-origin")
+        var problems: [String] = []
+        if evilOrigin == "*" {
+            problems.append("any origin is allowed (*)")
+            if evil.header("access-control-allow-credentials")?.lowercased() == "true" {
+                problems.append("* with credentials")
+            }
+        } else if evilOrigin == foreign {
+            problems.append("a foreign origin is echoed back")
+        }
+        var observed = "foreign origin: \(evilOrigin ?? "no Access-Control-Allow-Origin")"
+        if let configured, !configured.isEmpty, configured != "*" {
+            let allowed = try await preflight(configured)
+            let got = allowed.header("access-control-allow-origin")
+            observed += "; \(configured): \(got ?? "no Access-Control-Allow-Origin")"
+            if got != configured { problems.append("the configured origin \(configured) is not allowed") }
+        }
+        return .check(
+            problems.isEmpty, expected: "the configured origin allowed, a foreign one refused, never *",
+            observed: observed, pass: "CORS allows \(configured ?? "no origin") only",
+            fail: problems.joined(separator: "; "))
+    }
+
+    /// A bounded burst: at most the limit plus one requests, stopping at the first 429, which must carry
+    /// `Retry-After`.
+    func rateLimit(
+        _ params: Params, _ context: ProbeContext, request: (String, String, [(String, String)]) -> HTTPProbeRequest
+    ) async throws -> Outcome {
+        func send(_ r: HTTPProbeRequest) async throws -> HTTPProbeResponse { try await client.send(r) }
+        let http = context.options.http
+        let login = params.string("target") == "login"
+        let variable = login ? "LOGIN_RATE_LIMIT_MAX" : "RATE_LIMIT_MAX_REQUESTS"
+        let limit = params.int("max") ?? context.environment.values[variable].flatMap { Int($0) } ?? (login ? 5 : 100)
+        let burst = min(limit + 1, 2000)
+        var r = request(
+            login ? "POST" : "GET", login ? http.loginPath : http.rateLimitPath, [("Content-Type", "application/json")])
+        if login { r.body = Data(#"{"username":"gonogo-rate-limit-probe","password":"not-the-password"}"#.utf8) }
+        for n in 1...burst {
+            let response = try await send(r)
+            if response.status == 429 {
+                let retry = response.header("retry-after")
+                let observed = "429 at request \(n)" + (retry.map { ", Retry-After \($0)" } ?? ", no Retry-After")
+                return .check(
+                    retry != nil, expected: "429 with Retry-After within \(burst) requests", observed: observed,
+                    pass: observed, fail: "429 without Retry-After: clients cannot tell when to come back")
+            }
+        }
+        return .fail(
+            "\(burst) requests in a row were all served: no rate limit at \(limit) (\(variable))",
+            expected: "429 within \(burst) requests", observed: "no 429 in \(burst) requests")
+    }
+}
+
+/// `Strict-Transport-Security`, parsed (RFC 6797): exactly one header, `max-age` required, `includeSubDomains`,
+/// `preload`.
+enum HSTS {
+    static func check(_ values: [String], _ params: Params) -> Outcome {
+        guard let header = values.first else {
+            return .fail(
+                "no Strict-Transport-Security header", expected: "Strict-Transport-Security", observed: "absent")
+        }
+        guard values.count == 1 else {
+            return .fail(
+                "Strict-Transport-Security is sent \(values.count) times: browsers may ignore it",
+                expected: "one header", observed: values.joined(separator: " | "))
+        }
+        var maxAge: Int? = nil
+        var subdomains = false
+        var preload = false
+        for directive in header.split(separator: ";") {
+            let d = directive.trimmingCharacters(in: .whitespaces).lowercased()
+            if d.hasPrefix("max-age=") {
+                maxAge = Int(d.dropFirst(8).trimmingCharacters(in: CharacterSet(charactersIn: "\"")))
+            }
+            if d == "includesubdomains" { subdomains = true }
+            if d == "preload" { preload = true }
+        }
+        var problems: [String] = []
+        let wanted = params.int("max_age") ?? 31_536_000
+        if let maxAge {
+            if maxAge < wanted { problems.append("max-age \(maxAge) is below \(wanted)") }
+        } else {
+            problems.append("no valid max-age")
+        }
+        if params["include_subdomains"] == .bool(true), !subdomains { problems.append("no includeSubDomains") }
+        if params["preload"] == .bool(true), !preload { problems.append("no preload") }
+        return .check(
+            problems.isEmpty, expected: "max-age ≥ \(wanted)", observed: "Strict-Transport-Security: \(header)",
+            pass: "HSTS max-age \(maxAge ?? 0)", fail: problems.joined(separator: "; "))
+    }
+}
+
+/// Which Prometheus families answer a monitoring item: the metric names `/metrics` exposes, matched by meaning.
+enum Metrics {
+    static let families: [String: [String]] = [
+        "api-response-time": ["request_duration", "response_time", "request_latency"],
+        "error-rate": ["requests_total", "hb_requests", "http_requests", "errors_total"],
+        "database-query-performance": ["database", "db_", "query_duration", "sql"],
+        "llm-api-latency": ["model_latency", "llm", "completion"],
+        "memory-usage": ["resident_memory", "memory_bytes", "heap"],
+    ]
+
+    static func check(_ text: String, metric: String) -> Outcome {
+        let names = Set(
+            text.split(separator: "\n").filter { !$0.hasPrefix("#") && !$0.isEmpty }.map {
+                String($0.prefix { $0 != "{" && $0 != " " })
+            })
+        let needles = families[metric] ?? [metric.replacingOccurrences(of: "-", with: "_")]
+        let found = names.filter { name in needles.contains { name.contains($0) } }.sorted()
+        return .check(
+            !found.isEmpty, expected: "a metric for \(metric)",
+            observed: found.isEmpty
+                ? "\(names.count) metric series, none for \(metric)" : found.prefix(3).joined(separator: ", "),
+            pass: "\(metric): \(found.first ?? "")", fail: "no metric for \(metric) among \(names.count) series")
+    }
+}

@@ -1,0 +1,135 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// gonogo's http probes against chat-api itself, served over TLS with a certificate the test makes, with the
+/// redirect listener, on the fixture project's database.
+@Suite("gonogo verify: HTTP against chat-api")
+struct HTTPVerifyTests {
+    @Test("health, HSTS, security headers, CORS, rate limits, auth and metrics pass; what chat-api lacks fails")
+    func chatAPI() async throws {
+        let dir = try VerifyFixture.make()
+        let (cert, key) = try Certificates.selfSigned(in: dir)
+        let env = [
+            "DATABASE_URL": "sqlite:data/messages.db", "PORT": "0", "TLS_CERT_FILE": cert, "TLS_KEY_FILE": key,
+            "HTTP_REDIRECT_PORT": "0", "CORS_ORIGINS": "https://chat.example.com", "RATE_LIMIT_MAX_REQUESTS": "100",
+            "LOGIN_RATE_LIMIT_MAX": "5",
+        ]
+        let server = ServerProcess("chat-api", ["serve"], environment: env, directory: dir.path)
+        let port = try await Blocking.run { try server.start() }
+        defer { server.stop() }
+        // The redirect listener announces its port on stdout.
+        let clock = ContinuousClock()
+        let deadline = clock.now.advanced(by: .seconds(30))
+        var redirect: String? = nil
+        while redirect == nil, clock.now < deadline {
+            redirect = server.stdout.split(separator: "\n").first { $0.hasPrefix("chat-api redirecting") }
+                .flatMap { $0.split(separator: " ").first { $0.hasPrefix("http://") } }.map(String.init)
+            if redirect == nil { try await Task.sleep(for: .milliseconds(50)) }
+        }
+        let plain = try #require(redirect)
+        try Data(
+            (VerifyFixture.config + """
+                api_url: https://127.0.0.1:\(port)
+                http:
+                  ca_file: cert.pem
+                  plain_url: \(plain)
+
+                """).utf8
+        ).write(to: dir.appendingPathComponent("gonogo.yml"))
+
+        let run = try await Blocking.run {
+            try gonogo([
+                "verify", VerifyFixture.checklist, "--config", dir.path + "/gonogo.yml", "--format", "json", "--gate",
+                "ci",
+            ])
+        }
+        let report = Report(run)
+        let http = report.items.filter { ($0["kind"] as? String ?? "").hasPrefix("http.") }
+        func status(_ kind: String, _ params: (([String: Any]) -> Bool)? = nil) -> [String] {
+            http.filter { $0["kind"] as? String == kind && (params?($0["params"] as? [String: Any] ?? [:]) ?? true) }
+                .map { "\($0["status"] ?? "?"): \($0["message"] ?? "")" }
+        }
+        func all(_ kind: String, are wanted: String) {
+            let found = status(kind)
+            #expect(!found.isEmpty && found.allSatisfy { $0.hasPrefix(wanted + ":") }, "\(kind): \(found)")
+        }
+        all("http.status", are: "pass")
+        all("http.hsts", are: "pass")
+        all("http.security_headers", are: "pass")
+        all("http.redirect_https", are: "pass")
+        all("http.cors", are: "pass")
+        all("http.rate_limit", are: "pass")
+        all("http.auth_required", are: "pass")
+        all("http.metrics", are: "pass")
+        // chat-api leaves compression to the proxy in front of it (deploy/nginx): the item fails and says so.
+        all("http.compression", are: "fail")
+        #expect(status("http.compression").first?.contains("no gzip compression") == true)
+        // no-store is a cache header; the one-year policy for versioned files is advisory: a warning.
+        let cache = status("http.cache_headers")
+        #expect(
+            cache.filter { $0.hasPrefix("pass:") }.count == 2 && cache.filter { $0.hasPrefix("warn:") }.count == 1,
+            "\(cache)")
+        let login = http.first { ($0["params"] as? [String: Any])?["target"] as? String == "login" }
+        // The sixth login attempt meets the limit of five; Retry-After is what is left of the 60 s window.
+        let observed = login?["observed"] as? String ?? ""
+        #expect(observed.hasPrefix("429 at request 6, Retry-After "), "\(observed)")
+        let retryAfter = Int(observed.split(separator: " ").last ?? "") ?? 0
+        #expect((1...60).contains(retryAfter), "\(observed)")
+        // Timing and TLS were real: no item ran insecurely.
+        #expect(!run.stdout.contains("insecure mode"))
+    }
+
+    @Test("faults end as error with the reason, within the timeout: refused, unresolvable, unknown CA, silence")
+    func faults() async throws {
+        let dir = try VerifyFixture.make()
+        // A server that accepts and never answers.
+        let silent = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(silent) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(silent, $0, length) == 0 && getsockname(silent, $0, &length) == 0
+            }
+        }
+        listen(silent, 16)
+        let silentPort = Int(UInt16(bigEndian: address.sin_port))
+        let (cert, key) = try Certificates.selfSigned(in: dir)
+        let tls = ServerProcess(
+            "chat-api", ["serve"],
+            environment: [
+                "DATABASE_URL": "sqlite:data/messages.db", "PORT": "0", "TLS_CERT_FILE": cert, "TLS_KEY_FILE": key,
+            ],
+            directory: dir.path)
+        let tlsPort = try await Blocking.run { try tls.start() }
+        defer { tls.stop() }
+        let cases: [(String, String)] = [
+            ("http://127.0.0.1:1", "Couldn't connect"),
+            ("http://gonogo-test.invalid", "resolve"),
+            ("https://127.0.0.1:\(tlsPort)", "SSL"),  // no ca_file: the test's own CA is unknown
+            ("http://127.0.0.1:\(silentPort)", "Timeout"),
+        ]
+        for (url, reason) in cases {
+            try Data((VerifyFixture.config + "api_url: \(url)\nhttp: {timeout: 2}\n").utf8)
+                .write(to: dir.appendingPathComponent("gonogo.yml"))
+            let started = Date()
+            let run = try await Blocking.run {
+                try gonogo([
+                    "verify", VerifyFixture.checklist, "--config", dir.path + "/gonogo.yml", "--format", "json",
+                    "--only", "api-server-configuration/*/health-check-endpoint-health", "--timeout", "20",
+                ])
+            }
+            #expect(Date().timeIntervalSince(started) < 15, "\(url)")
+            let item = Report(run).items.first {
+                $0["kind"] as? String == "http.status" && $0["status"] as? String != "skip"
+            }
+            let status = item?["status"] as? String ?? "missing"
+            let message: String = item?["message"] as? String ?? ""
+            #expect(status == "error", "\(url): \(status) \(message)")
+            #expect(message.lowercased().contains(reason.lowercased()), "\(url): \(message)")
+        }
+    }
+}
