@@ -72,7 +72,7 @@ let package = Package(
         .target(
             name: "Verify",
             dependencies: [
-                "Catalog", "Checklist", "DotEnv", "CPostgres", "CCurl",
+                "Catalog", "Checklist", "DotEnv", "CPostgres", "CCurl", "COpenSSL",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]

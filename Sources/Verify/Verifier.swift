@@ -70,6 +70,7 @@ public enum Verifier {
     public static let probes: [Family: any Probe] = [
         .env: EnvProbe(), .file: FileProbe(), .git: GitProbe(), .sqlite: SQLiteProbe(), .command: CommandProbe(),
         .artifact: ArtifactProbe(), .postgres: PostgresProbe(), .http: HTTPProbe(),
+        .tls: TLSProbe(),
     ]
 
     /// Called as items finish: (finished so far, of how many, the result).

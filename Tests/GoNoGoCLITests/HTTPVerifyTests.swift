@@ -9,7 +9,7 @@ struct HTTPVerifyTests {
     @Test("health, HSTS, security headers, CORS, rate limits, auth and metrics pass; what chat-api lacks fails")
     func chatAPI() async throws {
         let dir = try VerifyFixture.make()
-        let (cert, key) = try Certificates.selfSigned(in: dir)
+        let (cert, key) = try Certificates.selfSigned(in: dir, days: 90)
         let env = [
             "DATABASE_URL": "sqlite:data/messages.db", "PORT": "0", "TLS_CERT_FILE": cert, "TLS_KEY_FILE": key,
             "HTTP_REDIRECT_PORT": "0", "CORS_ORIGINS": "https://chat.example.com", "RATE_LIMIT_MAX_REQUESTS": "100",
@@ -47,8 +47,10 @@ struct HTTPVerifyTests {
         let report = Report(run)
         let http = report.items.filter { ($0["kind"] as? String ?? "").hasPrefix("http.") }
         func status(_ kind: String, _ params: (([String: Any]) -> Bool)? = nil) -> [String] {
-            http.filter { $0["kind"] as? String == kind && (params?($0["params"] as? [String: Any] ?? [:]) ?? true) }
-                .map { "\($0["status"] ?? "?"): \($0["message"] ?? "")" }
+            report.items.filter {
+                $0["kind"] as? String == kind && (params?($0["params"] as? [String: Any] ?? [:]) ?? true)
+            }
+            .map { "\($0["status"] ?? "?"): \($0["message"] ?? "")" }
         }
         func all(_ kind: String, are wanted: String) {
             let found = status(kind)
@@ -76,6 +78,12 @@ struct HTTPVerifyTests {
         #expect(observed.hasPrefix("429 at request 6, Retry-After "), "\(observed)")
         let retryAfter = Int(observed.split(separator: " ").last ?? "") ?? 0
         #expect((1...60).contains(retryAfter), "\(observed)")
+        // TLS: 1.2 and 1.3 only, a chain that verifies against the configured CA, 89 days left.
+        all("tls.protocols", are: "pass")
+        let protocols = report.items.first { $0["kind"] as? String == "tls.protocols" }
+        #expect(protocols?["observed"] as? String == "accepts TLSv1.2, TLSv1.3")
+        all("tls.certificate", are: "pass")
+        all("tls.expiry", are: "pass")
         // Timing and TLS were real: no item ran insecurely.
         #expect(!run.stdout.contains("insecure mode"))
     }
@@ -131,5 +139,44 @@ struct HTTPVerifyTests {
             #expect(status == "error", "\(url): \(status) \(message)")
             #expect(message.lowercased().contains(reason.lowercased()), "\(url): \(message)")
         }
+    }
+}
+
+@Suite("gonogo verify: TLS")
+struct TLSVerifyTests {
+    @Test("a certificate 5 days from expiry and one no trusted CA signed: those items fail and say why")
+    func weakCertificate() async throws {
+        let dir = try VerifyFixture.make()
+        let (cert, key) = try Certificates.selfSigned(in: dir, days: 5)
+        let server = ServerProcess(
+            "chat-api", ["serve"],
+            environment: [
+                "DATABASE_URL": "sqlite:data/messages.db", "PORT": "0", "TLS_CERT_FILE": cert, "TLS_KEY_FILE": key,
+            ],
+            directory: dir.path)
+        let port = try await Blocking.run { try server.start() }
+        defer { server.stop() }
+        // No ca_file: the system's trust, which does not know the test's certificate.
+        try Data((VerifyFixture.config + "api_url: https://127.0.0.1:\(port)\n").utf8)
+            .write(to: dir.appendingPathComponent("gonogo.yml"))
+        let run = try await Blocking.run {
+            try gonogo([
+                "verify", VerifyFixture.checklist, "--config", dir.path + "/gonogo.yml", "--format", "json", "--gate",
+                "ci",
+            ])
+        }
+        let tls = Report(run).items.filter { ($0["kind"] as? String ?? "").hasPrefix("tls.") }
+        let expiry = tls.first { $0["kind"] as? String == "tls.expiry" }
+        #expect(expiry?["status"] as? String == "fail")
+        #expect((expiry?["observed"] as? String)?.hasPrefix("4 days left") == true, "\(expiry?["observed"] ?? "")")
+        let certificates = tls.filter { $0["kind"] as? String == "tls.certificate" }
+        #expect(!certificates.isEmpty)
+        for certificate in certificates {
+            #expect(certificate["status"] as? String == "fail")
+            #expect(
+                (certificate["message"] as? String)?.contains("self-signed") == true, "\(certificate["message"] ?? "")")
+        }
+        #expect(tls.first { $0["kind"] as? String == "tls.protocols" }?["status"] as? String == "pass")
+        #expect(run.status == 1)
     }
 }
