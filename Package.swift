@@ -24,6 +24,7 @@ let package = Package(
         // Already in the graph through Hummingbird and postgres-nio; named to run PostgresClient beside the server.
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.0.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.1.0"),
     ],
     targets: [
         // System libraries: a module map and a shim header each, nothing else.
@@ -74,6 +75,7 @@ let package = Package(
             dependencies: [
                 "Catalog", "Checklist", "DotEnv", "CPostgres", "CCurl", "COpenSSL",
                 .product(name: "Yams", package: "Yams"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),

@@ -153,6 +153,35 @@ public struct HTTPSettings: Sendable {
     public var rateLimitPath = "/api/sessions"
     public var metricsPath = "/metrics"
     public var corsPath = "/api/chat"
+    /// Named requests that latency items (and smoke flows) refer to: "history-retrieval", "llm"…
+    public var requests: [String: NamedRequest] = [:]
+    /// How to get a bearer token: log in (username and password, token read from a JSON field) or an env variable.
+    public var credentials: Credentials?
+    /// The latency probe's steady rate, its sampling time and warm-up.
+    public var latency = LatencySettings()
 
     public init() {}
+}
+
+/// A request a checklist item names.
+public struct NamedRequest: Sendable {
+    public var method = "GET"
+    public var path: String
+    public var body: String?
+    /// Send the bearer token of `credentials`.
+    public var auth = false
+}
+
+public struct Credentials: Sendable {
+    public var username: String?
+    public var password: String?
+    public var tokenField = "token"
+    /// A variable (environment or env files) holding a bearer token, instead of logging in.
+    public var tokenVariable: String?
+}
+
+public struct LatencySettings: Sendable {
+    public var rate = 20.0
+    public var duration: Duration = .seconds(5)
+    public var warmup: Duration = .seconds(1)
 }

@@ -70,7 +70,7 @@ public enum Verifier {
     public static let probes: [Family: any Probe] = [
         .env: EnvProbe(), .file: FileProbe(), .git: GitProbe(), .sqlite: SQLiteProbe(), .command: CommandProbe(),
         .artifact: ArtifactProbe(), .postgres: PostgresProbe(), .http: HTTPProbe(),
-        .tls: TLSProbe(),
+        .tls: TLSProbe(), .latency: LatencyProbe(),
     ]
 
     /// Called as items finish: (finished so far, of how many, the result).
@@ -285,6 +285,10 @@ func seconds(_ duration: Duration) -> String {
 }
 
 extension Duration {
+    var wholeMicroseconds: Int {
+        Int(components.seconds) * 1_000_000 + Int(components.attoseconds / 1_000_000_000_000)
+    }
+
     var wholeMilliseconds: Int {
         Int(components.seconds) * 1000 + Int(components.attoseconds / 1_000_000_000_000_000)
     }

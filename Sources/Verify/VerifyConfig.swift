@@ -190,11 +190,63 @@ public struct VerifyConfig: Sendable {
                         config.http.metricsPath = try reader.string(v, "http.metrics_path") ?? config.http.metricsPath
                     case "cors_path":
                         config.http.corsPath = try reader.string(v, "http.cors_path") ?? config.http.corsPath
+                    case "requests":
+                        for (name, body) in try reader.mapping(v, what: "http.requests") {
+                            var request = NamedRequest(path: "/")
+                            for (rk, rv) in try reader.mapping(body, what: "http.requests.\(name.string ?? "")") {
+                                switch rk.string ?? "" {
+                                case "method": request.method = (try reader.string(rv, "method") ?? "GET").uppercased()
+                                case "path": request.path = try reader.string(rv, "path") ?? "/"
+                                case "body": request.body = try reader.string(rv, "body")
+                                case "auth": request.auth = rv.bool ?? false
+                                default:
+                                    throw reader.error(
+                                        rk, "unknown key `\(rk.string ?? "")` (known: method, path, body, auth)")
+                                }
+                            }
+                            config.http.requests[name.string ?? ""] = request
+                        }
+                    case "credentials":
+                        var credentials = Credentials()
+                        for (ck, cv) in try reader.mapping(v, what: "http.credentials") {
+                            switch ck.string ?? "" {
+                            case "username": credentials.username = try reader.string(cv, "username")
+                            case "password": credentials.password = try reader.string(cv, "password")
+                            case "token_field": credentials.tokenField = try reader.string(cv, "token_field") ?? "token"
+                            case "token_variable": credentials.tokenVariable = try reader.string(cv, "token_variable")
+                            default:
+                                throw reader.error(
+                                    ck,
+                                    "unknown key `\(ck.string ?? "")` (known: username, password, token_field, token_variable)"
+                                )
+                            }
+                        }
+                        config.http.credentials = credentials
+                    case "latency":
+                        for (lk, lv) in try reader.mapping(v, what: "http.latency") {
+                            switch lk.string ?? "" {
+                            case "rate":
+                                guard let rate = lv.float, rate > 0, rate <= 100_000 else {
+                                    throw reader.error(
+                                        lv, "http.latency.rate must be requests per second, from 0 to 100000")
+                                }
+                                config.http.latency.rate = rate
+                            case "duration":
+                                config.http.latency.duration = .milliseconds(
+                                    Int(try reader.seconds(lv, "duration") * 1000))
+                            case "warmup":
+                                config.http.latency.warmup = .milliseconds(Int(try reader.seconds(lv, "warmup") * 1000))
+                            default:
+                                throw reader.error(
+                                    lk, "unknown key `\(lk.string ?? "")` (known: rate, duration, warmup)")
+                            }
+                        }
                     default:
                         throw reader.error(
                             k,
                             "unknown key `\(k.string ?? "")` (known: ca_file, insecure, timeout, plain_url, cors_origin, "
-                                + "admin_path, login_path, rate_limit_path, metrics_path, cors_path)")
+                                + "admin_path, login_path, rate_limit_path, metrics_path, cors_path, requests, credentials, "
+                                + "latency)")
                     }
                 }
             case "timeout": config.timeout = try reader.seconds(value, key)

@@ -180,3 +180,68 @@ struct TLSVerifyTests {
         #expect(run.status == 1)
     }
 }
+
+@Suite("gonogo verify: latency")
+struct LatencyVerifyTests {
+    @Test(
+        "an open-loop probe at a steady rate: a threshold that is met passes, one that is not fails, with the figures")
+    func thresholds() async throws {
+        let dir = try VerifyFixture.make()
+        let env = ["DATABASE_URL": "sqlite:data/messages.db", "PORT": "0", "RATE_LIMIT_MAX_REQUESTS": "100000"]
+        let added = try await Blocking.run {
+            try Executables.run(
+                "chat-api", ["user", "add", "--username", "alice", "--password-stdin"], environment: env,
+                stdin: "latency-password-1", directory: dir.path)
+        }
+        try #require(added.status == 0, "\(added.stderr)")
+        let server = ServerProcess("chat-api", ["serve"], environment: env, directory: dir.path)
+        let port = try await Blocking.run { try server.start() }
+        defer { server.stop() }
+        try Data(
+            (VerifyFixture.config + """
+                api_url: http://127.0.0.1:\(port)
+                http:
+                  credentials: {username: alice, password: latency-password-1}
+                  requests:
+                    history-retrieval: {method: GET, path: /api/sessions, auth: true}
+                    health: {path: /health}
+                  latency: {rate: 40, duration: 2, warmup: 0.5}
+
+                """).utf8
+        ).write(to: dir.appendingPathComponent("gonogo.yml"))
+        let checklist = dir.appendingPathComponent("latency.md")
+        try Data(
+            """
+            # Performance
+            - [ ] History retrieval < 500ms
+            - [ ] Health answers in no time <!-- gonogo: latency.request request=health threshold="p99 < 0.001ms" -->
+            - [ ] Unknown request is an error <!-- gonogo: latency.request request=nope threshold="p95 < 1s" -->
+
+            """.utf8
+        ).write(to: checklist)
+        let run = try await Blocking.run {
+            try gonogo([
+                "verify", checklist.path, "--config", dir.path + "/gonogo.yml", "--format", "json", "--gate", "ci",
+            ])
+        }
+        let items = Report(run).items
+        try #require(items.count == 3, "\(run.stdout.prefix(2000)) \(run.stderr)")
+        #expect(items[0]["status"] as? String == "pass", "\(items[0]["message"] ?? "")")
+        #expect((items[0]["expected"] as? String)?.contains("p95 assumed") == true)
+        let details = try #require(items[0]["details"] as? [String: Any])
+        #expect(details["count"] as? Int == 80)  // 40/s for 2 s, after the warm-up
+        #expect(details["errors"] as? Int == 0)
+        let achieved = details["achievedRate"] as? Double ?? 0
+        #expect(achieved > 30 && achieved < 50, "achieved \(achieved)/s")
+        let percentiles = try #require(details["percentilesMs"] as? [String: Double])
+        #expect(Set(percentiles.keys) == ["min", "med", "avg", "p(90)", "p(95)", "p(99)", "max"])
+        #expect(
+            (percentiles["min"] ?? 0) <= (percentiles["p(95)"] ?? 0)
+                && (percentiles["p(95)"] ?? 0) <= (percentiles["max"] ?? 0))
+        #expect(items[1]["status"] as? String == "fail", "\(items[1]["message"] ?? "")")
+        #expect((items[1]["message"] as? String)?.contains("misses p99 < ") == true)
+        #expect(items[2]["status"] as? String == "error")
+        #expect((items[2]["message"] as? String)?.contains("does not define") == true)
+        #expect(!run.stdout.contains("latency-password-1"))
+    }
+}
