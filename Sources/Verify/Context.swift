@@ -159,6 +159,10 @@ public struct HTTPSettings: Sendable {
     public var credentials: Credentials?
     /// The latency probe's steady rate, its sampling time and warm-up.
     public var latency = LatencySettings()
+    /// More credentials by name, for steps that act as someone else (`auth: admin`).
+    public var users: [String: Credentials] = [:]
+    /// Smoke flows by name: steps run in order, each checked, values carried from one to the next.
+    public var flows: [String: [FlowStep]] = [:]
 
     public init() {}
 }
@@ -170,6 +174,20 @@ public struct NamedRequest: Sendable {
     public var body: String?
     /// Send the bearer token of `credentials`.
     public var auth = false
+}
+
+/// One step of a smoke flow: a request, the status it must answer (any 2xx by default), text its body must hold,
+/// and JSON fields saved for later steps (`${name}` in a path or body).
+public struct FlowStep: Sendable {
+    public var method = "GET"
+    public var path = "/"
+    public var body: String?
+    /// nil: no token; "" the default credentials; a name: `users[name]`.
+    public var auth: String?
+    public var expect: Int?
+    public var contains: String?
+    public var save: [String: String] = [:]
+    public var line = 0
 }
 
 public struct Credentials: Sendable {

@@ -206,22 +206,17 @@ public struct VerifyConfig: Sendable {
                             }
                             config.http.requests[name.string ?? ""] = request
                         }
-                    case "credentials":
-                        var credentials = Credentials()
-                        for (ck, cv) in try reader.mapping(v, what: "http.credentials") {
-                            switch ck.string ?? "" {
-                            case "username": credentials.username = try reader.string(cv, "username")
-                            case "password": credentials.password = try reader.string(cv, "password")
-                            case "token_field": credentials.tokenField = try reader.string(cv, "token_field") ?? "token"
-                            case "token_variable": credentials.tokenVariable = try reader.string(cv, "token_variable")
-                            default:
-                                throw reader.error(
-                                    ck,
-                                    "unknown key `\(ck.string ?? "")` (known: username, password, token_field, token_variable)"
-                                )
+                    case "users":
+                        for (user, body) in try reader.mapping(v, what: "http.users") {
+                            config.http.users[user.string ?? ""] = try reader.credentials(body)
+                        }
+                    case "flows":
+                        for (flow, steps) in try reader.mapping(v, what: "http.flows") {
+                            config.http.flows[flow.string ?? ""] = try reader.sequence(steps, what: "a flow").map {
+                                try reader.step($0)
                             }
                         }
-                        config.http.credentials = credentials
+                    case "credentials": config.http.credentials = try reader.credentials(v)
                     case "latency":
                         for (lk, lv) in try reader.mapping(v, what: "http.latency") {
                             switch lk.string ?? "" {
@@ -246,7 +241,7 @@ public struct VerifyConfig: Sendable {
                             k,
                             "unknown key `\(k.string ?? "")` (known: ca_file, insecure, timeout, plain_url, cors_origin, "
                                 + "admin_path, login_path, rate_limit_path, metrics_path, cors_path, requests, credentials, "
-                                + "latency)")
+                                + "users, flows, latency)")
                     }
                 }
             case "timeout": config.timeout = try reader.seconds(value, key)
@@ -324,6 +319,48 @@ struct NodeReader: Sendable {
             throw error(node, "\(key) must be a number of seconds from 0 to 86400")
         }
         return value
+    }
+
+    func credentials(_ node: Node) throws -> Credentials {
+        var credentials = Credentials()
+        for (k, v) in try mapping(node, what: "credentials") {
+            switch k.string ?? "" {
+            case "username": credentials.username = try string(v, "username")
+            case "password": credentials.password = try string(v, "password")
+            case "token_field": credentials.tokenField = try string(v, "token_field") ?? "token"
+            case "token_variable": credentials.tokenVariable = try string(v, "token_variable")
+            default:
+                throw error(
+                    k, "unknown key `\(k.string ?? "")` (known: username, password, token_field, token_variable)")
+            }
+        }
+        return credentials
+    }
+
+    func step(_ node: Node) throws -> FlowStep {
+        var step = FlowStep(line: line(node))
+        for (k, v) in try mapping(node, what: "a flow step") {
+            switch k.string ?? "" {
+            case "method": step.method = (try string(v, "method") ?? "GET").uppercased()
+            case "path": step.path = try string(v, "path") ?? "/"
+            case "body": step.body = try string(v, "body")
+            case "auth": step.auth = v.bool == true ? "" : v.bool == false ? nil : try string(v, "auth")
+            case "expect":
+                guard let status = v.int, (100...599).contains(status) else {
+                    throw error(v, "expect must be an HTTP status, as in 200")
+                }
+                step.expect = status
+            case "contains": step.contains = try string(v, "contains")
+            case "save":
+                for (name, field) in try mapping(v, what: "save") {
+                    step.save[name.string ?? ""] = try string(field, "save.\(name.string ?? "")") ?? ""
+                }
+            default:
+                throw error(
+                    k, "unknown key `\(k.string ?? "")` (known: method, path, body, auth, expect, contains, save)")
+            }
+        }
+        return step
     }
 
     /// `params: {key: value}`: scalars (typed as YAML types them) and lists of strings.

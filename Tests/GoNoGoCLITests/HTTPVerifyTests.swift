@@ -15,6 +15,15 @@ struct HTTPVerifyTests {
             "HTTP_REDIRECT_PORT": "0", "CORS_ORIGINS": "https://chat.example.com", "RATE_LIMIT_MAX_REQUESTS": "100",
             "LOGIN_RATE_LIMIT_MAX": "5",
         ]
+        for (name, role) in [("alice", "user"), ("root", "admin")] {
+            let added = try await Blocking.run {
+                try Executables.run(
+                    "chat-api", ["user", "add", "--username", name, "--role", role, "--password-stdin"],
+                    environment: env,
+                    stdin: "smoke-\(name)-pw", directory: dir.path)
+            }
+            try #require(added.status == 0, "\(added.stderr)")
+        }
         let server = ServerProcess("chat-api", ["serve"], environment: env, directory: dir.path)
         let port = try await Blocking.run { try server.start() }
         defer { server.stop() }
@@ -34,6 +43,22 @@ struct HTTPVerifyTests {
                 http:
                   ca_file: cert.pem
                   plain_url: \(plain)
+                  credentials: {username: alice, password: smoke-alice-pw}
+                  users:
+                    admin: {username: root, password: smoke-root-pw}
+                  flows:
+                    chat:
+                      - {method: POST, path: /api/chat, body: '{"message":"gonogo smoke"}', auth: true, save: {session: session_id}}
+                    history-persistence:
+                      - {method: POST, path: /api/chat, body: '{"message":"remember me"}', auth: true, save: {session: session_id}}
+                      - {path: "/api/sessions/{session}/messages", auth: true, contains: remember me}
+                    admin-text-to-sql:
+                      - {method: POST, path: /api/admin/sql, body: '{"question":"how many messages?"}', auth: admin, contains: '"rows"'}
+                      - {method: POST, path: /api/admin/sql, body: '{"question":"how many messages?"}', auth: true, expect: 403}
+                    sql-injection:
+                      - {method: POST, path: /api/chat, body: '{"message":"x\\u0027; DROP TABLE users; --"}', auth: true, save: {session: session_id}}
+                      - {path: "/api/sessions/{session}/messages", auth: true, contains: DROP TABLE users}
+                      - {method: POST, path: /api/auth/login, body: '{"username":"alice","password":"smoke-alice-pw"}'}
 
                 """).utf8
         ).write(to: dir.appendingPathComponent("gonogo.yml"))
@@ -64,6 +89,7 @@ struct HTTPVerifyTests {
         all("http.rate_limit", are: "pass")
         all("http.auth_required", are: "pass")
         all("http.metrics", are: "pass")
+        all("http.smoke", are: "pass")
         // chat-api leaves compression to the proxy in front of it (deploy/nginx): the item fails and says so.
         all("http.compression", are: "fail")
         #expect(status("http.compression").first?.contains("no gzip compression") == true)

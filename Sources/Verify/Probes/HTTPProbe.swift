@@ -172,6 +172,8 @@ struct HTTPProbe: Probe {
                     observed: "HTTP \(anonymous.status) without, \(bogus.status) with a bad token",
                     pass: "\(path) requires authentication (a wrong role's 403 needs credentials in the config)",
                     fail: "\(path) answers \(anonymous.status) without a token")
+            case "smoke":
+                return try await smoke(params.string("flow") ?? "", base, http, context, make: make)
             case "metrics":
                 let response = try await send(request(http.metricsPath))
                 guard response.status == 200 else {
@@ -189,6 +191,71 @@ struct HTTPProbe: Probe {
         } catch {
             return .error("\(error)")
         }
+    }
+
+    /// A named flow of the config: each step's request, checked in turn; `{name}` in a path or body is a value an
+    /// earlier step saved from its JSON answer.
+    func smoke(
+        _ name: String, _ base: String, _ http: HTTPSettings, _ context: ProbeContext,
+        make: (String, String, [(String, String)]) -> HTTPProbeRequest
+    ) async throws -> Outcome {
+        guard let steps = http.flows[name], !steps.isEmpty else {
+            return .error(
+                "the smoke flow “\(name)” is not defined: add `http: {flows: {\(name): [steps…]}}` to gonogo.yml")
+        }
+        var saved: [String: String] = [:]
+        var tokens: [String: String] = [:]
+        func fill(_ text: String) -> String {
+            saved.reduce(text) { $0.replacingOccurrences(of: "{\($1.key)}", with: $1.value) }
+        }
+        for (n, step) in steps.enumerated() {
+            var request = make(step.method, fill(step.path), [])
+            if let body = step.body {
+                request.body = Data(fill(body).utf8)
+                request.headers.append(("Content-Type", "application/json"))
+            }
+            if let user = step.auth {
+                if tokens[user] == nil {
+                    let credentials = user.isEmpty ? http.credentials : http.users[user]
+                    guard let credentials else {
+                        return .error(
+                            "step \(n + 1) of \(name) acts as \(user.isEmpty ? "the default user" : user), who has no credentials in gonogo.yml"
+                        )
+                    }
+                    tokens[user] = try await LatencyProbe.token(
+                        credentials, http, base: base, context: context, template: request)
+                }
+                request.headers.append(("Authorization", "Bearer \(tokens[user] ?? "")"))
+            }
+            let response = try await client.send(request)
+            let label = "step \(n + 1) (\(step.method) \(fill(step.path)))"
+            let statusOK = step.expect.map { $0 == response.status } ?? (200..<300).contains(response.status)
+            guard statusOK else {
+                return .fail(
+                    "\(name): \(label) answered HTTP \(response.status)",
+                    expected: "HTTP \(step.expect.map(String.init) ?? "2xx")",
+                    observed: "HTTP \(response.status) at step \(n + 1)")
+            }
+            if let contains = step.contains, !String(decoding: response.body, as: UTF8.self).contains(fill(contains)) {
+                return .fail(
+                    "\(name): \(label) does not hold “\(fill(contains))”",
+                    expected: "“\(fill(contains))” in the answer",
+                    observed: "not there at step \(n + 1)")
+            }
+            for (variable, field) in step.save {
+                var value: Any? = response.json
+                for part in field.split(separator: ".") { value = (value as? [String: Any])?[String(part)] }
+                guard let value else {
+                    return .fail(
+                        "\(name): \(label) has no field \(field) to save", expected: "a JSON field \(field)",
+                        observed: "absent")
+                }
+                saved[variable] = "\(value)"
+            }
+        }
+        return .pass(
+            "\(name): \(steps.count) steps succeeded", expected: "every step",
+            observed: "\(steps.count) of \(steps.count) steps")
     }
 
     /// `https://host:port` -> `http://host` (port 80): where a plain-HTTP listener usually is.

@@ -56,6 +56,13 @@ struct LatencyProbe: Probe {
             throw HTTPProbeFailure(
                 code: -1, description: "the request needs a token: add `http: {credentials: …}` to gonogo.yml")
         }
+        return try await token(credentials, http, base: base, context: context, template: template)
+    }
+
+    static func token(
+        _ credentials: Credentials, _ http: HTTPSettings, base: String, context: ProbeContext,
+        template: HTTPProbeRequest
+    ) async throws -> String {
         if let variable = credentials.tokenVariable {
             guard let token = context.environment.values[variable], !token.isEmpty else {
                 throw HTTPProbeFailure(code: -1, description: "\(variable) is not set")
