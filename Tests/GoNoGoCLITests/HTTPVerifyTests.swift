@@ -194,7 +194,9 @@ struct TLSVerifyTests {
         let tls = Report(run).items.filter { ($0["kind"] as? String ?? "").hasPrefix("tls.") }
         let expiry = tls.first { $0["kind"] as? String == "tls.expiry" }
         #expect(expiry?["status"] as? String == "fail")
-        #expect((expiry?["observed"] as? String)?.hasPrefix("4 days left") == true, "\(expiry?["observed"] ?? "")")
+        #expect(
+            ["4 days left", "5 days left"].contains { (expiry?["observed"] as? String)?.hasPrefix($0) == true },
+            "\(expiry?["observed"] ?? "")")
         let certificates = tls.filter { $0["kind"] as? String == "tls.certificate" }
         #expect(!certificates.isEmpty)
         for certificate in certificates {
@@ -269,5 +271,58 @@ struct LatencyVerifyTests {
         #expect(items[2]["status"] as? String == "error")
         #expect((items[2]["message"] as? String)?.contains("does not define") == true)
         #expect(!run.stdout.contains("latency-password-1"))
+    }
+}
+
+@Suite("gonogo verify: a deliberately weak server")
+struct WeakServerTests {
+    @Test(
+        "HSTS missing, TLS 1.0 accepted, 5 days to expiry, CORS * with credentials, no rate limit: each fails, saying what it saw"
+    )
+    func weak() async throws {
+        let dir = try VerifyFixture.make()
+        let (cert, key) = try Certificates.selfSigned(in: dir, days: 5)
+        let script = Executables.repositoryRoot + "/fixtures/servers/weak_server.py"
+        let server = ServerProcess(
+            path: "/usr/bin/python3", [script, cert, key], environment: [:], directory: dir.path)
+        let port = try await Blocking.run { try server.start() }
+        defer { server.stop() }
+        try Data(
+            (VerifyFixture.config + "api_url: https://127.0.0.1:\(port)\nhttp: {ca_file: cert.pem}\n").utf8
+        ).write(to: dir.appendingPathComponent("gonogo.yml"))
+        let run = try await Blocking.run {
+            try gonogo([
+                "verify", VerifyFixture.checklist, "--config", dir.path + "/gonogo.yml", "--format", "json", "--gate",
+                "ci",
+            ])
+        }
+        let items = Report(run).items
+        func first(_ kind: String, _ where_: ([String: Any]) -> Bool = { _ in true }) -> [String: Any]? {
+            items.first { $0["kind"] as? String == kind && where_($0) }
+        }
+        let hsts = first("http.hsts")
+        #expect(hsts?["status"] as? String == "fail")
+        #expect(hsts?["observed"] as? String == "absent")
+        let protocols = first("tls.protocols")
+        #expect(protocols?["status"] as? String == "fail")
+        #expect(
+            (protocols?["observed"] as? String)?.hasPrefix("accepts TLSv1.0") == true, "\(protocols?["observed"] ?? "")"
+        )
+        #expect((protocols?["message"] as? String)?.contains("TLSv1.0") == true)
+        let expiry = first("tls.expiry")
+        #expect(expiry?["status"] as? String == "fail")
+        #expect(["4 days left", "5 days left"].contains { (expiry?["observed"] as? String)?.hasPrefix($0) == true })
+        for cors in items.filter({ $0["kind"] as? String == "http.cors" }) {
+            #expect(cors["status"] as? String == "fail")
+            #expect((cors["message"] as? String)?.contains("* with credentials") == true, "\(cors["message"] ?? "")")
+        }
+        for limit in items.filter({ $0["kind"] as? String == "http.rate_limit" }) {
+            #expect(limit["status"] as? String == "fail")
+            #expect((limit["observed"] as? String)?.hasPrefix("no 429 in") == true, "\(limit["observed"] ?? "")")
+        }
+        // What the weak server does right still passes: its health answer and its certificate chain.
+        #expect(
+            first("http.status", { ($0["params"] as? [String: Any])?["field"] == nil })?["status"] as? String == "pass")
+        #expect(first("tls.certificate")?["status"] as? String == "pass")
     }
 }

@@ -122,8 +122,13 @@ public final class ServerProcess: @unchecked Sendable {
     private var stderrDrained = true  // until a reader runs
     private var output = ""
 
-    public init(_ name: String, _ arguments: [String], environment: [String: String], directory: String) {
-        process.executableURL = URL(fileURLWithPath: Executables.path(name))
+    public convenience init(_ name: String, _ arguments: [String], environment: [String: String], directory: String) {
+        self.init(path: Executables.path(name), arguments, environment: environment, directory: directory)
+    }
+
+    /// Any program that prints `listening on http(s)://HOST:PORT` (a stand-in server written for a test).
+    public init(path: String, _ arguments: [String], environment: [String: String], directory: String) {
+        process.executableURL = URL(fileURLWithPath: path)
         process.arguments = arguments
         process.currentDirectoryURL = URL(fileURLWithPath: directory)
         var env = ProcessInfo.processInfo.environment
