@@ -263,10 +263,9 @@ enum SQLText {
                 if depth > 0 { throw SQLRefused(description: "an unterminated comment") }
                 continue
             }
-            if let e = end {
+            if end != nil {
                 // After the first statement only blanks, semicolons and comments may follow.
                 if !c.properties.isWhitespace && c != ";" {
-                    _ = e
                     throw SQLRefused(description: "only one statement is allowed")
                 }
                 i += 1

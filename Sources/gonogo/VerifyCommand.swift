@@ -114,7 +114,15 @@ extension GoNoGo {
                 }
                 let configPath = config ?? Self.defaultConfig(beside: checklist)
                 if let configPath {
-                    let loaded = try VerifyConfig.load(path: configPath, environment: processEnvironment)
+                    var loaded = try VerifyConfig.load(path: configPath, environment: processEnvironment)
+                    // `${VAR}` expands from the environment and the env files: read again with their values
+                    // (the process environment winning), once the first reading has said which files they are.
+                    if !loaded.envFiles.isEmpty {
+                        let files = try Verify.Environment.load(
+                            loaded.envFiles, root: VerifyOptions(config: loaded).root, process: [:])
+                        let merged = files.values.merging(processEnvironment) { _, process in process }
+                        loaded = try VerifyConfig.load(path: configPath, environment: merged)
+                    }
                     for unset in loaded.unsetVariables {
                         writeAll(
                             "gonogo: warning: \(configPath):\(unset.line): ${\(unset.name)} is not set; the setting is left empty\n",
