@@ -326,3 +326,43 @@ struct WeakServerTests {
         #expect(first("tls.certificate")?["status"] as? String == "pass")
     }
 }
+
+@Suite("gonogo verify: a faulty server")
+struct FaultyServerTests {
+    @Test("too slow, 500s and a truncated body end as error with the reason, each within its timeout")
+    func faults() async throws {
+        let dir = try VerifyFixture.make()
+        let script = Executables.repositoryRoot + "/fixtures/servers/faulty_server.py"
+        let server = ServerProcess(path: "/usr/bin/python3", [script], environment: [:], directory: dir.path)
+        let port = try await Blocking.run { try server.start() }
+        defer { server.stop() }
+        try Data((VerifyFixture.config + "api_url: http://127.0.0.1:\(port)\nhttp: {timeout: 2}\n").utf8)
+            .write(to: dir.appendingPathComponent("gonogo.yml"))
+        let checklist = dir.appendingPathComponent("faults.md")
+        try Data(
+            """
+            # Faults
+            - [ ] Slow <!-- gonogo: http.status path=/slow status=200 -->
+            - [ ] Server error <!-- gonogo: http.status path=/error status=200 -->
+            - [ ] Truncated <!-- gonogo: http.status path=/truncated status=200 -->
+
+            """.utf8
+        ).write(to: checklist)
+        let started = Date()
+        let run = try await Blocking.run {
+            try gonogo([
+                "verify", checklist.path, "--config", dir.path + "/gonogo.yml", "--format", "json", "--timeout", "20",
+            ])
+        }
+        #expect(Date().timeIntervalSince(started) < 15)
+        let items = Report(run).items
+        try #require(items.count == 3, "\(run.stderr)")
+        let reasons = ["Timeout", "HTTP 500", "transfer closed"]
+        for (item, reason) in zip(items, reasons) {
+            let message = item["message"] as? String ?? ""
+            #expect(item["status"] as? String == "error", "\(message)")
+            #expect(message.contains(reason), "\(message)")
+        }
+        #expect(run.status == 1)
+    }
+}

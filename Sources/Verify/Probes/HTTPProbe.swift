@@ -38,7 +38,9 @@ struct HTTPProbe: Probe {
             if let other { r.url = other + (path.hasPrefix("/") ? path : "/" + path) }
             return r
         }
-        func send(_ r: HTTPProbeRequest) async throws -> HTTPProbeResponse { try await client.send(r) }
+        func send(_ r: HTTPProbeRequest) async throws -> HTTPProbeResponse {
+            try await answer(r, expecting: params.int("status"))
+        }
         do {
             switch item.kind.name ?? "" {
             case "status":
@@ -193,6 +195,17 @@ struct HTTPProbe: Probe {
         }
     }
 
+    /// The response to `r`; a server error (5xx) that the check does not expect is no answer to it: the check ends as
+    /// `error` with that status, like a transport failure.
+    func answer(_ r: HTTPProbeRequest, expecting: Int?) async throws -> HTTPProbeResponse {
+        let response = try await client.send(r)
+        if response.status >= 500, response.status != expecting {
+            throw HTTPProbeFailure(
+                code: -1, description: "the server answered HTTP \(response.status) to \(r.method) \(r.url)")
+        }
+        return response
+    }
+
     /// A named flow of the config: each step's request, checked in turn; `{name}` in a path or body is a value an
     /// earlier step saved from its JSON answer.
     func smoke(
@@ -227,7 +240,7 @@ struct HTTPProbe: Probe {
                 }
                 request.headers.append(("Authorization", "Bearer \(tokens[user] ?? "")"))
             }
-            let response = try await client.send(request)
+            let response = try await answer(request, expecting: step.expect)
             let label = "step \(n + 1) (\(step.method) \(fill(step.path)))"
             let statusOK = step.expect.map { $0 == response.status } ?? (200..<300).contains(response.status)
             guard statusOK else {
@@ -270,7 +283,7 @@ struct HTTPProbe: Probe {
     func cors(
         _ context: ProbeContext, _ http: HTTPSettings, request: (String, String, [(String, String)]) -> HTTPProbeRequest
     ) async throws -> Outcome {
-        func send(_ r: HTTPProbeRequest) async throws -> HTTPProbeResponse { try await client.send(r) }
+        func send(_ r: HTTPProbeRequest) async throws -> HTTPProbeResponse { try await answer(r, expecting: nil) }
         let configured =
             http.corsOrigin
             ?? context.environment.values["CORS_ORIGINS"]?.split(separator: ",").first.map {
@@ -310,7 +323,7 @@ struct HTTPProbe: Probe {
     func rateLimit(
         _ params: Params, _ context: ProbeContext, request: (String, String, [(String, String)]) -> HTTPProbeRequest
     ) async throws -> Outcome {
-        func send(_ r: HTTPProbeRequest) async throws -> HTTPProbeResponse { try await client.send(r) }
+        func send(_ r: HTTPProbeRequest) async throws -> HTTPProbeResponse { try await answer(r, expecting: nil) }
         let http = context.options.http
         let login = params.string("target") == "login"
         let variable = login ? "LOGIN_RATE_LIMIT_MAX" : "RATE_LIMIT_MAX_REQUESTS"
