@@ -40,12 +40,20 @@ struct HTTPVerifyTests {
         try Data(
             (VerifyFixture.config + """
                 api_url: https://127.0.0.1:\(port)
+                not_applicable:
+                  - item: "performance-optimization/frontend/*"
+                    reason: no frontend here
                 http:
                   ca_file: cert.pem
                   plain_url: \(plain)
-                  credentials: {username: alice, password: smoke-alice-pw}
+                  credentials: {username: root, password: smoke-root-pw}
                   users:
-                    admin: {username: root, password: smoke-root-pw}
+                    user: {username: alice, password: smoke-alice-pw}
+                  requests:
+                    history-retrieval: {path: /api/sessions, auth: true}
+                    llm: {method: POST, path: /api/chat, body: '{"message":"latency"}', auth: true}
+                    text-to-sql: {method: POST, path: /api/admin/sql, body: '{"question":"how many messages?"}', auth: true}
+                  latency: {rate: 5, duration: 2, warmup: 0.4}
                   flows:
                     chat:
                       - {method: POST, path: /api/chat, body: '{"message":"gonogo smoke"}', auth: true, save: {session: session_id}}
@@ -53,8 +61,8 @@ struct HTTPVerifyTests {
                       - {method: POST, path: /api/chat, body: '{"message":"remember me"}', auth: true, save: {session: session_id}}
                       - {path: "/api/sessions/{session}/messages", auth: true, contains: remember me}
                     admin-text-to-sql:
-                      - {method: POST, path: /api/admin/sql, body: '{"question":"how many messages?"}', auth: admin, contains: '"rows"'}
-                      - {method: POST, path: /api/admin/sql, body: '{"question":"how many messages?"}', auth: true, expect: 403}
+                      - {method: POST, path: /api/admin/sql, body: '{"question":"how many messages?"}', auth: true, contains: '"rows"'}
+                      - {method: POST, path: /api/admin/sql, body: '{"question":"how many messages?"}', auth: user, expect: 403}
                     sql-injection:
                       - {method: POST, path: /api/chat, body: '{"message":"x\\u0027; DROP TABLE users; --"}', auth: true, save: {session: session_id}}
                       - {path: "/api/sessions/{session}/messages", auth: true, contains: DROP TABLE users}
@@ -90,6 +98,12 @@ struct HTTPVerifyTests {
         all("http.auth_required", are: "pass")
         all("http.metrics", are: "pass")
         all("http.smoke", are: "pass")
+        // The response-time targets (LLM < 3s, text-to-SQL < 2s, history < 500ms), measured over TLS; the frontend's
+        // page load is not applicable here.
+        let latency = status("latency.request")
+        #expect(
+            latency.filter { $0.hasPrefix("pass:") }.count == 3 && latency.filter { $0.hasPrefix("skip:") }.count == 1,
+            "\(latency)")
         // chat-api leaves compression to the proxy in front of it (deploy/nginx): the item fails and says so.
         all("http.compression", are: "fail")
         #expect(status("http.compression").first?.contains("no gzip compression") == true)
