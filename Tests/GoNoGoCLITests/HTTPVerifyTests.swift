@@ -145,14 +145,7 @@ struct HTTPVerifyTests {
         }
         listen(silent, 16)
         let silentPort = Int(UInt16(bigEndian: address.sin_port))
-        let (cert, key) = try Certificates.selfSigned(in: dir)
-        let tls = ServerProcess(
-            "chat-api", ["serve"],
-            environment: [
-                "DATABASE_URL": "sqlite:data/messages.db", "PORT": "0", "TLS_CERT_FILE": cert, "TLS_KEY_FILE": key,
-            ],
-            directory: dir.path)
-        let tlsPort = try await Blocking.run { try tls.start() }
+        let (tls, tlsPort) = try await VerifyFixture.serveTLS(in: dir, days: 30)
         defer { tls.stop() }
         let cases: [(String, String)] = [
             ("http://127.0.0.1:1", "Couldn't connect"),
@@ -187,14 +180,7 @@ struct TLSVerifyTests {
     @Test("a certificate 5 days from expiry and one no trusted CA signed: those items fail and say why")
     func weakCertificate() async throws {
         let dir = try VerifyFixture.make()
-        let (cert, key) = try Certificates.selfSigned(in: dir, days: 5)
-        let server = ServerProcess(
-            "chat-api", ["serve"],
-            environment: [
-                "DATABASE_URL": "sqlite:data/messages.db", "PORT": "0", "TLS_CERT_FILE": cert, "TLS_KEY_FILE": key,
-            ],
-            directory: dir.path)
-        let port = try await Blocking.run { try server.start() }
+        let (server, port) = try await VerifyFixture.serveTLS(in: dir, days: 5)
         defer { server.stop() }
         // No ca_file: the system's trust, which does not know the test's certificate.
         try Data((VerifyFixture.config + "api_url: https://127.0.0.1:\(port)\n").utf8)
@@ -378,5 +364,21 @@ struct FaultyServerTests {
             #expect(message.contains(reason), "\(message)")
         }
         #expect(run.status == 1)
+    }
+}
+
+extension VerifyFixture {
+    /// chat-api serving HTTPS on the fixture's database with a self-signed certificate valid for `days`
+    /// (`dir/cert.pem`): the server, to stop, and its port.
+    static func serveTLS(in dir: URL, days: Int) async throws -> (ServerProcess, Int) {
+        let (cert, key) = try Certificates.selfSigned(in: dir, days: days)
+        let server = ServerProcess(
+            "chat-api", ["serve"],
+            environment: [
+                "DATABASE_URL": "sqlite:data/messages.db", "PORT": "0", "TLS_CERT_FILE": cert, "TLS_KEY_FILE": key,
+            ],
+            directory: dir.path)
+        let port = try await Blocking.run { try server.start() }
+        return (server, port)
     }
 }
