@@ -99,11 +99,24 @@ struct HTTPVerifyTests {
         all("http.metrics", are: "pass")
         all("http.smoke", are: "pass")
         // The response-time targets (LLM < 3s, text-to-SQL < 2s, history < 500ms), measured over TLS; the frontend's
-        // page load is not applicable here.
-        let latency = status("latency.request")
-        #expect(
-            latency.filter { $0.hasPrefix("pass:") }.count == 3 && latency.filter { $0.hasPrefix("skip:") }.count == 1,
-            "\(latency)")
+        // page load is not applicable here. Whether a busy machine meets a budget is a benchmark's business
+        // (scripts/bench-latency); here each target is measured at the configured rate, and its status is what its
+        // own p95 against its own threshold says.
+        let latency = report.items.filter { $0["kind"] as? String == "latency.request" }
+        #expect(latency.count == 4)
+        #expect(latency.filter { $0["status"] as? String == "skip" }.count == 1)
+        let measured = latency.filter { $0["status"] as? String != "skip" }
+        #expect(measured.count == 3)
+        for item in measured {
+            let details = item["details"] as? [String: Any] ?? [:]
+            let p95 = (details["percentilesMs"] as? [String: Double])?["p(95)"] ?? -1
+            let threshold = (item["params"] as? [String: Any])?["threshold"] as? [String: Any] ?? [:]
+            let limit = (threshold["value"] as? NSNumber)?.doubleValue ?? -1
+            #expect(details["count"] as? Int == 10, "\(item)")  // 5/s for 2 s after the warm-up
+            #expect(details["errors"] as? Int == 0, "\(item)")
+            #expect(p95 > 0 && limit > 0 && threshold["metric"] as? String == "p95", "\(item)")
+            #expect(item["status"] as? String == (p95 < limit ? "pass" : "fail"), "\(item)")
+        }
         // chat-api leaves compression to the proxy in front of it (deploy/nginx): the item fails and says so.
         all("http.compression", are: "fail")
         #expect(status("http.compression").first?.contains("no gzip compression") == true)
@@ -213,6 +226,7 @@ struct TLSVerifyTests {
 struct LatencyVerifyTests {
     @Test(
         "an open-loop probe at a steady rate: a threshold that is met passes, one that is not fails, with the figures")
+    // The budgets are far apart (30 s and 1 µs) so that no machine, however busy, lands between them.
     func thresholds() async throws {
         let dir = try VerifyFixture.make()
         let env = ["DATABASE_URL": "sqlite:data/messages.db", "PORT": "0", "RATE_LIMIT_MAX_REQUESTS": "100000"]
@@ -241,7 +255,7 @@ struct LatencyVerifyTests {
         try Data(
             """
             # Performance
-            - [ ] History retrieval < 500ms
+            - [ ] History retrieval < 30s
             - [ ] Health answers in no time <!-- gonogo: latency.request request=health threshold="p99 < 0.001ms" -->
             - [ ] Unknown request is an error <!-- gonogo: latency.request request=nope threshold="p95 < 1s" -->
 
@@ -260,7 +274,8 @@ struct LatencyVerifyTests {
         #expect(details["count"] as? Int == 80)  // 40/s for 2 s, after the warm-up
         #expect(details["errors"] as? Int == 0)
         let achieved = details["achievedRate"] as? Double ?? 0
-        #expect(achieved > 30 && achieved < 50, "achieved \(achieved)/s")
+        // Sent on schedule; the figure divides by the time until the last answer, which a busy machine stretches.
+        #expect(achieved > 15 && achieved <= 41, "achieved \(achieved)/s")
         let percentiles = try #require(details["percentilesMs"] as? [String: Double])
         #expect(Set(percentiles.keys) == ["min", "med", "avg", "p(90)", "p(95)", "p(99)", "max"])
         #expect(
