@@ -57,23 +57,35 @@ let package = Package(
         // Item -> typed check (kind + params + severity). Pure.
         .target(name: "Catalog", dependencies: ["Checklist"]),
         // Renderers for people and machines.
-        .target(name: "Reports", dependencies: ["Catalog", "Checklist", "Verify"]),
+        .target(
+            name: "Reports",
+            dependencies: [
+                "Catalog", "Checklist", "Verify", "Signing", .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
         // The CLI: argument parsing only.
         .executableTarget(
             name: "gonogo",
             dependencies: [
-                "Checklist", "Catalog", "Reports", "Verify", "DotEnv",
+                "Checklist", "Catalog", "Reports", "Verify", "DotEnv", "Signing",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
 
         // `.env` files, read the same way by chat-api and by gonogo's env checks.
         .target(name: "DotEnv"),
+        // ECDSA P-256 keys and DSSE envelopes: what signs reports and attestations, and checks them.
+        .target(
+            name: "Signing",
+            dependencies: ["DotEnv", .product(name: "Crypto", package: "swift-crypto")]
+        ),
         // gonogo verify: the run, the probes of every family, the verdict and the report.
         .target(
             name: "Verify",
             dependencies: [
-                "Catalog", "Checklist", "DotEnv", "CPostgres", "CCurl", "COpenSSL",
+                "Catalog", "Checklist", "DotEnv", "Signing", "CPostgres", "CCurl", "COpenSSL",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
                 .product(name: "GRDB", package: "GRDB.swift"),

@@ -23,26 +23,72 @@ extension VerifyRun {
             ("reasons", .array(verdict.reasons.map { .string($0) })),
             ("summary", .object(Status.allCases.map { ($0.rawValue, .int(counts[$0] ?? 0)) })),
             ("automated", .int(automated)),
-            ("items", .array(results.map(\.json))),
-            (
-                "signoff",
-                .array(
-                    document.roles.map {
-                        .object([("role", .string($0)), ("status", .string("missing"))])
-                    })
-            ),
+            ("items", .array(results.map { $0.json(signoff.items[$0.id]) })),
+            ("signoff", .array(signoff.roles.map(\.json))),
+            ("notices", .array(signoff.notices.map { .string($0) })),
         ])
     }
 
-    static func timestamp(_ date: Date) -> String {
+    public static func timestamp(_ date: Date) -> String {
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime]
         return formatter.string(from: date)
     }
 }
 
+extension RoleSignoff {
+    var json: JSONValue {
+        var pairs: [(String, JSONValue)] = [("role", .string(role))]
+        if let entry {
+            pairs += [("name", .string(entry.name)), ("date", .string(entry.date))]
+            if let signature = entry.signature { pairs.append(("signature", .string(signature))) }
+        }
+        pairs.append(("status", .string(signed ? "signed" : "missing")))
+        if let rejected { pairs.append(("rejected", .string(rejected))) }
+        return .object(pairs)
+    }
+}
+
+extension Attestation {
+    var json: JSONValue {
+        var pairs: [(String, JSONValue)] = [
+            ("status", .string(status)), ("name", .string(name)), ("role", .string(role)), ("date", .string(date)),
+        ]
+        for (key, value) in [("evidence", evidence), ("note", note), ("expires", expires)] {
+            if let value { pairs.append((key, .string(value))) }
+        }
+        pairs.append(("source", .string("\(file):\(line)")))
+        return .object(pairs)
+    }
+}
+
+extension ItemSignoff {
+    var json: [(String, JSONValue)] {
+        var pairs: [(String, JSONValue)] = []
+        if let a = attestation {
+            guard case .object(var fields) = a.json else { return [] }
+            fields.append(("signature", .string(attestationSignature ?? "unsigned")))
+            fields.append(("counted", .bool(attestationRejected == nil)))
+            if let why = attestationRejected { fields.append(("reason", .string(why))) }
+            pairs.append(("attestation", .object(fields)))
+        }
+        if let w = waiver {
+            var fields: [(String, JSONValue)] = [
+                ("justification", .string(w.justification)), ("expires", .string(w.expires)),
+                ("approvedBy", .string(w.approvedBy)), ("source", .string("\(w.file):\(w.line)")),
+                ("applied", .bool(waiverNotApplied == nil)),
+            ]
+            if let why = waiverNotApplied { fields.append(("reason", .string(why))) }
+            pairs.append(("waiver", .object(fields)))
+        }
+        return pairs
+    }
+}
+
 extension ItemResult {
-    public var json: JSONValue {
+    public var json: JSONValue { json(nil) }
+
+    public func json(_ signoff: ItemSignoff?) -> JSONValue {
         var pairs: [(String, JSONValue)] = [
             ("id", .string(id)),
             ("line", .int(planned.item.line)),
@@ -59,6 +105,7 @@ extension ItemResult {
         pairs.append(("message", .string(outcome.message)))
         pairs.append(("durationMs", .int(durationMs)))
         if let details = outcome.details { pairs.append(("details", details)) }
+        if let signoff { pairs += signoff.json }
         return .object(pairs)
     }
 }

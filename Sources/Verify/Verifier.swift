@@ -17,6 +17,8 @@ public struct VerifyRun: Sendable {
     public var startedAt: Date
     public var durationMs: Int
     public var verdict: Verdict
+    /// Attestations, sign-offs and waivers as they were judged.
+    public var signoff = SignoffResult()
 
     public var summary: [Status: Int] {
         var counts: [Status: Int] = [:]
@@ -54,7 +56,10 @@ public struct Verdict: Sendable {
         if gate == .release {
             let manual = count([.manual])
             if !manual.isEmpty {
-                reasons.append("\(manual.count) manual item\(manual.count == 1 ? "" : "s") await attestation")
+                let named = manual.prefix(5).map(\.id).joined(separator: ", ")
+                let more = manual.count > 5 ? " and \(manual.count - 5) more" : ""
+                reasons.append(
+                    "\(manual.count) manual item\(manual.count == 1 ? "" : "s") await attestation: \(named)\(more)")
             }
             let missing = roles.filter { !signedRoles.contains($0) }
             if !missing.isEmpty { reasons.append("sign-off missing: \(missing.joined(separator: ", "))") }
@@ -196,19 +201,23 @@ public enum Verifier {
             }
             results.append(ItemResult(planned: item, outcome: outcome, durationMs: durations.withLock { $0[i] } ?? 0))
         }
+        // What people said: attestations for manual items, waivers for failing ones, sign-offs for roles.
+        let signoff = options.signoff.apply(
+            to: &results, roles: plan.document.roles, checklistSHA256: plan.document.sha256)
         // Groups, deepest first: the worst of their children.
         for i in results.indices.reversed() where results[i].planned.kind == .group && outcomes[i] == nil {
             let children = results.filter { $0.planned.parentID == results[i].id }
             results[i].outcome = groupOutcome(children)
         }
         let verdict = Verdict.decide(
-            results, roles: plan.document.roles, signedRoles: [], gate: options.gate, failOnWarn: options.failOnWarn)
+            results, roles: plan.document.roles, signedRoles: signoff.signedRoles, gate: options.gate,
+            failOnWarn: options.failOnWarn)
         var planned = plan
         planned.items = items
         return VerifyRun(
             plan: planned, gate: options.gate, failOnWarn: options.failOnWarn,
             results: results, startedAt: started,
-            durationMs: Int(started.distance(to: Date()) * 1000), verdict: verdict)
+            durationMs: Int(started.distance(to: Date()) * 1000), verdict: verdict, signoff: signoff)
     }
 
     static func groupOutcome(_ children: [ItemResult]) -> Outcome {

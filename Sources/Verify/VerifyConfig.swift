@@ -38,6 +38,10 @@ public struct VerifyConfig: Sendable {
     public var sqlite: String?
     public var databaseURL: String?
     public var apiURL: String?
+    /// The attestations, waivers and roster files (docs/signoff.md), relative to the root.
+    public var attestations: String?
+    public var waivers: String?
+    public var roster: String?
     public var artifacts: [String: [String]] = [:]
     public var targets: [String: [String]] = [:]
     public var notApplicable: [NotApplicable] = []
@@ -82,7 +86,7 @@ public struct VerifyConfig: Sendable {
 
     static let knownKeys = [
         "root", "env_files", "sqlite", "database_url", "api_url", "artifacts", "targets", "not_applicable", "items",
-        "timeout", "item_timeout", "concurrency", "http",
+        "timeout", "item_timeout", "concurrency", "http", "attestations", "waivers", "roster",
     ]
 
     /// Reads `path`. Throws ``ConfigError`` naming the file and line for anything it cannot use.
@@ -116,6 +120,9 @@ public struct VerifyConfig: Sendable {
             case "sqlite": config.sqlite = try reader.string(value, key)
             case "database_url": config.databaseURL = try reader.string(value, key)
             case "api_url": config.apiURL = try reader.string(value, key)
+            case "attestations": config.attestations = try reader.string(value, key)
+            case "waivers": config.waivers = try reader.string(value, key)
+            case "roster": config.roster = try reader.string(value, key)
             case "artifacts":
                 for (name, paths) in try reader.mapping(value, what: key) {
                     let family = name.string ?? ""

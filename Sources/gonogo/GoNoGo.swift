@@ -27,10 +27,16 @@ struct GoNoGo: AsyncParsableCommand {
               gonogo plan checklists/sprint5-production.md
               gonogo plan checklists/sprint5-production.md --format json > plan.json
               gonogo verify checklists/sprint5-production.md --config gonogo.yml --out gonogo-report
+              gonogo attest checklists/sprint5-production.md --signoff --role "QA Lead" --name "Sam Ortiz" \\
+                  --file attestations.yml
+              gonogo keygen --out release && gonogo verify-report gonogo-report/report.intoto.json --key release.pub
               gonogo kinds
             """,
         version: version,
-        subcommands: [PlanCommand.self, VerifyCommand.self, KindsCommand.self]
+        subcommands: [
+            PlanCommand.self, VerifyCommand.self, AttestCommand.self, KeygenCommand.self, VerifyReportCommand.self,
+            KindsCommand.self,
+        ]
     )
 }
 

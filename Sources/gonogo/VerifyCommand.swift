@@ -1,9 +1,11 @@
 import ArgumentParser
 import Catalog
 import Checklist
+import Crypto
 import DotEnv
 import Foundation
 import Reports
+import Signing
 import Verify
 
 #if canImport(Glibc)
@@ -26,11 +28,26 @@ extension GoNoGo {
                   gonogo verify checklist.md --sqlite data/messages.db --env-file .env.production --gate ci
                   gonogo verify checklist.md --only 'database-preparation/*' --format json > report.json
                   gonogo verify checklist.md --out gonogo-report      # writes gonogo-report/report.json
+                  gonogo verify checklist.md --out r --format junit --format sarif --format html --format markdown
+                  gonogo verify checklist.md --attestations attestations.yml --waivers waivers.yml \\
+                      --roster roster.yml --out r --sign-key release.key  # a signed, signed-off report
                 """
         )
 
         enum Format: String, ExpressibleByArgument, CaseIterable {
-            case text, json
+            case text, json, junit, markdown, html, sarif
+
+            /// The file `--out` writes it to.
+            var file: String {
+                switch self {
+                case .text: "report.txt"
+                case .json: "report.json"
+                case .junit: "report.junit.xml"
+                case .markdown: "report.md"
+                case .html: "report.html"
+                case .sarif: "report.sarif"
+                }
+            }
         }
 
         @Argument(help: "The checklist, a Markdown file with GitHub task-list items.")
@@ -60,11 +77,35 @@ extension GoNoGo {
         @Option(help: "release: manual items and sign-offs block; ci: they do not.")
         var gate: String = "release"
 
-        @Option(help: ArgumentHelp("Where to write report.json (created if missing).", valueName: "dir"))
+        @Option(
+            help: ArgumentHelp(
+                "Where to write report.json and every --format asked for (created if missing).", valueName: "dir"))
         var out: String?
 
-        @Option(help: "Output on stdout: text (default) or json (the report).")
+        @Option(
+            help: ArgumentHelp(
+                "text (default), json, junit, markdown, html, sarif; repeatable with --out (each to its file), "
+                    + "else one, on stdout.", valueName: "format"))
         var format: [Format] = []
+
+        @Option(help: ArgumentHelp("Attestations and sign-offs (YAML; docs/signoff.md).", valueName: "file"))
+        var attestations: String?
+
+        @Option(help: ArgumentHelp("Waivers (YAML; docs/signoff.md).", valueName: "file"))
+        var waivers: String?
+
+        @Option(
+            help: ArgumentHelp(
+                "Roles to public keys: attestations then count only when signed by a key of their role.",
+                valueName: "file"))
+        var roster: String?
+
+        @Option(
+            name: .customLong("sign-key"),
+            help: ArgumentHelp(
+                "Sign the report: writes report.intoto.json (DSSE, in-toto) beside report.json; needs --out.",
+                valueName: "pem"))
+        var signKey: String?
 
         @Flag(help: "Run `command` items (off by default: a checklist from a pull request must not run code).")
         var allowCommands = false
@@ -93,6 +134,14 @@ extension GoNoGo {
             if let timeout, !(timeout > 0 && timeout <= 86_400) {
                 throw ValidationError("--timeout must be a number of seconds from 0 to 86400")
             }
+            if out == nil, format.filter({ $0 != .text }).count > 1 {
+                throw ValidationError(
+                    "several formats go to files: add --out DIR (e.g. --out gonogo-report --format junit --format html)"
+                )
+            }
+            if signKey != nil, out == nil {
+                throw ValidationError("--sign-key signs report.json in --out DIR: add --out")
+            }
         }
 
         func run() async throws {
@@ -101,6 +150,7 @@ extension GoNoGo {
             let plan: Plan
             var options: VerifyOptions
             let environment: Verify.Environment
+            var signingKey: P256.Signing.PrivateKey? = nil
             do {
                 document = try ChecklistLoader.load(path: checklist)
                 plan = try Catalog.plan(document)
@@ -145,6 +195,11 @@ extension GoNoGo {
                 options.failOnWarn = failOn == "warn"
                 if let concurrency { options.concurrency = concurrency }
                 if let timeout { options.timeout = .milliseconds(Int(timeout * 1000)) }
+                if let attestations { options.attestationsFile = VerifyOptionsPaths.absolute(attestations, base: cwd) }
+                if let waivers { options.waiversFile = VerifyOptionsPaths.absolute(waivers, base: cwd) }
+                if let roster { options.rosterFile = VerifyOptionsPaths.absolute(roster, base: cwd) }
+                try options.loadSignoff()
+                signingKey = try signKey.map { try SigningKeys.loadPrivate(path: $0) }
                 environment = try Verify.Environment.load(
                     options.envFiles, root: options.root, process: processEnvironment)
             } catch let error as ChecklistError {
@@ -167,23 +222,54 @@ extension GoNoGo {
                 plan: plan, options: options, environment: environment, progress: progress)
             if showProgress { writeAll("\r\u{1B}[K", to: 2) }
 
-            let report: String = verified.json(toolVersion: GoNoGo.version).serialized() + "\n"
+            let report = Data((verified.json(toolVersion: GoNoGo.version).serialized() + "\n").utf8)
+            let machine = format.filter { $0 != .text }
             if let out {
+                var written: [String] = []
                 do {
                     try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
-                    try Data(report.utf8).write(to: URL(fileURLWithPath: out + "/report.json"), options: .atomic)
+                    for f in [Format.json] + machine.filter({ $0 != .json }) {
+                        try render(f, verified, report: report).write(
+                            to: URL(fileURLWithPath: out + "/" + f.file), options: .atomic)
+                        written.append(out + "/" + f.file)
+                    }
+                    if let signingKey {
+                        let envelope = try SignedReport.envelope(verified, report: report, key: signingKey)
+                        try envelope.write(to: URL(fileURLWithPath: out + "/report.intoto.json"), options: .atomic)
+                        written.append(out + "/report.intoto.json")
+                    }
                 } catch {
-                    writeError("cannot write \(out)/report.json: \(error.localizedDescription)")
+                    writeError("cannot write the reports into \(out): \(error.localizedDescription)")
                     throw ExitCode(2)
                 }
-            }
-            if format.contains(.json) {
-                writeStdout(report)
+                if machine == [.json] {
+                    writeStdout(String(decoding: report, as: UTF8.self))
+                } else {
+                    writeStdout(VerifyText.render(verified, color: stdoutWantsColor))
+                    writeStdout("Reports: " + written.joined(separator: ", ") + "\n")
+                }
+            } else if let only = machine.first {
+                writeStdout(String(decoding: try render(only, verified, report: report), as: UTF8.self))
             } else {
                 writeStdout(VerifyText.render(verified, color: stdoutWantsColor))
-                if let out { writeStdout("Report: \(out)/report.json\n") }
+            }
+            if ProcessInfo.processInfo.environment["GITHUB_ACTIONS"] == "true" {
+                writeAll(GitHubAnnotations.render(verified), to: machine.isEmpty || out != nil ? 1 : 2)
             }
             if !verified.verdict.go { throw ExitCode(1) }
+        }
+
+        func render(_ format: Format, _ run: VerifyRun, report: Data) throws -> Data {
+            switch format {
+            case .json: return report
+            case .text: return Data(VerifyText.render(run).utf8)
+            case .junit: return Data(ReportJUnit.render(run).utf8)
+            case .sarif: return Data(ReportSARIF.render(run, toolVersion: GoNoGo.version).utf8)
+            case .html: return Data(ReportHTML.render(run).utf8)
+            case .markdown:
+                let source = (try? String(contentsOfFile: checklist, encoding: .utf8)) ?? ""
+                return Data(ReportMarkdown.render(run, source: source).utf8)
+            }
         }
 
         /// `gonogo.yml` beside the checklist, when it exists.

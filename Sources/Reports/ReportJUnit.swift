@@ -1,0 +1,118 @@
+import Catalog
+import Foundation
+import Verify
+
+/// JUnit XML as Jenkins, GitLab and GitHub's test reporters read it (it validates against the common
+/// `jenkins-junit.xsd`): a `testsuite` per top section, `classname` the section path, a `testcase` per item
+/// (groups are left out: their children are the cases). A failing item is a `failure`, one that could not be checked
+/// an `error`, one not run (not applicable, or a waiver's exception) `skipped`; under the release gate a manual
+/// blocker without an attestation is a `failure` too, since it blocks.
+public enum ReportJUnit {
+    public static func render(_ run: VerifyRun) -> String {
+        let document = run.plan.document
+        let cases = run.results.filter { $0.planned.kind != .group }
+        var order: [String] = []
+        var suites: [String: [ItemResult]] = [:]
+        for r in cases {
+            let top = r.planned.item.section.first ?? (document.title ?? "checklist")
+            if suites[top] == nil { order.append(top) }
+            suites[top, default: []].append(r)
+        }
+        func outcome(_ r: ItemResult) -> (kind: String, text: String)? {
+            switch r.status {
+            case .fail: return ("failure", r.outcome.message)
+            case .error: return ("error", r.outcome.message)
+            case .warn where run.failOnWarn: return ("failure", r.outcome.message)
+            case .manual where run.gate == .release && r.planned.severity == .blocker:
+                return ("failure", "awaiting attestation: " + r.outcome.message)
+            case .manual: return ("skipped", "awaiting attestation (gate \(run.gate.rawValue) does not block on it)")
+            case .skip: return ("skipped", r.outcome.message)
+            case .waived: return ("skipped", r.outcome.message)
+            case .pass, .attested, .warn: return nil
+            }
+        }
+        func count(_ rs: [ItemResult], _ kind: String) -> Int { rs.filter { outcome($0)?.kind == kind }.count }
+        func seconds(_ ms: Int) -> String { String(format: "%.3f", Double(ms) / 1000) }
+
+        var out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+        out +=
+            "<testsuites name=\"\(xml(document.title ?? document.path))\" tests=\"\(cases.count)\" "
+            + "failures=\"\(count(cases, "failure"))\" errors=\"\(count(cases, "error"))\" "
+            + "time=\"\(seconds(run.durationMs))\">\n"
+        for (n, name) in order.enumerated() {
+            let rs = suites[name] ?? []
+            out +=
+                "  <testsuite name=\"\(xml(name))\" tests=\"\(rs.count)\" failures=\"\(count(rs, "failure"))\" "
+                + "errors=\"\(count(rs, "error"))\" skipped=\"\(count(rs, "skipped"))\" "
+                + "time=\"\(seconds(rs.reduce(0) { $0 + $1.durationMs }))\" id=\"\(n)\" "
+                + "timestamp=\"\(timestamp(run.startedAt))\">\n"
+            if n == 0 {
+                out += "    <properties>\n"
+                for (k, v) in [
+                    ("verdict", run.verdict.text), ("gate", run.gate.rawValue), ("checklist", document.path),
+                    ("checklist.sha256", document.sha256),
+                ] {
+                    out += "      <property name=\"\(xml(k))\" value=\"\(xml(v))\"/>\n"
+                }
+                out += "    </properties>\n"
+            }
+            for r in rs {
+                let classname = r.planned.item.section.joined(separator: " / ")
+                out +=
+                    "    <testcase name=\"\(xml(r.planned.item.text))\" classname=\"\(xml(classname))\" "
+                    + "time=\"\(seconds(r.durationMs))\">\n"
+                if let (kind, text) = outcome(r) {
+                    if kind == "skipped" {
+                        out += "      <skipped>\(xml(text))</skipped>\n"
+                    } else {
+                        var body = ""
+                        if let e = r.outcome.expected { body += "expected: \(e)\n" }
+                        if let o = r.outcome.observed { body += "observed: \(o)\n" }
+                        out +=
+                            "      <\(kind) message=\"\(xml(text))\" type=\"\(xml(r.planned.kind.description))\">"
+                            + "\(xml(body))</\(kind)>\n"
+                    }
+                }
+                var system = "id: \(r.id)\nkind: \(r.planned.kind)\nstatus: \(r.status.rawValue)\n"
+                system += "location: \(document.path):\(r.planned.item.line)\n"
+                if outcome(r) == nil { system += "message: \(r.outcome.message)\n" }
+                out += "      <system-out>\(xml(system))</system-out>\n"
+                out += "    </testcase>\n"
+            }
+            out += "  </testsuite>\n"
+        }
+        out += "</testsuites>\n"
+        return out
+    }
+
+    static func timestamp(_ date: Date) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime]
+        return String(formatter.string(from: date).prefix(19))
+    }
+}
+
+/// Text for XML content and attribute values: markup escaped, and the characters XML 1.0 forbids replaced.
+func xml(_ text: String) -> String {
+    var out = ""
+    out.reserveCapacity(text.utf8.count)
+    for scalar in text.unicodeScalars {
+        switch scalar {
+        case "&": out += "&amp;"
+        case "<": out += "&lt;"
+        case ">": out += "&gt;"
+        case "\"": out += "&quot;"
+        case "'": out += "&#39;"
+        case "\n", "\t": out.unicodeScalars.append(scalar)
+        case "\r": out += "&#13;"
+        default:
+            let v = scalar.value
+            if v < 0x20 || (0xFFFE...0xFFFF).contains(v) || (0xD800...0xDFFF).contains(v) {
+                out += "\u{FFFD}"
+            } else {
+                out.unicodeScalars.append(scalar)
+            }
+        }
+    }
+    return out
+}

@@ -1,0 +1,146 @@
+import Catalog
+import Foundation
+import Verify
+
+/// SARIF 2.1.0, for code-scanning views (GitHub, GitLab, Azure DevOps): one result per item located at its line of the
+/// checklist, the item's kind as the rule. `kind` says what came of it: `pass`, `fail`, `review` for an item awaiting a
+/// person's attestation, `notApplicable` for a skipped one. A waived failure stays a `fail` with an accepted
+/// `suppression` carrying the justification, so the exception is visible and not forgotten.
+public enum ReportSARIF {
+    public static func render(_ run: VerifyRun, toolVersion: String) -> String {
+        let document = run.plan.document
+        let items = run.results.filter { $0.planned.kind != .group }
+        var rules: [String] = []
+        for r in items where !rules.contains(r.planned.kind.description) { rules.append(r.planned.kind.description) }
+        let results: [JSONValue] = items.map { r in
+            let (kind, level) = classify(r, failOnWarn: run.failOnWarn)
+            var text = r.outcome.message
+            if let e = r.outcome.expected, let o = r.outcome.observed { text += " (expected \(e); observed \(o))" }
+            var pairs: [(String, JSONValue)] = [
+                ("ruleId", .string(r.planned.kind.description)),
+                ("ruleIndex", .int(rules.firstIndex(of: r.planned.kind.description) ?? 0)),
+                ("kind", .string(kind)),
+                ("level", .string(level)),
+                ("message", .object([("text", .string("\(r.planned.item.text): \(text)"))])),
+                (
+                    "locations",
+                    .array([
+                        .object([
+                            (
+                                "physicalLocation",
+                                .object([
+                                    ("artifactLocation", .object([("uri", .string(uri(document.path)))])),
+                                    ("region", .object([("startLine", .int(max(1, r.planned.item.line)))])),
+                                ])
+                            )
+                        ])
+                    ])
+                ),
+                ("partialFingerprints", .object([("gonogoItemId/v1", .string(r.id))])),
+            ]
+            if r.status == .waived, let waiver = run.signoff.items[r.id]?.waiver {
+                pairs.append(
+                    (
+                        "suppressions",
+                        .array([
+                            .object([
+                                ("kind", .string("external")), ("status", .string("accepted")),
+                                (
+                                    "justification",
+                                    .string(
+                                        "\(waiver.justification) (approved by \(waiver.approvedBy), until \(waiver.expires))"
+                                    )
+                                ),
+                            ])
+                        ])
+                    ))
+            }
+            pairs.append(
+                (
+                    "properties",
+                    .object([
+                        ("id", .string(r.id)), ("status", .string(r.status.rawValue)),
+                        ("severity", .string(r.planned.severity.rawValue)),
+                        ("section", .array(r.planned.item.section.map { .string($0) })),
+                    ])
+                ))
+            return .object(pairs)
+        }
+        let sarif: JSONValue = .object([
+            ("$schema", .string("https://json.schemastore.org/sarif-2.1.0.json")),
+            ("version", .string("2.1.0")),
+            (
+                "runs",
+                .array([
+                    .object([
+                        (
+                            "tool",
+                            .object([
+                                (
+                                    "driver",
+                                    .object([
+                                        ("name", .string("gonogo")),
+                                        ("version", .string(toolVersion)),
+                                        ("informationUri", .string("https://github.com/gonogo/gonogo")),
+                                        (
+                                            "rules",
+                                            .array(
+                                                rules.map {
+                                                    .object([
+                                                        ("id", .string($0)),
+                                                        (
+                                                            "shortDescription",
+                                                            .object([("text", .string("gonogo check \($0)"))])
+                                                        ),
+                                                    ])
+                                                })
+                                        ),
+                                    ])
+                                )
+                            ])
+                        ),
+                        (
+                            "invocations",
+                            .array([
+                                .object([
+                                    ("executionSuccessful", .bool(true)),
+                                    ("startTimeUtc", .string(VerifyRun.timestamp(run.startedAt))),
+                                ])
+                            ])
+                        ),
+                        ("results", .array(results)),
+                        (
+                            "properties",
+                            .object([
+                                ("verdict", .string(run.verdict.text)), ("gate", .string(run.gate.rawValue)),
+                                ("checklistSha256", .string(document.sha256)),
+                            ])
+                        ),
+                    ])
+                ])
+            ),
+        ])
+        return sarif.serialized() + "\n"
+    }
+
+    /// SARIF's `kind` and `level` for an item: `level` is `none` unless the kind is `fail`, as SARIF asks.
+    static func classify(_ r: ItemResult, failOnWarn: Bool) -> (String, String) {
+        switch r.status {
+        case .pass, .attested: return ("pass", "none")
+        case .fail, .error: return ("fail", "error")
+        case .warn: return ("fail", failOnWarn ? "error" : "warning")
+        case .waived: return ("fail", "error")
+        case .manual: return ("review", "none")
+        case .skip: return ("notApplicable", "none")
+        }
+    }
+
+    /// A relative path stays relative (code scanning resolves it against the repository); an absolute one is a file
+    /// URI.
+    static func uri(_ path: String) -> String {
+        if path.hasPrefix("/") { return URL(fileURLWithPath: path).absoluteString }
+        return path.split(separator: "/").map {
+            String($0).addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? String($0)
+        }.joined(separator: "/")
+    }
+}

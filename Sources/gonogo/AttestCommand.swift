@@ -1,0 +1,169 @@
+import ArgumentParser
+import Catalog
+import Checklist
+import DotEnv
+import Foundation
+import Signing
+import Verify
+
+extension GoNoGo {
+    /// `gonogo attest`: a person's word on a manual item, or a role's sign-off, appended to an attestations file.
+    struct AttestCommand: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "attest",
+            abstract: "Attest a manual item, or sign off a role, in an attestations file (appended, never rewritten).",
+            discussion: """
+                The item id must be one of the checklist's (`gonogo plan CHECKLIST` lists them) and the role one of \
+                its sign-off table. With --sign-key the entry is signed (ECDSA P-256) over the checklist's sha256, \
+                the item, status, role, name and dates; `gonogo verify --roster` then counts it only when the key \
+                belongs to that role. See docs/signoff.md.
+
+                Examples:
+                  gonogo attest checklists/sprint5-production.md --item security/authentication/rate-limiting-on-login \\
+                      --role "QA Lead" --name "Sam Ortiz" --evidence https://ci.example.com/runs/812 \\
+                      --sign-key ~/.gonogo/sam.key --file attestations.yml
+                  gonogo attest checklists/sprint5-production.md --signoff --role "DevOps Lead" --name "Ari Chen" \\
+                      --file attestations.yml
+                """
+        )
+
+        @Argument(help: "The checklist the attestation is about.")
+        var checklist: String
+
+        @Option(help: ArgumentHelp("The item's id.", valueName: "id"))
+        var item: String?
+
+        @Flag(help: "Sign off the release for --role instead of attesting one item.")
+        var signoff = false
+
+        @Option(help: "A role of the checklist's sign-off table.")
+        var role: String
+
+        @Option(help: "Who attests.")
+        var name: String
+
+        @Option(help: "passed or failed (items only).")
+        var status: String = "passed"
+
+        @Option(help: ArgumentHelp("A link to the evidence (http or https).", valueName: "url"))
+        var evidence: String?
+
+        @Option(help: "A note for the report.")
+        var note: String?
+
+        @Option(help: ArgumentHelp("The day of the attestation (default: today, UTC).", valueName: "YYYY-MM-DD"))
+        var date: String?
+
+        @Option(help: ArgumentHelp("After this day the attestation no longer counts.", valueName: "YYYY-MM-DD"))
+        var expires: String?
+
+        @Option(
+            name: .customLong("sign-key"),
+            help: ArgumentHelp("Your private key (gonogo keygen): signs the entry.", valueName: "pem"))
+        var signKey: String?
+
+        @Option(help: ArgumentHelp("The attestations file (created if missing).", valueName: "file"))
+        var file: String
+
+        func validate() throws {
+            if (item == nil) == !signoff {
+                throw ValidationError("give either --item ID or --signoff")
+            }
+            if signoff, status != "passed" {
+                throw ValidationError("--status is for items; a sign-off has none")
+            }
+            if !["passed", "failed"].contains(status) { throw ValidationError("--status must be passed or failed") }
+            for (flag, value) in [("--date", date), ("--expires", expires)] {
+                if let value, SignoffDates.day(value) == nil {
+                    throw ValidationError("\(flag) must be a date as YYYY-MM-DD, not \(value)")
+                }
+            }
+            if let evidence,
+                !(evidence.hasPrefix("https://") || evidence.hasPrefix("http://")) || URL(string: evidence) == nil
+            {
+                throw ValidationError("--evidence must be an http(s) URL")
+            }
+            if name.trimmingCharacters(in: .whitespaces).isEmpty { throw ValidationError("--name must not be empty") }
+        }
+
+        func run() throws {
+            let document: ChecklistDocument
+            let plan: Plan
+            do {
+                document = try ChecklistLoader.load(path: checklist)
+                plan = try Catalog.plan(document)
+            } catch let error as ChecklistError {
+                writeError(error.description)
+                throw ExitCode(2)
+            }
+            if let item, !plan.items.contains(where: { $0.id == item }) {
+                let last = item.split(separator: "/").last.map(String.init) ?? item
+                let near = plan.items.filter { $0.id.contains(last) || $0.kind == .manual && $0.id.hasPrefix(item) }
+                    .prefix(5).map { "  \($0.id)" }
+                writeError(
+                    "\(checklist) has no item \(item)"
+                        + (near.isEmpty
+                            ? "; `gonogo plan \(checklist)` lists the ids"
+                            : "; did you mean:\n" + near.joined(separator: "\n")))
+                throw ExitCode(64)
+            }
+            guard document.roles.contains(role) else {
+                writeError(
+                    document.roles.isEmpty
+                        ? "\(checklist) has no sign-off table (a Markdown table with a Role column), so no role can attest"
+                        : "\(role) is not a role of \(checklist)'s sign-off table: "
+                            + document.roles.joined(separator: ", "))
+                throw ExitCode(64)
+            }
+            var entry = Attestation(
+                item: item, status: signoff ? "signed" : status, name: name, role: role,
+                date: date ?? SignoffDates.today(), evidence: evidence, note: note, expires: expires)
+            do {
+                var keyID: String? = nil
+                if let signKey {
+                    let key = try SigningKeys.loadPrivate(path: signKey)
+                    try entry.sign(with: key, checklistSHA256: document.sha256)
+                    keyID = SigningKeys.keyID(key.publicKey)
+                }
+                try AttestationFile.append(entry, to: file)
+                let what = item.map { "\($0) as \(status)" } ?? "the release for \(role)"
+                writeStdout(
+                    "gonogo: \(signoff ? "signed off" : "attested") \(what) by \(name) (\(role)) in \(file)"
+                        + (keyID.map { ", signed with key \($0)" } ?? ", unsigned") + "\n")
+            } catch let error as InputFileError {
+                writeError(error.description)
+                throw ExitCode(2)
+            }
+        }
+    }
+
+    /// `gonogo keygen --out PREFIX`.
+    struct KeygenCommand: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "keygen",
+            abstract: "Make an ECDSA P-256 key pair: PREFIX.key (mode 0600) and PREFIX.pub, PEM.",
+            discussion: """
+                The private key signs reports (verify --sign-key) and attestations (attest --sign-key); give the \
+                public key to whoever verifies (verify-report --key, a roster). Existing files are never overwritten.
+
+                Example:
+                  gonogo keygen --out ~/.gonogo/release
+                """
+        )
+
+        @Option(help: ArgumentHelp("Where the two files go: PREFIX.key and PREFIX.pub.", valueName: "prefix"))
+        var out: String
+
+        func run() throws {
+            do {
+                let made = try SigningKeys.generate(prefix: out)
+                writeStdout(
+                    "gonogo: wrote \(made.privatePath) (private, mode 0600) and \(made.publicPath); key id \(made.keyID)\n"
+                )
+            } catch let error as InputFileError {
+                writeError(error.description)
+                throw ExitCode(2)
+            }
+        }
+    }
+}
