@@ -127,7 +127,11 @@ let package = Package(
         // Runs the built executable: exit codes, stdout, stderr.
         .testTarget(
             name: "GoNoGoCLITests",
-            dependencies: ["gonogo", "chat-api", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: [
+                "gonogo", "chat-api", "TestSupport", "Reports", "Signing",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
         ),
         // chat-api over real HTTP and real SQLite files: the built executable, spawned on a free port.
         .testTarget(

@@ -152,6 +152,6 @@ public enum ReportHTML {
         i.classList.toggle('hidden',s!=='all'&&i.getAttribute('data-status')!==s)});\
         document.querySelectorAll('details.section').forEach(function(d){\
         var any=d.querySelector('.item:not(.hidden)');d.style.display=any?'':'none';if(s!=='all'&&any)d.open=true;});\
-        document.body.setAttribute('data-filter',s);});});})();
+        document.body.setAttribute('data-filter',s);});});document.body.setAttribute('data-filter','all');})();
         """
 }

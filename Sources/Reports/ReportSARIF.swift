@@ -44,7 +44,8 @@ public enum ReportSARIF {
                         "suppressions",
                         .array([
                             .object([
-                                ("kind", .string("external")), ("status", .string("accepted")),
+                                // No `status`: absent means accepted, and the 2.1.0 RTM schema has none.
+                                ("kind", .string("external")),
                                 (
                                     "justification",
                                     .string(

@@ -46,6 +46,32 @@ public enum VerifyText {
             let parts = Status.allCases.compactMap { s in c[s].map { "\($0) \(s.rawValue)" } }
             out += "  \(section.truncated(40).padding(40)) \(parts.joined(separator: " · "))\n"
         }
+        let awaiting = run.results.filter { $0.status == .manual && $0.planned.kind != .group }
+        if !awaiting.isEmpty {
+            out += "\nAwaiting attestation (\(awaiting.count))\n"
+            for r in awaiting.prefix(10) {
+                out += "  \(badge(r.status)) \(document.path):\(r.planned.item.line)  \(r.id)\n"
+            }
+            if awaiting.count > 10 { out += "  … and \(awaiting.count - 10) more (report.json lists them all)\n" }
+            let role = run.signoff.roles.first?.role ?? "ROLE"
+            out +=
+                "  Attest one: gonogo attest \(shellQuoted(document.path)) --item \(shellQuoted(awaiting[0].id)) "
+                + "--role \(shellQuoted(role)) --name \"YOUR NAME\" --file attestations.yml\n"
+        }
+        if !run.signoff.roles.isEmpty {
+            out += "\nSign-off\n"
+            for role in run.signoff.roles {
+                let state =
+                    role.entry.map { "signed by \($0.name) on \($0.date)" }
+                    ?? ("missing" + (role.rejected.map { ": \($0)" } ?? ""))
+                out +=
+                    "  \(role.role.truncated(24).padding(24)) \(role.signed ? paint(state, "32") : paint(state, "33"))\n"
+            }
+        }
+        if !run.signoff.notices.isEmpty {
+            out += "\nNotes\n"
+            for notice in run.signoff.notices { out += "  \(notice)\n" }
+        }
         let summary = run.summary
         out +=
             "\nTotal: "
@@ -57,4 +83,10 @@ public enum VerifyText {
         out += "\n"
         return out
     }
+}
+
+/// `text` quoted for a POSIX shell when it needs it, so a printed command can be pasted as it is.
+func shellQuoted(_ text: String) -> String {
+    if !text.isEmpty, text.allSatisfy({ $0.isLetter || $0.isNumber || "-_./:@%+=,".contains($0) }) { return text }
+    return "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
 }

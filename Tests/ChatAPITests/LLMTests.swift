@@ -61,13 +61,15 @@ struct LLMTests {
     @Test(
         "a model that keeps failing, refuses the key or is too slow: 502 with the reason, and the message is kept",
         arguments: [
-            (FakeOpenAI.Reply(status: 500), "HTTP 500", 3),
-            (FakeOpenAI.Reply(status: 401), "HTTP 401", 1),
-            (FakeOpenAI.Reply(content: "late", delay: .seconds(30)), "did not answer within", 3),
-        ] as [(FakeOpenAI.Reply, String, Int)])
-    func failures(reply: FakeOpenAI.Reply, reason: String, calls: Int) async throws {
+            // A generous timeout where the reply is immediate: on a busy machine a short one would expire first and
+            // be retried, and the count of calls would measure the machine, not the client.
+            (FakeOpenAI.Reply(status: 500), "HTTP 500", 3, "20"),
+            (FakeOpenAI.Reply(status: 401), "HTTP 401", 1, "20"),
+            (FakeOpenAI.Reply(content: "late", delay: .seconds(30)), "did not answer within", 3, "0.5"),
+        ] as [(FakeOpenAI.Reply, String, Int, String)])
+    func failures(reply: FakeOpenAI.Reply, reason: String, calls: Int, timeout: String) async throws {
         let fake = try await FakeOpenAI.start { _, _ in reply }
-        let service = try await LiveService(Self.settings(fake, ["LLM_TIMEOUT": "0.5"]))
+        let service = try await LiveService(Self.settings(fake, ["LLM_TIMEOUT": timeout]))
         let token = try await service.login("alice")
         let answer = try await service.call("POST", "/api/chat", token: token, body: ["message": "keep me"])
         #expect(answer.status == 502)

@@ -91,7 +91,19 @@ public enum TestPostgres {
 /// with its output in files. Foundation's `Process` was seen to miss the exit of a script whose grandchild daemonises
 /// (pg_ctl starting the server), leaving a zombie and a waiter forever; this path has no such bookkeeping.
 public enum Shell {
-    public static func run(_ path: String, _ arguments: [String], environment: [String: String] = [:]) throws -> Run {
+    /// The full path of program `name` on `PATH`, or nil.
+    public static func which(_ name: String) -> String? {
+        if name.contains("/") { return FileManager.default.isExecutableFile(atPath: name) ? name : nil }
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+        return path.split(separator: ":").map { "\($0)/\(name)" }.first {
+            FileManager.default.isExecutableFile(atPath: $0)
+        }
+    }
+
+    /// Runs `program` (a path, or a name looked up on `PATH`) to completion.
+    public static func run(_ program: String, _ arguments: [String], environment: [String: String] = [:]) throws -> Run
+    {
+        let path = which(program) ?? program
         let dir = try Executables.temporaryDirectory("shell")
         defer { try? FileManager.default.removeItem(at: dir) }
         let (outPath, errPath) = (dir.appendingPathComponent("out").path, dir.appendingPathComponent("err").path)
