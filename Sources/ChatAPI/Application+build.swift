@@ -105,7 +105,8 @@ public enum ChatAPI {
             middleware: RateLimitMiddleware(
                 limiter: RateLimiter(
                     limit: services.configuration.rateLimitMaxRequests,
-                    window: .seconds(services.configuration.rateLimitWindow))))
+                    window: .seconds(services.configuration.rateLimitWindow)),
+                trustedProxies: services.configuration.trustedProxies))
         router.add(middleware: AuthMiddleware(store: services.store))
         HealthController(services: services).register(on: router)
         MetricsController(registry: ChatMetrics.registry).register(on: router)

@@ -16,6 +16,9 @@ public struct ChatConfiguration: Sendable {
     public var poolMin = 5
     public var poolMax = 20
     public var corsOrigins: [String] = []
+    /// Peers whose `X-Real-IP` names the client (the reverse proxy in front); none by default, so that nobody can
+    /// choose their own rate-limit bucket by sending the header.
+    public var trustedProxies: Set<String> = []
     public var rateLimitWindow = 60
     public var rateLimitMaxRequests = 100
     public var loginRateLimitMax = 5
@@ -81,6 +84,10 @@ public struct ChatConfiguration: Sendable {
             corsOrigins = origins.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter {
                 !$0.isEmpty
             }
+        }
+        if let proxies = env["TRUSTED_PROXIES"] {
+            trustedProxies = Set(
+                proxies.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
         }
         rateLimitWindow = try int("RATE_LIMIT_WINDOW", 1...86_400) ?? rateLimitWindow
         rateLimitMaxRequests = try int("RATE_LIMIT_MAX_REQUESTS", 1...1_000_000) ?? rateLimitMaxRequests

@@ -45,14 +45,24 @@ extension Duration {
     }
 }
 
-/// The client a request comes from, for rate limits: its peer address.
+/// The client a request comes from, for rate limits: its peer address or, when the peer is a trusted proxy
+/// (`TRUSTED_PROXIES`, e.g. nginx on 127.0.0.1), the address that proxy puts in `X-Real-IP`. Without it every client
+/// behind the proxy would share one bucket.
 extension ChatRequestContext {
-    var clientKey: String {
+    func clientKey(_ request: Request, trusting proxies: Set<String>) -> String {
+        let peer: String
         switch remoteAddress {
-        case .v4(let a): return a.host
-        case .v6(let a): return a.host
-        default: return "unknown"
+        case .v4(let a): peer = a.host
+        case .v6(let a): peer = a.host
+        default: peer = "unknown"
         }
+        if proxies.contains(peer),
+            let real = request.headers.last(where: { $0.name.canonicalName == "x-real-ip" })?.value,
+            !real.isEmpty, real.count <= 64
+        {
+            return real
+        }
+        return peer
     }
 }
 
@@ -60,12 +70,13 @@ extension ChatRequestContext {
 /// `Retry-After`.
 struct RateLimitMiddleware: RouterMiddleware {
     let limiter: RateLimiter
+    var trustedProxies: Set<String> = []
 
     func handle(
         _ request: Request, context: ChatRequestContext, next: (Request, ChatRequestContext) async throws -> Response
     ) async throws -> Response {
         guard request.uri.path.hasPrefix("/api/") else { return try await next(request, context) }
-        if let retry = await limiter.hit(context.clientKey) {
+        if let retry = await limiter.hit(context.clientKey(request, trusting: trustedProxies)) {
             throw HTTPError(.tooManyRequests, headers: [.retryAfter: String(retry)], message: "rate limit exceeded")
         }
         return try await next(request, context)

@@ -21,9 +21,10 @@ struct ChatAPICommand: AsyncParsableCommand {
               chat-api migrate
               printf 'secret-password' | chat-api user add --username alice --role admin --password-stdin
               PORT=8080 chat-api serve
+              chat-api backup --to /var/backups/chat-api/messages-$(date +%F).db
             """,
         version: ChatAPI.version,
-        subcommands: [Serve.self, Migrate.self, UserCommand.self, Seed.self],
+        subcommands: [Serve.self, Migrate.self, UserCommand.self, Seed.self, Backup.self],
         defaultSubcommand: Serve.self
     )
 }
@@ -142,6 +143,42 @@ extension ChatAPICommand {
                 applied.isEmpty
                     ? "schema is up to date (migrations \(all.map(String.init).joined(separator: ", ")))"
                     : "applied migrations \(applied.map(String.init).joined(separator: ", "))")
+        }
+    }
+
+    struct Backup: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "SQLite: copy the live database with the online backup API, check the copy, print its rows.",
+            discussion: """
+                The service keeps running. The copy is checked (PRAGMA quick_check) and its rows counted per table; \
+                with --inspect FILE, an existing backup is checked the same way. PostgreSQL is backed up with \
+                pg_dump (deploy/chat-api-backup does both).
+                """)
+
+        @OptionGroup var options: CommonOptions
+        @Option(help: ArgumentHelp("Where the copy goes (never overwritten).", valueName: "file")) var to: String?
+        @Option(help: ArgumentHelp("Check an existing backup instead.", valueName: "file")) var inspect: String?
+
+        func validate() throws {
+            guard (to == nil) != (inspect == nil) else { throw ValidationError("give --to FILE or --inspect FILE") }
+        }
+
+        func run() async throws {
+            let counts: [(table: String, rows: Int)]
+            do {
+                if let inspect {
+                    counts = try SQLiteStore.inspect(inspect)
+                } else {
+                    let configuration = try options.load()
+                    guard case .sqlite(let path) = configuration.database else {
+                        fail("chat-api backup copies SQLite databases; back PostgreSQL up with pg_dump")
+                    }
+                    counts = try SQLiteStore(path: path).backup(to: to!)
+                }
+            } catch {
+                fail("backup: \(StoreError.reason(error))")
+            }
+            print("\(to ?? inspect!): ok; " + counts.map { "\($0.table) \($0.rows)" }.joined(separator: ", "))
         }
     }
 

@@ -22,6 +22,26 @@ struct HardeningTests {
         #expect(try await service.call("GET", "/health").status == 200)
     }
 
+    @Test("behind a trusted proxy each X-Real-IP has its own bucket; from anyone else the header is ignored")
+    func trustedProxy() async throws {
+        let limits = ["RATE_LIMIT_MAX_REQUESTS": "3", "RATE_LIMIT_WINDOW": "600"]
+        let behind = try await LiveService(limits.merging(["TRUSTED_PROXIES": "127.0.0.1, ::1"]) { a, _ in a })
+        for _ in 0..<3 {
+            #expect(try await behind.call("GET", "/api/sessions", headers: ["X-Real-IP": "203.0.113.7"]).status == 401)
+        }
+        #expect(try await behind.call("GET", "/api/sessions", headers: ["X-Real-IP": "203.0.113.7"]).status == 429)
+        // Another client behind the same proxy is not punished for the first one's burst.
+        #expect(try await behind.call("GET", "/api/sessions", headers: ["X-Real-IP": "198.51.100.2"]).status == 401)
+
+        // Not configured: a client cannot pick a fresh bucket by sending the header.
+        let direct = try await LiveService(limits)
+        for i in 0..<3 {
+            let answer = try await direct.call("GET", "/api/sessions", headers: ["X-Real-IP": "203.0.113.\(i)"])
+            #expect(answer.status == 401)
+        }
+        #expect(try await direct.call("GET", "/api/sessions", headers: ["X-Real-IP": "198.51.100.9"]).status == 429)
+    }
+
     @Test("a client that hit the limit is served again once the window has passed")
     func rateLimitResets() async throws {
         let service = try await LiveService(["RATE_LIMIT_MAX_REQUESTS": "3", "RATE_LIMIT_WINDOW": "2"])

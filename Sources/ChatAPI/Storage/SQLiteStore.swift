@@ -5,7 +5,7 @@ import GRDB
 /// process crashes in WAL mode; a power loss may lose the last transactions), a 5 s busy timeout, foreign keys on.
 public final class SQLiteStore: ChatStore {
     /// The GRDB pool is thread-safe (GRDB serialises writes and hands out reader connections).
-    private let pool: DatabasePool
+    let pool: DatabasePool
     public let path: String
 
     /// Opens (creating when needed, with its folder) the database at `path`.
