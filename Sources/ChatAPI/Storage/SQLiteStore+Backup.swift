@@ -11,6 +11,8 @@ extension SQLiteStore {
         }
         let copy = try DatabaseQueue(path: destination)
         try pool.backup(to: copy)
+        // One self-contained file: the copy leaves WAL mode (chat-api turns it back on when it opens a restored copy).
+        try copy.writeWithoutTransaction { try $0.execute(sql: "PRAGMA journal_mode = DELETE") }
         try copy.close()
         return try Self.inspect(destination)
     }
