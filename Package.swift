@@ -63,11 +63,19 @@ let package = Package(
                 "Catalog", "Checklist", "Verify", "Signing", .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        // gonogo demo: chat-api as a child on loopback, verified with the shipped config, every report written.
+        .target(
+            name: "Demo",
+            dependencies: [
+                "Catalog", "Checklist", "DotEnv", "Verify", "Reports", "Signing",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
         // The CLI: argument parsing only.
         .executableTarget(
             name: "gonogo",
             dependencies: [
-                "Checklist", "Catalog", "Reports", "Verify", "DotEnv", "Signing",
+                "Checklist", "Catalog", "Reports", "Verify", "DotEnv", "Signing", "Demo",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]

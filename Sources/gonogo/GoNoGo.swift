@@ -24,6 +24,7 @@ struct GoNoGo: AsyncParsableCommand {
             64 command-line usage error.
 
             Examples:
+              gonogo demo                                    # chat-api started, verified, every report written
               gonogo plan checklists/sprint5-production.md
               gonogo plan checklists/sprint5-production.md --format json > plan.json
               gonogo verify checklists/sprint5-production.md --config gonogo.yml --out gonogo-report
@@ -34,7 +35,8 @@ struct GoNoGo: AsyncParsableCommand {
             """,
         version: version,
         subcommands: [
-            PlanCommand.self, VerifyCommand.self, AttestCommand.self, KeygenCommand.self, VerifyReportCommand.self,
+            PlanCommand.self, VerifyCommand.self, DemoCommand.self, AttestCommand.self, KeygenCommand.self,
+            VerifyReportCommand.self,
             KindsCommand.self,
         ]
     )

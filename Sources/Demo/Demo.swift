@@ -1,0 +1,336 @@
+import Catalog
+import Checklist
+import Crypto
+import DotEnv
+import Foundation
+import Reports
+import Signing
+import Verify
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// `gonogo demo`: chat-api started as a child on loopback (SQLite in a temporary folder, HTTPS with a certificate made
+/// here), seeded, then the Sprint 5 checklist verified against it with `checklists/demo.gonogo.yml`, every report
+/// format and a signed envelope written, and chat-api stopped.
+public enum Demo {
+    public struct Options: Sendable {
+        public var out: String
+        /// The repository holding `checklists/` and `docs/`; found from the executable or the working folder.
+        public var repository: String?
+        /// chat-api's executable; by default beside gonogo's.
+        public var chatAPI: String?
+        /// Keep the temporary project folder (for a look at the database, the env file, chat-api's log).
+        public var keep = false
+
+        public init(out: String) { self.out = out }
+    }
+
+    /// What the demo did: the run, where the reports are, the key that signed them.
+    public struct Result: Sendable {
+        public var run: VerifyRun
+        public var files: [String]
+        public var publicKey: String
+        public var project: String
+        public var chatAPILog: String
+    }
+
+    public struct Failure: Error, CustomStringConvertible {
+        public var description: String
+        init(_ description: String) { self.description = description }
+    }
+
+    static let checklistPath = "checklists/sprint5-production.md"
+    static let configPath = "checklists/demo.gonogo.yml"
+
+    /// The child, for Ctrl-C: it must not leave chat-api running.
+    static let current = LockedBox<ChildProcess?>(nil)
+    static var child: ChildProcess? {
+        get { current.withLock { $0 } }
+        set { current.withLock { $0 = newValue } }
+    }
+
+    /// Kills chat-api at once, if it runs (Ctrl-C).
+    public static func interrupt() { child?.kill() }
+
+    public static func run(_ options: Options, say: @escaping @Sendable (String) -> Void) async throws -> Result {
+        let repository = try options.repository ?? findRepository()
+        let chatAPI = options.chatAPI ?? sibling("chat-api")
+        guard FileManager.default.isExecutableFile(atPath: chatAPI) else {
+            throw Failure(
+                "chat-api is not built beside gonogo (\(chatAPI)): run `swift build --product chat-api`, or ./scripts/demo"
+            )
+        }
+        let project = try makeTemporaryFolder()
+        say("demo project in \(project)")
+
+        // The deployment: its env file, TLS certificate, docs and deploy files in a git repository.
+        let port = try freePort()
+        let redirectPort = try freePort()
+        let tls = project + "/tls"
+        try FileManager.default.createDirectory(atPath: tls, withIntermediateDirectories: true)
+        try SelfSignedCertificate.write(certificate: tls + "/cert.pem", key: tls + "/key.pem", days: 90)
+        let env = environmentFile(port: port, redirectPort: redirectPort, tls: tls)
+        try write(env, to: project + "/.env.production")
+        try write(
+            "# chat-api, as deployed by gonogo demo\n\nDeployment instructions: deploy/README.md. Operations: "
+                + "docs/operations.md.\n", to: project + "/README.md")
+        try write(".env\n.env.*\n!.env.example\ndata/\ntls/\n", to: project + "/.gitignore")
+        for folder in ["docs", "deploy"] {
+            try FileManager.default.copyItem(atPath: repository + "/" + folder, toPath: project + "/" + folder)
+        }
+        try git(project, say: say)
+
+        // chat-api: schema, two users with random passwords, demo data, then serving HTTPS.
+        let values = try DotEnv.parse(env, file: ".env.production")
+        var childEnv = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("LLM_") }
+        for (k, v) in values { childEnv[k] = v }
+        let admin = password()
+        let probe = password()
+        for (name, role, secret) in [("demo-admin", "admin", admin), ("demo-probe", "user", probe)] {
+            try runTool(
+                chatAPI, ["user", "add", "--username", name, "--role", role, "--password-stdin"], stdin: secret,
+                environment: childEnv, directory: project)
+        }
+        try runTool(
+            chatAPI, ["seed", "--sessions", "20", "--messages", "6"], stdin: nil, environment: childEnv,
+            directory: project)
+        say("chat-api: users demo-admin and demo-probe (random passwords), 20 seeded sessions")
+        let server = ChildProcess(chatAPI, ["serve"], environment: childEnv, directory: project)
+        try server.start()
+        child = server
+        defer { child = nil }
+        guard let listening = await server.waitForLine(startingWith: "chat-api listening on", timeout: .seconds(60)),
+            await server.waitForLine(startingWith: "chat-api redirecting", timeout: .seconds(10)) != nil
+        else {
+            await server.stop()
+            throw Failure("chat-api did not start:\n\(server.text.suffix(2000))")
+        }
+        say(listening.replacingOccurrences(of: "chat-api listening on", with: "chat-api serving"))
+
+        let result: Result
+        do {
+            result = try await verify(
+                repository: repository, project: project, chatAPI: chatAPI, port: port, redirectPort: redirectPort,
+                tls: tls,
+                admin: admin, probe: probe, out: options.out, say: say)
+        } catch {
+            await server.stop()
+            throw error
+        }
+        let clean = await server.stop()
+        say(clean ? "chat-api stopped" : "chat-api did not stop within 10 s and was killed")
+        let log = server.text
+        try? write(log, to: options.out + "/chat-api.log")
+        if !options.keep { try? FileManager.default.removeItem(atPath: project) }
+        var final = result
+        final.chatAPILog = options.out + "/chat-api.log"
+        return final
+    }
+
+    static func verify(
+        repository: String, project: String, chatAPI: String, port: Int, redirectPort: Int, tls: String, admin: String,
+        probe: String, out: String, say: @escaping @Sendable (String) -> Void
+    ) async throws -> Result {
+        // Named relative to the working folder when it is the repository: reports and SARIF locations read better.
+        let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath).standardizedFileURL.path
+        let checklist = cwd == repository ? checklistPath : repository + "/" + checklistPath
+        let document = try ChecklistLoader.load(path: checklist)
+        let plan = try Catalog.plan(document)
+        var variables = ProcessInfo.processInfo.environment
+        variables["GONOGO_DEMO_ROOT"] = project
+        variables["GONOGO_API_URL"] = "https://127.0.0.1:\(port)"
+        variables["GONOGO_PLAIN_URL"] = "http://127.0.0.1:\(redirectPort)"
+        variables["GONOGO_CA_FILE"] = tls + "/cert.pem"
+        variables["GONOGO_ADMIN_PASSWORD"] = admin
+        variables["GONOGO_PROBE_PASSWORD"] = probe
+        variables["GONOGO_CHAT_API"] = chatAPI
+        let config = try VerifyConfig.load(path: repository + "/" + configPath, environment: variables)
+        var options = VerifyOptions(config: config)
+        // The demo's config ships with gonogo: its one command (a backup and restore of the demo's database) is known.
+        options.allowCommands = true
+        let environment = try Verify.Environment.load(options.envFiles, root: options.root, process: [:])
+        let started = ContinuousClock.now
+        let finished = LockedBox(0)
+        let run = await Verifier.run(plan: plan, options: options, environment: environment) { done, total, _ in
+            let step = max(1, total / 5)
+            if done % step == 0 || done == total {
+                let first = finished.withLock { last in
+                    defer { last = done }
+                    return last != done
+                }
+                if first { say("verified \(done) of \(total) checks") }
+            }
+        }
+        say(
+            "verification took \(started.duration(to: .now).formatted(.units(allowed: [.seconds], fractionalPart: .show(length: 1))))"
+        )
+
+        // Every format, and the envelope signed with a key made for this run only.
+        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        let report = Data((run.json(toolVersion: "demo").serialized() + "\n").utf8)
+        let key = P256.Signing.PrivateKey()
+        let source = (try? String(contentsOfFile: repository + "/" + checklistPath, encoding: .utf8)) ?? ""
+        let files: [(String, Data)] = [
+            ("report.json", report),
+            ("report.junit.xml", Data(ReportJUnit.render(run).utf8)),
+            ("report.md", Data(ReportMarkdown.render(run, source: source).utf8)),
+            ("report.html", Data(ReportHTML.render(run).utf8)),
+            ("report.sarif", Data(ReportSARIF.render(run, toolVersion: "demo").utf8)),
+            ("report.intoto.json", try SignedReport.envelope(run, report: report, key: key)),
+            ("demo-signing.pub", Data((key.publicKey.pemRepresentation + "\n").utf8)),
+        ]
+        for (name, data) in files {
+            try data.write(to: URL(fileURLWithPath: out + "/" + name), options: .atomic)
+        }
+        return Result(
+            run: run, files: files.map { out + "/" + $0.0 }, publicKey: out + "/demo-signing.pub", project: project,
+            chatAPILog: "")
+    }
+
+    /// chat-api's settings for the demo: production values, on loopback, HTTPS with the demo's certificate.
+    static func environmentFile(port: Int, redirectPort: Int, tls: String) -> String {
+        """
+        # chat-api's settings in the demo deployment (made by gonogo demo)
+        HOST=127.0.0.1
+        PORT=\(port)
+        DATABASE_URL=sqlite:data/messages.db
+        LLM_PROVIDER=builtin
+        CORS_ORIGINS=https://chat.example.com
+        RATE_LIMIT_WINDOW=60
+        RATE_LIMIT_MAX_REQUESTS=100
+        LOGIN_RATE_LIMIT_MAX=5
+        SESSION_TTL=3600
+        REMEMBER_ME_TTL=2592000
+        DEBUG=false
+        LOG_LEVEL=info
+        LOG_FORMAT=json
+        TLS_CERT_FILE=\(tls)/cert.pem
+        TLS_KEY_FILE=\(tls)/key.pem
+        HSTS_MAX_AGE=31536000
+        HTTP_REDIRECT_PORT=\(redirectPort)
+
+        """
+    }
+
+    /// A git history with the release tags the rollback items look for; the env file stays out (.gitignore).
+    static func git(_ project: String, say: (String) -> Void) throws {
+        guard let git = which("git") else {
+            say("git is not installed: the git items will say so")
+            return
+        }
+        let identity = ["-c", "user.name=gonogo demo", "-c", "user.email=demo@localhost", "-c", "commit.gpgsign=false"]
+        for arguments in [
+            ["init", "-q", "-b", "main"], ["add", "."], identity + ["commit", "-q", "-m", "chat-api 1.0.0-s4"],
+            identity + ["tag", "-a", "v1.0.0-s4", "-m", "Sprint 4"],
+            identity + ["commit", "-q", "--allow-empty", "-m", "chat-api 1.0.0-s5"],
+            identity + ["tag", "-a", "v1.0.0-s5", "-m", "Sprint 5"],
+        ] {
+            try runTool(
+                git, arguments, stdin: nil, environment: ProcessInfo.processInfo.environment, directory: project)
+        }
+    }
+
+    // MARK: - Small helpers
+
+    static func runTool(
+        _ executable: String, _ arguments: [String], stdin: String?, environment: [String: String], directory: String
+    ) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        process.environment = environment
+        process.currentDirectoryURL = URL(fileURLWithPath: directory)
+        let output = Pipe()
+        let input = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        process.standardInput = input
+        try process.run()
+        if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
+        try input.fileHandleForWriting.close()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            let name = URL(fileURLWithPath: executable).lastPathComponent
+            throw Failure("\(name) \(arguments.prefix(2).joined(separator: " ")) failed:\n\(text.suffix(1500))")
+        }
+    }
+
+    /// The repository: the folder holding the Sprint 5 checklist and the demo config, above the executable (a
+    /// `.build/debug/gonogo`) or the working folder.
+    static func findRepository() throws -> String {
+        var candidates: [URL] = []
+        if let exe = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") {
+            var dir = URL(fileURLWithPath: exe).deletingLastPathComponent()
+            for _ in 0..<6 {
+                candidates.append(dir)
+                dir = dir.deletingLastPathComponent()
+            }
+        }
+        candidates.append(URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
+        for dir in candidates
+        where FileManager.default.fileExists(atPath: dir.path + "/" + checklistPath)
+            && FileManager.default.fileExists(atPath: dir.path + "/" + configPath)
+        {
+            return dir.path
+        }
+        throw Failure(
+            "cannot find \(checklistPath) and \(configPath): run gonogo demo from a clone of gonogo (or give --repository)"
+        )
+    }
+
+    /// An executable beside this one.
+    static func sibling(_ name: String) -> String {
+        let exe =
+            (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        return URL(fileURLWithPath: exe).deletingLastPathComponent().appendingPathComponent(name).path
+    }
+
+    static func which(_ name: String) -> String? {
+        (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":").map { "\($0)/\(name)" }
+            .first { FileManager.default.isExecutableFile(atPath: $0) }
+    }
+
+    static func makeTemporaryFolder() throws -> String {
+        var template = Array((NSTemporaryDirectory() + "/gonogo-demo-XXXXXX").utf8CString)
+        guard let made = template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) else {
+            throw Failure("cannot make a temporary folder: \(String(cString: strerror(errno)))")
+        }
+        return URL(fileURLWithPath: String(cString: made)).standardizedFileURL.path
+    }
+
+    /// A free TCP port on 127.0.0.1 (bound, read, released; chat-api binds it a moment later).
+    static func freePort() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw Failure("socket: \(String(cString: strerror(errno)))") }
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) }
+        }
+        guard bound == 0,
+            withUnsafeMutablePointer(
+                to: &address,
+                {
+                    $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+                }) == 0
+        else { throw Failure("cannot find a free port: \(String(cString: strerror(errno)))") }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    static func password() -> String {
+        (0..<24).map { _ in "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789".randomElement()! }.reduce("") {
+            $0 + String($1)
+        }
+    }
+
+    static func write(_ text: String, to path: String) throws {
+        try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+    }
+}

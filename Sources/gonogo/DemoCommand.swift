@@ -1,0 +1,92 @@
+import ArgumentParser
+import Demo
+import Dispatch
+import Foundation
+import Reports
+import Verify
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+extension GoNoGo {
+    /// `gonogo demo`: the embedded default.
+    struct DemoCommand: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "demo",
+            abstract: "Start chat-api on loopback, verify the Sprint 5 checklist against it, write every report.",
+            discussion: """
+                Needs no network and no setup: chat-api runs as a child on a free 127.0.0.1 port, on SQLite in a \
+                temporary folder, over HTTPS with a certificate made for the run, with two users and seeded data. \
+                The checklist is checklists/sprint5-production.md and the config checklists/demo.gonogo.yml (what \
+                does not apply to chat-api is skipped there, with the reason). Reports go to --out: report.json, \
+                .junit.xml, .md, .html, .sarif, and report.intoto.json signed with a key made for this run \
+                (demo-signing.pub). Manual items await attestation: the summary prints the command that signs one.
+
+                The exit code is 0 when the demo ran to the end, whatever the verdict (under the release gate it is \
+                NO-GO until people attest the manual items); 1 when it could not run.
+
+                Examples:
+                  gonogo demo
+                  gonogo demo --out /tmp/report --keep     # keep the demo's project folder to look around
+                """
+        )
+
+        @Option(help: ArgumentHelp("Where the reports go.", valueName: "dir"))
+        var out = "gonogo-report"
+
+        @Flag(help: "Keep the temporary project folder (database, env file, certificate).")
+        var keep = false
+
+        @Option(help: ArgumentHelp("The gonogo repository (default: found from the executable).", valueName: "dir"))
+        var repository: String?
+
+        func run() async throws {
+            var options = Demo.Options(
+                out: VerifyOptionsPaths.absolute(out, base: FileManager.default.currentDirectoryPath))
+            options.keep = keep
+            options.repository = repository
+            let interrupt = Self.stopChildOnInterrupt()
+            defer { interrupt.cancel() }
+            let result: Demo.Result
+            do {
+                result = try await Demo.run(options) { line in writeAll("gonogo demo: \(line)\n", to: 2) }
+            } catch {
+                writeError("demo: \(error)")
+                throw ExitCode(1)
+            }
+            writeStdout("\n" + VerifyText.render(result.run, color: stdoutWantsColor))
+            let run = result.run
+            let automated = run.results.filter {
+                $0.planned.kind.family.isAutomated && ![.skip, .manual].contains($0.status)
+            }.count
+            let skipped = run.results.filter { $0.status == .skip }.count
+            let manual = run.results.filter { $0.status == .manual }.count
+            writeStdout(
+                """
+
+                Checked automatically: \(automated) of \(run.results.count) items; \(skipped) not applicable here; \
+                \(manual) await a person's attestation.
+                Reports in \(out)/: report.html, report.json, report.junit.xml, report.md, report.sarif, \
+                report.intoto.json
+                Open the HTML report: file://\(options.out)/report.html
+                Check the signature (a key made for this run): \
+                gonogo verify-report \(out)/report.intoto.json --key \(out)/demo-signing.pub
+
+                """)
+        }
+
+        /// Ctrl-C stops chat-api before gonogo exits, so no server is left running.
+        static func stopChildOnInterrupt() -> DispatchSourceSignal {
+            signal(SIGINT, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
+            source.setEventHandler {
+                Demo.interrupt()
+                writeAll("\ngonogo demo: interrupted; chat-api stopped\n", to: 2)
+                Glibc.exit(130)
+            }
+            source.resume()
+            return source
+        }
+    }
+}
