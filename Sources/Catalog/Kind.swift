@@ -64,7 +64,10 @@ public struct Kind: Sendable, Hashable, CustomStringConvertible, Comparable {
         (Kind(.sqlite, "migrations"), "migrations are recorded as applied", "table"),
         (Kind(.sqlite, "integrity"), "PRAGMA quick_check is ok", ""),
         (Kind(.postgres, "connect"), "the server accepts a connection", ""),
-        (Kind(.postgres, "index"), "an index exists (by name; all expected indexes when none is named)", "name"),
+        (
+            Kind(.postgres, "index"), "an index exists (by name, or every one of names; any index when none is named)",
+            "name names"
+        ),
         (Kind(.postgres, "setting"), "a server setting (SHOW)", "name value threshold"),
         (Kind(.postgres, "pool"), "the application's connections fit the pool bounds", "min max"),
         (Kind(.postgres, "replication"), "replication is streaming", ""),

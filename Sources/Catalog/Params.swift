@@ -64,6 +64,15 @@ public struct Params: Sendable, Equatable {
         }
     }
 
+    /// A list, or a single string as a list of one.
+    public func strings(_ key: String) -> [String]? {
+        switch self[key] {
+        case .list(let l): return l
+        case .string(let s): return [s]
+        default: return nil
+        }
+    }
+
     public var threshold: Threshold? {
         if case .threshold(let t) = self["threshold"] { return t }
         return nil

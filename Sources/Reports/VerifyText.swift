@@ -76,7 +76,15 @@ public enum VerifyText {
         out +=
             "\nTotal: "
             + Status.allCases.compactMap { s in summary[s].map { "\($0) \(s.rawValue)" } }.joined(separator: " · ")
-        out += " · \(run.durationMs) ms\n\n"
+        out += " · \(run.durationMs) ms\n"
+        let c = run.coverage
+        if c.applicable > 0 {
+            out +=
+                "Checked automatically: \(c.checked) of the \(c.applicable) items that apply "
+                + "(\(Int((Double(c.checked) * 100 / Double(c.applicable)).rounded()))%); \(c.awaiting) await a person; "
+                + "\(c.skipped) skipped (not applicable or not selected)\n"
+        }
+        out += "\n"
         let verdict = run.verdict.go ? paint("GO", "32;1") : paint("NO-GO", "31;1")
         out += "Verdict: \(verdict)"
         if !run.verdict.reasons.isEmpty { out += " (" + run.verdict.reasons.joined(separator: "; ") + ")" }

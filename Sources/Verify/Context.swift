@@ -31,16 +31,16 @@ public struct VerifyOptions: Sendable {
     public var concurrency = max(4, 2 * ProcessInfo.processInfo.activeProcessorCount)
     /// Attestations, waivers and the roster (`--attestations`, `--waivers`, `--roster`).
     public var signoff = SignoffInputs()
-    /// Where ``signoff`` comes from, absolute; read by ``loadSignoff()``.
+    /// Where ``signoff`` comes from, relative to ``root`` unless absolute; read by ``loadSignoff()``.
     public var attestationsFile: String?
     public var waiversFile: String?
     public var rosterFile: String?
 
     /// Reads the attestations, waivers and roster files into ``signoff``. Throws `InputFileError` (file and line).
     public mutating func loadSignoff() throws {
-        signoff.attestations = try attestationsFile.map(AttestationFile.load) ?? []
-        signoff.waivers = try waiversFile.map(WaiverFile.load) ?? []
-        signoff.roster = try rosterFile.map { try Roster.load(path: $0) }
+        signoff.attestations = try attestationsFile.map { try AttestationFile.load(path: resolve($0)) } ?? []
+        signoff.waivers = try waiversFile.map { try WaiverFile.load(path: resolve($0)) } ?? []
+        signoff.roster = try rosterFile.map { try Roster.load(path: resolve($0)) }
     }
 
     public init() {}
@@ -63,9 +63,9 @@ public struct VerifyOptions: Sendable {
         if let t = config.itemTimeout { itemTimeout = .milliseconds(Int(t * 1000)) }
         if let c = config.concurrency { concurrency = c }
         http = config.http
-        attestationsFile = config.attestations.map(resolve)
-        waiversFile = config.waivers.map(resolve)
-        rosterFile = config.roster.map(resolve)
+        attestationsFile = config.attestations
+        waiversFile = config.waivers
+        rosterFile = config.roster
     }
 
     static func absolute(_ path: String, base: String) -> String {

@@ -23,6 +23,13 @@ extension VerifyRun {
             ("reasons", .array(verdict.reasons.map { .string($0) })),
             ("summary", .object(Status.allCases.map { ($0.rawValue, .int(counts[$0] ?? 0)) })),
             ("automated", .int(automated)),
+            (
+                "coverage",
+                .object([
+                    ("applicable", .int(coverage.applicable)), ("checked", .int(coverage.checked)),
+                    ("awaitingAttestation", .int(coverage.awaiting)), ("notApplicable", .int(coverage.skipped)),
+                ])
+            ),
             ("items", .array(results.map { $0.json(signoff.items[$0.id]) })),
             ("signoff", .array(signoff.roles.map(\.json))),
             ("notices", .array(signoff.notices.map { .string($0) })),

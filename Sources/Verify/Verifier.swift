@@ -20,6 +20,23 @@ public struct VerifyRun: Sendable {
     /// Attestations, sign-offs and waivers as they were judged.
     public var signoff = SignoffResult()
 
+    /// How much of the checklist a check decided: of the items that apply (not skipped), those whose status came
+    /// from a check (groups included, when their children were checked) and those that await a person.
+    public var coverage: (applicable: Int, checked: Int, awaiting: Int, skipped: Int) {
+        // Children come after their parent in file order: walk backwards so a group sees its children decided.
+        var checked: [String: Bool] = [:]
+        for r in results.reversed() where r.status != .skip {
+            if r.planned.kind == .group {
+                checked[r.id] = results.contains { $0.planned.parentID == r.id && checked[$0.id] == true }
+            } else {
+                checked[r.id] = r.planned.kind.family.isAutomated
+            }
+        }
+        let skipped = results.count - checked.count
+        let yes = checked.values.filter { $0 }.count
+        return (checked.count, yes, checked.count - yes, skipped)
+    }
+
     public var summary: [Status: Int] {
         var counts: [Status: Int] = [:]
         for r in results { counts[r.status, default: 0] += 1 }

@@ -56,17 +56,9 @@ extension GoNoGo {
                 throw ExitCode(1)
             }
             writeStdout("\n" + VerifyText.render(result.run, color: stdoutWantsColor))
-            let run = result.run
-            let automated = run.results.filter {
-                $0.planned.kind.family.isAutomated && ![.skip, .manual].contains($0.status)
-            }.count
-            let skipped = run.results.filter { $0.status == .skip }.count
-            let manual = run.results.filter { $0.status == .manual }.count
             writeStdout(
                 """
 
-                Checked automatically: \(automated) of \(run.results.count) items; \(skipped) not applicable here; \
-                \(manual) await a person's attestation.
                 Reports in \(out)/: report.html, report.json, report.junit.xml, report.md, report.sarif, \
                 report.intoto.json
                 Open the HTML report: file://\(options.out)/report.html

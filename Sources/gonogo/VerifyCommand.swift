@@ -168,8 +168,11 @@ extension GoNoGo {
                     // `${VAR}` expands from the environment and the env files: read again with their values
                     // (the process environment winning), once the first reading has said which files they are.
                     if !loaded.envFiles.isEmpty {
-                        let files = try Verify.Environment.load(
-                            loaded.envFiles, root: VerifyOptions(config: loaded).root, process: [:])
+                        // The env files are where --root says, when it is given (flags win over the config).
+                        let base =
+                            root.map { VerifyOptionsPaths.absolute($0, base: FileManager.default.currentDirectoryPath) }
+                            ?? VerifyOptions(config: loaded).root
+                        let files = try Verify.Environment.load(loaded.envFiles, root: base, process: [:])
                         let merged = files.values.merging(processEnvironment) { _, process in process }
                         loaded = try VerifyConfig.load(path: configPath, environment: merged)
                     }

@@ -530,7 +530,7 @@ struct PostgresVerifyTests {
         var wrong = try #require(URLComponents(string: url))
         wrong.password = "wrong-password-c4n4ry"
         // A port nobody listens on: bound then closed.
-        let closed = try freePort()
+        let closed = try Ports.free()
         var refused = try #require(URLComponents(string: url))
         refused.port = closed
         let dir = try VerifyFixture.make()
@@ -554,23 +554,5 @@ struct PostgresVerifyTests {
             }
             #expect(run.status == 1)
         }
-    }
-
-    /// A loopback port that was free a moment ago (bound, then closed).
-    func freePort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
-                bind(fd, pointer, length) == 0 && getsockname(fd, pointer, &length) == 0
-            }
-        }
-        guard bound else { throw ServerProcess.ServerError(description: "no free port") }
-        return Int(UInt16(bigEndian: address.sin_port))
     }
 }

@@ -40,6 +40,15 @@ struct PostgresProbe: Probe {
                 ORDER BY indexname
                 """
             ).compactMap { $0[0] }
+            if let names = params.strings("names") {
+                let missing = names.filter { !indexes.contains($0) }
+                return .check(
+                    missing.isEmpty, expected: "indexes \(names.joined(separator: ", "))",
+                    observed: missing.isEmpty
+                        ? "all \(names.count) present" : "missing: \(missing.joined(separator: ", "))",
+                    pass: "the \(names.count) indexes exist",
+                    fail: "index\(missing.count == 1 ? "" : "es") \(missing.joined(separator: ", ")) missing")
+            }
             guard let name = params.string("name") else {
                 return .check(
                     !indexes.isEmpty, expected: "indexes",
