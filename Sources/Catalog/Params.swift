@@ -64,6 +64,19 @@ public struct Params: Sendable, Equatable {
         }
     }
 
+    /// The same params with `transform` applied to every string (and every string of a list).
+    public func mappingStrings(_ transform: (String) -> String) -> Params {
+        var out = self
+        for (key, value) in pairs {
+            switch value {
+            case .string(let s): out[key] = .string(transform(s))
+            case .list(let l): out[key] = .list(l.map(transform))
+            default: break
+            }
+        }
+        return out
+    }
+
     /// A list, or a single string as a list of one.
     public func strings(_ key: String) -> [String]? {
         switch self[key] {

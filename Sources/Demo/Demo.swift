@@ -23,6 +23,8 @@ public enum Demo {
         public var chatAPI: String?
         /// Keep the temporary project folder (for a look at the database, the env file, chat-api's log).
         public var keep = false
+        /// gonogo's version, for the report.
+        public var toolVersion = "0.0.0"
 
         public init(out: String) { self.out = out }
     }
@@ -51,8 +53,18 @@ public enum Demo {
         set { current.withLock { $0 = newValue } }
     }
 
-    /// Kills chat-api at once, if it runs (Ctrl-C).
-    public static func interrupt() { child?.kill() }
+    /// The temporary project folder to remove on Ctrl-C, when it is not kept.
+    static let removable = LockedBox<String?>(nil)
+    static var folder: String? {
+        get { removable.withLock { $0 } }
+        set { removable.withLock { $0 = newValue } }
+    }
+
+    /// Kills chat-api at once, if it runs, and removes the temporary folder (Ctrl-C).
+    public static func interrupt() {
+        child?.kill()
+        if let folder { try? FileManager.default.removeItem(atPath: folder) }
+    }
 
     public static func run(_ options: Options, say: @escaping @Sendable (String) -> Void) async throws -> Result {
         let repository = try options.repository ?? findRepository()
@@ -64,6 +76,12 @@ public enum Demo {
         }
         let project = try makeTemporaryFolder()
         say("demo project in \(project)")
+        // Removed however the demo ends (Ctrl-C: see interrupt()), unless asked to keep it: it holds a TLS key.
+        if !options.keep { folder = project }
+        defer {
+            if !options.keep { try? FileManager.default.removeItem(atPath: project) }
+            folder = nil
+        }
 
         // The deployment: its env file, TLS certificate, docs and deploy files in a git repository.
         let port = try freePort()
@@ -114,7 +132,7 @@ public enum Demo {
             result = try await verify(
                 repository: repository, project: project, chatAPI: chatAPI, port: port, redirectPort: redirectPort,
                 tls: tls,
-                admin: admin, probe: probe, out: options.out, say: say)
+                admin: admin, probe: probe, out: options.out, version: options.toolVersion, say: say)
         } catch {
             await server.stop()
             throw error
@@ -123,7 +141,6 @@ public enum Demo {
         say(clean ? "chat-api stopped" : "chat-api did not stop within 10 s and was killed")
         let log = server.text
         try? write(log, to: options.out + "/chat-api.log")
-        if !options.keep { try? FileManager.default.removeItem(atPath: project) }
         var final = result
         final.chatAPILog = options.out + "/chat-api.log"
         return final
@@ -131,7 +148,7 @@ public enum Demo {
 
     static func verify(
         repository: String, project: String, chatAPI: String, port: Int, redirectPort: Int, tls: String, admin: String,
-        probe: String, out: String, say: @escaping @Sendable (String) -> Void
+        probe: String, out: String, version: String, say: @escaping @Sendable (String) -> Void
     ) async throws -> Result {
         // Named relative to the working folder when it is the repository: reports and SARIF locations read better.
         let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath).standardizedFileURL.path
@@ -169,7 +186,7 @@ public enum Demo {
 
         // Every format, and the envelope signed with a key made for this run only.
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
-        let report = Data((run.json(toolVersion: "demo").serialized() + "\n").utf8)
+        let report = Data((run.json(toolVersion: version).serialized() + "\n").utf8)
         let key = P256.Signing.PrivateKey()
         let source = (try? String(contentsOfFile: repository + "/" + checklistPath, encoding: .utf8)) ?? ""
         let files: [(String, Data)] = [
@@ -177,7 +194,7 @@ public enum Demo {
             ("report.junit.xml", Data(ReportJUnit.render(run).utf8)),
             ("report.md", Data(ReportMarkdown.render(run, source: source).utf8)),
             ("report.html", Data(ReportHTML.render(run).utf8)),
-            ("report.sarif", Data(ReportSARIF.render(run, toolVersion: "demo").utf8)),
+            ("report.sarif", Data(ReportSARIF.render(run, toolVersion: version).utf8)),
             ("report.intoto.json", try SignedReport.envelope(run, report: report, key: key)),
             ("demo-signing.pub", Data((key.publicKey.pemRepresentation + "\n").utf8)),
         ]

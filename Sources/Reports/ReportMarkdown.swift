@@ -1,4 +1,5 @@
 import Catalog
+import Checklist
 import Foundation
 import Verify
 
@@ -13,7 +14,8 @@ public enum ReportMarkdown {
 
     public static func render(_ run: VerifyRun, source: String) -> String {
         let document = run.plan.document
-        var lines = source.components(separatedBy: "\n")
+        // The file as written, with the secrets the parser masks (URL passwords, `PASSWORD=…`, tokens) masked again.
+        var lines = source.components(separatedBy: "\n").map(Redaction.redacting)
         let byLine = Dictionary(run.results.map { ($0.planned.item.line, $0) }, uniquingKeysWith: { a, _ in a })
         var signoffRoles = Dictionary(run.signoff.roles.map { ($0.role, $0) }, uniquingKeysWith: { a, _ in a })
         var tableColumns: [String]? = nil

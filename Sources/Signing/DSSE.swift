@@ -42,7 +42,8 @@ public enum DSSE {
 
     /// Checks `envelope` against `key`. Strict: the envelope must be one JSON object with exactly `payload`,
     /// `payloadType` and `signatures` (each signature `sig` and optionally `keyid`, which must then be this key's),
-    /// base64 in its canonical form, and nothing after it but one newline, so that no byte of it can change unnoticed.
+    /// base64 in its canonical form, and nothing after it but one newline: a changed payload, type, key id or
+    /// signature byte fails. (JSON layout is not signed, as DSSE intends: whitespace between tokens may change.)
     /// A signature is DER (as gonogo, openssl and Sigstore write it) or the raw r‖s pair of the DSSE test vector.
     public static func verify(envelope: Data, key: P256.Signing.PublicKey) throws(Failure) -> Verified {
         var body = envelope

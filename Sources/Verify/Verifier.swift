@@ -216,7 +216,10 @@ public enum Verifier {
                 outcome.status = .warn
                 outcome.message += " (advisory)"
             }
-            results.append(ItemResult(planned: item, outcome: outcome, durationMs: durations.withLock { $0[i] } ?? 0))
+            // Params may hold what the config expanded from ${VAR}s: masked like everything else in a report.
+            var shown = item
+            shown.params = item.params.mappingStrings { Redaction.redacting(context.masked($0)) }
+            results.append(ItemResult(planned: shown, outcome: outcome, durationMs: durations.withLock { $0[i] } ?? 0))
         }
         // What people said: attestations for manual items, waivers for failing ones, sign-offs for roles.
         let signoff = options.signoff.apply(

@@ -173,6 +173,10 @@ extension ChatAPICommand {
                     guard case .sqlite(let path) = configuration.database else {
                         fail("chat-api backup copies SQLite databases; back PostgreSQL up with pg_dump")
                     }
+                    // Opening a path that is not there would make an empty database and "back it up".
+                    guard FileManager.default.fileExists(atPath: path) else {
+                        fail("backup: \(path) does not exist (DATABASE_URL names the live database)")
+                    }
                     counts = try SQLiteStore(path: path).backup(to: to!)
                 }
             } catch {

@@ -45,6 +45,7 @@ extension GoNoGo {
             var options = Demo.Options(
                 out: VerifyOptionsPaths.absolute(out, base: FileManager.default.currentDirectoryPath))
             options.keep = keep
+            options.toolVersion = GoNoGo.version
             options.repository = repository
             let interrupt = Self.stopChildOnInterrupt()
             defer { interrupt.cancel() }
@@ -74,7 +75,7 @@ extension GoNoGo {
             let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
             source.setEventHandler {
                 Demo.interrupt()
-                writeAll("\ngonogo demo: interrupted; chat-api stopped\n", to: 2)
+                writeAll("\ngonogo demo: interrupted; chat-api stopped, its temporary folder removed\n", to: 2)
                 Glibc.exit(130)
             }
             source.resume()

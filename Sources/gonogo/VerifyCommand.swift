@@ -257,7 +257,9 @@ extension GoNoGo {
                 writeStdout(VerifyText.render(verified, color: stdoutWantsColor))
             }
             if ProcessInfo.processInfo.environment["GITHUB_ACTIONS"] == "true" {
-                writeAll(GitHubAnnotations.render(verified), to: machine.isEmpty || out != nil ? 1 : 2)
+                // On stdout beside the text summary; on stderr when stdout carries a report a program will read.
+                let stdoutIsText = machine.isEmpty || (out != nil && machine != [.json])
+                writeAll(GitHubAnnotations.render(verified), to: stdoutIsText ? 1 : 2)
             }
             if !verified.verdict.go { throw ExitCode(1) }
         }

@@ -231,7 +231,7 @@ final class ProductionDeployment: @unchecked Sendable {
     }
 }
 
-@Suite("gonogo verify: a production deployment (PostgreSQL, chat-api, nginx)", .serialized)
+@Suite("end to end: gonogo demo, and a production deployment (PostgreSQL, chat-api, nginx)", .serialized)
 struct ProductionTests {
     @Test("every automated item passes: GO with --gate ci, at least 70% of the checklist checked automatically")
     func healthy() async throws {
@@ -265,6 +265,28 @@ struct ProductionTests {
             #expect(!run.stdout.contains(secret) && !run.stderr.contains(secret))
         }
         #expect(!run.stdout.contains(deployment.databaseURL.split(separator: ":")[2].split(separator: "@")[0]))
+
+        // scripts/bench-production: more runs against the same deployment, their wall time printed (never asserted:
+        // speed belongs to the benchmark, docs/benchmarks.md).
+        let runs = Int(ProcessInfo.processInfo.environment["GONOGO_BENCH_RUNS"] ?? "") ?? 0
+        for i in 0..<runs {
+            for (label, extra) in [
+                ("full", [String]()),
+                ("no-latency", ["--skip", "performance-optimization/api/response-time-targets-met/*"]),
+            ] {
+                // chat-api's limit of 100 requests a minute per client (which the checklist demands) was spent by the
+                // run before: wait the window out so each run meets a fresh allowance, as a pipeline's run would.
+                try await Task.sleep(for: .seconds(61))
+                let clock = ContinuousClock()
+                let started = clock.now
+                let again = try await Blocking.run { try deployment.verify(extra) }
+                let wall = started.duration(to: clock.now)
+                let ms = wall.components.seconds * 1000 + wall.components.attoseconds / 1_000_000_000_000_000
+                print(
+                    "bench: run \(i + 1) \(label) exit \(again.status) wall_ms \(ms) report_ms \(Report(again).json["durationMs"] ?? 0)"
+                )
+            }
+        }
     }
 
     /// The items each fault must fail (or, for an outage, leave unchecked), and only those.

@@ -41,6 +41,7 @@ struct PostgresProbe: Probe {
                 """
             ).compactMap { $0[0] }
             if let names = params.strings("names") {
+                guard !names.isEmpty else { return .error("params.names is empty: list the indexes to look for") }
                 let missing = names.filter { !indexes.contains($0) }
                 return .check(
                     missing.isEmpty, expected: "indexes \(names.joined(separator: ", "))",

@@ -45,6 +45,11 @@ public struct Roster: Sendable {
                     throw InputFileError(file: path, line: list.mark?.line, message: "a role's keys must be a list")
                 }
                 for entry in entries {
+                    guard case .scalar = entry else {
+                        throw InputFileError(
+                            file: path, line: entry.mark?.line, message: "a key is a path or a PEM block, one per entry"
+                        )
+                    }
                     let value = entry.string ?? ""
                     let line = entry.mark?.line
                     let key: P256.Signing.PublicKey
@@ -55,7 +60,11 @@ public struct Roster: Sendable {
                         guard FileManager.default.fileExists(atPath: file) else {
                             throw InputFileError(file: path, line: line, message: "\(value): no such key file")
                         }
-                        key = try SigningKeys.loadPublic(path: file)
+                        do {
+                            key = try SigningKeys.loadPublic(path: file)
+                        } catch let error as InputFileError {
+                            throw InputFileError(file: path, line: line, message: "\(value): \(error.message)")
+                        }
                     }
                     keys[role.string ?? "", default: []].append(key)
                 }

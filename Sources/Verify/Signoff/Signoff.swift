@@ -117,8 +117,9 @@ extension SignoffInputs {
             guard let i = index[id], let a = judged.attestation, judged.attestationRejected == nil,
                 results[i].status == .manual
             else { continue }
+            let failed: Status = results[i].planned.severity == .advisory ? .warn : .fail
             var outcome = Outcome(
-                a.status == "passed" ? .attested : .fail, expected: "an attestation with status passed",
+                a.status == "passed" ? .attested : failed, expected: "an attestation with status passed",
                 observed: "\(a.status) by \(a.name) (\(a.role)) on \(a.date)",
                 message: "attested \(a.status) by \(a.name) (\(a.role)) on \(a.date)"
                     + (a.evidence.map { ", evidence \($0)" } ?? "") + (a.note.map { ": \($0)" } ?? ""))
