@@ -36,6 +36,8 @@ public enum Redaction {
     /// Whether a variable or parameter name holds a secret: keys, tokens, passwords, DSNs, connection strings.
     public static func isSecretName(_ name: String) -> Bool {
         let n = Array(name.uppercased().utf8)
+        // Shells' working directories, not passwords.
+        if ["PWD", "OLDPWD"].contains(name.uppercased()) { return false }
         if secretMarkers.contains(where: { contains(n, $0) }) { return true }
         // Connection strings carry passwords.
         let url = n.count > 4 && (n.suffix(4).elementsEqual("_URL".utf8) || n.suffix(4).elementsEqual("_URI".utf8))
