@@ -19,19 +19,27 @@ public struct InputFileError: Error, CustomStringConvertible, Sendable {
 /// A `.env` file that cannot be read.
 public typealias DotEnvError = InputFileError
 
+extension InputFileError {
+    /// The text of the file at `path`: "cannot be read" when it cannot, `notText` when it is not UTF-8. The one way
+    /// gonogo's input files (env files, configs, attestations, waivers, rosters, keys) are read.
+    public static func readText(_ path: String, notText: String = "is not UTF-8 text") throws -> String {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw InputFileError(file: path, line: nil, message: "cannot be read")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw InputFileError(file: path, line: nil, message: notText)
+        }
+        return text
+    }
+}
+
 /// A `.env` file: `KEY=value` lines, `export KEY=value`, `#` comments, single- and double-quoted values (double
 /// quotes may span lines and understand `\n`). A line that is none of these is an error naming the file and line.
 public enum DotEnv {
     /// Reads `path`; a missing file is an empty environment.
     public static func load(path: String) throws -> [String: String] {
         guard FileManager.default.fileExists(atPath: path) else { return [:] }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw DotEnvError(file: path, line: nil, message: "cannot be read")
-        }
-        guard let text = String(data: data, encoding: .utf8) else {
-            throw DotEnvError(file: path, line: nil, message: "is not UTF-8 text")
-        }
-        return try parse(text, file: path)
+        return try parse(InputFileError.readText(path), file: path)
     }
 
     public static func parse(_ text: String, file: String) throws -> [String: String] {

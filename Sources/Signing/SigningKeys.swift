@@ -74,13 +74,7 @@ public enum SigningKeys {
     }
 
     static func readText(_ path: String) throws -> String {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw InputFileError(file: path, line: nil, message: "cannot be read")
-        }
-        guard let text = String(data: data, encoding: .utf8) else {
-            throw InputFileError(file: path, line: nil, message: "is not a PEM file (not text)")
-        }
-        return text
+        try InputFileError.readText(path, notText: "is not a PEM file (not text)")
     }
 
     static func write(_ text: String, to path: String, mode: mode_t) throws {

@@ -91,13 +91,7 @@ public struct VerifyConfig: Sendable {
 
     /// Reads `path`. Throws ``ConfigError`` naming the file and line for anything it cannot use.
     public static func load(path: String, environment: [String: String]) throws -> VerifyConfig {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw ConfigError(file: path, line: nil, message: "cannot be read")
-        }
-        guard let text = String(data: data, encoding: .utf8) else {
-            throw ConfigError(file: path, line: nil, message: "is not UTF-8 text")
-        }
-        return try parse(text, file: path, environment: environment)
+        try parse(InputFileError.readText(path), file: path, environment: environment)
     }
 
     public static func parse(_ text: String, file: String, environment: [String: String]) throws -> VerifyConfig {

@@ -5,15 +5,7 @@ import Yams
 /// The YAML reading that attestation, waiver and roster files share: a top-level mapping with one list, entries of
 /// scalar fields, every error with its file and line.
 enum SignoffYAML {
-    static func read(_ path: String) throws -> String {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw InputFileError(file: path, line: nil, message: "cannot be read")
-        }
-        guard let text = String(data: data, encoding: .utf8) else {
-            throw InputFileError(file: path, line: nil, message: "is not UTF-8 text")
-        }
-        return text
-    }
+    static func read(_ path: String) throws -> String { try InputFileError.readText(path) }
 
     static func compose(_ text: String, file: String) throws -> Node? {
         do {
