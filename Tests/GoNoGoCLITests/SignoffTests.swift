@@ -357,6 +357,15 @@ struct SignoffTests {
         #expect(attestation?["note"] as? String == "line one\nline two: # not a comment")
         #expect(
             (report.item(SignoffFixture.manual[0])?["attestation"] as? [String: Any])?["name"] as? String == "Dana: QA")
+        // With a roster, the same unsigned entries do not count, and the report says why.
+        let strict = Report(
+            try SignoffFixture.verify(
+                dir, ["--attestations", file.path, "--roster", dir.path + "/roster.yml", "--format", "json"]))
+        let unsigned = strict.item(SignoffFixture.manual[0])
+        #expect(unsigned?["status"] as? String == "manual")
+        #expect(
+            (unsigned?["attestation"] as? [String: Any])?["reason"] as? String
+                == "unsigned, and the roster requires a signature by a QA Lead key")
     }
 
     @Test("GITHUB_ACTIONS=true: failing items print as ::error annotations on their checklist line")
