@@ -188,6 +188,10 @@ struct InternalErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     ) async throws -> Response {
         do {
             return try await next(request, context)
+        } catch let error as HTTPError where error.status == .notFound && error.body == nil {
+            // The router's answer for a route that does not exist has no body: every error is JSON.
+            throw HTTPError(
+                .notFound, headers: error.headers, message: "no route \(request.method) \(request.uri.path)")
         } catch let error as any HTTPResponseError {
             throw error
         } catch {

@@ -22,6 +22,16 @@ struct HardeningTests {
         #expect(try await service.call("GET", "/health").status == 200)
     }
 
+    @Test("a route that does not exist answers 404 in JSON, with the security headers")
+    func unknownRoute() async throws {
+        let service = try await LiveService([:])
+        let answer = try await service.call("GET", "/no/such/route")
+        #expect(answer.status == 404)
+        #expect((answer.json["error"] as? [String: Any])?["message"] as? String == "no route GET /no/such/route")
+        #expect(answer.headers["x-content-type-options"] == "nosniff")
+        #expect(answer.headers["content-type"]?.hasPrefix("application/json") == true)
+    }
+
     @Test("behind a trusted proxy each X-Real-IP has its own bucket; from anyone else the header is ignored")
     func trustedProxy() async throws {
         let limits = ["RATE_LIMIT_MAX_REQUESTS": "3", "RATE_LIMIT_WINDOW": "600"]
