@@ -104,9 +104,13 @@ struct HardeningTests {
 @Suite("chat-api metrics")
 struct MetricsTests {
     @Test(
-        "/metrics exposes requests by route and status, model and database latency and process memory (Prometheus)")
-    func metrics() async throws {
-        let service = try await LiveService()
+        "/health and /metrics: requests by route and status, model and database latency, process memory (Prometheus)",
+        arguments: Backend.allCases)
+    func metrics(backend: Backend) async throws {
+        let service = try await LiveService(backend: backend)
+        let health = try await service.call("GET", "/health")
+        #expect(health.status == 200)
+        #expect(health.json["database"] as? String == "ok")
         let token = try await service.login("alice")
         _ = try await service.call("POST", "/api/chat", token: token, body: ["message": "hello"])
         _ = try await service.call("GET", "/api/sessions")  // a 401, to see a status label
@@ -115,6 +119,7 @@ struct MetricsTests {
         let (data, response) = try await URLSession.shared.data(for: request)
         #expect((response as? HTTPURLResponse)?.statusCode == 200)
         let text = String(decoding: data, as: UTF8.self)
+        let database = backend == .sqlite ? "sqlite" : "postgresql"
         // Hummingbird's MetricsMiddleware: requests and their duration by route, method and status.
         #expect(
             text.contains(
@@ -126,7 +131,8 @@ struct MetricsTests {
         // Database latency by operation: the chat stored two messages, each call timed.
         #expect(
             text.contains(
-                #"chat_database_duration_seconds_count{operation="add_message",database="sqlite",outcome="ok"} 2"#),
+                #"chat_database_duration_seconds_count{operation="add_message",database="\#(database)",outcome="ok"} 2"#
+            ),
             "\(text.split(separator: "\n").filter { $0.contains("chat_database") }.prefix(5))")
         #expect(!text.contains(token))
     }
