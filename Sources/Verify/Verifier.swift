@@ -153,15 +153,8 @@ public enum Verifier {
                 let probe = probes[item.kind.family]!
                 group.addTask {
                     let began = clock.now
-                    let remaining = began.duration(to: deadline)
-                    let outcome: Outcome
-                    if remaining <= .zero {
-                        outcome = .error("the run's --timeout passed before this check could start")
-                    } else {
-                        let limit = min(options.itemTimeout, remaining)
-                        outcome =
-                            await withTimeout(limit) { await probe.run(item, in: context) }
-                            ?? .error("no answer within \(seconds(limit)) (the check's timeout)")
+                    let outcome = await bounded(by: deadline, options.itemTimeout) {
+                        await probe.run(item, in: context)
                     }
                     durations.withLock { $0[i] = Int(began.duration(to: clock.now).wholeMilliseconds) }
                     return (i, outcome)
@@ -188,13 +181,8 @@ public enum Verifier {
         for i in last {
             let item = items[i]
             let began = clock.now
-            let remaining = began.duration(to: deadline)
-            let limit = min(options.itemTimeout, remaining)
-            let outcome: Outcome =
-                remaining <= .zero
-                ? .error("the run's --timeout passed before this check could start")
-                : await withTimeout(limit) { await probes[item.kind.family]!.run(item, in: context) }
-                    ?? .error("no answer within \(seconds(limit)) (the check's timeout)")
+            let probe = probes[item.kind.family]!
+            let outcome = await bounded(by: deadline, options.itemTimeout) { await probe.run(item, in: context) }
             durations.withLock { $0[i] = Int(began.duration(to: clock.now).wholeMilliseconds) }
             outcomes[i] = outcome
             let done = finished.withLock {
@@ -279,6 +267,18 @@ public enum Verifier {
 
 /// `body`'s result, or nil when `limit` passes first. The body is cancelled then, but not waited for: blocking work
 /// that cannot be interrupted finishes on its own thread, and the run goes on.
+/// Runs one check within its own timeout and what is left of the run's: an `error` that names the limit that ran
+/// out when the check did not finish in time.
+func bounded(
+    by deadline: ContinuousClock.Instant, _ itemTimeout: Duration, _ check: @escaping @Sendable () async -> Outcome
+) async -> Outcome {
+    let remaining = ContinuousClock.now.duration(to: deadline)
+    guard remaining > .zero else { return .error("the run's --timeout passed before this check could start") }
+    let limit = min(itemTimeout, remaining)
+    let which = limit < itemTimeout ? "the run's --timeout" : "the check's timeout"
+    return await withTimeout(limit, check) ?? .error("no answer within \(seconds(limit)) (\(which))")
+}
+
 func withTimeout<T: Sendable>(_ limit: Duration, _ body: @escaping @Sendable () async -> T) async -> T? {
     let claimed = LockedBox(false)
     @Sendable func claim() -> Bool {

@@ -141,7 +141,9 @@ struct HTTPVerifyTests {
         #expect(!run.stdout.contains("insecure mode"))
     }
 
-    @Test("faults end as error with the reason, within the timeout: refused, unresolvable, unknown CA, silence")
+    @Test(
+        "faults end as error with the reason, within the timeout: refused, unresolvable, unknown CA, silence; the run within --timeout"
+    )
     func faults() async throws {
         let dir = try VerifyFixture.make()
         // A server that accepts and never answers.
@@ -185,6 +187,36 @@ struct HTTPVerifyTests {
             #expect(status == "error", "\(url): \(status) \(message)")
             #expect(message.lowercased().contains(reason.lowercased()), "\(url): \(message)")
         }
+
+        // The whole run stays within --timeout: every network item of the checklist against the silent server, each
+        // allowed a minute, the run four seconds.
+        try Data(
+            (VerifyFixture.config + "api_url: http://127.0.0.1:\(silentPort)\nitem_timeout: 60\nhttp: {timeout: 60}\n")
+                .utf8
+        ).write(to: dir.appendingPathComponent("gonogo.yml"))
+        let started = Date()
+        let run = try await Blocking.run {
+            try gonogo([
+                "verify", VerifyFixture.checklist, "--config", dir.path + "/gonogo.yml", "--format", "json",
+                "--gate", "ci", "--timeout", "4",
+            ])
+        }
+        let wall = Date().timeIntervalSince(started)
+        let report = Report(run)
+        let network = report.items.filter {
+            ["http", "tls", "latency"].contains(String(($0["kind"] as? String ?? "").prefix { $0 != "." }))
+                && $0["status"] as? String != "skip"
+        }
+        #expect(network.count >= 20, "\(run.stderr)")
+        for item in network {
+            #expect(item["status"] as? String == "error", "\(item["id"] ?? ""): \(item["message"] ?? "")")
+        }
+        #expect(network.contains { ($0["message"] as? String ?? "").contains("(the run's --timeout)") })
+        // Four seconds of checks; the rest is planning and the report.
+        let duration = report.json["durationMs"] as? Int ?? -1
+        #expect(duration >= 4000 && duration < 6000, "durationMs \(duration)")
+        #expect(wall < 30, "wall \(wall) s")
+        #expect(run.status == 1)
     }
 }
 
