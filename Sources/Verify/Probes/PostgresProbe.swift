@@ -54,7 +54,9 @@ struct PostgresProbe: Probe {
                 return .check(
                     !indexes.isEmpty, expected: "indexes",
                     observed: indexes.isEmpty ? "no indexes" : indexes.joined(separator: ", "),
-                    pass: "\(indexes.count) indexes", fail: "no indexes besides primary keys")
+                    pass:
+                        "\(indexes.count) indexes besides primary keys (none named: set params.names to require each one)",
+                    fail: "no indexes besides primary keys")
             }
             return .check(
                 indexes.contains(name), expected: "index \(name)",
