@@ -205,7 +205,7 @@ struct VerifyTests {
         let postgres = postgresItems(report)
         #expect(
             !postgres.isEmpty && postgres.allSatisfy { ($0["message"] as? String ?? "").contains("no PostgreSQL URL") })
-        // Items of families without a probe yet are errors, never passes; the verdict is NO-GO and the exit code 1.
+        // PostgreSQL, HTTP and TLS items have nothing to reach here: errors, never passes; NO-GO and exit code 1.
         #expect(report.json["verdict"] as? String == "NO-GO")
         #expect(run.status == 1)
         let wal = report.item("database-preparation/sqlite-development/wal-mode-enabled")
@@ -280,6 +280,47 @@ struct VerifyTests {
         #expect(text.status == 1)
         #expect(text.stdout.contains("expected journal_mode=wal; observed journal_mode=delete"))
         #expect(text.stdout.contains("Verdict: NO-GO"))
+    }
+
+    @Test("--gate ci: GO when every automated item passes, manual ones only listed; --gate release: NO-GO naming them")
+    func gates() throws {
+        let dir = try VerifyFixture.make()
+        let checklist = dir.appendingPathComponent("gates.md")
+        try Data(
+            """
+            # Release
+            ## Automated
+            - [ ] WAL mode enabled <!-- gonogo: sqlite.journal_mode mode=wal -->
+            - [ ] README present <!-- gonogo: file.exists path=README.md -->
+            ## People
+            - [ ] Load test reviewed with the team
+            - [ ] Runbook rehearsed with on-call
+
+            """.utf8
+        ).write(to: checklist)
+        let manual = ["people/load-test-reviewed-with-the-team", "people/runbook-rehearsed-with-on-call"]
+        let base = ["verify", checklist.path, "--config", dir.path + "/gonogo.yml"]
+
+        let ci = Report(try gonogo(base + ["--gate", "ci", "--format", "json"]))
+        #expect(ci.run.status == 0, "\(ci.run.stdout.prefix(2000))")
+        #expect(ci.json["verdict"] as? String == "GO")
+        #expect(ci.json["gate"] as? String == "ci")
+        #expect(ci.items.filter { $0["status"] as? String == "pass" }.count == 2)
+        for id in manual { #expect(ci.item(id)?["status"] as? String == "manual") }
+
+        let release = Report(try gonogo(base + ["--gate", "release", "--format", "json"]))
+        #expect(release.run.status == 1)
+        #expect(release.json["verdict"] as? String == "NO-GO")
+        let reasons = (release.json["reasons"] as? [String] ?? []).joined(separator: "\n")
+        for id in manual { #expect(reasons.contains(id), "\(reasons)") }
+        // The text report's verdict line says the same to a person.
+        let text = try gonogo(base + ["--gate", "release"])
+        #expect(text.status == 1)
+        let verdict = text.stdout.split(separator: "\n").first { $0.hasPrefix("Verdict:") } ?? ""
+        #expect(verdict.hasPrefix("Verdict: NO-GO"), "\(text.stdout.suffix(800))")
+        for id in manual { #expect(verdict.contains(id), "\(verdict)") }
+        // Without --gate the release gate applies (CONTRACT: the default).
+        #expect(try gonogo(base).status == 1)
     }
 
     @Test("commands run only with --allow-commands, in the root, with a timeout, output masked and captured")
@@ -521,6 +562,29 @@ struct PostgresVerifyTests {
         #expect(slowLog?["status"] as? String == "pass")
         #expect(slowLog?["observed"] as? String == "log_min_duration_statement=1s")
         #expect(!run.stdout.contains(password) && !run.stderr.contains(password))
+
+        // As the server changes, so does the item: with the names the SQLite section lists (as
+        // checklists/production.gonogo.yml gives them), a dropped index fails, by name.
+        try Data(
+            (VerifyFixture.config + """
+                  "database-preparation/postgresql-production/indexes-created":
+                    params: {names: [idx_chat_messages_session_id, idx_chat_sessions_user_id, idx_chat_messages_created_at]}
+
+                """).utf8
+        ).write(to: dir.appendingPathComponent("gonogo.yml"))
+        _ = try await Blocking.run { try TestPostgres.psql(url, "DROP INDEX idx_chat_messages_session_id") }
+        let dropped = Report(
+            try await Blocking.run {
+                try gonogo([
+                    "verify", VerifyFixture.checklist, "--config", dir.path + "/gonogo.yml", "--format", "json",
+                    "--database-url", url, "--only", "database-preparation/postgresql-production/indexes-created",
+                ])
+            })
+        let index = dropped.item("database-preparation/postgresql-production/indexes-created")
+        #expect(index?["status"] as? String == "fail")
+        #expect(index?["message"] as? String == "index idx_chat_messages_session_id missing")
+        #expect(index?["observed"] as? String == "missing: idx_chat_messages_session_id")
+        #expect(dropped.run.status == 1)
     }
 
     @Test(
