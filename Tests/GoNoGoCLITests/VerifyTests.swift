@@ -217,6 +217,21 @@ struct VerifyTests {
         for canary in VerifyFixture.canaries {
             #expect(!run.stdout.contains(canary) && !run.stderr.contains(canary), "\(canary) leaked")
         }
+        // Nor in any report a person or a dashboard reads.
+        let formats = try gonogo(
+            [
+                "verify", VerifyFixture.checklist, "--config", dir.path + "/gonogo.yml", "--out", dir.path + "/all",
+            ] + ["json", "junit", "markdown", "html", "sarif"].flatMap { ["--format", $0] })
+        let files = try FileManager.default.contentsOfDirectory(atPath: dir.path + "/all")
+        #expect(files.count == 5, "\(files) \(formats.stderr)")
+        for name in files {
+            let text = try String(contentsOfFile: dir.path + "/all/" + name, encoding: .utf8)
+            #expect(text.contains("LLM_API_KEY"), "\(name) does not show the item at all")
+            for canary in VerifyFixture.canaries { #expect(!text.contains(canary), "\(canary) leaked into \(name)") }
+        }
+        for canary in VerifyFixture.canaries {
+            #expect(!formats.stdout.contains(canary) && !formats.stderr.contains(canary), "\(canary) leaked")
+        }
         // The API key is reported as set, with its length at most.
         let key = report.items.first { ($0["params"] as? [String: Any])?["name"] as? String == "LLM_API_KEY" }
         #expect(key?["observed"] as? String == "set (\(VerifyFixture.canaries[0].count) characters)")
