@@ -32,6 +32,9 @@ public struct HTTPProbeResponse: Sendable {
     public var truncated: Bool
     public var timing: Timing
     public var effectiveURL: String
+    /// When libcurl reported the transfer complete, on its own thread: before the caller's task is resumed, so a
+    /// latency measured to this instant holds no scheduling of the caller.
+    public var finishedAt: ContinuousClock.Instant = .now
 
     public struct Timing: Sendable, Equatable {
         /// Seconds from the start to the end of each phase (libcurl's cumulative times).
@@ -194,6 +197,7 @@ public final class CurlClient: @unchecked Sendable {
         }
 
         func finish(_ result: CURLcode) {
+            let finishedAt = ContinuousClock.now
             guard let continuation else { return }
             self.continuation = nil
             guard result == CURLE_OK else {
@@ -220,7 +224,7 @@ public final class CurlClient: @unchecked Sendable {
             continuation.resume(
                 returning: HTTPProbeResponse(
                     status: status, headers: headers, body: body, truncated: truncated, timing: timing,
-                    effectiveURL: effective.map { String(cString: $0) } ?? request.url))
+                    effectiveURL: effective.map { String(cString: $0) } ?? request.url, finishedAt: finishedAt))
         }
     }
 }

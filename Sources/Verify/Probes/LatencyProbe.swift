@@ -126,7 +126,8 @@ struct LatencyProbe: Probe {
         await withTaskGroup(of: Void.self) { group in
             for i in 0..<(warm + sampled) {
                 let due = start.advanced(by: interval * i)
-                try? await clock.sleep(until: due)
+                // No tolerance: a timer allowed to fire late would count its own slack as the server's latency.
+                try? await clock.sleep(until: due, tolerance: .zero)
                 let sample = i >= warm
                 if sample { shared.withLock { $0.sent += 1 } }
                 let admitted = inFlight.withLock {
@@ -147,7 +148,7 @@ struct LatencyProbe: Probe {
                     do {
                         let response = try await CurlClient.shared.send(request)
                         record(
-                            sample, due.duration(to: clock.now), response.timing,
+                            sample, due.duration(to: response.finishedAt), response.timing,
                             response.status >= 400 ? "HTTP \(response.status)" : nil)
                     } catch {
                         record(sample, due.duration(to: clock.now), nil, "\(error)")
