@@ -5,20 +5,22 @@ struct ThresholdParser {
     struct Found: Equatable {
         var op: String
         var value: Double
-        /// `time` values are in milliseconds; `percent`, `count` as written.
+        /// `time` values are in milliseconds, `size` in kilobytes (PostgreSQL's kB: 1024 bytes); `percent`, `count`
+        /// as written.
         var dimension: Dimension
         /// The token index just after the number and unit.
         var end: Int
         /// The token index of the comparator.
         var start: Int
 
-        enum Dimension: Equatable { case time, percent, count }
+        enum Dimension: Equatable { case time, size, percent, count }
 
         /// The value in the requested time base (`ms` or `s`).
         func threshold(metric: String, timeBase: String = "ms") -> Threshold {
             switch dimension {
             case .time:
                 return Threshold(metric: metric, op: op, value: timeBase == "s" ? value / 1000 : value, unit: timeBase)
+            case .size: return Threshold(metric: metric, op: op, value: value, unit: "kB")
             case .percent: return Threshold(metric: metric, op: op, value: value, unit: "%")
             case .count: return Threshold(metric: metric, op: op, value: value, unit: "")
             }
@@ -64,6 +66,10 @@ struct ThresholdParser {
         case "mo", "month", "months": return (.time, 30 * 86_400_000)
         case "y", "yr", "yrs", "year", "years": return (.time, 365 * 86_400_000)
         case "%", "percent", "pct": return (.percent, 1)
+        case "kb", "kib": return (.size, 1)
+        case "mb", "mib": return (.size, 1024)
+        case "gb", "gib": return (.size, 1024 * 1024)
+        case "tb", "tib": return (.size, 1024 * 1024 * 1024)
         default: return nil
         }
     }

@@ -16,6 +16,8 @@ public struct VerifyOptions: Sendable {
     public var sqlite: String?
     public var databaseURL: String?
     public var apiURL: String?
+    /// The frontend's base URL, for items whose `target` is `frontend` ("Page load time < 3s").
+    public var frontendURL: String?
     public var artifacts: [String: [String]] = [:]
     public var targets: [String: [String]] = [:]
     public var notApplicable: [VerifyConfig.NotApplicable] = []
@@ -55,6 +57,7 @@ public struct VerifyOptions: Sendable {
         sqlite = config.sqlite
         databaseURL = config.databaseURL
         apiURL = config.apiURL
+        frontendURL = config.frontendURL
         artifacts = config.artifacts
         targets = config.targets
         notApplicable = config.notApplicable

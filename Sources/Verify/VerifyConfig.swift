@@ -14,6 +14,8 @@ import Yams
 /// env_files: [.env.production]         # dotenv files the env checks read (they win over the process environment)
 /// sqlite: data/messages.db
 /// database_url: ${DATABASE_URL}        # ${VAR} expands from the environment and the env files
+/// api_url: https://api.example.com
+/// frontend_url: https://chat.example.com
 /// artifacts:
 ///   junit: [reports/junit/*.xml]
 ///   coverage: [reports/coverage.xml]
@@ -38,6 +40,7 @@ public struct VerifyConfig: Sendable {
     public var sqlite: String?
     public var databaseURL: String?
     public var apiURL: String?
+    public var frontendURL: String?
     /// The attestations, waivers and roster files (docs/signoff.md), relative to the root.
     public var attestations: String?
     public var waivers: String?
@@ -85,7 +88,8 @@ public struct VerifyConfig: Sendable {
     }
 
     static let knownKeys = [
-        "root", "env_files", "sqlite", "database_url", "api_url", "artifacts", "targets", "not_applicable", "items",
+        "root", "env_files", "sqlite", "database_url", "api_url", "frontend_url", "artifacts", "targets",
+        "not_applicable", "items",
         "timeout", "item_timeout", "concurrency", "http", "attestations", "waivers", "roster",
     ]
 
@@ -114,6 +118,7 @@ public struct VerifyConfig: Sendable {
             case "sqlite": config.sqlite = try reader.string(value, key)
             case "database_url": config.databaseURL = try reader.string(value, key)
             case "api_url": config.apiURL = try reader.string(value, key)
+            case "frontend_url": config.frontendURL = try reader.string(value, key)
             case "attestations": config.attestations = try reader.string(value, key)
             case "waivers": config.waivers = try reader.string(value, key)
             case "roster": config.roster = try reader.string(value, key)

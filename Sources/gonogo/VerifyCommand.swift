@@ -68,6 +68,11 @@ extension GoNoGo {
         @Option(name: .customLong("api-url"), help: ArgumentHelp("The service's base URL.", valueName: "url"))
         var apiURL: String?
 
+        @Option(
+            name: .customLong("frontend-url"),
+            help: ArgumentHelp("The frontend's base URL, for items about its pages.", valueName: "url"))
+        var frontendURL: String?
+
         @Option(help: ArgumentHelp("The SQLite database file.", valueName: "path"))
         var sqlite: String?
 
@@ -191,6 +196,7 @@ extension GoNoGo {
                 if let sqlite { options.sqlite = VerifyOptionsPaths.absolute(sqlite, base: cwd) }
                 if let databaseURL { options.databaseURL = databaseURL }
                 if let apiURL { options.apiURL = apiURL }
+                if let frontendURL { options.frontendURL = frontendURL }
                 options.gate = Gate(rawValue: gate) ?? .release
                 options.allowCommands = allowCommands
                 options.only = only

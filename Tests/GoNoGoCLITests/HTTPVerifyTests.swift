@@ -15,17 +15,7 @@ struct HTTPVerifyTests {
             "HTTP_REDIRECT_PORT": "0", "CORS_ORIGINS": "https://chat.example.com", "RATE_LIMIT_MAX_REQUESTS": "100",
             "LOGIN_RATE_LIMIT_MAX": "5",
         ]
-        for (name, role) in [("alice", "user"), ("root", "admin")] {
-            let added = try await Blocking.run {
-                try Executables.run(
-                    "chat-api", ["user", "add", "--username", name, "--role", role, "--password-stdin"],
-                    environment: env,
-                    stdin: "smoke-\(name)-pw", directory: dir.path)
-            }
-            try #require(added.status == 0, "\(added.stderr)")
-        }
-        let server = ServerProcess("chat-api", ["serve"], environment: env, directory: dir.path)
-        let port = try await Blocking.run { try server.start() }
+        let (server, port) = try await VerifyFixture.serveChatAPI(in: dir, env: env, password: { "smoke-\($0)-pw" })
         defer { server.stop() }
         // The redirect listener announces its port on stdout.
         let clock = ContinuousClock()
@@ -415,6 +405,25 @@ struct FaultyServerTests {
 }
 
 extension VerifyFixture {
+    /// chat-api serving the fixture's database with `env`, after `chat-api user add` of alice (a user) and root (an
+    /// admin) with the passwords `password` gives: the server, to stop, and its port.
+    static func serveChatAPI(
+        in dir: URL, env: [String: String], password: @escaping @Sendable (String) -> String
+    )
+        async throws -> (ServerProcess, Int)
+    {
+        for (name, role) in [("alice", "user"), ("root", "admin")] {
+            let added = try await Blocking.run {
+                try Executables.run(
+                    "chat-api", ["user", "add", "--username", name, "--role", role, "--password-stdin"],
+                    environment: env, stdin: password(name), directory: dir.path)
+            }
+            try #require(added.status == 0, "\(added.stderr)")
+        }
+        let server = ServerProcess("chat-api", ["serve"], environment: env, directory: dir.path)
+        return (server, try await Blocking.run { try server.start() })
+    }
+
     /// chat-api serving HTTPS on the fixture's database with a self-signed certificate valid for `days`
     /// (`dir/cert.pem`): the server, to stop, and its port.
     static func serveTLS(in dir: URL, days: Int) async throws -> (ServerProcess, Int) {
@@ -427,5 +436,101 @@ extension VerifyFixture {
             directory: dir.path)
         let port = try await Blocking.run { try server.start() }
         return (server, port)
+    }
+}
+
+@Suite("gonogo verify: the params an item names")
+struct ItemParamsTests {
+    @Test("path, method, absent, headers, refuse, window, failures, target: each changes what the check does")
+    func params() async throws {
+        let dir = try VerifyFixture.make()
+        let (cert, key) = try Certificates.selfSigned(in: dir, days: 90)
+        let env = [
+            "DATABASE_URL": "sqlite:data/messages.db", "PORT": "0", "TLS_CERT_FILE": cert, "TLS_KEY_FILE": key,
+            // The other items' API requests count too: the limit leaves them room, and the burst meets what is left.
+            "RATE_LIMIT_MAX_REQUESTS": "40", "RATE_LIMIT_WINDOW": "60",
+        ]
+        let (server, port) = try await VerifyFixture.serveChatAPI(in: dir, env: env, password: { "params-\($0)-pw" })
+        defer { server.stop() }
+        let base = "https://127.0.0.1:\(port)"
+        // No artifacts and no named requests in this config: the items say where and what.
+        try Data(
+            """
+            root: .
+            api_url: \(base)
+            http:
+              ca_file: cert.pem
+              credentials: {username: root, password: params-root-pw}
+              users:
+                user: {username: alice, password: params-alice-pw}
+              latency: {rate: 10, duration: 1, warmup: 0.2}
+
+            """.utf8
+        ).write(to: dir.appendingPathComponent("gonogo.yml"))
+        try Data(VerifyFixture.junit([("unit", 4, 1)]).utf8).write(to: dir.appendingPathComponent("one-failure.xml"))
+        let checklist = dir.appendingPathComponent("params.md")
+        try Data(
+            """
+            # Params
+            - [ ] No CORS header <!-- gonogo: http.header name=Access-Control-Allow-Origin absent=true -->
+            - [ ] No frame options <!-- gonogo: http.header name=X-Frame-Options absent=true -->
+            - [ ] Admin SQL for admins <!-- gonogo: http.auth_required path=/api/admin/sql method=POST role=admin -->
+            - [ ] Sessions for admins <!-- gonogo: http.auth_required path=/api/sessions method=GET role=admin -->
+            - [ ] Metrics here <!-- gonogo: http.metrics path=/metrics metric=memory-usage -->
+            - [ ] Metrics there <!-- gonogo: http.metrics path=/actuator/prometheus metric=memory-usage -->
+            - [ ] CSP <!-- gonogo: http.security_headers headers=Content-Security-Policy -->
+            - [ ] Only TLS 1.3 <!-- gonogo: tls.protocols min=1.2 refuse=1.0,1.1,1.2 -->
+            - [ ] Health fast <!-- gonogo: latency.request method=GET path=/health threshold="p95 < 30s" -->
+            - [ ] Page fast <!-- gonogo: latency.request target=frontend path=/health threshold="p95 < 30s" -->
+            - [ ] Unit tests, one failure tolerated <!-- gonogo: artifact.junit path=one-failure.xml suite=unit failures=1 -->
+            - [ ] Unit tests, none failing <!-- gonogo: artifact.junit path=one-failure.xml suite=unit -->
+            - [ ] Limited <!-- gonogo: http.rate_limit method=GET path=/api/sessions max=40 window=60 -->
+            - [ ] Limited, short window <!-- gonogo: http.rate_limit method=GET path=/api/sessions max=40 window=1 -->
+
+            """.utf8
+        ).write(to: checklist)
+        func verify(_ extra: [String]) async throws -> [[String: Any]] {
+            let run = try await Blocking.run {
+                try gonogo(
+                    [
+                        "verify", checklist.path, "--config", dir.path + "/gonogo.yml", "--format", "json", "--gate",
+                        "ci",
+                    ]
+                        + extra)
+            }
+            let items = Report(run).items
+            try #require(items.count == 14, "\(run.stdout.prefix(1500)) \(run.stderr)")
+            #expect(!run.stdout.contains("params-alice-pw") && !run.stdout.contains("params-root-pw"))
+            return items
+        }
+        let items = try await verify(["--frontend-url", base])
+        func line(_ n: Int) -> String {
+            "\(items[n]["status"] ?? "?") | \(items[n]["observed"] ?? "-") | \(items[n]["message"] ?? "")"
+        }
+        let wanted: [(String, String)] = [
+            ("pass", "absent"),
+            ("fail", "X-Frame-Options: DENY"),
+            ("pass", "403 with a user's token"),
+            ("fail", "200 with a user's token"),
+            ("pass", "process_resident_memory_bytes"),
+            ("fail", "HTTP 404"),
+            ("fail", "missing Content-Security-Policy"),
+            ("fail", "TLSv1.2 still accepted"),
+            ("pass", "over 10 requests"),
+            ("pass", "over 10 requests"),
+            ("pass", "1 failures"),
+            ("fail", "1 failing"),
+            ("pass", "429 at request "),
+            ("fail", "longer than the 1 s window"),
+        ]
+        for (n, (status, text)) in wanted.enumerated() {
+            #expect(items[n]["status"] as? String == status, "item \(n + 1): \(line(n))")
+            #expect(line(n).contains(text), "item \(n + 1): \(line(n))")
+        }
+        // Without a frontend URL the frontend's item says what is missing; the API's own still runs.
+        let noFrontend = try await verify(["--only", "*page-fast", "--only", "*health-fast"])
+        #expect(noFrontend[8]["status"] as? String == "pass")
+        #expect(noFrontend[9]["status"] as? String == "error")
+        #expect((noFrontend[9]["message"] as? String)?.contains("--frontend-url") == true)
     }
 }

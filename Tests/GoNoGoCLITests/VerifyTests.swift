@@ -600,6 +600,35 @@ struct PostgresVerifyTests {
         #expect(index?["message"] as? String == "index idx_chat_messages_session_id missing")
         #expect(index?["observed"] as? String == "missing: idx_chat_messages_session_id")
         #expect(dropped.run.status == 1)
+
+        // Bounds in a checklist's own words, compared in each setting's unit (ms, kB); a timeout of 0 is off.
+        let settings = dir.appendingPathComponent("settings.md")
+        try Data(
+            """
+            # Database
+            ## PostgreSQL
+            - [ ] idle_in_transaction_session_timeout ≤ 60s
+            - [ ] work_mem no lower than 1MB
+            - [ ] work_mem no lower than 16GB
+            - [ ] max_connections at least 10
+
+            """.utf8
+        ).write(to: settings)
+        let bounded = Report(
+            try await Blocking.run {
+                try gonogo([
+                    "verify", settings.path, "--config", dir.path + "/gonogo.yml", "--format", "json",
+                    "--database-url", url, "--gate", "ci",
+                ])
+            })
+        let summary = bounded.items.map {
+            "\($0["kind"] ?? "?") \($0["status"] ?? "?"): \($0["observed"] ?? "-") \($0["message"] ?? "")"
+        }
+        try #require(summary.count == 4, "\(bounded.run.stderr)")
+        #expect(summary.allSatisfy { $0.hasPrefix("postgres.setting") }, "\(summary)")
+        #expect(bounded.items.map { $0["status"] as? String ?? "" } == ["fail", "pass", "fail", "pass"], "\(summary)")
+        #expect(summary[0].contains("off, so there is no limit"), "\(summary[0])")
+        #expect(summary[2].contains("needs >= 16777216 kB"), "\(summary[2])")
     }
 
     @Test(

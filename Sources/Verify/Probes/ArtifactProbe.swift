@@ -6,12 +6,14 @@ import Foundation
 #endif
 
 /// `artifact.*`: what CI left behind. JUnit XML (test counts by suite), coverage (Cobertura XML or LCOV), Lighthouse
-/// JSON (category scores, metrics, audits). Files come from `artifacts:` in the config (globs); a file that cannot be
-/// parsed is an `error` naming the file and line.
+/// JSON (category scores, metrics, audits). Files come from the item's own `path` (a path or glob the checklist
+/// names, like "reports/pytest.xml"), else from `artifacts:` in the config (globs); a file that cannot be parsed is an
+/// `error` naming the file and line.
 struct ArtifactProbe: Probe {
     func run(_ item: PlannedItem, in context: ProbeContext) async -> Outcome {
         let family = item.kind.name ?? ""
-        guard let patterns = context.options.artifacts[family], !patterns.isEmpty else {
+        guard let patterns = item.params.strings("path") ?? context.options.artifacts[family], !patterns.isEmpty
+        else {
             return .error(
                 "no \(family) artifacts configured: add `artifacts: {\(family): [PATH or GLOB]}` to gonogo.yml")
         }
@@ -166,7 +168,12 @@ enum JUnit {
         let observed =
             "\(total.tests) tests, \(total.failures) failures, \(total.errors) errors, \(total.skipped) skipped"
         var problems: [String] = []
-        if total.failures + total.errors > 0 { problems.append("\(total.failures + total.errors) failing") }
+        // `failures`: how many failing tests (failures and errors) the item tolerates; none unless it says so.
+        let tolerated = params.int("failures") ?? 0
+        if total.failures + total.errors > tolerated {
+            problems.append(
+                "\(total.failures + total.errors) failing" + (tolerated > 0 ? " (at most \(tolerated) allowed)" : ""))
+        }
         if let tests = params.int("tests"), total.tests < tests {
             problems.append("\(total.tests) tests, expected \(tests)")
         }
@@ -174,7 +181,7 @@ enum JUnit {
             problems.append("\(total.passed) passed, expected \(passed)")
         }
         if total.tests == 0 { problems.append("no tests ran") }
-        var expected = "no failures"
+        var expected = tolerated > 0 ? "at most \(tolerated) failing" : "no failures"
         if let tests = params.int("tests") { expected = "\(params.int("passed") ?? tests)/\(tests) passing" }
         let label = wanted.map { "suite \($0)" } ?? "all suites"
         return .check(

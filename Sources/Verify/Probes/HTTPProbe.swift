@@ -66,6 +66,12 @@ struct HTTPProbe: Probe {
                 }
                 let response = try await send(request(params.string("path") ?? "/"))
                 let values = response.values(name)
+                if params["absent"] == .bool(true) {
+                    let sent = values.map { "\(name): \($0)" }.joined(separator: "; ")
+                    return .check(
+                        values.isEmpty, expected: "no \(name)", observed: values.isEmpty ? "absent" : sent,
+                        pass: "no \(name) header", fail: "\(name) is sent (\(sent))")
+                }
                 if let wanted = params.string("value") {
                     return .check(
                         values == [wanted], expected: "\(name): \(wanted)",
@@ -98,6 +104,8 @@ struct HTTPProbe: Probe {
                     missing.append("X-Frame-Options (or CSP frame-ancestors)")
                 }
                 if response.header("referrer-policy") == nil { missing.append("Referrer-Policy") }
+                // Headers the item names besides these ("Content-Security-Policy set").
+                for name in params.strings("headers") ?? [] where response.header(name) == nil { missing.append(name) }
                 let present = [
                     "x-content-type-options", "x-frame-options", "referrer-policy", "content-security-policy",
                 ]
@@ -160,7 +168,7 @@ struct HTTPProbe: Probe {
             case "auth_required":
                 let path =
                     params.string("path") ?? (params.string("role") == "admin" ? http.adminPath : "/api/sessions")
-                let method = path == http.adminPath ? "POST" : "GET"
+                let method = params.string("method") ?? (path == http.adminPath ? "POST" : "GET")
                 let anonymous = try await send(
                     request(path, method: method, headers: [("Content-Type", "application/json")]))
                 let bogus = try await send(
@@ -168,19 +176,40 @@ struct HTTPProbe: Probe {
                         path, method: method,
                         headers: [("Authorization", "Bearer gonogo-not-a-token"), ("Content-Type", "application/json")])
                 )
-                let ok = anonymous.status == 401 && bogus.status == 401
+                var observed = "HTTP \(anonymous.status) without, \(bogus.status) with a bad token"
+                guard anonymous.status == 401 && bogus.status == 401 else {
+                    return .fail(
+                        "\(path) answers \(anonymous.status) without a token"
+                            + (anonymous.status == 401 ? " and \(bogus.status) with a bad one" : ""),
+                        expected: "401 without a token and with a bad one", observed: observed)
+                }
+                // A route for a role (admin): an ordinary user's valid token (`http.users.user`) must get 403.
+                guard params.string("role") != nil, let user = http.users["user"] else {
+                    return .pass(
+                        "\(path) requires authentication"
+                            + (params.string("role") != nil
+                                ? " (a wrong role's 403 is checked with `http: {users: {user: …}}` in the config)"
+                                : ""),
+                        expected: "401 without a token and with a bad one", observed: observed)
+                }
+                var template = request(path, method: method, headers: [("Content-Type", "application/json")])
+                let token = try await LatencyProbe.token(user, http, base: base, context: context, template: template)
+                template.headers.append(("Authorization", "Bearer \(token)"))
+                let wrongRole = try await send(template)
+                observed += ", \(wrongRole.status) with a user's token"
                 return .check(
-                    ok, expected: "401 without a token and with a bad one",
-                    observed: "HTTP \(anonymous.status) without, \(bogus.status) with a bad token",
-                    pass: "\(path) requires authentication (a wrong role's 403 needs credentials in the config)",
-                    fail: "\(path) answers \(anonymous.status) without a token")
+                    wrongRole.status == 403, expected: "401 without a token, 403 with a user's token",
+                    observed: observed,
+                    pass: "\(path) requires authentication and the \(params.string("role") ?? "") role",
+                    fail: "\(path) answers \(wrongRole.status) to an ordinary user's token, not 403")
             case "smoke":
                 return try await smoke(params.string("flow") ?? "", base, http, context, make: make)
             case "metrics":
-                let response = try await send(request(http.metricsPath))
+                let path = params.string("path") ?? http.metricsPath
+                let response = try await send(request(path))
                 guard response.status == 200 else {
                     return .fail(
-                        "\(http.metricsPath) answered HTTP \(response.status)", expected: "metrics",
+                        "\(path) answered HTTP \(response.status)", expected: "metrics",
                         observed: "HTTP \(response.status)")
                 }
                 return Metrics.check(
@@ -329,17 +358,30 @@ struct HTTPProbe: Probe {
         let variable = login ? "LOGIN_RATE_LIMIT_MAX" : "RATE_LIMIT_MAX_REQUESTS"
         let limit = params.int("max") ?? context.environment.values[variable].flatMap { Int($0) } ?? (login ? 5 : 100)
         let burst = min(limit + 1, 2000)
-        var r = request(
-            login ? "POST" : "GET", login ? http.loginPath : http.rateLimitPath, [("Content-Type", "application/json")])
-        if login { r.body = Data(#"{"username":"gonogo-rate-limit-probe","password":"not-the-password"}"#.utf8) }
+        // A path (and method) the item names wins over the config's.
+        let path = params.string("path") ?? (login ? http.loginPath : http.rateLimitPath)
+        let method = params.string("method") ?? (path == http.loginPath ? "POST" : "GET")
+        var r = request(method, path, [("Content-Type", "application/json")])
+        if path == http.loginPath {
+            r.body = Data(#"{"username":"gonogo-rate-limit-probe","password":"not-the-password"}"#.utf8)
+        }
         for n in 1...burst {
             let response = try await send(r)
             if response.status == 429 {
                 let retry = response.header("retry-after")
                 let observed = "429 at request \(n)" + (retry.map { ", Retry-After \($0)" } ?? ", no Retry-After")
-                return .check(
-                    retry != nil, expected: "429 with Retry-After within \(burst) requests", observed: observed,
-                    pass: observed, fail: "429 without Retry-After: clients cannot tell when to come back")
+                guard retry != nil else {
+                    return .fail(
+                        "429 without Retry-After: clients cannot tell when to come back",
+                        expected: "429 with Retry-After within \(burst) requests", observed: observed)
+                }
+                // A window the item states ("60 requests per minute"): the wait it asks for stays within it.
+                if let window = params.int("window"), let seconds = retry.flatMap({ Int($0) }), seconds > window {
+                    return .fail(
+                        "Retry-After \(seconds) s is longer than the \(window) s window",
+                        expected: "Retry-After at most \(window)", observed: observed)
+                }
+                return .pass(observed, expected: "429 with Retry-After within \(burst) requests", observed: observed)
             }
         }
         return .fail(

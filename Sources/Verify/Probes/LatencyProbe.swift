@@ -10,12 +10,22 @@ struct LatencyProbe: Probe {
     static let maxInFlight = 2000
 
     func run(_ item: PlannedItem, in context: ProbeContext) async -> Outcome {
-        guard let base = context.options.apiURL.map({ $0.hasSuffix("/") ? String($0.dropLast()) : $0 }) else {
-            return .error("no API URL: pass --api-url or set `api_url:` in gonogo.yml")
+        // The frontend's pages (target: frontend, "Page load time < 3s") are measured on its own base URL.
+        let frontend = item.params.string("target") == "frontend"
+        let configured = frontend ? context.options.frontendURL : context.options.apiURL
+        guard let base = configured.map({ $0.hasSuffix("/") ? String($0.dropLast()) : $0 }) else {
+            return .error(
+                frontend
+                    ? "the item measures the frontend, which has no URL: pass --frontend-url or set `frontend_url:` in gonogo.yml"
+                    : "no API URL: pass --api-url or set `api_url:` in gonogo.yml")
         }
         let http = context.options.http
         let name = item.params.string("request") ?? "page"
-        guard let named = http.requests[name] else {
+        // The config's request of that name; else the method and path the item itself names ("GET /orders").
+        let own = item.params.string("path").map {
+            NamedRequest(method: item.params.string("method") ?? "GET", path: $0)
+        }
+        guard let named = http.requests[name] ?? own else {
             return .error(
                 "the item measures the request “\(name)”, which the config does not define: add "
                     + "`http: {requests: {\(name): {method: GET, path: /…}}}` to gonogo.yml")

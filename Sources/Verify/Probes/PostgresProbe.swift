@@ -67,6 +67,11 @@ struct PostgresProbe: Probe {
                 return .error("no setting named: add params.name (as in SHOW name) in gonogo.yml")
             }
             let value = try pg.query("SELECT current_setting($1)", [name]).first?[0] ?? ""
+            if let threshold = params.threshold {
+                let row = try pg.query("SELECT setting, unit FROM pg_settings WHERE name = $1", [name]).first
+                return Self.compare(
+                    name, shown: value, setting: (row?[0] ?? nil) ?? "", unit: row?[1] ?? nil, threshold)
+            }
             guard let wanted = params.string("value") else {
                 return .pass("\(name)=\(value)", expected: "\(name) set", observed: "\(name)=\(value)")
             }
@@ -231,4 +236,48 @@ final class PGConnection {
 
 extension String {
     var nonEmpty: String? { isEmpty ? nil : self }
+}
+
+extension PostgresProbe {
+    /// A numeric setting against a bound the checklist states ("idle_in_transaction_session_timeout ≤ 60s",
+    /// "work_mem no lower than 16MB"): `pg_settings.setting` in its own unit, brought to the bound's (milliseconds
+    /// for time, kilobytes for memory). A timeout of 0 (or -1) is off, which no upper bound accepts.
+    static func compare(
+        _ name: String, shown: String, setting: String, unit: String?, _ threshold: Threshold
+    )
+        -> Outcome
+    {
+        let value =
+            threshold.value == threshold.value.rounded() ? String(Int(threshold.value)) : String(threshold.value)
+        let bound = "\(threshold.op) \(value)\(threshold.unit.isEmpty ? "" : " " + threshold.unit)"
+        let expected = "\(name) \(bound)"
+        guard let raw = Double(setting) else {
+            return .error("\(name) is \(shown), not a number to compare with \(bound)")
+        }
+        let time: [String: Double] = ["us": 0.001, "ms": 1, "s": 1000, "min": 60_000, "h": 3_600_000, "d": 86_400_000]
+        let memory: [String: Double] = ["B": 1.0 / 1024, "kB": 1, "8kB": 8, "16kB": 16, "32kB": 32, "MB": 1024]
+        let have: Double
+        switch threshold.unit {
+        case "ms", "s":
+            guard let factor = unit.flatMap({ time[$0] }) else {
+                return .error("\(name) is not a time setting (unit \(unit ?? "none")): cannot compare with \(bound)")
+            }
+            have = raw * factor / (threshold.unit == "s" ? 1000 : 1)
+            if raw <= 0, threshold.op.hasPrefix("<") {
+                return .fail(
+                    "\(name) is \(shown): off, so there is no limit (needs \(bound))", expected: expected,
+                    observed: "\(name)=\(shown)")
+            }
+        case "kB":
+            guard let factor = unit.flatMap({ memory[$0] }) else {
+                return .error("\(name) is not a memory setting (unit \(unit ?? "none")): cannot compare with \(bound)")
+            }
+            have = raw * factor
+        default:
+            have = raw
+        }
+        return .check(
+            threshold.isMet(by: have), expected: expected, observed: "\(name)=\(shown)", pass: "\(name)=\(shown)",
+            fail: "\(name) is \(shown), needs \(bound): ALTER SYSTEM SET \(name) = …")
+    }
 }

@@ -54,7 +54,9 @@ struct TLSProbe: Probe {
                 continue  // refused at this version
             }
         }
-        let tooOld = accepted.filter { $0 < minimum }
+        // Below the minimum, and any version the item names as refused ("TLSv1.0 and 1.1 disabled").
+        let refuse = params.strings("refuse") ?? []
+        let tooOld = accepted.filter { $0 < minimum || refuse.contains($0) }
         let modern = accepted.filter { $0 >= minimum }
         let observed =
             "accepts " + (accepted.isEmpty ? "nothing" : accepted.map { "TLSv\($0)" }.joined(separator: ", "))
