@@ -33,6 +33,7 @@ enum AnnotationParser {
                 throw fail("`\(key)` is not a valid key (letters, digits and _)")
             }
             guard params[key] == nil else { throw fail("`\(key)` is given twice") }
+            if let unknown = Kind.unknownParameter(key, of: kind) { throw fail(unknown) }
             let value = String(token[token.index(after: eq)...])
             if key == "threshold" {
                 guard let t = threshold(value) else {

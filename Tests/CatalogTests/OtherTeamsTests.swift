@@ -76,6 +76,35 @@ struct OtherTeamsTests {
         #expect(at(rails, 42).params.int("min") == 500)
     }
 
+    @Test("every param the recognizers give is one its kind reads (the registry), so none is silently ignored")
+    func paramsAreRead() throws {
+        let files =
+            [
+                "checklists/sprint5-production.md", "checklists/orders-service-release.md",
+                "fixtures/checklists/annotated.md",
+            ]
+            + [
+                "courier-backend-ship.md", "ingest-api-release.md", "payments-k8s-release.md",
+                "storefront-rails-cutover.md",
+            ]
+            .map { "fixtures/checklists/" + $0 }
+        var checked = 0
+        for file in files {
+            for item in try loadPlan(file).items {
+                // metric_assumed is the recognizer's note for the report ("< 500ms" read as p95), not an input.
+                for (key, _) in item.params.pairs where key != "metric_assumed" {
+                    checked += 1
+                    #expect(
+                        Kind.unknownParameter(key, of: item.kind) == nil,
+                        "\(file):\(item.item.line) \(item.kind) \(key): \(item.item.text)")
+                }
+            }
+        }
+        #expect(checked > 200)
+        #expect(
+            Kind.unknownParameter("mdoe", of: Kind(.sqlite, "journal_mode"))?.contains("did you mean `mode`?") == true)
+    }
+
     @Test("the canary secrets in these checklists appear nowhere in their plans")
     func canaries() throws {
         for file in ["payments-k8s-release.md", "ingest-api-release.md", "storefront-rails-cutover.md"] {

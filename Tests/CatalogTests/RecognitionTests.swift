@@ -241,14 +241,16 @@ struct AnnotationTests {
     @Test("an annotation overrides recognition, with typed params")
     func overrides() throws {
         let item = try kindOf(
-            #"Journal is fine <!-- gonogo: sqlite.journal_mode mode=wal path="data/app db.sqlite" retries=3 strict=true -->"#
-        )
-        #expect(item.kind == Kind(.sqlite, "journal_mode"))
+            #"Orders are loaded <!-- gonogo: sqlite.rows path="data/app db.sqlite" table=orders min=3 -->"#)
+        #expect(item.kind == Kind(.sqlite, "rows"))
         #expect(item.source == .annotation)
         #expect(item.params.string("path") == "data/app db.sqlite")
-        #expect(item.params["retries"] == .int(3))
-        #expect(item.params["strict"] == .bool(true))
-        #expect(item.item.text == "Journal is fine")
+        #expect(item.params["min"] == .int(3))
+        #expect(item.params["table"] == .string("orders"))
+        #expect(item.item.text == "Orders are loaded")
+        let hsts = try kindOf("HSTS <!-- gonogo: http.hsts max_age=31536000 preload=true -->")
+        #expect(hsts.params["preload"] == .bool(true))
+        #expect(hsts.params["max_age"] == .int(31_536_000))
     }
 
     @Test("an annotation can force manual, and can carry a threshold")
@@ -285,14 +287,26 @@ struct AnnotationTests {
         }
     }
 
-    @Test("an unknown kind suggests the nearest one")
+    @Test("an unknown kind or param suggests the nearest one")
     func suggestion() {
-        do {
-            _ = try Catalog.plan(ChecklistParser.parse("- [ ] x <!-- gonogo: sqlite.journal_mod -->\n", path: "t.md"))
-        } catch let error as ChecklistError {
-            #expect(error.reason.contains("did you mean `sqlite.journal_mode`"))
-        } catch {
-            Issue.record("unexpected \(error)")
+        for (annotation, hint) in [
+            ("sqlite.journal_mod", "did you mean `sqlite.journal_mode`"),
+            // A misspelt param would otherwise be ignored and the check run on its default.
+            (
+                "sqlite.journal_mode mdoe=wal",
+                "`mdoe` is not a parameter of sqlite.journal_mode (it takes: path, mode); did you mean `mode`?"
+            ),
+            ("tls.certificate host=example.com", "tls.certificate takes no parameters, not `host`"),
+        ] {
+            do {
+                _ = try Catalog.plan(ChecklistParser.parse("- [ ] x <!-- gonogo: \(annotation) -->\n", path: "t.md"))
+                Issue.record("no error for \(annotation)")
+            } catch let error as ChecklistError {
+                #expect(error.reason.contains(hint), "\(error.reason)")
+                #expect(error.line == 1)
+            } catch {
+                Issue.record("unexpected \(error)")
+            }
         }
     }
 

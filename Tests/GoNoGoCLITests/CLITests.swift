@@ -120,13 +120,17 @@ struct PlanCLITests {
         #expect(run.stdout.contains("gonogo plan checklists/sprint5-production.md"))
     }
 
-    @Test("gonogo kinds lists every kind an annotation may use")
+    @Test("gonogo kinds lists every kind an annotation may use, as docs/checklist-syntax.md shows them")
     func kinds() throws {
         let run = try gonogo(["kinds"])
         #expect(run.status == 0)
         for kind in ["sqlite.journal_mode", "latency.request", "http.hsts", "tls.protocols", "manual"] {
             #expect(run.stdout.contains(kind))
         }
+        // The documented list is the command's output, line for line (params included).
+        let docs = try String(
+            contentsOfFile: Executables.repositoryRoot + "/docs/checklist-syntax.md", encoding: .utf8)
+        #expect(docs.contains("```\n" + run.stdout + "```"), "docs/checklist-syntax.md: paste `gonogo kinds` again")
     }
 
     @Test("a 10 MB checklist and 5,000 levels of nesting finish without a crash")
