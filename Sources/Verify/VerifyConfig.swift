@@ -422,3 +422,33 @@ public enum IDGlob {
         fnmatch(pattern, id, 0) == 0
     }
 }
+
+extension VerifyConfig {
+    /// The `items:` overrides against the checklist's plan: a param the item's kind does not read is an error at its
+    /// line (it would be ignored, and the check run on its default); a pattern that matches no item is a warning
+    /// (a typo, or a config shared by several checklists), returned for the caller to print.
+    public func checkOverrides(against plan: Plan) throws -> [String] {
+        var warnings: [String] = []
+        for override in items {
+            let matched = plan.items.filter { IDGlob.matches(override.pattern, $0.id) }
+            if matched.isEmpty {
+                warnings.append(
+                    "\(path ?? "config"):\(override.line): items: “\(override.pattern)” matches no item of \(plan.document.path)"
+                )
+            }
+            guard let params = override.params else { continue }
+            for item in matched {
+                let kind = override.kind ?? item.kind
+                guard kind.family.isAutomated else { continue }
+                for (key, _) in params.pairs {
+                    if let why = Kind.unknownParameter(key, of: kind) {
+                        throw ConfigError(
+                            file: path ?? "config", line: override.line,
+                            message: "items: “\(override.pattern)” (\(item.id)): \(why)")
+                    }
+                }
+            }
+        }
+        return warnings
+    }
+}

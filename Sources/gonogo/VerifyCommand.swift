@@ -186,6 +186,9 @@ extension GoNoGo {
                             "gonogo: warning: \(configPath):\(unset.line): ${\(unset.name)} is not set; the setting is left empty\n",
                             to: 2)
                     }
+                    for warning in try loaded.checkOverrides(against: plan) {
+                        writeAll("gonogo: warning: \(warning)\n", to: 2)
+                    }
                     options = VerifyOptions(config: loaded)
                 } else {
                     options = VerifyOptions()

@@ -387,6 +387,11 @@ struct VerifyTests {
                 "gonogo.yml:2: a not_applicable entry needs a `reason`"
             ),
             (".env.production", "GOOD=1\nthis line is wrong\n", ".env.production:2: expected KEY=value"),
+            // A param the item's kind does not read would be ignored: refused at its line, with the nearest one.
+            (
+                "gonogo.yml", "root: .\nitems:\n  \"*/wal-mode-enabled\":\n    params: {mdoe: wal}\n",
+                "gonogo.yml:3: items: “*/wal-mode-enabled” (database-preparation/sqlite-development/wal-mode-enabled): `mdoe` is not a parameter of sqlite.journal_mode (it takes: path, mode); did you mean `mode`?"
+            ),
         ]
         for (file, text, message) in cases {
             let copy = try Executables.temporaryDirectory("verify-bad")
@@ -399,6 +404,26 @@ struct VerifyTests {
             #expect(run.status == 2, "\(file): \(run.stderr)")
             #expect(run.stderr.contains(message), "\(run.stderr)")
             #expect(!run.stderr.contains(VerifyFixture.canaries[0]))
+        }
+        // An override that matches no item (a typo in its id) is a warning with its line; the run goes on.
+        try Data((VerifyFixture.config + "  \"*/wal-mode-enable\":\n    params: {mode: wal}\n").utf8)
+            .write(to: dir.appendingPathComponent("gonogo.yml"))
+        let typo = try gonogo([
+            "verify", VerifyFixture.checklist, "--config", dir.path + "/gonogo.yml", "--only", "*/wal-mode-enabled",
+            "--gate", "ci",
+        ])
+        #expect(typo.status == 0, "\(typo.stderr)")
+        #expect(typo.stderr.contains("gonogo.yml:15: items: “*/wal-mode-enable” matches no item of"), "\(typo.stderr)")
+        // The configs that ship are clean against the checklist they are for: no unknown param, no stray pattern.
+        for shipped in ["production", "demo"] {
+            let plain = try gonogo([
+                "verify", VerifyFixture.checklist, "--config",
+                Executables.repositoryRoot + "/checklists/\(shipped).gonogo.yml", "--root", dir.path, "--only",
+                "*/wal-mode-enabled", "--format", "json", "--gate", "ci",
+            ])
+            #expect(plain.status == 0, "\(shipped): \(plain.stderr)")
+            #expect(!plain.stderr.contains("items:"), "\(shipped): \(plain.stderr)")
+            #expect(!plain.stderr.contains("is not a parameter"), "\(shipped): \(plain.stderr)")
         }
     }
 
