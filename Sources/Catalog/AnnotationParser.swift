@@ -5,7 +5,7 @@ import Checklist
 /// Values are typed: integers, decimals, `true`/`false`, lists as `a,b,c` for the keys that take lists, and
 /// thresholds as `threshold="p95 < 500ms"`. Anything malformed is a ``ChecklistError`` naming the line.
 enum AnnotationParser {
-    static let listKeys: Set<String> = ["refuse", "tables", "columns", "headers", "paths"]
+    static let listKeys: Set<String> = ["refuse", "tables", "columns", "headers", "names"]
 
     static func parse(_ raw: RawAnnotation, file: String) throws -> (Kind, Params) {
         let fail = { (why: String) in ChecklistError.badAnnotation(file, line: raw.line, why) }

@@ -78,10 +78,10 @@ public struct Kind: Sendable, Hashable, CustomStringConvertible, Comparable {
         (Kind(.postgres, "pool"), "the application's connections fit the pool bounds", "url min max"),
         (Kind(.postgres, "replication"), "replication is streaming", "url"),
         (Kind(.postgres, "privileges"), "the application role's privileges", "url"),
-        (Kind(.postgres, "migrations"), "migrations are recorded as applied", "url table"),
+        (Kind(.postgres, "migrations"), "migrations are recorded as applied", "url table min"),
         (Kind(.postgres, "rows"), "a table holds rows", "url table min"),
         (Kind(.postgres, "tables"), "tables exist", "url tables"),
-        (Kind(.http, "status"), "a request answers a status (and a JSON field)", "path status field equals"),
+        (Kind(.http, "status"), "a request answers a status (and a JSON field)", "path method status field equals"),
         (Kind(.http, "header"), "a response header is present, equal to a value, or absent", "path name value absent"),
         (
             Kind(.http, "hsts"), "Strict-Transport-Security is valid with max-age at least N",

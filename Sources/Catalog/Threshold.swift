@@ -38,3 +38,11 @@ public struct Threshold: Sendable, Equatable {
         return "\(metric) \(op) \(v)\(unit.isEmpty ? "" : unit == "%" ? "%" : " " + unit)"
     }
 }
+
+extension Threshold {
+    /// A bound as an annotation or a config writes it: `"p95 < 500ms"`, `">= 85%"`, `"<= 60s"`; nil when it is not one.
+    public init?(parsing text: String) {
+        guard let t = AnnotationParser.threshold(text) else { return nil }
+        self = t
+    }
+}

@@ -136,10 +136,9 @@ public enum Verifier {
 
         // Rate-limit probes exhaust the client's allowance: they run after everything else, one at a time.
         // A narrower limit (login throttling) first: the general one would otherwise answer its burst.
+        let login = { (i: Int) in HTTPProbe.isLogin(items[i].params, options.http) ? 0 : 1 }
         let last = pending.filter { items[$0].kind == Kind(.http, "rate_limit") }.sorted {
-            (items[$0].params.string("target") == "login" ? 0 : 1, $0) < (
-                items[$1].params.string("target") == "login" ? 0 : 1, $1
-            )
+            (login($0), $0) < (login($1), $1)
         }
         pending.removeAll { items[$0].kind == Kind(.http, "rate_limit") }
         let total = pending.count + last.count
@@ -265,8 +264,6 @@ public enum Verifier {
     }
 }
 
-/// `body`'s result, or nil when `limit` passes first. The body is cancelled then, but not waited for: blocking work
-/// that cannot be interrupted finishes on its own thread, and the run goes on.
 /// Runs one check within its own timeout and what is left of the run's: an `error` that names the limit that ran
 /// out when the check did not finish in time.
 func bounded(
@@ -279,6 +276,8 @@ func bounded(
     return await withTimeout(limit, check) ?? .error("no answer within \(seconds(limit)) (\(which))")
 }
 
+/// `body`'s result, or nil when `limit` passes first. The body is cancelled then, but not waited for: blocking work
+/// that cannot be interrupted finishes on its own thread, and the run goes on.
 func withTimeout<T: Sendable>(_ limit: Duration, _ body: @escaping @Sendable () async -> T) async -> T? {
     let claimed = LockedBox(false)
     @Sendable func claim() -> Bool {

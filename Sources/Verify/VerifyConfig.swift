@@ -376,6 +376,12 @@ struct NodeReader: Sendable {
             let key = k.string ?? ""
             switch v {
             case .sequence: params[key] = .list(try strings(v, key))
+            case .scalar(let scalar) where key == "threshold":
+                // Parsed as an annotation's is: a string here would be ignored and the check run on its default.
+                guard let threshold = Threshold(parsing: expand(scalar.string, line: line(v))) else {
+                    throw error(v, "params.threshold `\(scalar.string)` is not like \"p95 < 500ms\" or \">= 85%\"")
+                }
+                params[key] = .threshold(threshold)
             case .scalar(let scalar):
                 if scalar.style == .plain, let b = v.bool {
                     params[key] = .bool(b)
@@ -424,17 +430,24 @@ public enum IDGlob {
 }
 
 extension VerifyConfig {
-    /// The `items:` overrides against the checklist's plan: a param the item's kind does not read is an error at its
-    /// line (it would be ignored, and the check run on its default); a pattern that matches no item is a warning
-    /// (a typo, or a config shared by several checklists), returned for the caller to print.
+    /// The `items:` overrides against the checklist's plan, as the run applies them (an item takes the first pattern
+    /// that matches it): a param the item's kind does not read is an error at its line (it would be ignored, and the
+    /// check run on its default); a pattern that applies to no item, because it matches none or an earlier pattern
+    /// takes them all, is a warning (a typo, or a config shared by several checklists), returned for the caller.
     public func checkOverrides(against plan: Plan) throws -> [String] {
         var warnings: [String] = []
-        for override in items {
-            let matched = plan.items.filter { IDGlob.matches(override.pattern, $0.id) }
+        let first = plan.items.map { item in items.firstIndex { IDGlob.matches($0.pattern, item.id) } }
+        for (n, override) in items.enumerated() {
+            let matched = plan.items.indices.filter { first[$0] == n }.map { plan.items[$0] }
             if matched.isEmpty {
+                let shadow = plan.items.indices.first { IDGlob.matches(override.pattern, plan.items[$0].id) }
+                    .flatMap { first[$0] }.map { items[$0] }
                 warnings.append(
-                    "\(path ?? "config"):\(override.line): items: “\(override.pattern)” matches no item of \(plan.document.path)"
-                )
+                    "\(path ?? "config"):\(override.line): items: “\(override.pattern)” "
+                        + (shadow.map {
+                            "applies to nothing: “\($0.pattern)” (line \($0.line)) comes first for its items"
+                        }
+                            ?? "matches no item of \(plan.document.path)"))
             }
             guard let params = override.params else { continue }
             for item in matched {

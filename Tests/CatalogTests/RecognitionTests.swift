@@ -248,6 +248,8 @@ struct AnnotationTests {
         #expect(item.params["min"] == .int(3))
         #expect(item.params["table"] == .string("orders"))
         #expect(item.item.text == "Orders are loaded")
+        let indexes = try kindOf("Indexes <!-- gonogo: postgres.index names=idx_a,idx_b -->")
+        #expect(indexes.params["names"] == .list(["idx_a", "idx_b"]))
         let hsts = try kindOf("HSTS <!-- gonogo: http.hsts max_age=31536000 preload=true -->")
         #expect(hsts.params["preload"] == .bool(true))
         #expect(hsts.params["max_age"] == .int(31_536_000))

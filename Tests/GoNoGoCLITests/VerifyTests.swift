@@ -389,6 +389,10 @@ struct VerifyTests {
             (".env.production", "GOOD=1\nthis line is wrong\n", ".env.production:2: expected KEY=value"),
             // A param the item's kind does not read would be ignored: refused at its line, with the nearest one.
             (
+                "gonogo.yml", "root: .\nitems:\n  \"*/wal-mode-enabled\":\n    params:\n      threshold: fast\n",
+                "gonogo.yml:5: params.threshold `fast` is not like \"p95 < 500ms\""
+            ),
+            (
                 "gonogo.yml", "root: .\nitems:\n  \"*/wal-mode-enabled\":\n    params: {mdoe: wal}\n",
                 "gonogo.yml:3: items: “*/wal-mode-enabled” (database-preparation/sqlite-development/wal-mode-enabled): `mdoe` is not a parameter of sqlite.journal_mode (it takes: path, mode); did you mean `mode`?"
             ),
@@ -414,6 +418,31 @@ struct VerifyTests {
         ])
         #expect(typo.status == 0, "\(typo.stderr)")
         #expect(typo.stderr.contains("gonogo.yml:15: items: “*/wal-mode-enable” matches no item of"), "\(typo.stderr)")
+        // A threshold in the config is parsed as in an annotation and used; a pattern an earlier one shadows warns.
+        try Data(
+            (VerifyFixture.config + """
+                  "*/code-coverage-80*":
+                    params: {threshold: ">= 90%"}
+                  "pre-deployment-verification/code-quality/code-coverage-80*":
+                    params: {threshold: ">= 50%"}
+
+                """).utf8
+        ).write(to: dir.appendingPathComponent("gonogo.yml"))
+        let stricter = Report(
+            try gonogo([
+                "verify", VerifyFixture.checklist, "--config", dir.path + "/gonogo.yml", "--only",
+                "*/code-coverage-80*",
+                "--gate", "ci", "--format", "json",
+            ]))
+        let coverage = stricter.items.first {
+            $0["kind"] as? String == "artifact.coverage" && $0["status"] as? String != "skip"
+        }
+        #expect(coverage?["status"] as? String == "fail", "\(coverage ?? [:])")
+        #expect(coverage?["expected"] as? String == "line coverage >= 90%")
+        #expect(
+            stricter.run.stderr.contains(
+                "gonogo.yml:17: items: “pre-deployment-verification/code-quality/code-coverage-80*” applies to nothing: “*/code-coverage-80*” (line 15) comes first"
+            ), "\(stricter.run.stderr)")
         // The configs that ship are clean against the checklist they are for: no unknown param, no stray pattern.
         for shipped in ["production", "demo"] {
             let plain = try gonogo([
@@ -652,7 +681,7 @@ struct PostgresVerifyTests {
         try #require(summary.count == 4, "\(bounded.run.stderr)")
         #expect(summary.allSatisfy { $0.hasPrefix("postgres.setting") }, "\(summary)")
         #expect(bounded.items.map { $0["status"] as? String ?? "" } == ["fail", "pass", "fail", "pass"], "\(summary)")
-        #expect(summary[0].contains("off, so there is no limit"), "\(summary[0])")
+        #expect(summary[0].contains("off or unlimited, so there is no limit"), "\(summary[0])")
         #expect(summary[2].contains("needs >= 16777216 kB"), "\(summary[2])")
     }
 

@@ -15,21 +15,27 @@ struct GitProbe: Probe {
             }
             switch item.kind.name {
             case "tag":
-                if let name = item.params.string("name") {
+                // A named tag; with `previous=true` as well, another release to roll back to.
+                let name = item.params.string("name")
+                if let name {
                     let found = try await git(["rev-parse", "-q", "--verify", "refs/tags/\(name)"])
-                    return .check(
+                    let named = Outcome.check(
                         found.status == 0, expected: "tag \(name)",
                         observed: found.status == 0 ? "tag \(name) exists" : "no tag \(name)",
                         pass: "tag \(name) exists", fail: "no tag \(name): git tag \(name) && git push origin \(name)")
+                    guard named.status == .pass, item.params["previous"] == .bool(true) else { return named }
                 }
-                // "Previous version accessible": a tag before the newest one.
-                let tags = try await git(["tag", "--sort=-creatordate"])
+                // "Previous version accessible": a tag besides the newest (or the named) one. Newest first; tags made
+                // in the same second are ordered by version, newest first.
+                let tags = try await git(["tag", "--sort=-v:refname", "--sort=-creatordate"])
                 let list = tags.stdout.split(separator: "\n").map(String.init)
+                let previous = name.map { current in list.filter { $0 != current } } ?? Array(list.dropFirst())
                 return .check(
-                    list.count >= 2, expected: "a previous release tag",
+                    !previous.isEmpty, expected: "a previous release tag",
                     observed:
                         "\(list.count) tag\(list.count == 1 ? "" : "s")\(list.isEmpty ? "" : ": " + list.prefix(3).joined(separator: ", "))",
-                    pass: "previous release \(list.count >= 2 ? list[1] : "") is tagged",
+                    pass: (name.map { "tag \($0) exists; " } ?? "")
+                        + "previous release \(previous.first ?? "") is tagged",
                     fail: "no previous release tag to roll back to")
             case "untracked":
                 guard let path = item.params.string("path") else {

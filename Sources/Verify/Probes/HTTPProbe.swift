@@ -1,4 +1,5 @@
 import Catalog
+import Checklist
 import Foundation
 
 /// `http.*`: requests to the service through ``CurlClient``: status and JSON fields, headers, HSTS, security
@@ -46,7 +47,8 @@ struct HTTPProbe: Probe {
             case "status":
                 let path = params.string("path") ?? "/"
                 let wanted = params.int("status") ?? 200
-                let response = try await send(request(path))
+                let method = params.string("method") ?? "GET"
+                let response = try await send(request(path, method: method))
                 var observed = "HTTP \(response.status)"
                 var ok = response.status == wanted
                 if let field = params.string("field") {
@@ -57,15 +59,18 @@ struct HTTPProbe: Probe {
                 let expected =
                     "HTTP \(wanted)"
                     + (params.string("field").map { ", \($0)=\(params.string("equals") ?? "present")" } ?? "")
+                let shownPath = method == "GET" ? path : "\(method) \(path)"
                 return .check(
-                    ok, expected: expected, observed: observed, pass: "\(path): \(observed)",
-                    fail: "\(path) answered \(observed)")
+                    ok, expected: expected, observed: observed, pass: "\(shownPath): \(observed)",
+                    fail: "\(shownPath) answered \(observed)")
             case "header":
                 guard let name = params.string("name") else {
                     return .error("no header named: add params.name in gonogo.yml")
                 }
                 let response = try await send(request(params.string("path") ?? "/"))
-                let values = response.values(name)
+                // Cookies and credentials a server sends back are secrets: named, never shown.
+                let sensitive = ["set-cookie", "cookie", "authorization", "proxy-authorization", "www-authenticate"]
+                let values = response.values(name).map { sensitive.contains(name.lowercased()) ? Redaction.mask : $0 }
                 if params["absent"] == .bool(true) {
                     let sent = values.map { "\(name): \($0)" }.joined(separator: "; ")
                     return .check(
@@ -111,7 +116,9 @@ struct HTTPProbe: Probe {
                 ]
                 .compactMap { name in response.header(name).map { "\(name): \($0)" } }
                 return .check(
-                    missing.isEmpty, expected: "nosniff, frame options, referrer policy",
+                    missing.isEmpty,
+                    expected: (["nosniff, frame options, referrer policy"] + (params.strings("headers") ?? []))
+                        .joined(separator: ", "),
                     observed: present.isEmpty ? "none" : present.joined(separator: "; "),
                     pass: "security headers present", fail: "missing \(missing.joined(separator: ", "))")
             case "redirect_https":
@@ -184,7 +191,7 @@ struct HTTPProbe: Probe {
                         expected: "401 without a token and with a bad one", observed: observed)
                 }
                 // A route for a role (admin): an ordinary user's valid token (`http.users.user`) must get 403.
-                guard params.string("role") != nil, let user = http.users["user"] else {
+                guard let role = params.string("role"), role != "user", let user = http.users["user"] else {
                     return .pass(
                         "\(path) requires authentication"
                             + (params.string("role") != nil
@@ -200,7 +207,7 @@ struct HTTPProbe: Probe {
                 return .check(
                     wrongRole.status == 403, expected: "401 without a token, 403 with a user's token",
                     observed: observed,
-                    pass: "\(path) requires authentication and the \(params.string("role") ?? "") role",
+                    pass: "\(path) requires authentication and the \(role) role",
                     fail: "\(path) answers \(wrongRole.status) to an ordinary user's token, not 403")
             case "smoke":
                 return try await smoke(params.string("flow") ?? "", base, http, context, make: make)
@@ -347,6 +354,11 @@ struct HTTPProbe: Probe {
             fail: problems.joined(separator: "; "))
     }
 
+    /// A rate-limit item about logging in: `target: login`, or the config's login path named as its own.
+    static func isLogin(_ params: Params, _ http: HTTPSettings) -> Bool {
+        params.string("target") == "login" || params.string("path") == http.loginPath
+    }
+
     /// A bounded burst: at most the limit plus one requests, stopping at the first 429, which must carry
     /// `Retry-After`.
     func rateLimit(
@@ -354,15 +366,15 @@ struct HTTPProbe: Probe {
     ) async throws -> Outcome {
         func send(_ r: HTTPProbeRequest) async throws -> HTTPProbeResponse { try await answer(r, expecting: nil) }
         let http = context.options.http
-        let login = params.string("target") == "login"
+        // A path (and method) the item names wins over the config's; the login route is throttled on its own.
+        let login = Self.isLogin(params, http)
+        let path = params.string("path") ?? (login ? http.loginPath : http.rateLimitPath)
         let variable = login ? "LOGIN_RATE_LIMIT_MAX" : "RATE_LIMIT_MAX_REQUESTS"
         let limit = params.int("max") ?? context.environment.values[variable].flatMap { Int($0) } ?? (login ? 5 : 100)
         let burst = min(limit + 1, 2000)
-        // A path (and method) the item names wins over the config's.
-        let path = params.string("path") ?? (login ? http.loginPath : http.rateLimitPath)
-        let method = params.string("method") ?? (path == http.loginPath ? "POST" : "GET")
+        let method = params.string("method") ?? (login ? "POST" : "GET")
         var r = request(method, path, [("Content-Type", "application/json")])
-        if path == http.loginPath {
+        if login {
             r.body = Data(#"{"username":"gonogo-rate-limit-probe","password":"not-the-password"}"#.utf8)
         }
         for n in 1...burst {

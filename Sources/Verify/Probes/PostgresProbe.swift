@@ -68,7 +68,7 @@ struct PostgresProbe: Probe {
             }
             let value = try pg.query("SELECT current_setting($1)", [name]).first?[0] ?? ""
             if let threshold = params.threshold {
-                let row = try pg.query("SELECT setting, unit FROM pg_settings WHERE name = $1", [name]).first
+                let row = try pg.query("SELECT setting, unit FROM pg_settings WHERE name = lower($1)", [name]).first
                 return Self.compare(
                     name, shown: value, setting: (row?[0] ?? nil) ?? "", unit: row?[1] ?? nil, threshold)
             }
@@ -241,7 +241,8 @@ extension String {
 extension PostgresProbe {
     /// A numeric setting against a bound the checklist states ("idle_in_transaction_session_timeout ≤ 60s",
     /// "work_mem no lower than 16MB"): `pg_settings.setting` in its own unit, brought to the bound's (milliseconds
-    /// for time, kilobytes for memory). A timeout of 0 (or -1) is off, which no upper bound accepts.
+    /// for time, kilobytes for memory). -1 (unlimited, or "use another setting") and a `*_timeout` of 0 (off) meet
+    /// no upper bound; `log_min_duration_statement=0` is a number (log everything), not off.
     static func compare(
         _ name: String, shown: String, setting: String, unit: String?, _ threshold: Threshold
     )
@@ -256,6 +257,12 @@ extension PostgresProbe {
         }
         let time: [String: Double] = ["us": 0.001, "ms": 1, "s": 1000, "min": 60_000, "h": 3_600_000, "d": 86_400_000]
         let memory: [String: Double] = ["B": 1.0 / 1024, "kB": 1, "8kB": 8, "16kB": 16, "32kB": 32, "MB": 1024]
+        let off = raw < 0 || (raw == 0 && name.lowercased().hasSuffix("_timeout"))
+        if off, threshold.op.hasPrefix("<") {
+            return .fail(
+                "\(name) is \(shown): off or unlimited, so there is no limit (needs \(bound))", expected: expected,
+                observed: "\(name)=\(shown)")
+        }
         let have: Double
         switch threshold.unit {
         case "ms", "s":
@@ -263,11 +270,6 @@ extension PostgresProbe {
                 return .error("\(name) is not a time setting (unit \(unit ?? "none")): cannot compare with \(bound)")
             }
             have = raw * factor / (threshold.unit == "s" ? 1000 : 1)
-            if raw <= 0, threshold.op.hasPrefix("<") {
-                return .fail(
-                    "\(name) is \(shown): off, so there is no limit (needs \(bound))", expected: expected,
-                    observed: "\(name)=\(shown)")
-            }
         case "kB":
             guard let factor = unit.flatMap({ memory[$0] }) else {
                 return .error("\(name) is not a memory setting (unit \(unit ?? "none")): cannot compare with \(bound)")

@@ -65,7 +65,9 @@ struct TLSProbe: Probe {
             pass: observed,
             fail: tooOld.isEmpty
                 ? "no TLS version from \(minimum) is accepted"
-                : "TLSv\(tooOld.joined(separator: " and TLSv")) still accepted: set the minimum to TLSv\(minimum)")
+                : "TLSv\(tooOld.joined(separator: " and TLSv")) still accepted: "
+                    + (tooOld.allSatisfy { $0 < minimum }
+                        ? "set the minimum to TLSv\(minimum)" : "the item asks for these to be refused"))
     }
 
     static func certificate(_ peer: Handshake.Peer, _ host: String) -> Outcome {
