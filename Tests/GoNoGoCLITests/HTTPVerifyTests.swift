@@ -364,6 +364,28 @@ struct WeakServerTests {
         #expect(
             first("http.status", { ($0["params"] as? [String: Any])?["field"] == nil })?["status"] as? String == "pass")
         #expect(first("tls.certificate")?["status"] as? String == "pass")
+
+        // Header checks name a cookie the server sets, never its value.
+        let cookies = dir.appendingPathComponent("cookies.md")
+        try Data(
+            """
+            # Cookies
+            - [ ] No cookie on health <!-- gonogo: http.header path=/health name=Set-Cookie absent=true -->
+            - [ ] A session cookie <!-- gonogo: http.header path=/health name=Set-Cookie -->
+
+            """.utf8
+        ).write(to: cookies)
+        let cookieRun = try await Blocking.run {
+            try gonogo([
+                "verify", cookies.path, "--config", dir.path + "/gonogo.yml", "--format", "json", "--gate", "ci",
+            ])
+        }
+        let cookieItems = Report(cookieRun).items
+        try #require(cookieItems.count == 2, "\(cookieRun.stderr)")
+        #expect(cookieItems[0]["status"] as? String == "fail")
+        #expect(cookieItems[0]["observed"] as? String == "Set-Cookie: ***")
+        #expect(cookieItems[1]["status"] as? String == "pass")
+        #expect(!cookieRun.stdout.contains("weak-cookie-c4n4ry") && !cookieRun.stderr.contains("weak-cookie-c4n4ry"))
     }
 }
 

@@ -70,7 +70,8 @@ struct HTTPProbe: Probe {
                 let response = try await send(request(params.string("path") ?? "/"))
                 // Cookies and credentials a server sends back are secrets: named, never shown.
                 let sensitive = ["set-cookie", "cookie", "authorization", "proxy-authorization", "www-authenticate"]
-                let values = response.values(name).map { sensitive.contains(name.lowercased()) ? Redaction.mask : $0 }
+                let received = response.values(name)
+                let values = received.map { sensitive.contains(name.lowercased()) ? Redaction.mask : $0 }
                 if params["absent"] == .bool(true) {
                     let sent = values.map { "\(name): \($0)" }.joined(separator: "; ")
                     return .check(
@@ -79,7 +80,7 @@ struct HTTPProbe: Probe {
                 }
                 if let wanted = params.string("value") {
                     return .check(
-                        values == [wanted], expected: "\(name): \(wanted)",
+                        received == [wanted], expected: "\(name): \(wanted)",
                         observed: values.isEmpty
                             ? "no \(name)" : values.map { "\(name): \($0)" }.joined(separator: "; "),
                         pass: "\(name): \(wanted)",
