@@ -99,8 +99,10 @@ public enum Redaction {
                 || nameStart == rest.startIndex && out.isEmpty
             out += rest[...eq]
             var after = rest[rest.index(after: eq)...]
-            if isQuery && isSecretName(String(name)) && !after.hasPrefix(mask) && after.first != "=" {
-                let end = after.firstIndex { " \t\n`\"'&#<>".contains($0) } ?? after.endIndex
+            let end = after.firstIndex { " \t\n`\"'&#<>".contains($0) } ?? after.endIndex
+            // `secret=true` in an annotation says the value is a secret; it is not one itself.
+            let flag = ["true", "false"].contains(after[..<end].lowercased())
+            if isQuery && isSecretName(String(name)) && !after.hasPrefix(mask) && after.first != "=" && !flag {
                 out += mask
                 after = after[end...]
             }

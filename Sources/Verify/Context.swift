@@ -1,4 +1,5 @@
 import Catalog
+import Checklist
 import DotEnv
 import Foundation
 
@@ -105,7 +106,9 @@ public struct Environment: Sendable {
         for path in paths {
             let full = VerifyOptions.absolute(path, base: root)
             guard FileManager.default.fileExists(atPath: full) else {
-                throw DotEnvError(file: path, line: nil, message: "env file not found (under \(root))")
+                throw DotEnvError(
+                    file: path, line: nil,
+                    message: path.hasPrefix("/") ? "env file not found" : "env file not found (under \(root))")
             }
             files.append((path, try DotEnv.load(path: full)))
         }
@@ -121,12 +124,14 @@ public struct ProbeContext: Sendable {
     /// wherever a probe's output is reported.
     public let secrets: [String]
 
-    public init(options: VerifyOptions, environment: Environment) {
+    /// `secretNames`: variables the checklist marks secret (`secret=true`) whatever their names.
+    public init(options: VerifyOptions, environment: Environment, secretNames: Set<String> = []) {
         self.options = options
         self.environment = environment
         var secrets: [String] = []
-        for (name, value) in environment.values where Secrets.isSecretName(name) && value.count >= 4 {
-            secrets.append(value)
+        for (name, value) in environment.values where value.count >= 4 {
+            if Secrets.isSecretName(name) || secretNames.contains(name) { secrets.append(value) }
+            // A URL of any name may carry a password.
             if let password = URLComponents(string: value)?.password, password.count >= 4 { secrets.append(password) }
         }
         for url in [options.databaseURL].compactMap({ $0 }) {
@@ -145,15 +150,11 @@ public struct ProbeContext: Sendable {
     }
 }
 
-/// Which names hold secrets.
+/// Which names hold secrets: the checklist's own rule (``Redaction/isSecretName(_:)``: keys, tokens, passwords,
+/// DSNs, connection strings; not `PWD`, the shell's working directory). A URL of any other name is not masked whole,
+/// only its password.
 public enum Secrets {
-    static let words = ["KEY", "SECRET", "TOKEN", "PASSWORD", "PASSWD", "PWD", "DSN", "CREDENTIAL", "PRIVATE", "AUTH"]
-
-    /// A variable whose name says it is a secret, or a URL variable that may carry a password.
-    public static func isSecretName(_ name: String) -> Bool {
-        let upper = name.uppercased()
-        return words.contains { upper.contains($0) } || upper.hasSuffix("_URL") || upper.hasSuffix("_URI")
-    }
+    public static func isSecretName(_ name: String) -> Bool { Redaction.isSecretName(name) }
 }
 
 /// How the `http` probes reach the service (`http:` in gonogo.yml).

@@ -76,7 +76,8 @@ public struct Verdict: Sendable {
                 let named = manual.prefix(5).map(\.id).joined(separator: ", ")
                 let more = manual.count > 5 ? " and \(manual.count - 5) more" : ""
                 reasons.append(
-                    "\(manual.count) manual item\(manual.count == 1 ? "" : "s") await attestation: \(named)\(more)")
+                    "\(manual.count) manual item\(manual.count == 1 ? " awaits" : "s await") attestation: \(named)\(more)"
+                )
             }
             let missing = roles.filter { !signedRoles.contains($0) }
             if !missing.isEmpty { reasons.append("sign-off missing: \(missing.joined(separator: ", "))") }
@@ -105,9 +106,13 @@ public enum Verifier {
         let started = Date()
         let clock = ContinuousClock()
         let deadline = clock.now.advanced(by: options.timeout)
-        let context = ProbeContext(options: options, environment: environment)
         var items = plan.items
         for i in items.indices { apply(options.overrides, to: &items[i]) }
+        // Variables an item marks secret (`secret=true`, in the checklist or the config) are masked like the others.
+        let marked = items.filter { $0.params["secret"].map { $0 != .bool(false) } ?? false }
+        let context = ProbeContext(
+            options: options, environment: environment, secretNames: Set(marked.compactMap { $0.params.string("name") })
+        )
 
         // Decide what needs no probe; the rest runs.
         var outcomes: [Outcome?] = Array(repeating: nil, count: items.count)

@@ -338,6 +338,47 @@ struct VerifyTests {
         #expect(try gonogo(base).status == 1)
     }
 
+    @Test("a variable the checklist marks secret=true is never shown, whatever its name; PWD is not a secret")
+    func markedSecret() throws {
+        let dir = try VerifyFixture.make()
+        let canary = "leakme-canary-999"
+        let env = try String(contentsOf: dir.appendingPathComponent(".env.production"), encoding: .utf8)
+        try Data((env + "SESSION_SIGNING=\(canary)\n").utf8).write(to: dir.appendingPathComponent(".env.production"))
+        let checklist = dir.appendingPathComponent("secrets.md")
+        try Data(
+            """
+            # Secrets
+            - [ ] Signing configured <!-- gonogo: env.equals name=SESSION_SIGNING value=abc secret=true -->
+            - [ ] Signing set <!-- gonogo: env.set name=SESSION_SIGNING secret=true -->
+            - [ ] Data file <!-- gonogo: sqlite.database path="\(dir.path)/nope.db" -->
+
+            """.utf8
+        ).write(to: checklist)
+        let run = try Executables.run(
+            "gonogo",
+            [
+                "verify", checklist.path, "--config", dir.path + "/gonogo.yml", "--out", dir.path + "/out", "--format",
+                "json", "--format", "markdown", "--format", "html", "--gate", "ci",
+            ], environment: ["PWD": dir.path], directory: dir.path)
+        let report =
+            try JSONSerialization.jsonObject(
+                with: Data(contentsOf: dir.appendingPathComponent("out/report.json"))) as? [String: Any]
+        let items = report?["items"] as? [[String: Any]] ?? []
+        try #require(items.count == 3, "\(run.stderr)")
+        #expect(items[0]["status"] as? String == "fail")
+        #expect(items[0]["observed"] as? String == "different")
+        #expect(items[1]["observed"] as? String == "set (\(canary.count) characters)")
+        #expect((items[0]["params"] as? [String: Any])?["secret"] as? Bool == true)
+        for name in try FileManager.default.contentsOfDirectory(atPath: dir.path + "/out") {
+            let text = try String(contentsOfFile: dir.path + "/out/" + name, encoding: .utf8)
+            #expect(!text.contains(canary), "\(canary) in \(name)")
+        }
+        #expect(!run.stdout.contains(canary) && !run.stderr.contains(canary))
+        // The working directory is where a person looks for the file, not a secret to mask.
+        let missing = items[2]["message"] as? String ?? ""
+        #expect(missing.contains(dir.path) && !missing.contains("***"), "\(missing)")
+    }
+
     @Test("commands run only with --allow-commands, in the root, with a timeout, output masked and captured")
     func commands() throws {
         let dir = try VerifyFixture.make()

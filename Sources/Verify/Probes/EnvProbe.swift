@@ -8,7 +8,8 @@ struct EnvProbe: Probe {
         guard let name = item.params.string("name") else {
             return .error("no variable named: add params.name for \(item.id) in gonogo.yml")
         }
-        let secret = item.params["secret"] == .bool(true) || Secrets.isSecretName(name)
+        // Any `secret` but an explicit false marks it (a value masked on the way in still says secret).
+        let secret = item.params["secret"].map { $0 != .bool(false) } ?? false || Secrets.isSecretName(name)
         let env = context.environment
         let where_ = env.sources[name].map { " in \($0)" } ?? ""
         let files =
