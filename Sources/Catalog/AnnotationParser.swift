@@ -39,6 +39,7 @@ enum AnnotationParser {
                 guard let t = threshold(value) else {
                     throw fail("threshold `\(value)` is not like \"p95 < 500ms\" or \">= 85%\"")
                 }
+                if let why = Threshold.unsuitable(t, for: kind) { throw fail("threshold `\(value)`: \(why)") }
                 params[key] = .threshold(t)
             } else if listKeys.contains(key) {
                 params[key] = .list(value.split(separator: ",").map(String.init))
@@ -59,6 +60,12 @@ enum AnnotationParser {
     static func threshold(_ text: String) -> Threshold? {
         let tokens = Tokens(text)
         guard let bound = ThresholdParser(tokens: tokens).first() else { return nil }
+        // Written by hand, so read strictly: an optional statistic, a comparator, a number and a unit gonogo knows,
+        // nothing else ("200 parsecs" is not 200), and no negative bound.
+        let negative = text.split(separator: "-", omittingEmptySubsequences: false).dropFirst().contains {
+            $0.drop { $0 == " " }.first?.isNumber == true
+        }
+        guard bound.start <= 1, bound.end == tokens.words.count, !negative else { return nil }
         let metric = tokens.words.first.flatMap { w in
             ThresholdParser.match(ThresholdParser.prefixOps, at: 0, in: tokens.words) == nil ? w : nil
         }

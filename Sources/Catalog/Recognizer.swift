@@ -56,6 +56,8 @@ enum Recognizers {
         let human = c.own.hasAny([
             "estimated", "estimate", "objective", "rto", "rpo", "drill", "trained", "training", "informed", "notified",
             "stakeholders", "sign off", "signed off", "approved", "approval", "compliant", "compliance",
+            // Someone read it: "Changelog reviewed by product" is a person's act, not a file that exists.
+            "reviewed by", "signed by", "acknowledged by",
         ])
         return alerting || human ? Recognition(.manual, rule: alerting ? "alerting" : "human judgement") : nil
     }

@@ -46,3 +46,16 @@ extension Threshold {
         self = t
     }
 }
+
+extension Threshold {
+    /// Why a bound written for `kind` cannot be meant (a latency in percent, a coverage in milliseconds), or nil.
+    public static func unsuitable(_ t: Threshold, for kind: Kind) -> String? {
+        switch kind {
+        case Kind(.latency, "request"):
+            return ["ms", "s"].contains(t.unit) ? nil : "a latency bound needs a time unit (ms or s)"
+        case Kind(.artifact, "coverage"):
+            return t.unit == "%" ? nil : "a coverage bound is a percentage (\">= 80%\")"
+        default: return nil
+        }
+    }
+}

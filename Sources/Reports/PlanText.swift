@@ -36,8 +36,10 @@ public enum PlanText {
         let automated = plan.automatedCount
         let share = total == 0 ? 0 : Double(automated) * 100 / Double(total)
         out += "\n\(automated) of \(total) items run automatically (\(String(format1: share))%); "
-        out += "\(plan.count(of: .manual)) need a person's attestation; "
-        out += "\(plan.count(of: .group)) are groups.\n"
+        let manual = plan.count(of: .manual)
+        let groups = plan.count(of: .group)
+        out += "\(manual) \(manual == 1 ? "needs" : "need") a person's attestation; "
+        out += "\(groups) \(groups == 1 ? "is a group" : "are groups").\n"
         if !plan.document.roles.isEmpty {
             out += "Sign-off roles: \(plan.document.roles.joined(separator: ", "))\n"
         }

@@ -460,6 +460,12 @@ extension VerifyConfig {
                             message: "items: “\(override.pattern)” (\(item.id)): \(why)")
                     }
                 }
+                if let threshold = params.threshold, let why = Threshold.unsuitable(threshold, for: kind) {
+                    throw ConfigError(
+                        file: path ?? "config", line: override.line,
+                        message: "items: “\(override.pattern)” (\(item.id)): threshold \(threshold.description): \(why)"
+                    )
+                }
             }
         }
         return warnings

@@ -1,7 +1,10 @@
 import ArgumentParser
 import Catalog
 import Checklist
+import DotEnv
+import Foundation
 import Reports
+import Verify
 
 extension GoNoGo {
     /// `gonogo plan CHECKLIST`: what gonogo would check, without checking anything.
@@ -32,7 +35,7 @@ extension GoNoGo {
 
         @Option(
             help: ArgumentHelp(
-                "A gonogo.yml config. `plan` only checks that it can be read; its settings take effect with `verify`.",
+                "A gonogo.yml config. `plan` checks it (YAML, keys, the items it overrides) as `verify` would; its settings take effect with `verify`.",
                 valueName: "file"))
         var config: String?
 
@@ -41,6 +44,18 @@ extension GoNoGo {
                 if let config { try ChecklistLoader.requireReadableFile(config) }
                 let document = try ChecklistLoader.load(path: checklist)
                 let plan = try Catalog.plan(document)
+                if let config {
+                    do {
+                        let loaded = try VerifyConfig.load(
+                            path: config, environment: ProcessInfo.processInfo.environment)
+                        for warning in try loaded.checkOverrides(against: plan) {
+                            writeAll("gonogo: warning: \(warning)\n", to: 2)
+                        }
+                    } catch let error as InputFileError {
+                        writeError(error.description)
+                        throw ExitCode(2)
+                    }
+                }
                 switch format {
                 case .json: writeStdout(plan.json.serialized() + "\n")
                 case .text: writeStdout(PlanText.render(plan, color: stdoutWantsColor))

@@ -57,7 +57,10 @@ extension GoNoGo {
         var config: String?
 
         @Option(
-            help: ArgumentHelp("The directory paths are relative to (default: the config's root).", valueName: "dir"))
+            help: ArgumentHelp(
+                "The directory the config's and the checklist's paths are relative to (default: the config's root). "
+                    + "Paths given as flags (--sqlite, --env-file, --out…) are relative to the current directory.",
+                valueName: "dir"))
         var root: String?
 
         @Option(

@@ -87,6 +87,7 @@ struct RecognitionTests {
         ("Alert when p95 > 2s", "Alerting", "manual"),
         ("Stakeholders informed", "Comms", "manual"),
         ("Legal reviewed the privacy policy", "Comms", "manual"),
+        ("Changelog reviewed by product", "Docs", "manual"),  // a person read it; the file's existence says nothing
     ]
 
     @Test("each phrasing gets its kind", arguments: phrasings)
@@ -299,6 +300,11 @@ struct AnnotationTests {
                 "`mdoe` is not a parameter of sqlite.journal_mode (it takes: path, mode); did you mean `mode`?"
             ),
             ("tls.certificate host=example.com", "tls.certificate takes no parameters, not `host`"),
+            // Thresholds by hand are read strictly: a unit gonogo does not know, a negative bound, the wrong dimension.
+            (#"latency.request request=x threshold="p95 < 200 parsecs""#, "threshold `p95 < 200 parsecs` is not like"),
+            (#"latency.request request=x threshold="p95 < -5ms""#, "threshold `p95 < -5ms` is not like"),
+            (#"latency.request request=x threshold="p95 < 200%""#, "a latency bound needs a time unit"),
+            (#"artifact.coverage threshold="> 200ms""#, "a coverage bound is a percentage"),
         ] {
             do {
                 _ = try Catalog.plan(ChecklistParser.parse("- [ ] x <!-- gonogo: \(annotation) -->\n", path: "t.md"))

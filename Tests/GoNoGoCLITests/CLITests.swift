@@ -81,6 +81,19 @@ struct PlanCLITests {
             #expect(run.stderr.hasPrefix("gonogo: error: "))
             #expect(run.stdout.isEmpty)
         }
+        // A config given to plan is checked as verify would check it: YAML, keys, the params it gives items.
+        let checklist = dir.appendingPathComponent("ok.md")
+        try Data("# R\n- [ ] WAL mode enabled\n".utf8).write(to: checklist)
+        for (config, expect) in [
+            ("root: .\nsqlite: [a\n", "bad.yml:"),
+            ("root: .\nenv_file: [.env]\n", "bad.yml:2: unknown key `env_file`"),
+            ("items:\n  wal-mode-enabled:\n    params: {mdoe: wal}\n", "bad.yml:2: items: “wal-mode-enabled”"),
+        ] {
+            try Data(config.utf8).write(to: dir.appendingPathComponent("bad.yml"))
+            let run = try gonogo(["plan", checklist.path, "--config", dir.path + "/bad.yml"])
+            #expect(run.status == 2, "\(config): \(run.stderr)")
+            #expect(run.stderr.contains(expect), "\(run.stderr)")
+        }
     }
 
     @Test("annotations from the fixture: kinds, typed params, lines")
