@@ -53,11 +53,13 @@ extension GoNoGo {
             }
             do {
                 let checked = try SignedReport.verify(envelope: envelopeData, report: reportData, key: publicKey)
+                // The signature holds; what the report says is another matter: its verdict, in the words of gonogo.
+                let verdict = checked.result == "FAILED" ? "NO-GO" : "GO"
                 writeStdout(
                     """
                     gonogo: \(envelope) verifies: signed by \(checked.keyID)
                       report   \(reportPath) sha256 \(checked.reportSHA256)
-                      result   \(checked.result) for \(checked.checklist) (sha256 \(checked.checklistSHA256))
+                      verdict  \(verdict) (in-toto result \(checked.result)) for \(checked.checklist) (sha256 \(checked.checklistSHA256))
 
                     """)
             } catch {

@@ -81,7 +81,7 @@ struct SignedReportTests {
         let ok = try gonogo(["verify-report", out + "/report.intoto.json", "--key", dir.path + "/release.pub"])
         #expect(ok.status == 0, "\(ok.stderr)")
         #expect(ok.stdout.contains("verifies: signed by SHA256:"))
-        #expect(ok.stdout.contains("result   FAILED"))
+        #expect(ok.stdout.contains("verdict  NO-GO (in-toto result FAILED)"))
         let wrongKey = try gonogo(["verify-report", out + "/report.intoto.json", "--key", dir.path + "/qa.pub"])
         #expect(wrongKey.status == 1)
         #expect(wrongKey.stderr.contains("names key SHA256:"), "\(wrongKey.stderr)")

@@ -25,6 +25,8 @@ struct LatencyProbe: Probe {
         let own = item.params.string("path").map {
             NamedRequest(method: item.params.string("method") ?? "GET", path: $0)
         }
+        // What the report calls it: the config's name, or the item's own request ("GET /health").
+        let label = http.requests[name] == nil ? own.map { "\($0.method) \($0.path)" } ?? name : name
         guard let named = http.requests[name] ?? own else {
             return .error(
                 "the item measures the request “\(name)”, which the config does not define: add "
@@ -46,14 +48,14 @@ struct LatencyProbe: Probe {
                 request.headers.append(("Authorization", "Bearer \(token)"))
             }
         } catch let failure as HTTPProbeFailure {
-            return .error("cannot get a token for \(name): \(failure.description)")
+            return .error("cannot get a token for \(label): \(failure.description)")
         } catch {
-            return .error("cannot get a token for \(name): \(error)")
+            return .error("cannot get a token for \(label): \(error)")
         }
         let settings = http.latency
         let measured = await Self.measure(request, settings)
         return Self.judge(
-            measured, threshold, name: name, settings: settings, assumed: item.params["metric_assumed"] == .bool(true))
+            measured, threshold, name: label, settings: settings, assumed: item.params["metric_assumed"] == .bool(true))
     }
 
     /// A bearer token: from the variable the config names, or by logging in.
