@@ -132,6 +132,13 @@ let package = Package(
 
         .testTarget(name: "ChecklistTests", dependencies: ["Checklist", "TestSupport"]),
         .testTarget(name: "CatalogTests", dependencies: ["Catalog", "Checklist"]),
+        // The runner and its parts in-process: stub probes, real loopback servers, no subprocess.
+        .testTarget(
+            name: "VerifyTests",
+            dependencies: [
+                "Verify", "Catalog", "Checklist", "TestSupport", .product(name: "Hummingbird", package: "hummingbird"),
+            ]
+        ),
         // Runs the built executable: exit codes, stdout, stderr.
         .testTarget(
             name: "GoNoGoCLITests",

@@ -29,7 +29,9 @@ public struct VerifyOptions: Sendable {
     public var skip: [String] = []
     public var gate: Gate = .release
     public var failOnWarn = false
-    public var itemTimeout: Duration = .seconds(30)
+    public var itemTimeout: Duration = defaultItemTimeout
+    /// Each check's limit when neither the config nor a flag sets one.
+    public static let defaultItemTimeout: Duration = .seconds(30)
     public var timeout: Duration = .seconds(300)
     public var concurrency = max(4, 2 * ProcessInfo.processInfo.activeProcessorCount)
     /// Attestations, waivers and the roster (`--attestations`, `--waivers`, `--roster`).

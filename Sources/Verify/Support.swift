@@ -16,12 +16,40 @@ public final class LockedBox<Value: Sendable>: Sendable {
 
 /// Blocking work (file system walks, SQLite, waiting for a child process) on Dispatch's threads, so that it never
 /// holds one of the few threads of Swift's cooperative pool.
+///
+/// A blocking C call cannot be interrupted from outside, so cancellation does not wait for it: the caller gets
+/// `CancellationError` at once and the work finishes on its own thread, bounded by its own timeout (libpq's
+/// `connect_timeout` and `statement_timeout`, the TLS probe's socket timeouts, SQLite's busy timeout). What it
+/// returns then is dropped: nothing of a cancelled check reaches the report.
 enum Blocking {
     static let queue = DispatchQueue(label: "gonogo.blocking", attributes: .concurrent)
 
     static func run<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { continuation in
-            queue.async { continuation.resume(with: Result { try work() }) }
+        try Task.checkCancellation()
+        let waiter = LockedBox<CheckedContinuation<T, any Error>?>(nil)
+        let done = LockedBox(false)
+        /// The continuation, taken once: by the work when it finishes, or by cancellation.
+        @Sendable func take() -> CheckedContinuation<T, any Error>? {
+            waiter.withLock { c in
+                defer { c = nil }
+                return c
+            }
+        }
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { continuation in
+                let cancelledAlready = done.withLock { cancelled in
+                    if !cancelled { waiter.withLock { $0 = continuation } }
+                    return cancelled
+                }
+                if cancelledAlready { return continuation.resume(throwing: CancellationError()) }
+                queue.async {
+                    let result = Result { try work() }
+                    take()?.resume(with: result)
+                }
+            }
+        } onCancel: {
+            done.withLock { $0 = true }
+            take()?.resume(throwing: CancellationError())
         }
     }
 }

@@ -2,10 +2,26 @@ import Catalog
 import Checklist
 import Foundation
 
-/// A family's runner: one item in, an outcome out. It must finish (or be abandoned) within the item's timeout and
-/// must never put a secret's value in its outcome.
+/// A family's runner: one item in, an outcome out. It must stop when its task is cancelled (the item's timeout or the
+/// run's has passed: ``CurlClient`` removes its transfers, ``Blocking`` returns at once, a child process is killed)
+/// and must never put a secret's value in its outcome.
 public protocol Probe: Sendable {
     func run(_ item: PlannedItem, in context: ProbeContext) async -> Outcome
+    /// When the run may start `item`: beside the others (the default), or after all of them, alone.
+    func scheduling(of item: PlannedItem, in context: ProbeContext) -> Scheduling
+}
+
+extension Probe {
+    public func scheduling(of item: PlannedItem, in context: ProbeContext) -> Scheduling { .concurrent }
+}
+
+/// How a check shares the run with the others.
+public enum Scheduling: Sendable, Equatable {
+    /// Beside every other check, up to the run's concurrency.
+    case concurrent
+    /// After every concurrent check has finished, one at a time, in ascending `order` (then file order): for checks
+    /// that spend a budget the others share (a rate limit's allowance).
+    case alone(order: Int)
 }
 
 /// The result of `gonogo verify`: every item's outcome in file order, the verdict and why.
@@ -139,61 +155,48 @@ public enum Verifier {
             }
         }
 
-        // Rate-limit probes exhaust the client's allowance: they run after everything else, one at a time.
-        // A narrower limit (login throttling) first: the general one would otherwise answer its burst.
-        let login = { (i: Int) in HTTPProbe.isLogin(items[i].params, options.http) ? 0 : 1 }
-        let last = pending.filter { items[$0].kind == Kind(.http, "rate_limit") }.sorted {
-            (login($0), $0) < (login($1), $1)
-        }
-        pending.removeAll { items[$0].kind == Kind(.http, "rate_limit") }
-        let total = pending.count + last.count
-        let finished = LockedBox(0)
-        let durations = LockedBox([Int: Int]())
-        let ran = await withTaskGroup(of: (Int, Outcome).self) { group in
-            var results: [(Int, Outcome)] = []
-            var next = pending.makeIterator()
-            func start(_ i: Int) {
-                let item = items[i]
-                let probe = probes[item.kind.family]!
-                group.addTask {
-                    let began = clock.now
-                    let outcome = await bounded(by: deadline, options.itemTimeout) {
-                        await probe.run(item, in: context)
-                    }
-                    durations.withLock { $0[i] = Int(began.duration(to: clock.now).wholeMilliseconds) }
-                    return (i, outcome)
-                }
+        // Checks that spend a shared budget (a rate limit's allowance) run after everything else, one at a time.
+        var last: [(order: Int, index: Int)] = []
+        pending.removeAll { i in
+            guard case .alone(let order) = probes[items[i].kind.family]!.scheduling(of: items[i], in: context) else {
+                return false
             }
+            last.append((order, i))
+            return true
+        }
+        last.sort { ($0.order, $0.index) < ($1.order, $1.index) }
+        let total = pending.count + last.count
+        let frozen = items
+        var finished = 0
+        var durations: [Int: Int] = [:]
+        /// One check, bounded by its timeout and the run's: (index, outcome, milliseconds).
+        @Sendable func check(_ i: Int) async -> (Int, Outcome, Int) {
+            let item = frozen[i]
+            let probe = probes[item.kind.family]!
+            let began = clock.now
+            let outcome = await bounded(by: deadline, options.itemTimeout) { await probe.run(item, in: context) }
+            return (i, outcome, Int(began.duration(to: clock.now).wholeMilliseconds))
+        }
+        func record(_ i: Int, _ outcome: Outcome, _ ms: Int) {
+            outcomes[i] = outcome
+            durations[i] = ms
+            finished += 1
+            progress?(finished, total, ItemResult(planned: items[i], outcome: outcome, durationMs: ms))
+        }
+        await withTaskGroup(of: (Int, Outcome, Int).self) { group in
+            var next = pending.makeIterator()
             for _ in 0..<options.concurrency {
                 guard let i = next.next() else { break }
-                start(i)
+                group.addTask { await check(i) }
             }
-            while let (i, outcome) = await group.next() {
-                results.append((i, outcome))
-                if let n = next.next() { start(n) }
-                let done = finished.withLock {
-                    $0 += 1
-                    return $0
-                }
-                if let progress {
-                    progress(done, total, ItemResult(planned: items[i], outcome: outcome, durationMs: 0))
-                }
+            while let (i, outcome, ms) = await group.next() {
+                if let n = next.next() { group.addTask { await check(n) } }
+                record(i, outcome, ms)
             }
-            return results
         }
-        for (i, outcome) in ran { outcomes[i] = outcome }
-        for i in last {
-            let item = items[i]
-            let began = clock.now
-            let probe = probes[item.kind.family]!
-            let outcome = await bounded(by: deadline, options.itemTimeout) { await probe.run(item, in: context) }
-            durations.withLock { $0[i] = Int(began.duration(to: clock.now).wholeMilliseconds) }
-            outcomes[i] = outcome
-            let done = finished.withLock {
-                $0 += 1
-                return $0
-            }
-            progress?(done, total, ItemResult(planned: item, outcome: outcome, durationMs: 0))
+        for (_, i) in last {
+            let (_, outcome, ms) = await check(i)
+            record(i, outcome, ms)
         }
 
         // Masking is the last step for every outcome, and advisory failures become warnings.
@@ -211,7 +214,7 @@ public enum Verifier {
             // Params may hold what the config expanded from ${VAR}s: masked like everything else in a report.
             var shown = item
             shown.params = item.params.mappingStrings { Redaction.redacting(context.masked($0)) }
-            results.append(ItemResult(planned: shown, outcome: outcome, durationMs: durations.withLock { $0[i] } ?? 0))
+            results.append(ItemResult(planned: shown, outcome: outcome, durationMs: durations[i] ?? 0))
         }
         // What people said: attestations for manual items, waivers for failing ones, sign-offs for roles.
         let signoff = options.signoff.apply(
@@ -281,33 +284,18 @@ func bounded(
     return await withTimeout(limit, check) ?? .error("no answer within \(seconds(limit)) (\(which))")
 }
 
-/// `body`'s result, or nil when `limit` passes first. The body is cancelled then, but not waited for: blocking work
-/// that cannot be interrupted finishes on its own thread, and the run goes on.
+/// `body`'s result, or nil when `limit` passes first. Structured: the body is a child task, cancelled when the limit
+/// passes and awaited before this returns, so nothing of it goes on running (probes stop when cancelled; see
+/// ``Probe``).
 func withTimeout<T: Sendable>(_ limit: Duration, _ body: @escaping @Sendable () async -> T) async -> T? {
-    let claimed = LockedBox(false)
-    @Sendable func claim() -> Bool {
-        claimed.withLock {
-            let first = !$0
-            $0 = true
-            return first
-        }
-    }
-    return await withCheckedContinuation { (continuation: CheckedContinuation<T?, Never>) in
-        let work = Task { await body() }
-        let timer = Task {
+    await withTaskGroup(of: T?.self) { group in
+        group.addTask { await body() }
+        group.addTask {
             try? await Task.sleep(for: limit)
-            if claim() {
-                work.cancel()
-                continuation.resume(returning: nil)
-            }
+            return nil
         }
-        Task {
-            let value = await work.value
-            if claim() {
-                timer.cancel()
-                continuation.resume(returning: value)
-            }
-        }
+        defer { group.cancelAll() }
+        return await group.next()!
     }
 }
 

@@ -110,6 +110,8 @@ public struct VerifyConfig: Sendable {
         guard let root else { return config }  // an empty file: the defaults
         let reader = NodeReader(file: file, environment: environment)
         let top = try reader.mapping(root, what: "the config")
+        var latencyLine: Int?
+        var itemTimeoutLine: Int?
         for (keyNode, value) in top {
             let key = keyNode.string ?? ""
             switch key {
@@ -224,6 +226,7 @@ public struct VerifyConfig: Sendable {
                         }
                     case "credentials": config.http.credentials = try reader.credentials(v)
                     case "latency":
+                        latencyLine = reader.line(k)
                         for (lk, lv) in try reader.mapping(v, what: "http.latency") {
                             switch lk.string ?? "" {
                             case "rate":
@@ -251,7 +254,9 @@ public struct VerifyConfig: Sendable {
                     }
                 }
             case "timeout": config.timeout = try reader.seconds(value, key)
-            case "item_timeout": config.itemTimeout = try reader.seconds(value, key)
+            case "item_timeout":
+                config.itemTimeout = try reader.seconds(value, key)
+                itemTimeoutLine = reader.line(keyNode)
             case "concurrency":
                 guard let n = value.int, (1...256).contains(n) else {
                     throw reader.error(value, "concurrency must be a whole number from 1 to 256")
@@ -263,6 +268,17 @@ public struct VerifyConfig: Sendable {
             }
         }
         config.unsetVariables = reader.unset.withLock { $0 }
+        // A latency item samples for its warm-up and duration within its check's timeout: one that cannot fit would
+        // always end as an error, after sending requests for nothing.
+        let sampling = config.http.latency.warmup + config.http.latency.duration
+        let limit = config.itemTimeout.map { Duration.milliseconds(Int($0 * 1000)) } ?? VerifyOptions.defaultItemTimeout
+        if let line = latencyLine ?? itemTimeoutLine, sampling >= limit {
+            throw ConfigError(
+                file: file, line: line,
+                message: "http.latency samples for \(seconds(sampling)) (warmup + duration), which does not fit in "
+                    + "item_timeout \(seconds(limit)): raise item_timeout above \(seconds(sampling)) or shorten the sampling"
+            )
+        }
         return config
     }
 }

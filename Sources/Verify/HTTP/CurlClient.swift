@@ -67,6 +67,8 @@ public final class CurlClient: @unchecked Sendable {
     private let multi: UnsafeMutableRawPointer
     private let lock = NSLock()
     private var pending: [Transfer] = []
+    /// Transfers whose callers were cancelled, for the driver to remove (under `lock`).
+    private var cancelled: [Transfer] = []
 
     private init() {
         curl_global_init(Int(CURL_GLOBAL_DEFAULT))
@@ -76,32 +78,58 @@ public final class CurlClient: @unchecked Sendable {
         thread.start()
     }
 
-    /// Sends `request`; throws ``HTTPProbeFailure`` with libcurl's reason when no response came.
+    /// Sends `request`; throws ``HTTPProbeFailure`` with libcurl's reason when no response came, and
+    /// `CancellationError` when the calling task is cancelled: the transfer is then removed from the multi handle, so
+    /// a check that ran out of time sends nothing more (the same contract as async-http-client's `execute`).
     public func send(_ request: HTTPProbeRequest) async throws -> HTTPProbeResponse {
-        try await withCheckedThrowingContinuation { continuation in
-            let transfer = Transfer(request: request, continuation: continuation)
-            guard transfer.configure() else {
-                continuation.resume(
-                    throwing: HTTPProbeFailure(code: -1, description: "libcurl could not set up the request"))
-                return
+        try Task.checkCancellation()
+        let transfer = Transfer(request: request)
+        if let failure = transfer.configure() {
+            throw HTTPProbeFailure(code: -1, description: "libcurl could not set up the request: \(failure)")
+        }
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { continuation in
+                let admitted = lock.withLock { () -> Bool in
+                    guard !transfer.cancelled else { return false }
+                    transfer.continuation = continuation
+                    pending.append(transfer)
+                    return true
+                }
+                if admitted {
+                    curl_multi_wakeup(multi)
+                } else {
+                    continuation.resume(throwing: CancellationError())
+                }
             }
-            lock.withLock { pending.append(transfer) }
+        } onCancel: {
+            lock.withLock {
+                transfer.cancelled = true
+                cancelled.append(transfer)
+            }
             curl_multi_wakeup(multi)
         }
     }
 
-    /// The driver: adds new transfers, runs them, hands out finished ones, sleeps in `curl_multi_poll` until a
-    /// socket is ready or a new transfer arrives.
+    /// The driver: adds new transfers, removes cancelled ones, runs them, hands out finished ones, sleeps in
+    /// `curl_multi_poll` until a socket is ready or a new transfer (or a cancellation) arrives.
     private func drive() {
         var active: [UnsafeMutableRawPointer: Transfer] = [:]
         var running: Int32 = 0
         while true {
-            for transfer in lock.withLock({ () -> [Transfer] in
-                defer { pending.removeAll() }
-                return pending
-            }) {
+            let (added, removed) = lock.withLock { () -> ([Transfer], [Transfer]) in
+                defer {
+                    pending.removeAll()
+                    cancelled.removeAll()
+                }
+                return (pending, cancelled)
+            }
+            for transfer in added {
                 curl_multi_add_handle(multi, transfer.easy)
                 active[transfer.easy] = transfer
+            }
+            for transfer in removed where active.removeValue(forKey: transfer.easy) != nil {
+                curl_multi_remove_handle(multi, transfer.easy)
+                transfer.resume(throwing: CancellationError())
             }
             curl_multi_perform(multi, &running)
             var left: Int32 = 0
@@ -118,10 +146,18 @@ public final class CurlClient: @unchecked Sendable {
     }
 
     /// One request in flight: its easy handle, what has come back so far, and its caller.
-    final class Transfer {
+    ///
+    /// `@unchecked Sendable`: it crosses from the caller's task to the driver thread once, through `pending` under
+    /// the client's lock. After that, the easy handle, the body and the headers are touched only by the driver thread
+    /// (libcurl's callbacks run there); `continuation` and `cancelled` are set under the client's lock, and the
+    /// continuation is resumed once, by whoever takes it.
+    final class Transfer: @unchecked Sendable {
         let request: HTTPProbeRequest
         let easy: UnsafeMutableRawPointer
+        /// Set under the client's lock before the transfer is handed to the driver; then the driver's alone.
         var continuation: CheckedContinuation<HTTPProbeResponse, any Error>?
+        /// The caller was cancelled (under the client's lock).
+        var cancelled = false
         var body = Data()
         var truncated = false
         var headers: [(String, String)] = []
@@ -130,9 +166,8 @@ public final class CurlClient: @unchecked Sendable {
         let errorBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
         var requestBody: Data
 
-        init(request: HTTPProbeRequest, continuation: CheckedContinuation<HTTPProbeResponse, any Error>) {
+        init(request: HTTPProbeRequest) {
             self.request = request
-            self.continuation = continuation
             easy = curl_easy_init()!
             requestBody = request.body ?? Data()
             errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
@@ -144,56 +179,66 @@ public final class CurlClient: @unchecked Sendable {
             errorBuffer.deallocate()
         }
 
-        func configure() -> Bool {
+        /// Sets every option; nil when all took, else the option that failed and libcurl's reason.
+        func configure() -> String? {
             let me = Unmanaged.passUnretained(self).toOpaque()
-            var ok = gonogo_curl_setopt_string(easy, CURLOPT_URL, request.url) == CURLE_OK
-            ok = ok && gonogo_curl_setopt_long(easy, CURLOPT_NOSIGNAL, 1) == CURLE_OK
-            ok =
-                ok
-                && gonogo_curl_setopt_long(easy, CURLOPT_TIMEOUT_MS, Int(request.timeout.wholeMilliseconds)) == CURLE_OK
-            ok =
-                ok
-                && gonogo_curl_setopt_long(easy, CURLOPT_CONNECTTIMEOUT_MS, Int(request.timeout.wholeMilliseconds))
-                    == CURLE_OK
-            ok =
-                ok && gonogo_curl_setopt_long(easy, CURLOPT_FOLLOWLOCATION, request.followRedirects ? 1 : 0) == CURLE_OK
-            ok = ok && gonogo_curl_setopt_long(easy, CURLOPT_MAXREDIRS, 5) == CURLE_OK
-            ok = ok && gonogo_curl_setopt_string(easy, CURLOPT_CUSTOMREQUEST, request.method) == CURLE_OK
-            if request.method == "HEAD" { ok = ok && gonogo_curl_setopt_long(easy, CURLOPT_NOBODY, 1) == CURLE_OK }
-            ok = ok && gonogo_curl_setopt_pointer(easy, CURLOPT_ERRORBUFFER, errorBuffer) == CURLE_OK
-            ok = ok && gonogo_curl_setopt_write_callback(easy, curlWrite) == CURLE_OK
-            ok = ok && gonogo_curl_setopt_pointer(easy, CURLOPT_WRITEDATA, me) == CURLE_OK
-            ok = ok && gonogo_curl_setopt_header_callback(easy, curlHeader) == CURLE_OK
-            ok = ok && gonogo_curl_setopt_pointer(easy, CURLOPT_HEADERDATA, me) == CURLE_OK
+            var failed: String?
+            /// Records the first option libcurl refused, by name.
+            func check(_ code: CURLcode, _ option: String) {
+                if failed == nil, code != CURLE_OK {
+                    failed = "\(option): \(String(cString: curl_easy_strerror(code)))"
+                }
+            }
+            let ms = Int(request.timeout.wholeMilliseconds)
+            check(gonogo_curl_setopt_string(easy, CURLOPT_URL, request.url), "CURLOPT_URL")
+            check(gonogo_curl_setopt_long(easy, CURLOPT_NOSIGNAL, 1), "CURLOPT_NOSIGNAL")
+            check(gonogo_curl_setopt_long(easy, CURLOPT_TIMEOUT_MS, ms), "CURLOPT_TIMEOUT_MS")
+            check(gonogo_curl_setopt_long(easy, CURLOPT_CONNECTTIMEOUT_MS, ms), "CURLOPT_CONNECTTIMEOUT_MS")
+            check(
+                gonogo_curl_setopt_long(easy, CURLOPT_FOLLOWLOCATION, request.followRedirects ? 1 : 0),
+                "CURLOPT_FOLLOWLOCATION")
+            check(gonogo_curl_setopt_long(easy, CURLOPT_MAXREDIRS, 5), "CURLOPT_MAXREDIRS")
+            check(gonogo_curl_setopt_string(easy, CURLOPT_CUSTOMREQUEST, request.method), "CURLOPT_CUSTOMREQUEST")
+            if request.method == "HEAD" { check(gonogo_curl_setopt_long(easy, CURLOPT_NOBODY, 1), "CURLOPT_NOBODY") }
+            check(gonogo_curl_setopt_pointer(easy, CURLOPT_ERRORBUFFER, errorBuffer), "CURLOPT_ERRORBUFFER")
+            check(gonogo_curl_setopt_write_callback(easy, curlWrite), "CURLOPT_WRITEFUNCTION")
+            check(gonogo_curl_setopt_pointer(easy, CURLOPT_WRITEDATA, me), "CURLOPT_WRITEDATA")
+            check(gonogo_curl_setopt_header_callback(easy, curlHeader), "CURLOPT_HEADERFUNCTION")
+            check(gonogo_curl_setopt_pointer(easy, CURLOPT_HEADERDATA, me), "CURLOPT_HEADERDATA")
             if let caFile = request.caFile {
-                ok = ok && gonogo_curl_setopt_string(easy, CURLOPT_CAINFO, caFile) == CURLE_OK
+                check(gonogo_curl_setopt_string(easy, CURLOPT_CAINFO, caFile), "CURLOPT_CAINFO")
             }
             if request.insecure {
-                ok = ok && gonogo_curl_setopt_long(easy, CURLOPT_SSL_VERIFYPEER, 0) == CURLE_OK
-                ok = ok && gonogo_curl_setopt_long(easy, CURLOPT_SSL_VERIFYHOST, 0) == CURLE_OK
+                check(gonogo_curl_setopt_long(easy, CURLOPT_SSL_VERIFYPEER, 0), "CURLOPT_SSL_VERIFYPEER")
+                check(gonogo_curl_setopt_long(easy, CURLOPT_SSL_VERIFYHOST, 0), "CURLOPT_SSL_VERIFYHOST")
             }
             if !requestBody.isEmpty || ["POST", "PUT", "PATCH"].contains(request.method) {
-                ok =
-                    ok
-                    && gonogo_curl_setopt_off_t(easy, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(requestBody.count))
-                        == CURLE_OK
+                check(
+                    gonogo_curl_setopt_off_t(easy, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(requestBody.count)),
+                    "CURLOPT_POSTFIELDSIZE_LARGE")
                 // COPYPOSTFIELDS copies the bytes: they need not outlive this call.
                 let bytes = [UInt8](requestBody) + [0]
-                ok =
-                    ok
-                    && bytes.withUnsafeBufferPointer { buffer in
+                bytes.withUnsafeBufferPointer { buffer in
+                    check(
                         gonogo_curl_setopt_pointer(
-                            easy, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: buffer.baseAddress!))
-                            == CURLE_OK
-                    }
+                            easy, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: buffer.baseAddress!)),
+                        "CURLOPT_COPYPOSTFIELDS")
+                }
             }
             for (name, value) in request.headers {
                 headerList = curl_slist_append(headerList, "\(name): \(value)")
             }
             // No "Expect: 100-continue" pause before bodies.
             headerList = curl_slist_append(headerList, "Expect:")
-            ok = ok && gonogo_curl_setopt_slist(easy, CURLOPT_HTTPHEADER, headerList) == CURLE_OK
-            return ok
+            check(gonogo_curl_setopt_slist(easy, CURLOPT_HTTPHEADER, headerList), "CURLOPT_HTTPHEADER")
+            return failed
+        }
+
+        /// Hands `error` to the caller, once (driver thread).
+        func resume(throwing error: any Error) {
+            guard let continuation else { return }
+            self.continuation = nil
+            continuation.resume(throwing: error)
         }
 
         func finish(_ result: CURLcode) {

@@ -7,6 +7,13 @@ import Foundation
 struct HTTPProbe: Probe {
     var client: CurlClient { .shared }
 
+    /// A rate-limit check spends the client's allowance, which every other check shares: it runs after them, alone;
+    /// the narrower limit (login throttling) first, or the general one would answer its burst.
+    func scheduling(of item: PlannedItem, in context: ProbeContext) -> Scheduling {
+        guard item.kind == Kind(.http, "rate_limit") else { return .concurrent }
+        return .alone(order: Self.isLogin(item.params, context.options.http) ? 0 : 1)
+    }
+
     func run(_ item: PlannedItem, in context: ProbeContext) async -> Outcome {
         guard let base = context.options.apiURL.map({ $0.hasSuffix("/") ? String($0.dropLast()) : $0 }) else {
             return .error("no API URL: pass --api-url or set `api_url:` in gonogo.yml")

@@ -139,7 +139,8 @@ struct LatencyProbe: Probe {
             for i in 0..<(warm + sampled) {
                 let due = start.advanced(by: interval * i)
                 // No tolerance: a timer allowed to fire late would count its own slack as the server's latency.
-                try? await clock.sleep(until: due, tolerance: .zero)
+                // Cancelled (the check's timeout): no further request leaves, and those in flight are removed.
+                do { try await clock.sleep(until: due, tolerance: .zero) } catch { break }
                 let sample = i >= warm
                 if sample { shared.withLock { $0.sent += 1 } }
                 let admitted = inFlight.withLock {

@@ -1,0 +1,79 @@
+import Catalog
+import Checklist
+import Foundation
+import Testing
+
+@testable import Verify
+
+/// A check that runs out of time is stopped, not abandoned: nothing of it reaches the server afterwards, and the
+/// checks after it get real verdicts.
+@Suite struct TimeoutTests {
+    /// A checklist of annotated items, planned as `gonogo plan` would.
+    static func plan(_ markdown: String) throws -> Plan {
+        try Catalog.plan(try ChecklistParser.parse(markdown, path: "timeout.md"))
+    }
+
+    @Test("a latency check cut by its timeout sends nothing more; the rate-limit check after it gets a real verdict")
+    func latencyStops() async throws {
+        // /api/limited answers 429 from its sixth request on; everything else 200.
+        let server = try await LoopbackServer.start { path, before in
+            path == "/api/limited" && before >= 5 ? (429, ["Retry-After": "30"]) : (200, [:])
+        }
+        defer { Task { await server.stop() } }
+        let plan = try Self.plan(
+            """
+            # Release
+            - [ ] Sampled <!-- gonogo: latency.request method=GET path=/api/sample threshold="p95 < 500ms" -->
+            - [ ] Limited <!-- gonogo: http.rate_limit path=/api/limited max=5 -->
+            """)
+        var options = VerifyOptions()
+        options.apiURL = server.baseURL
+        options.gate = .ci
+        // 20 requests a second for 10 s: five times longer than the check may take.
+        options.http.latency = LatencySettings(rate: 20, duration: .seconds(10), warmup: .zero)
+        options.itemTimeout = .seconds(2)
+        let clock = ContinuousClock()
+        let started = clock.now
+        let run = await Verifier.run(plan: plan, options: options, environment: Environment(files: [], process: [:]))
+        let atReturn = server.count("/api/sample")
+
+        let sampled = try #require(run.results.first { $0.planned.kind == Kind(.latency, "request") })
+        #expect(sampled.status == .error)
+        #expect(sampled.outcome.message.contains("no answer within 2 s"), "\(sampled.outcome.message)")
+        // At 20/s, two seconds allow about 40 requests; the whole ten seconds would be 200.
+        #expect(atReturn > 0 && atReturn <= 45, "\(atReturn) sampling requests for a check allowed 2 s")
+        let limited = try #require(run.results.first { $0.planned.kind == Kind(.http, "rate_limit") })
+        #expect(limited.status == .pass, "\(limited.outcome.message)")
+        #expect(limited.outcome.observed?.contains("429 at request 6") == true, "\(limited.outcome.observed ?? "")")
+        // Nothing of the cancelled check arrives later: the count holds for a second after the run returned.
+        let deadline = clock.now.advanced(by: .seconds(1))
+        while clock.now < deadline {
+            #expect(server.count("/api/sample") == atReturn)
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        // And the last sampling request arrived within the check's two seconds (and some scheduling slack).
+        let last = try #require(server.arrivals.filter { $0.path == "/api/sample" }.map(\.at).max())
+        #expect(started.duration(to: last) < .seconds(4))
+    }
+}
+
+@Suite struct LatencyConfigTests {
+    @Test("a latency sampling that cannot fit in the item's timeout is refused at its line")
+    func samplingFitsTimeout() throws {
+        let text =
+            "api_url: http://127.0.0.1:1\nitem_timeout: 5\nhttp:\n  latency: {rate: 10, duration: 5, warmup: 1}\n"
+        #expect(throws: ConfigError.self) { try VerifyConfig.parse(text, file: "g.yml", environment: [:]) }
+        do {
+            _ = try VerifyConfig.parse(text, file: "g.yml", environment: [:])
+        } catch let error as ConfigError {
+            #expect(error.description.hasPrefix("g.yml:4:"), "\(error.description)")
+            #expect(error.description.contains("item_timeout"))
+        }
+        // The same sampling with room to spare is accepted; so is the default timeout (30 s) with the default sampling.
+        let fits = text.replacingOccurrences(of: "item_timeout: 5", with: "item_timeout: 7")
+        #expect(try VerifyConfig.parse(fits, file: "g.yml", environment: [:]).itemTimeout == 7)
+        #expect(
+            try VerifyConfig.parse("http: {latency: {rate: 5}}\n", file: "g.yml", environment: [:]).http.latency.rate
+                == 5)
+    }
+}
