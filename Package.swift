@@ -56,18 +56,37 @@ let package = Package(
         ),
         // Item -> typed check (kind + params + severity). Pure.
         .target(name: "Catalog", dependencies: ["Checklist"]),
-        // Renderers for people and machines.
+        // The run's model: statuses, outcomes, the verdict and its gates, attestations, waivers and sign-off, the
+        // report's JSON. No C library: what Reports needs, without libpq, libcurl or OpenSSL.
+        .target(
+            name: "Results",
+            dependencies: [
+                "Catalog", "Checklist", "DotEnv", "Signing", .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
+        // One probe per family: the only module that touches the C libraries, files, sockets and processes.
+        .target(
+            name: "Probes",
+            dependencies: [
+                "Catalog", "Checklist", "DotEnv", "Results", "CPostgres", "CCurl", "COpenSSL",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
+        // Renderers for people and machines: from the run's model only.
         .target(
             name: "Reports",
             dependencies: [
-                "Catalog", "Checklist", "Verify", "Signing", .product(name: "Crypto", package: "swift-crypto"),
+                "Catalog", "Checklist", "Results", "Signing", .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         // gonogo demo: chat-api as a child on loopback, verified with the shipped config, every report written.
         .target(
             name: "Demo",
             dependencies: [
-                "Catalog", "Checklist", "DotEnv", "Verify", "Reports", "Signing",
+                "Catalog", "Checklist", "DotEnv", "Verify", "Results", "Probes", "Reports", "Signing",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
@@ -75,7 +94,7 @@ let package = Package(
         .executableTarget(
             name: "gonogo",
             dependencies: [
-                "Checklist", "Catalog", "Reports", "Verify", "DotEnv", "Signing", "Demo",
+                "Checklist", "Catalog", "Reports", "Verify", "Results", "Probes", "DotEnv", "Signing", "Demo",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
@@ -88,15 +107,14 @@ let package = Package(
             name: "Signing",
             dependencies: ["DotEnv", .product(name: "Crypto", package: "swift-crypto")]
         ),
-        // gonogo verify: the run, the probes of every family, the verdict and the report.
+        // gonogo verify as a library: the config, the run (concurrency, deadlines, scheduling), the session that
+        // loads, runs and writes the reports; the command and the demo call it.
         .target(
             name: "Verify",
             dependencies: [
-                "Catalog", "Checklist", "DotEnv", "Signing", "CPostgres", "CCurl", "COpenSSL",
+                "Catalog", "Checklist", "DotEnv", "Signing", "Results", "Probes", "Reports",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Yams", package: "Yams"),
-                .product(name: "Histogram", package: "hdrhistogram-swift"),
-                .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
 
@@ -136,14 +154,16 @@ let package = Package(
         .testTarget(
             name: "VerifyTests",
             dependencies: [
-                "Verify", "Catalog", "Checklist", "TestSupport", .product(name: "Hummingbird", package: "hummingbird"),
+                "Verify", "Probes", "Results", "Reports", "Catalog", "Checklist", "Signing", "DotEnv", "TestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         // Runs the built executable: exit codes, stdout, stderr.
         .testTarget(
             name: "GoNoGoCLITests",
             dependencies: [
-                "gonogo", "chat-api", "TestSupport", "Reports", "Signing",
+                "gonogo", "chat-api", "TestSupport", "Reports", "Results", "Signing",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]

@@ -20,7 +20,7 @@ public struct ChatServices: Sendable {
     public let translator: any SQLTranslator
 
     public init(
-        configuration: ChatConfiguration, store: any ChatStore, logger: Logger, version: String = ChatAPI.version
+        configuration: ChatConfiguration, store: any ChatStore, logger: Logger, version: String = ChatService.version
     ) {
         self.configuration = configuration
         // Every call timed for /metrics; on PostgreSQL bounded too, so an outage answers 503 instead of hanging.
@@ -49,7 +49,7 @@ public struct ChatServices: Sendable {
 }
 
 /// chat-api as a library, assembled the way Hummingbird's template does it.
-public enum ChatAPI {
+public enum ChatService {
     public static let version = "0.1.0"
 
     /// The application: routes over `services`, listening where the configuration says (HTTPS when it names a

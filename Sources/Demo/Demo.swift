@@ -3,7 +3,9 @@ import Checklist
 import Crypto
 import DotEnv
 import Foundation
+import Probes
 import Reports
+import Results
 import Signing
 import Verify
 
@@ -14,7 +16,7 @@ import Verify
 /// `gonogo demo`: chat-api started as a child on loopback (SQLite in a temporary folder, HTTPS with a certificate made
 /// here), seeded, then the Sprint 5 checklist verified against it with `checklists/demo.gonogo.yml`, every report
 /// format and a signed envelope written, and chat-api stopped.
-public enum Demo {
+public enum DemoRun {
     public struct Options: Sendable {
         public var out: String
         /// The repository holding `checklists/` and `docs/`; found from the executable or the working folder.
@@ -25,6 +27,9 @@ public enum Demo {
         public var keep = false
         /// gonogo's version, for the report.
         public var toolVersion = "0.0.0"
+        /// A config of the caller's instead of `checklists/demo.gonogo.yml`; read exactly as `gonogo verify` reads one
+        /// (its `${GONOGO_…}` variables name the demo's deployment, see that file).
+        public var config: String?
 
         public init(out: String) { self.out = out }
     }
@@ -132,7 +137,7 @@ public enum Demo {
             result = try await verify(
                 repository: repository, project: project, chatAPI: chatAPI, port: port, redirectPort: redirectPort,
                 tls: tls,
-                admin: admin, probe: probe, out: options.out, version: options.toolVersion, say: say)
+                admin: admin, probe: probe, options: options, say: say)
         } catch {
             await server.stop()
             throw error
@@ -148,29 +153,29 @@ public enum Demo {
 
     static func verify(
         repository: String, project: String, chatAPI: String, port: Int, redirectPort: Int, tls: String, admin: String,
-        probe: String, out: String, version: String, say: @escaping @Sendable (String) -> Void
+        probe: String, options: Options, say: @escaping @Sendable (String) -> Void
     ) async throws -> Result {
         // Named relative to the working folder when it is the repository: reports and SARIF locations read better.
         let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath).standardizedFileURL.path
-        let checklist = cwd == repository ? checklistPath : repository + "/" + checklistPath
-        let document = try ChecklistLoader.load(path: checklist)
-        let plan = try Catalog.plan(document)
-        var variables = ProcessInfo.processInfo.environment
-        variables["GONOGO_DEMO_ROOT"] = project
-        variables["GONOGO_API_URL"] = "https://127.0.0.1:\(port)"
-        variables["GONOGO_PLAIN_URL"] = "http://127.0.0.1:\(redirectPort)"
-        variables["GONOGO_CA_FILE"] = tls + "/cert.pem"
-        variables["GONOGO_ADMIN_PASSWORD"] = admin
-        variables["GONOGO_PROBE_PASSWORD"] = probe
-        variables["GONOGO_CHAT_API"] = chatAPI
-        let config = try VerifyConfig.load(path: repository + "/" + configPath, environment: variables)
-        var options = VerifyOptions(config: config)
+        var inputs = VerifySession.Inputs(
+            checklist: cwd == repository ? checklistPath : repository + "/" + checklistPath)
+        inputs.config = options.config ?? repository + "/" + configPath
+        inputs.variables["GONOGO_DEMO_ROOT"] = project
+        inputs.variables["GONOGO_API_URL"] = "https://127.0.0.1:\(port)"
+        inputs.variables["GONOGO_PLAIN_URL"] = "http://127.0.0.1:\(redirectPort)"
+        inputs.variables["GONOGO_CA_FILE"] = tls + "/cert.pem"
+        inputs.variables["GONOGO_ADMIN_PASSWORD"] = admin
+        inputs.variables["GONOGO_PROBE_PASSWORD"] = probe
+        inputs.variables["GONOGO_CHAT_API"] = chatAPI
+        // The deployment's environment is its env file, not the shell of whoever runs the demo.
+        inputs.checkedEnvironment = nil
         // The demo's config ships with gonogo: its one command (a backup and restore of the demo's database) is known.
-        options.allowCommands = true
-        let environment = try Verify.Environment.load(options.envFiles, root: options.root, process: [:])
+        inputs.allowCommands = true
+        let session = try VerifySession.prepare(inputs)
+        for warning in session.warnings { say("warning: \(warning)") }
         let started = ContinuousClock.now
         let finished = LockedBox(0)
-        let run = await Verifier.run(plan: plan, options: options, environment: environment) { done, total, _ in
+        let run = await session.run { done, total, _ in
             let step = max(1, total / 5)
             if done % step == 0 || done == total {
                 let first = finished.withLock { last in
@@ -183,27 +188,14 @@ public enum Demo {
         say(
             "verification took \(started.duration(to: .now).formatted(.units(allowed: [.seconds], fractionalPart: .show(length: 1))))"
         )
-
         // Every format, and the envelope signed with a key made for this run only.
-        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
-        let report = Data((run.json(toolVersion: version).serialized() + "\n").utf8)
         let key = P256.Signing.PrivateKey()
-        let source = (try? String(contentsOfFile: repository + "/" + checklistPath, encoding: .utf8)) ?? ""
-        let files: [(String, Data)] = [
-            ("report.json", report),
-            ("report.junit.xml", Data(ReportJUnit.render(run).utf8)),
-            ("report.md", Data(ReportMarkdown.render(run, source: source).utf8)),
-            ("report.html", Data(ReportHTML.render(run).utf8)),
-            ("report.sarif", Data(ReportSARIF.render(run, toolVersion: version).utf8)),
-            ("report.intoto.json", try SignedReport.envelope(run, report: report, key: key)),
-            ("demo-signing.pub", Data((key.publicKey.pemRepresentation + "\n").utf8)),
-        ]
-        for (name, data) in files {
-            try data.write(to: URL(fileURLWithPath: out + "/" + name), options: .atomic)
-        }
-        return Result(
-            run: run, files: files.map { out + "/" + $0.0 }, publicKey: out + "/demo-signing.pub", project: project,
-            chatAPILog: "")
+        var files = try session.write(
+            run, formats: ReportFormat.allCases, to: options.out, toolVersion: options.toolVersion, signingWith: key)
+        let publicKey = options.out + "/demo-signing.pub"
+        try write(key.publicKey.pemRepresentation + "\n", to: publicKey)
+        files.append(publicKey)
+        return Result(run: run, files: files, publicKey: publicKey, project: project, chatAPILog: "")
     }
 
     /// chat-api's settings for the demo: production values, on loopback, HTTPS with the demo's certificate.

@@ -1,5 +1,5 @@
 import Catalog
-import Verify
+import Results
 
 /// GitHub Actions workflow commands (`::error file=…,line=…::`): each failing or erroring item, and each warning, is
 /// annotated on its line of the checklist in the pull request and the run's summary.

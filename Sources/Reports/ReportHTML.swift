@@ -1,6 +1,6 @@
 import Catalog
 import Foundation
-import Verify
+import Results
 
 /// One self-contained HTML file (no external assets, so it can be attached to a ticket or opened from a CI artifact):
 /// a verdict banner, counts by status that double as a filter, the sign-off table, and the checklist's sections as

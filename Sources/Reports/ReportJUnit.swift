@@ -1,6 +1,6 @@
 import Catalog
 import Foundation
-import Verify
+import Results
 
 /// JUnit XML as Jenkins, GitLab and GitHub's test reporters read it (it validates against the common
 /// `jenkins-junit.xsd`): a `testsuite` per top section, `classname` the section path, a `testcase` per item

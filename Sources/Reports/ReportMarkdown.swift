@@ -1,7 +1,7 @@
 import Catalog
 import Checklist
 import Foundation
-import Verify
+import Results
 
 /// The checklist itself, re-rendered as evidence: every task item's box ticked when it passed (or was attested or
 /// waived) and cleared otherwise, followed by its status and what was found; the sign-off table filled in from the

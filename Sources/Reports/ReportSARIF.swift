@@ -1,6 +1,6 @@
 import Catalog
 import Foundation
-import Verify
+import Results
 
 /// SARIF 2.1.0, for code-scanning views (GitHub, GitLab, Azure DevOps): one result per item located at its line of the
 /// checklist, the item's kind as the rule. `kind` says what came of it: `pass`, `fail`, `review` for an item awaiting a

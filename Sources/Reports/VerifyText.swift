@@ -1,5 +1,5 @@
 import Catalog
-import Verify
+import Results
 
 /// `gonogo verify` on a terminal: what went wrong first (each failing or erroring item with what was expected and
 /// observed), then counts by top section, then the verdict and its reasons.

@@ -1,116 +1,14 @@
 import Catalog
 import Checklist
 import Foundation
-
-/// A family's runner: one item in, an outcome out. It must stop when its task is cancelled (the item's timeout or the
-/// run's has passed: ``CurlClient`` removes its transfers, ``Blocking`` returns at once, a child process is killed)
-/// and must never put a secret's value in its outcome.
-public protocol Probe: Sendable {
-    func run(_ item: PlannedItem, in context: ProbeContext) async -> Outcome
-    /// When the run may start `item`: beside the others (the default), or after all of them, alone.
-    func scheduling(of item: PlannedItem, in context: ProbeContext) -> Scheduling
-}
-
-extension Probe {
-    public func scheduling(of item: PlannedItem, in context: ProbeContext) -> Scheduling { .concurrent }
-}
-
-/// How a check shares the run with the others.
-public enum Scheduling: Sendable, Equatable {
-    /// Beside every other check, up to the run's concurrency.
-    case concurrent
-    /// After every concurrent check has finished, one at a time, in ascending `order` (then file order): for checks
-    /// that spend a budget the others share (a rate limit's allowance).
-    case alone(order: Int)
-}
-
-/// The result of `gonogo verify`: every item's outcome in file order, the verdict and why.
-public struct VerifyRun: Sendable {
-    public var plan: Plan
-    public var gate: Gate
-    public var failOnWarn: Bool
-    public var results: [ItemResult]
-    public var startedAt: Date
-    public var durationMs: Int
-    public var verdict: Verdict
-    /// Attestations, sign-offs and waivers as they were judged.
-    public var signoff = SignoffResult()
-
-    /// How much of the checklist a check decided: of the items that apply (not skipped), those whose status came
-    /// from a check (groups included, when their children were checked) and those that await a person.
-    public var coverage: (applicable: Int, checked: Int, awaiting: Int, skipped: Int) {
-        // Children come after their parent in file order: walk backwards so a group sees its children decided.
-        var checked: [String: Bool] = [:]
-        for r in results.reversed() where r.status != .skip {
-            if r.planned.kind == .group {
-                checked[r.id] = results.contains { $0.planned.parentID == r.id && checked[$0.id] == true }
-            } else {
-                checked[r.id] = r.planned.kind.family.isAutomated
-            }
-        }
-        let skipped = results.count - checked.count
-        let yes = checked.values.filter { $0 }.count
-        return (checked.count, yes, checked.count - yes, skipped)
-    }
-
-    public var summary: [Status: Int] {
-        var counts: [Status: Int] = [:]
-        for r in results { counts[r.status, default: 0] += 1 }
-        return counts
-    }
-}
-
-/// GO or NO-GO, with the reasons a person reads first.
-public struct Verdict: Sendable {
-    public var go: Bool
-    public var reasons: [String]
-    public var text: String { go ? "GO" : "NO-GO" }
-
-    /// The gates of CONTRACT.md over the results: a blocker that failed or errored (or warned, with `--fail-on
-    /// warn`) blocks; under `release`, so does a manual blocker without an attestation and a role without a sign-off.
-    public static func decide(
-        _ results: [ItemResult], roles: [String], signedRoles: Set<String>, gate: Gate, failOnWarn: Bool
-    ) -> Verdict {
-        var reasons: [String] = []
-        let checks = results.filter { $0.planned.kind != .group && $0.planned.severity == .blocker }
-        func count(_ statuses: Set<Status>) -> [ItemResult] { checks.filter { statuses.contains($0.status) } }
-        let failed = count([.fail])
-        let errored = count([.error])
-        if !failed.isEmpty { reasons.append("\(failed.count) blocker item\(failed.count == 1 ? "" : "s") failed") }
-        if !errored.isEmpty {
-            reasons.append("\(errored.count) blocker item\(errored.count == 1 ? "" : "s") could not be checked")
-        }
-        if failOnWarn {
-            let warned = results.filter { $0.planned.kind != .group && $0.status == .warn }
-            if !warned.isEmpty {
-                reasons.append("\(warned.count) item\(warned.count == 1 ? "" : "s") warned (--fail-on warn)")
-            }
-        }
-        if gate == .release {
-            let manual = count([.manual])
-            if !manual.isEmpty {
-                let named = manual.prefix(5).map(\.id).joined(separator: ", ")
-                let more = manual.count > 5 ? " and \(manual.count - 5) more" : ""
-                reasons.append(
-                    "\(manual.count) manual item\(manual.count == 1 ? " awaits" : "s await") attestation: \(named)\(more)"
-                )
-            }
-            let missing = roles.filter { !signedRoles.contains($0) }
-            if !missing.isEmpty { reasons.append("sign-off missing: \(missing.joined(separator: ", "))") }
-        }
-        return Verdict(go: reasons.isEmpty, reasons: reasons)
-    }
-}
+import Probes
+import Results
 
 /// Runs a plan: overrides and not-applicable sections first, then every automated item concurrently, each within its
 /// own timeout and the whole within the run's; groups take the worst of their children; results in file order.
 public enum Verifier {
-    /// The probes by family. Families without one report `error` for their items, never `pass`.
-    public static let probes: [Family: any Probe] = [
-        .env: EnvProbe(), .file: FileProbe(), .git: GitProbe(), .sqlite: SQLiteProbe(), .command: CommandProbe(),
-        .artifact: ArtifactProbe(), .postgres: PostgresProbe(), .http: HTTPProbe(),
-        .tls: TLSProbe(), .latency: LatencyProbe(),
-    ]
+    /// The probes by family (``ProbeTable``). Families without one report `error` for their items, never `pass`.
+    public static let probes: [Family: any Probe] = ProbeTable.byFamily
 
     /// Called as items finish: (finished so far, of how many, the result).
     public typealias Progress = @Sendable (Int, Int, ItemResult) -> Void
@@ -127,7 +25,8 @@ public enum Verifier {
         // Variables an item marks secret (`secret=true`, in the checklist or the config) are masked like the others.
         let marked = items.filter { $0.params["secret"].map { $0 != .bool(false) } ?? false }
         let context = ProbeContext(
-            options: options, environment: environment, secretNames: Set(marked.compactMap { $0.params.string("name") })
+            settings: options.probe, environment: environment,
+            secretNames: Set(marked.compactMap { $0.params.string("name") })
         )
 
         // Decide what needs no probe; the rest runs.
@@ -222,7 +121,7 @@ public enum Verifier {
         // Groups, deepest first: the worst of their children.
         for i in results.indices.reversed() where results[i].planned.kind == .group && outcomes[i] == nil {
             let children = results.filter { $0.planned.parentID == results[i].id }
-            results[i].outcome = groupOutcome(children)
+            results[i].outcome = Outcome.group(children)
         }
         let verdict = Verdict.decide(
             results, roles: plan.document.roles, signedRoles: signoff.signedRoles, gate: options.gate,
@@ -233,18 +132,6 @@ public enum Verifier {
             plan: planned, gate: options.gate, failOnWarn: options.failOnWarn,
             results: results, startedAt: started,
             durationMs: Int(started.distance(to: Date()) * 1000), verdict: verdict, signoff: signoff)
-    }
-
-    static func groupOutcome(_ children: [ItemResult]) -> Outcome {
-        guard let worst = children.max(by: { $0.status.badness < $1.status.badness }) else {
-            return Outcome(.manual, message: "a group without checked children needs a person's attestation")
-        }
-        let counts = Dictionary(grouping: children, by: \.status).map { "\($0.value.count) \($0.key.rawValue)" }
-            .sorted()
-        let status: Status = [.attested, .waived].contains(worst.status) ? .pass : worst.status
-        return Outcome(
-            status, observed: counts.joined(separator: ", "),
-            message: status == .pass ? "every child passed" : "worst child: \(worst.id) (\(worst.status.rawValue))")
     }
 
     /// Config overrides: the first entry whose glob matches the id sets the kind and params.
@@ -296,21 +183,5 @@ func withTimeout<T: Sendable>(_ limit: Duration, _ body: @escaping @Sendable () 
         }
         defer { group.cancelAll() }
         return await group.next()!
-    }
-}
-
-/// `2 s`, `1.5 s`.
-func seconds(_ duration: Duration) -> String {
-    let ms = duration.wholeMilliseconds
-    return ms % 1000 == 0 ? "\(ms / 1000) s" : String(format: "%.1f s", Double(ms) / 1000)
-}
-
-extension Duration {
-    var wholeMicroseconds: Int {
-        Int(components.seconds) * 1_000_000 + Int(components.attoseconds / 1_000_000_000_000)
-    }
-
-    var wholeMilliseconds: Int {
-        Int(components.seconds) * 1000 + Int(components.attoseconds / 1_000_000_000_000_000)
     }
 }

@@ -1,6 +1,8 @@
 import Catalog
 import DotEnv
 import Foundation
+import Probes
+import Results
 import Yams
 
 #if canImport(Glibc)
@@ -285,18 +287,6 @@ public struct VerifyConfig: Sendable {
 
 /// A config file that cannot be used: the file, the line, what is wrong and, where it helps, the fix.
 public typealias ConfigError = InputFileError
-
-extension InputFileError {
-    static func yaml(_ error: YamlError, file: String) -> ConfigError {
-        switch error {
-        case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _),
-            .composer(_, let problem, let mark, _):
-            return ConfigError(file: file, line: mark.line, message: "not valid YAML: \(problem)")
-        default:
-            return ConfigError(file: file, line: nil, message: "not valid YAML: \(error)")
-        }
-    }
-}
 
 /// Typed reads of YAML nodes, each failure naming the line; `${VAR}` expanded in every string.
 struct NodeReader: Sendable {

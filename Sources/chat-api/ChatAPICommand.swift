@@ -23,7 +23,7 @@ struct ChatAPICommand: AsyncParsableCommand {
               PORT=8080 chat-api serve
               chat-api backup --to /var/backups/chat-api/messages-$(date +%F).db
             """,
-        version: ChatAPI.version,
+        version: ChatService.version,
         subcommands: [Serve.self, Migrate.self, UserCommand.self, Seed.self, Backup.self],
         defaultSubcommand: Serve.self
     )
@@ -111,7 +111,7 @@ extension ChatAPICommand {
             let scheme = configuration.tlsEnabled ? "https" : "http"
             let app: any ApplicationProtocol
             do {
-                app = try ChatAPI.buildApplication(
+                app = try ChatService.buildApplication(
                     ChatServices(configuration: configuration, store: store, logger: logger), logger: logger,
                     onRunning: { port in
                         // One line on stdout that scripts and tests wait for.

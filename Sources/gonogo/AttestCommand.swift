@@ -3,6 +3,8 @@ import Catalog
 import Checklist
 import DotEnv
 import Foundation
+import Probes
+import Results
 import Signing
 import Verify
 
@@ -91,7 +93,7 @@ extension GoNoGo {
             let plan: Plan
             do {
                 document = try ChecklistLoader.load(path: checklist)
-                plan = try Catalog.plan(document)
+                plan = try Planner.plan(document)
             } catch let error as ChecklistError {
                 writeError(error.description)
                 throw ExitCode(2)

@@ -2,7 +2,9 @@ import ArgumentParser
 import Demo
 import Dispatch
 import Foundation
+import Probes
 import Reports
+import Results
 import Verify
 
 #if canImport(Glibc)
@@ -29,6 +31,7 @@ extension GoNoGo {
                 Examples:
                   gonogo demo
                   gonogo demo --out /tmp/report --keep     # keep the demo's project folder to look around
+                  gonogo demo --config my-demo.yml         # checklists/demo.gonogo.yml plus attestations: …
                 """
         )
 
@@ -41,17 +44,27 @@ extension GoNoGo {
         @Option(help: ArgumentHelp("The gonogo repository (default: found from the executable).", valueName: "dir"))
         var repository: String?
 
+        @Option(
+            help: ArgumentHelp(
+                "A config instead of checklists/demo.gonogo.yml, read as gonogo verify reads one (attestations, "
+                    + "waivers, overrides); ${GONOGO_DEMO_ROOT}, ${GONOGO_API_URL}… name the demo's deployment.",
+                valueName: "file"))
+        var config: String?
+
         func run() async throws {
-            var options = Demo.Options(
+            var options = DemoRun.Options(
                 out: VerifyOptionsPaths.absolute(out, base: FileManager.default.currentDirectoryPath))
             options.keep = keep
             options.toolVersion = GoNoGo.version
             options.repository = repository
+            options.config = config.map {
+                VerifyOptionsPaths.absolute($0, base: FileManager.default.currentDirectoryPath)
+            }
             let interrupt = Self.stopChildOnInterrupt()
             defer { interrupt.cancel() }
-            let result: Demo.Result
+            let result: DemoRun.Result
             do {
-                result = try await Demo.run(options) { line in writeAll("gonogo demo: \(line)\n", to: 2) }
+                result = try await DemoRun.run(options) { line in writeAll("gonogo demo: \(line)\n", to: 2) }
             } catch {
                 writeError("demo: \(error)")
                 throw ExitCode(1)
@@ -74,7 +87,7 @@ extension GoNoGo {
             signal(SIGINT, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
             source.setEventHandler {
-                Demo.interrupt()
+                DemoRun.interrupt()
                 writeAll("\ngonogo demo: interrupted; chat-api stopped, its temporary folder removed\n", to: 2)
                 Glibc.exit(130)
             }

@@ -3,7 +3,9 @@ import Catalog
 import Checklist
 import DotEnv
 import Foundation
+import Probes
 import Reports
+import Results
 import Verify
 
 extension GoNoGo {
@@ -43,7 +45,7 @@ extension GoNoGo {
             try exitingOnInputErrors {
                 if let config { try ChecklistLoader.requireReadableFile(config) }
                 let document = try ChecklistLoader.load(path: checklist)
-                let plan = try Catalog.plan(document)
+                let plan = try Planner.plan(document)
                 if let config {
                     do {
                         let loaded = try VerifyConfig.load(

@@ -4,7 +4,9 @@ import Checklist
 import Crypto
 import DotEnv
 import Foundation
+import Probes
 import Reports
+import Results
 import Signing
 import Verify
 
@@ -33,22 +35,6 @@ extension GoNoGo {
                       --roster roster.yml --out r --sign-key release.key  # a signed, signed-off report
                 """
         )
-
-        enum Format: String, ExpressibleByArgument, CaseIterable {
-            case text, json, junit, markdown, html, sarif
-
-            /// The file `--out` writes it to.
-            var file: String {
-                switch self {
-                case .text: "report.txt"
-                case .json: "report.json"
-                case .junit: "report.junit.xml"
-                case .markdown: "report.md"
-                case .html: "report.html"
-                case .sarif: "report.sarif"
-                }
-            }
-        }
 
         @Argument(help: "The checklist, a Markdown file with GitHub task-list items.")
         var checklist: String
@@ -94,7 +80,7 @@ extension GoNoGo {
             help: ArgumentHelp(
                 "text (default), json, junit, markdown, html, sarif; repeatable with --out (each to its file), "
                     + "else one, on stdout.", valueName: "format"))
-        var format: [Format] = []
+        var format: [ReportFormat] = []
 
         @Option(help: ArgumentHelp("Attestations and sign-offs (YAML; docs/signoff.md).", valueName: "file"))
         var attestations: String?
@@ -153,118 +139,56 @@ extension GoNoGo {
         }
 
         func run() async throws {
-            let processEnvironment = ProcessInfo.processInfo.environment
-            let document: ChecklistDocument
-            let plan: Plan
-            var options: VerifyOptions
-            let environment: Verify.Environment
-            var signingKey: P256.Signing.PrivateKey? = nil
-            do {
-                document = try ChecklistLoader.load(path: checklist)
-                plan = try Catalog.plan(document)
-                // A selection that selects nothing would verify nothing and say GO: refuse it.
-                for glob in only + skip where !plan.items.contains(where: { IDGlob.matches(glob, $0.id) }) {
-                    let example = plan.items.first(where: { $0.kind.family.isAutomated })?.id ?? ""
-                    writeError(
-                        "\(only.contains(glob) ? "--only" : "--skip") \(glob) matches no item of \(checklist); ids look like "
-                            + "\(example) (`gonogo plan \(checklist)` lists them)")
-                    throw ExitCode(64)
-                }
-                let configPath = config ?? Self.defaultConfig(beside: checklist)
-                if let configPath {
-                    var loaded = try VerifyConfig.load(path: configPath, environment: processEnvironment)
-                    // `${VAR}` expands from the environment and the env files: read again with their values
-                    // (the process environment winning), once the first reading has said which files they are.
-                    if !loaded.envFiles.isEmpty {
-                        // The env files are where --root says, when it is given (flags win over the config).
-                        let base =
-                            root.map { VerifyOptionsPaths.absolute($0, base: FileManager.default.currentDirectoryPath) }
-                            ?? VerifyOptions(config: loaded).root
-                        let files = try Verify.Environment.load(loaded.envFiles, root: base, process: [:])
-                        let merged = files.values.merging(processEnvironment) { _, process in process }
-                        loaded = try VerifyConfig.load(path: configPath, environment: merged)
-                    }
-                    for unset in loaded.unsetVariables {
-                        writeAll(
-                            "gonogo: warning: \(configPath):\(unset.line): ${\(unset.name)} is not set; the setting is left empty\n",
-                            to: 2)
-                    }
-                    for warning in try loaded.checkOverrides(against: plan) {
-                        writeAll("gonogo: warning: \(warning)\n", to: 2)
-                    }
-                    options = VerifyOptions(config: loaded)
-                } else {
-                    options = VerifyOptions()
-                }
-                let cwd = FileManager.default.currentDirectoryPath
-                if let root { options.root = VerifyOptionsPaths.absolute(root, base: cwd) }
-                if !envFiles.isEmpty { options.envFiles = envFiles.map { VerifyOptionsPaths.absolute($0, base: cwd) } }
-                if let sqlite { options.sqlite = VerifyOptionsPaths.absolute(sqlite, base: cwd) }
-                if let databaseURL { options.databaseURL = databaseURL }
-                if let apiURL { options.apiURL = apiURL }
-                if let frontendURL { options.frontendURL = frontendURL }
-                options.gate = Gate(rawValue: gate) ?? .release
-                options.allowCommands = allowCommands
-                options.only = only
-                options.skip = skip
-                options.failOnWarn = failOn == "warn"
-                if let concurrency { options.concurrency = concurrency }
-                if let timeout { options.timeout = .milliseconds(Int(timeout * 1000)) }
-                if let attestations { options.attestationsFile = VerifyOptionsPaths.absolute(attestations, base: cwd) }
-                if let waivers { options.waiversFile = VerifyOptionsPaths.absolute(waivers, base: cwd) }
-                if let roster { options.rosterFile = VerifyOptionsPaths.absolute(roster, base: cwd) }
-                try options.loadSignoff()
-                signingKey = try signKey.map { try SigningKeys.loadPrivate(path: $0) }
-                environment = try Verify.Environment.load(
-                    options.envFiles, root: options.root, process: processEnvironment)
-            } catch let error as ChecklistError {
-                writeError(error.description)
-                throw ExitCode(2)
-            } catch let error as InputFileError {  // a config or an env file
-                writeError(error.description)
-                throw ExitCode(2)
-            }
+            var inputs = VerifySession.Inputs(checklist: checklist)
+            inputs.config = config
+            inputs.root = root
+            inputs.envFiles = envFiles
+            inputs.sqlite = sqlite
+            inputs.connections = ["database_url": databaseURL, "api_url": apiURL, "frontend_url": frontendURL]
+                .compactMapValues { $0 }
+            inputs.gate = Gate(rawValue: gate)
+            inputs.allowCommands = allowCommands
+            inputs.only = only
+            inputs.skip = skip
+            inputs.failOnWarn = failOn == "warn"
+            inputs.concurrency = concurrency
+            inputs.timeout = timeout.map { .milliseconds(Int($0 * 1000)) }
+            (inputs.attestations, inputs.waivers, inputs.roster, inputs.signKey) = (
+                attestations, waivers, roster, signKey
+            )
+            let session = try VerifySession.prepareForCommand(inputs)
 
             let showProgress = isatty(2) == 1 && !format.contains(.json)
-            var progress: Verifier.Progress? = nil
-            if showProgress {
-                progress = { (done: Int, total: Int, item: ItemResult) in
-                    let line = "\r\u{1B}[K[\(done)/\(total)] \(item.status.rawValue) " + String(item.id.prefix(70))
-                    writeAll(line, to: 2)
-                }
+            let progress: Verifier.Progress = { done, total, item in
+                writeAll("\r\u{1B}[K[\(done)/\(total)] \(item.status.rawValue) " + String(item.id.prefix(70)), to: 2)
             }
-            let verified = await Verifier.run(
-                plan: plan, options: options, environment: environment, progress: progress)
+            let verified = await session.run(progress: showProgress ? progress : nil)
             if showProgress { writeAll("\r\u{1B}[K", to: 2) }
 
-            let report = Data((verified.json(toolVersion: GoNoGo.version).serialized() + "\n").utf8)
             let machine = format.filter { $0 != .text }
             if let out {
-                var written: [String] = []
+                let written: [String]
                 do {
-                    try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
-                    for f in [Format.json] + machine.filter({ $0 != .json }) {
-                        try render(f, verified, report: report).write(
-                            to: URL(fileURLWithPath: out + "/" + f.file), options: .atomic)
-                        written.append(out + "/" + f.file)
-                    }
-                    if let signingKey {
-                        let envelope = try SignedReport.envelope(verified, report: report, key: signingKey)
-                        try envelope.write(to: URL(fileURLWithPath: out + "/report.intoto.json"), options: .atomic)
-                        written.append(out + "/report.intoto.json")
-                    }
+                    written = try session.write(verified, formats: machine, to: out, toolVersion: GoNoGo.version)
                 } catch {
                     writeError("cannot write the reports into \(out): \(error.localizedDescription)")
                     throw ExitCode(2)
                 }
                 if machine == [.json] {
-                    writeStdout(String(decoding: report, as: UTF8.self))
+                    writeStdout(
+                        String(decoding: ReportFormat.json(verified, toolVersion: GoNoGo.version), as: UTF8.self))
                 } else {
                     writeStdout(VerifyText.render(verified, color: stdoutWantsColor))
                     writeStdout("Reports: " + written.joined(separator: ", ") + "\n")
                 }
             } else if let only = machine.first {
-                writeStdout(String(decoding: try render(only, verified, report: report), as: UTF8.self))
+                let report = ReportFormat.json(verified, toolVersion: GoNoGo.version)
+                let source = (try? String(contentsOfFile: checklist, encoding: .utf8)) ?? ""
+                writeStdout(
+                    String(
+                        decoding: only.render(
+                            verified, report: report, checklistSource: source, toolVersion: GoNoGo.version),
+                        as: UTF8.self))
             } else {
                 writeStdout(VerifyText.render(verified, color: stdoutWantsColor))
             }
@@ -275,26 +199,28 @@ extension GoNoGo {
             }
             if !verified.verdict.go { throw ExitCode(1) }
         }
+    }
+}
 
-        func render(_ format: Format, _ run: VerifyRun, report: Data) throws -> Data {
-            switch format {
-            case .json: return report
-            case .text: return Data(VerifyText.render(run).utf8)
-            case .junit: return Data(ReportJUnit.render(run).utf8)
-            case .sarif: return Data(ReportSARIF.render(run, toolVersion: GoNoGo.version).utf8)
-            case .html: return Data(ReportHTML.render(run).utf8)
-            case .markdown:
-                let source = (try? String(contentsOfFile: checklist, encoding: .utf8)) ?? ""
-                return Data(ReportMarkdown.render(run, source: source).utf8)
-            }
-        }
+extension ReportFormat: ExpressibleByArgument {}
 
-        /// `gonogo.yml` beside the checklist, when it exists.
-        static func defaultConfig(beside checklist: String) -> String? {
-            let candidate = URL(fileURLWithPath: checklist).deletingLastPathComponent().appendingPathComponent(
-                "gonogo.yml"
-            ).path
-            return FileManager.default.fileExists(atPath: candidate) ? candidate : nil
+extension VerifySession {
+    /// ``prepare(_:)`` for a command: warnings on stderr; an input that cannot be read is exit code 2 with the file
+    /// and line, a selection that selects nothing exit code 64.
+    static func prepareForCommand(_ inputs: Inputs) throws -> VerifySession {
+        do {
+            let session = try prepare(inputs)
+            for warning in session.warnings { writeAll("gonogo: warning: \(warning)\n", to: 2) }
+            return session
+        } catch let error as SelectionError {
+            writeError(error.description)
+            throw ExitCode(64)
+        } catch let error as ChecklistError {
+            writeError(error.description)
+            throw ExitCode(2)
+        } catch let error as InputFileError {  // a config, an env file, a sign-off file or a key
+            writeError(error.description)
+            throw ExitCode(2)
         }
     }
 }

@@ -5,7 +5,7 @@ import Testing
 
 /// Plans a one-section checklist and returns its items.
 func planItems(_ markdown: String) throws -> [PlannedItem] {
-    try Catalog.plan(ChecklistParser.parse(markdown, path: "t.md")).items
+    try Planner.plan(ChecklistParser.parse(markdown, path: "t.md")).items
 }
 
 /// The kind of a single item written under `heading`.
@@ -144,7 +144,7 @@ struct RecognitionTests {
 
     @Test("a secret value in an assignment is masked: the check is that it is set, and it is nowhere in the plan")
     func maskedSecrets() throws {
-        let plan = try Catalog.plan(
+        let plan = try Planner.plan(
             ChecklistParser.parse(
                 """
                 ## Deploy to postgres://admin:TopSecret1@db/x
@@ -279,7 +279,7 @@ struct AnnotationTests {
     func malformed(_ annotation: String) {
         let markdown = "## S\n- [ ] first\n- [ ] second \(annotation)\n"
         do {
-            _ = try Catalog.plan(ChecklistParser.parse(markdown, path: "t.md"))
+            _ = try Planner.plan(ChecklistParser.parse(markdown, path: "t.md"))
             Issue.record("no error for \(annotation)")
         } catch let error as ChecklistError {
             #expect(error.file == "t.md")
@@ -307,7 +307,7 @@ struct AnnotationTests {
             (#"artifact.coverage threshold="> 200ms""#, "a coverage bound is a percentage"),
         ] {
             do {
-                _ = try Catalog.plan(ChecklistParser.parse("- [ ] x <!-- gonogo: \(annotation) -->\n", path: "t.md"))
+                _ = try Planner.plan(ChecklistParser.parse("- [ ] x <!-- gonogo: \(annotation) -->\n", path: "t.md"))
                 Issue.record("no error for \(annotation)")
             } catch let error as ChecklistError {
                 #expect(error.reason.contains(hint), "\(error.reason)")
@@ -321,7 +321,7 @@ struct AnnotationTests {
     @Test("two annotations on one item are refused")
     func two() {
         #expect(throws: ChecklistError.self) {
-            try Catalog.plan(
+            try Planner.plan(
                 ChecklistParser.parse("- [ ] x <!-- gonogo: manual --> <!-- gonogo: git.tag -->\n", path: "t.md"))
         }
     }

@@ -11,7 +11,7 @@ let repositoryRoot: String = {
 }()
 
 func loadPlan(_ relative: String) throws -> Plan {
-    try Catalog.plan(ChecklistLoader.load(path: repositoryRoot + "/" + relative))
+    try Planner.plan(ChecklistLoader.load(path: repositoryRoot + "/" + relative))
 }
 
 @Suite("Sprint 5 checklist")

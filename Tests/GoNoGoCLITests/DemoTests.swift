@@ -58,3 +58,54 @@ extension ProductionTests {
         #expect(run.stderr.contains("gonogo demo: chat-api stopped"))
     }
 }
+
+extension ProductionTests {
+    @Test("gonogo demo --config reads a config as verify does: its attestations and waivers are honoured")
+    func demoConfig() throws {
+        let dir = try temporaryDirectory()
+        let attested = "database-preparation/database-backups/encryption-enabled-for-backups"
+        let waived = "monitoring-logging/alerts/notification-channels-configured/email-alerts"
+        try """
+        attestations:
+          - item: \(attested)
+            status: passed
+            name: Ari Chen
+            role: DevOps Lead
+            date: 2026-11-30
+          - signoff: true
+            role: QA Lead
+            name: Sam Ortiz
+            date: 2026-11-30
+        """.write(to: dir.appendingPathComponent("attestations.yml"), atomically: true, encoding: .utf8)
+        try """
+        waivers:
+          - item: \(waived)
+            justification: alerts go to the on-call phone until the mail relay exists
+            expires: 2099-12-31
+            approved_by: Priya Shah (Engineering Manager)
+        """.write(to: dir.appendingPathComponent("waivers.yml"), atomically: true, encoding: .utf8)
+        // The shipped demo config, plus the two files (absolute: the config's root is the demo's deployment).
+        let shipped = try String(
+            contentsOfFile: Executables.repositoryRoot + "/checklists/demo.gonogo.yml", encoding: .utf8)
+        let config = dir.appendingPathComponent("demo.yml")
+        try (shipped + "\nattestations: \(dir.path)/attestations.yml\nwaivers: \(dir.path)/waivers.yml\n")
+            .write(to: config, atomically: true, encoding: .utf8)
+        let out = dir.appendingPathComponent("report").path
+        let run = try gonogo(["demo", "--out", out, "--config", config.path])
+        #expect(run.status == 0, "\(run.stderr)")
+        let report =
+            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/report.json")))
+            as? [String: Any] ?? [:]
+        let items = report["items"] as? [[String: Any]] ?? []
+        func status(_ id: String) -> String? { items.first { $0["id"] as? String == id }?["status"] as? String }
+        #expect(status(attested) == "attested")
+        #expect(status(waived) == "waived")
+        let signoff = report["signoff"] as? [[String: Any]] ?? []
+        #expect(
+            signoff.contains { $0["role"] as? String == "QA Lead" && $0["status"] as? String == "signed" }, "\(signoff)"
+        )
+        let reasons = report["reasons"] as? [String] ?? []
+        #expect(
+            reasons.last?.hasPrefix("sign-off missing: Developer, DevOps Lead, Product Manager") == true, "\(reasons)")
+    }
+}

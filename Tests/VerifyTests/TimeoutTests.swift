@@ -1,6 +1,8 @@
 import Catalog
 import Checklist
 import Foundation
+import Probes
+import Results
 import Testing
 
 @testable import Verify
@@ -10,7 +12,7 @@ import Testing
 @Suite struct TimeoutTests {
     /// A checklist of annotated items, planned as `gonogo plan` would.
     static func plan(_ markdown: String) throws -> Plan {
-        try Catalog.plan(try ChecklistParser.parse(markdown, path: "timeout.md"))
+        try Planner.plan(try ChecklistParser.parse(markdown, path: "timeout.md"))
     }
 
     @Test("a latency check cut by its timeout sends nothing more; the rate-limit check after it gets a real verdict")

@@ -38,7 +38,7 @@ public struct Plan: Sendable {
 }
 
 /// Turns checklist items into typed checks: an explicit annotation wins, then the recognisers, else `manual`.
-public enum Catalog {
+public enum Planner {
     /// Plans every item of `document`.
     /// - Throws: ``ChecklistError`` for a malformed annotation, naming its line.
     public static func plan(_ document: ChecklistDocument) throws -> Plan {

@@ -1,6 +1,7 @@
 import Catalog
 import Checklist
 import Foundation
+import Results
 
 /// `http.*`: requests to the service through ``CurlClient``: status and JSON fields, headers, HSTS, security
 /// headers, the plain-HTTP redirect, compression, cache headers, CORS, rate limits, authentication and metrics.
@@ -11,20 +12,20 @@ struct HTTPProbe: Probe {
     /// the narrower limit (login throttling) first, or the general one would answer its burst.
     func scheduling(of item: PlannedItem, in context: ProbeContext) -> Scheduling {
         guard item.kind == Kind(.http, "rate_limit") else { return .concurrent }
-        return .alone(order: Self.isLogin(item.params, context.options.http) ? 0 : 1)
+        return .alone(order: Self.isLogin(item.params, context.settings.http) ? 0 : 1)
     }
 
     func run(_ item: PlannedItem, in context: ProbeContext) async -> Outcome {
-        guard let base = context.options.apiURL.map({ $0.hasSuffix("/") ? String($0.dropLast()) : $0 }) else {
+        guard let base = context.settings.apiURL.map({ $0.hasSuffix("/") ? String($0.dropLast()) : $0 }) else {
             return .error("no API URL: pass --api-url or set `api_url:` in gonogo.yml")
         }
-        let http = context.options.http
+        let http = context.settings.http
         // Every request of a check: the base URL, the timeout and the TLS trust of the config.
         let make: (String, String, [(String, String)]) -> HTTPProbeRequest = { method, path, headers in
             var r = HTTPProbeRequest(method, base + (path.hasPrefix("/") ? path : "/" + path))
             r.headers = headers
             r.timeout = http.timeout
-            r.caFile = http.caFile.map(context.options.resolve)
+            r.caFile = http.caFile.map(context.settings.resolve)
             r.insecure = http.insecure
             return r
         }
@@ -373,7 +374,7 @@ struct HTTPProbe: Probe {
         _ params: Params, _ context: ProbeContext, request: (String, String, [(String, String)]) -> HTTPProbeRequest
     ) async throws -> Outcome {
         func send(_ r: HTTPProbeRequest) async throws -> HTTPProbeResponse { try await answer(r, expecting: nil) }
-        let http = context.options.http
+        let http = context.settings.http
         // A path (and method) the item names wins over the config's; the login route is throttled on its own.
         let login = Self.isLogin(params, http)
         let path = params.string("path") ?? (login ? http.loginPath : http.rateLimitPath)

@@ -1,14 +1,15 @@
 import Catalog
 import Foundation
 import GRDB
+import Results
 
 /// `sqlite.*`: the database file, opened read-only (GRDB), never written: not even a WAL checkpoint.
 struct SQLiteProbe: Probe {
     func run(_ item: PlannedItem, in context: ProbeContext) async -> Outcome {
-        guard let configured = item.params.string("path") ?? context.options.sqlite else {
+        guard let configured = item.params.string("path") ?? context.settings.sqlite else {
             return .error("no SQLite database given: pass --sqlite PATH or set `sqlite:` in gonogo.yml")
         }
-        let path = context.options.resolve(configured)
+        let path = context.settings.resolve(configured)
         let params = item.params
         let kind = item.kind.name ?? ""
         do {

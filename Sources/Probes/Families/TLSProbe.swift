@@ -1,6 +1,7 @@
 import COpenSSL
 import Catalog
 import Foundation
+import Results
 
 #if canImport(Glibc)
     import Glibc
@@ -10,14 +11,14 @@ import Foundation
 /// the client's security level lowered so that it may ask for old versions: a refusal is then the server's.
 struct TLSProbe: Probe {
     func run(_ item: PlannedItem, in context: ProbeContext) async -> Outcome {
-        guard let api = context.options.apiURL, let url = URLComponents(string: api), let host = url.host,
+        guard let api = context.settings.apiURL, let url = URLComponents(string: api), let host = url.host,
             url.scheme?.lowercased() == "https"
         else {
             return .error("no HTTPS API URL: pass --api-url https://HOST or set `api_url:` in gonogo.yml")
         }
         let port = url.port ?? 443
-        let caFile = context.options.http.caFile.map(context.options.resolve)
-        let timeout = min(context.options.http.timeout, context.options.itemTimeout)
+        let caFile = context.settings.http.caFile.map(context.settings.resolve)
+        let timeout = min(context.settings.http.timeout, context.settings.itemTimeout)
         let params = item.params
         let kind = item.kind.name ?? ""
         do {

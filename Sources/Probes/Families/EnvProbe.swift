@@ -1,5 +1,6 @@
 import Catalog
 import Foundation
+import Results
 
 /// `env.*`: the env files and the process environment. A secret's value is never reported: only whether it is set
 /// and how long it is.
@@ -13,7 +14,7 @@ struct EnvProbe: Probe {
         let env = context.environment
         let where_ = env.sources[name].map { " in \($0)" } ?? ""
         let files =
-            context.options.envFiles.isEmpty ? "the environment" : context.options.envFiles.joined(separator: ", ")
+            context.settings.envFiles.isEmpty ? "the environment" : context.settings.envFiles.joined(separator: ", ")
         guard let value = env.values[name] else {
             if item.kind.name == "not_equals" {
                 return .pass(

@@ -126,3 +126,16 @@ public enum SignoffDates {
     /// Today in UTC.
     public static func today() -> String { SignoffYAML.today() }
 }
+
+extension InputFileError {
+    /// A YAML file that does not parse: the file, the line and the parser's reason.
+    public static func yaml(_ error: YamlError, file: String) -> InputFileError {
+        switch error {
+        case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _),
+            .composer(_, let problem, let mark, _):
+            return InputFileError(file: file, line: mark.line, message: "not valid YAML: \(problem)")
+        default:
+            return InputFileError(file: file, line: nil, message: "not valid YAML: \(error)")
+        }
+    }
+}

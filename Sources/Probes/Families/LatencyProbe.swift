@@ -1,6 +1,7 @@
 import Catalog
 import Foundation
 import Histogram
+import Results
 
 /// `latency.request`: an open-loop probe (wrk2's model). Requests leave at a steady rate whether or not earlier ones
 /// have come back, and each latency is measured from when its request was due, so a stalled server shows as
@@ -12,14 +13,14 @@ struct LatencyProbe: Probe {
     func run(_ item: PlannedItem, in context: ProbeContext) async -> Outcome {
         // The frontend's pages (target: frontend, "Page load time < 3s") are measured on its own base URL.
         let frontend = item.params.string("target") == "frontend"
-        let configured = frontend ? context.options.frontendURL : context.options.apiURL
+        let configured = frontend ? context.settings.frontendURL : context.settings.apiURL
         guard let base = configured.map({ $0.hasSuffix("/") ? String($0.dropLast()) : $0 }) else {
             return .error(
                 frontend
                     ? "the item measures the frontend, which has no URL: pass --frontend-url or set `frontend_url:` in gonogo.yml"
                     : "no API URL: pass --api-url or set `api_url:` in gonogo.yml")
         }
-        let http = context.options.http
+        let http = context.settings.http
         let name = item.params.string("request") ?? "page"
         // The config's request of that name; else the method and path the item itself names ("GET /orders").
         let own = item.params.string("path").map {
@@ -35,7 +36,7 @@ struct LatencyProbe: Probe {
         let threshold = item.params.threshold ?? Threshold(metric: "p95", op: "<", value: 500, unit: "ms")
         var request = HTTPProbeRequest(named.method, base + named.path)
         request.timeout = http.timeout
-        request.caFile = http.caFile.map(context.options.resolve)
+        request.caFile = http.caFile.map(context.settings.resolve)
         request.insecure = http.insecure
         request.maxBody = 64 << 10
         if let body = named.body {

@@ -1,5 +1,6 @@
 import Catalog
 import Foundation
+import Results
 
 #if canImport(FoundationXML)
     import FoundationXML
@@ -12,12 +13,12 @@ import Foundation
 struct ArtifactProbe: Probe {
     func run(_ item: PlannedItem, in context: ProbeContext) async -> Outcome {
         let family = item.kind.name ?? ""
-        guard let patterns = item.params.strings("path") ?? context.options.artifacts[family], !patterns.isEmpty
+        guard let patterns = item.params.strings("path") ?? context.settings.artifacts[family], !patterns.isEmpty
         else {
             return .error(
                 "no \(family) artifacts configured: add `artifacts: {\(family): [PATH or GLOB]}` to gonogo.yml")
         }
-        let root = context.options.root
+        let root = context.settings.root
         let params = item.params
         do {
             return try await Blocking.run {

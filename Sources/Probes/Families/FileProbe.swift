@@ -1,5 +1,6 @@
 import Catalog
 import Foundation
+import Results
 
 /// `file.*`: files under the root, by path, glob, or a named target of the config (`targets.docs`).
 struct FileProbe: Probe {
@@ -13,7 +14,7 @@ struct FileProbe: Probe {
             patterns = [path]
             what = path
         } else if let target = item.params.string("target") {
-            guard let configured = context.options.targets[target], !configured.isEmpty else {
+            guard let configured = context.settings.targets[target], !configured.isEmpty else {
                 return .error(
                     "the checklist means the \(target) files, but the config does not say where they are: "
                         + "add `targets: {\(target): [PATH or GLOB]}` to gonogo.yml (or mark the item not applicable)")
@@ -23,7 +24,7 @@ struct FileProbe: Probe {
         } else {
             return .error("no path: add params.path for \(item.id) in gonogo.yml")
         }
-        let root = context.options.root
+        let root = context.settings.root
         let kind = item.kind.name ?? ""
         let pattern = item.params.string("pattern")
         do {

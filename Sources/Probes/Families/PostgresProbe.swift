@@ -1,16 +1,17 @@
 import CPostgres
 import Catalog
 import Foundation
+import Results
 
 /// `postgres.*`: through libpq, so the URL, `sslmode` and the `PG*` variables behave as they do for `psql`. Every
 /// session is read-only in intent and bounded: `connect_timeout` and `statement_timeout` are added to the URL.
 struct PostgresProbe: Probe {
     func run(_ item: PlannedItem, in context: ProbeContext) async -> Outcome {
-        guard let url = item.params.string("url") ?? context.options.databaseURL else {
+        guard let url = item.params.string("url") ?? context.settings.databaseURL else {
             return .error(
                 "no PostgreSQL URL: pass --database-url or set `database_url: ${DATABASE_URL}` in gonogo.yml")
         }
-        let seconds = max(2, min(30, context.options.itemTimeout.wholeMilliseconds / 1000))
+        let seconds = max(2, min(30, context.settings.itemTimeout.wholeMilliseconds / 1000))
         let conninfo = PGConnection.bounded(url, connectTimeout: seconds, statementTimeoutMs: seconds * 1000)
         let kind = item.kind.name ?? ""
         let params = item.params

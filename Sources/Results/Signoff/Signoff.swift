@@ -44,6 +44,8 @@ public struct SignoffResult: Sendable {
     public var roles: [RoleSignoff] = []
     public var notices: [String] = []
     public var signedRoles: Set<String> { Set(roles.filter(\.signed).map(\.role)) }
+
+    public init() {}
 }
 
 extension SignoffInputs {

@@ -61,6 +61,12 @@ public struct ItemResult: Sendable {
     public var outcome: Outcome
     public var durationMs: Int
 
+    public init(planned: PlannedItem, outcome: Outcome, durationMs: Int) {
+        self.planned = planned
+        self.outcome = outcome
+        self.durationMs = durationMs
+    }
+
     public var id: String { planned.id }
     public var status: Status { outcome.status }
 }

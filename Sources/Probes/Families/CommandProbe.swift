@@ -1,5 +1,6 @@
 import Catalog
 import Foundation
+import Results
 
 /// `command.run`: a shell command in the root, exit 0 to pass, only with `--allow-commands` (the verifier does not
 /// call it otherwise). Output is captured, masked and truncated in the report.
@@ -8,10 +9,10 @@ struct CommandProbe: Probe {
         guard let command = item.params.string("command"), !command.isEmpty else {
             return .error("no command: add params.command for \(item.id) in gonogo.yml")
         }
-        let limit = context.options.itemTimeout
+        let limit = context.settings.itemTimeout
         do {
             let run = try await ProcessRun.run(
-                "/bin/sh", ["-c", "cd -- \"$0\" && exec /bin/sh -c \"$1\"", context.options.root, command],
+                "/bin/sh", ["-c", "cd -- \"$0\" && exec /bin/sh -c \"$1\"", context.settings.root, command],
                 timeout: limit, maxOutput: 16 << 10)
             let tail = context.masked(String((run.stderr.isEmpty ? run.stdout : run.stderr).suffix(2000))).trimmed
             var outcome: Outcome

@@ -1,4 +1,5 @@
 import Foundation
+import Results
 import Synchronization
 
 #if canImport(Glibc)
@@ -103,5 +104,21 @@ public enum PathGlob {
             if matches(pattern, relative) { found.append(relative) }
         }
         return found.sorted()
+    }
+}
+
+/// `2 s`, `1.5 s`.
+public func seconds(_ duration: Duration) -> String {
+    let ms = duration.wholeMilliseconds
+    return ms % 1000 == 0 ? "\(ms / 1000) s" : String(format: "%.1f s", Double(ms) / 1000)
+}
+
+extension Duration {
+    public var wholeMicroseconds: Int {
+        Int(components.seconds) * 1_000_000 + Int(components.attoseconds / 1_000_000_000_000)
+    }
+
+    public var wholeMilliseconds: Int {
+        Int(components.seconds) * 1000 + Int(components.attoseconds / 1_000_000_000_000_000)
     }
 }

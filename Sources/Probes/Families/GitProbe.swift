@@ -1,10 +1,11 @@
 import Catalog
 import Foundation
+import Results
 
 /// `git.*`: through the `git` executable, in the root.
 struct GitProbe: Probe {
     func run(_ item: PlannedItem, in context: ProbeContext) async -> Outcome {
-        let root = context.options.root
+        let root = context.settings.root
         func git(_ arguments: [String]) async throws -> ProcessRun {
             try await ProcessRun.run("/usr/bin/env", ["git", "-C", root] + arguments, timeout: .seconds(20))
         }

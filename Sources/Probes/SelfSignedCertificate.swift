@@ -1,5 +1,6 @@
 import COpenSSL
 import Foundation
+import Results
 
 /// A self-signed certificate for loopback (`127.0.0.1`, `::1`, `localhost`), made with OpenSSL: what `gonogo demo`
 /// serves chat-api with. EC P-256, SHA-256, `days` of validity.

@@ -1,0 +1,117 @@
+import Catalog
+import Checklist
+import Foundation
+
+/// The release gate: `release` (the default) needs attestations for manual blockers and every role's sign-off;
+/// `ci` lets them wait.
+public enum Gate: String, Sendable, CaseIterable {
+    case release, ci
+}
+
+/// The result of `gonogo verify`: every item's outcome in file order, the verdict and why.
+public struct VerifyRun: Sendable {
+    public var plan: Plan
+    public var gate: Gate
+    public var failOnWarn: Bool
+    public var results: [ItemResult]
+    public var startedAt: Date
+    public var durationMs: Int
+    public var verdict: Verdict
+    /// Attestations, sign-offs and waivers as they were judged.
+    public var signoff = SignoffResult()
+
+    public init(
+        plan: Plan, gate: Gate, failOnWarn: Bool, results: [ItemResult], startedAt: Date, durationMs: Int,
+        verdict: Verdict, signoff: SignoffResult = SignoffResult()
+    ) {
+        self.plan = plan
+        self.gate = gate
+        self.failOnWarn = failOnWarn
+        self.results = results
+        self.startedAt = startedAt
+        self.durationMs = durationMs
+        self.verdict = verdict
+        self.signoff = signoff
+    }
+
+    /// How much of the checklist a check decided: of the items that apply (not skipped), those whose status came
+    /// from a check (groups included, when their children were checked) and those that await a person.
+    public var coverage: (applicable: Int, checked: Int, awaiting: Int, skipped: Int) {
+        // Children come after their parent in file order: walk backwards so a group sees its children decided.
+        var checked: [String: Bool] = [:]
+        for r in results.reversed() where r.status != .skip {
+            if r.planned.kind == .group {
+                checked[r.id] = results.contains { $0.planned.parentID == r.id && checked[$0.id] == true }
+            } else {
+                checked[r.id] = r.planned.kind.family.isAutomated
+            }
+        }
+        let skipped = results.count - checked.count
+        let yes = checked.values.filter { $0 }.count
+        return (checked.count, yes, checked.count - yes, skipped)
+    }
+
+    public var summary: [Status: Int] {
+        var counts: [Status: Int] = [:]
+        for r in results { counts[r.status, default: 0] += 1 }
+        return counts
+    }
+}
+
+/// GO or NO-GO, with the reasons a person reads first.
+public struct Verdict: Sendable {
+    public var go: Bool
+    public var reasons: [String]
+    public var text: String { go ? "GO" : "NO-GO" }
+
+    /// The gates of CONTRACT.md over the results: a blocker that failed or errored (or warned, with `--fail-on
+    /// warn`) blocks; under `release`, so does a manual blocker without an attestation and a role without a sign-off.
+    public static func decide(
+        _ results: [ItemResult], roles: [String], signedRoles: Set<String>, gate: Gate, failOnWarn: Bool
+    ) -> Verdict {
+        var reasons: [String] = []
+        let checks = results.filter { $0.planned.kind != .group && $0.planned.severity == .blocker }
+        func count(_ statuses: Set<Status>) -> [ItemResult] { checks.filter { statuses.contains($0.status) } }
+        let failed = count([.fail])
+        let errored = count([.error])
+        if !failed.isEmpty { reasons.append("\(failed.count) blocker item\(failed.count == 1 ? "" : "s") failed") }
+        if !errored.isEmpty {
+            reasons.append("\(errored.count) blocker item\(errored.count == 1 ? "" : "s") could not be checked")
+        }
+        if failOnWarn {
+            let warned = results.filter { $0.planned.kind != .group && $0.status == .warn }
+            if !warned.isEmpty {
+                reasons.append("\(warned.count) item\(warned.count == 1 ? "" : "s") warned (--fail-on warn)")
+            }
+        }
+        if gate == .release {
+            let manual = count([.manual])
+            if !manual.isEmpty {
+                let named = manual.prefix(5).map(\.id).joined(separator: ", ")
+                let more = manual.count > 5 ? " and \(manual.count - 5) more" : ""
+                reasons.append(
+                    "\(manual.count) manual item\(manual.count == 1 ? " awaits" : "s await") attestation: \(named)\(more)"
+                )
+            }
+            let missing = roles.filter { !signedRoles.contains($0) }
+            if !missing.isEmpty { reasons.append("sign-off missing: \(missing.joined(separator: ", "))") }
+        }
+        return Verdict(go: reasons.isEmpty, reasons: reasons)
+    }
+}
+
+extension Outcome {
+    /// A group's outcome: the worst of its children (attested and waived children count as passed).
+    public static func group(_ children: [ItemResult]) -> Outcome {
+        guard let worst = children.max(by: { $0.status.badness < $1.status.badness }) else {
+            return Outcome(.manual, message: "a group without checked children needs a person's attestation")
+        }
+        let counts = Dictionary(grouping: children, by: \.status).map { "\($0.value.count) \($0.key.rawValue)" }
+            .sorted()
+        let status: Status = [.attested, .waived].contains(worst.status) ? .pass : worst.status
+        return Outcome(
+            status, observed: counts.joined(separator: ", "),
+            message: status == .pass ? "every child passed" : "worst child: \(worst.id) (\(worst.status.rawValue))")
+    }
+
+}

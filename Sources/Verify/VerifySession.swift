@@ -1,0 +1,161 @@
+import Catalog
+import Checklist
+import Crypto
+import DotEnv
+import Foundation
+import Probes
+import Reports
+import Results
+import Signing
+
+/// `gonogo verify` as a library: the checklist loaded and planned, the config's layers (the file, its `${VAR}`s, the
+/// caller's values on top), the sign-off files and the signing key read, then the run and its reports. The `verify`
+/// command and `gonogo demo` are both thin callers of this, so a config behaves the same in either.
+///
+/// ``prepare(_:)`` reads every input and throws for the first it cannot use: ``ChecklistError`` and
+/// `InputFileError` name the file and line (exit code 2), ``SelectionError`` is a usage error (exit code 64).
+public struct VerifySession: Sendable {
+    /// What the caller says on top of the config file: every value given wins over the file's (CONTRACT: flags win
+    /// over the config, which wins over defaults). Paths here are relative to ``workingDirectory``.
+    public struct Inputs: Sendable {
+        public var checklist: String
+        /// The config file; nil: `gonogo.yml` beside the checklist, when there is one.
+        public var config: String?
+        public var workingDirectory = FileManager.default.currentDirectoryPath
+        /// Where `${VAR}` in the config expands from (with the env files' values under it).
+        public var variables: [String: String] = ProcessInfo.processInfo.environment
+        /// The process environment the env checks see under the env files; nil: none (the demo's deployment is its
+        /// env file, not the shell of whoever runs it).
+        public var checkedEnvironment: [String: String]? = ProcessInfo.processInfo.environment
+        public var root: String?
+        public var envFiles: [String] = []
+        public var sqlite: String?
+        /// Connection settings by name (`database_url`, `api_url`, `frontend_url`…), each replacing the config's.
+        public var connections: [String: String] = [:]
+        public var gate: Gate?
+        public var allowCommands = false
+        public var only: [String] = []
+        public var skip: [String] = []
+        public var failOnWarn = false
+        public var concurrency: Int?
+        public var timeout: Duration?
+        public var attestations: String?
+        public var waivers: String?
+        public var roster: String?
+        /// A PEM private key to sign the report with.
+        public var signKey: String?
+
+        public init(checklist: String) { self.checklist = checklist }
+
+        /// `path` as given, made absolute against the working directory.
+        func absolute(_ path: String) -> String { ProbeSettings.absolute(path, base: workingDirectory) }
+    }
+
+    /// An `--only` or `--skip` glob that matches no item: the run would verify nothing and say GO.
+    public struct SelectionError: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    public let checklistPath: String
+    public let plan: Plan
+    public let options: VerifyOptions
+    public let environment: Probes.Environment
+    public let signingKey: P256.Signing.PrivateKey?
+    /// What the person running it should know: `${VAR}`s that were not set, overrides that apply to nothing.
+    public let warnings: [String]
+
+    public static func prepare(_ inputs: Inputs) throws -> VerifySession {
+        let document = try ChecklistLoader.load(path: inputs.checklist)
+        let plan = try Planner.plan(document)
+        for glob in inputs.only + inputs.skip where !plan.items.contains(where: { IDGlob.matches(glob, $0.id) }) {
+            let example = plan.items.first(where: { $0.kind.family.isAutomated })?.id ?? ""
+            throw SelectionError(
+                description: "\(inputs.only.contains(glob) ? "--only" : "--skip") \(glob) matches no item of "
+                    + "\(inputs.checklist); ids look like \(example) (`gonogo plan \(inputs.checklist)` lists them)")
+        }
+        var warnings: [String] = []
+        var options = VerifyOptions()
+        if let path = inputs.config ?? defaultConfig(beside: inputs.checklist) {
+            let config = try loadConfig(path, inputs)
+            for unset in config.unsetVariables {
+                warnings.append("\(path):\(unset.line): ${\(unset.name)} is not set; the setting is left empty")
+            }
+            warnings += try config.checkOverrides(against: plan)
+            options = VerifyOptions(config: config)
+        }
+        apply(inputs, to: &options)
+        try options.loadSignoff()
+        let key = try inputs.signKey.map { try SigningKeys.loadPrivate(path: inputs.absolute($0)) }
+        let environment = try Probes.Environment.load(
+            options.envFiles, root: options.root, process: inputs.checkedEnvironment ?? [:])
+        return VerifySession(
+            checklistPath: inputs.checklist, plan: plan, options: options, environment: environment,
+            signingKey: key, warnings: warnings)
+    }
+
+    /// The config file, read twice when it names env files: `${VAR}` expands from the environment and the env files
+    /// (the environment winning), which only the first reading can say.
+    static func loadConfig(_ path: String, _ inputs: Inputs) throws -> VerifyConfig {
+        let first = try VerifyConfig.load(path: path, environment: inputs.variables)
+        guard !first.envFiles.isEmpty else { return first }
+        // The env files are where the caller's root says, when it gives one (it wins over the config's).
+        let base = inputs.root.map(inputs.absolute) ?? VerifyOptions(config: first).root
+        let files = try Probes.Environment.load(first.envFiles, root: base, process: [:])
+        return try VerifyConfig.load(path: path, environment: files.values.merging(inputs.variables) { $1 })
+    }
+
+    /// The caller's values over the config's.
+    static func apply(_ inputs: Inputs, to options: inout VerifyOptions) {
+        if let root = inputs.root { options.root = inputs.absolute(root) }
+        if !inputs.envFiles.isEmpty { options.envFiles = inputs.envFiles.map(inputs.absolute) }
+        if let sqlite = inputs.sqlite { options.sqlite = inputs.absolute(sqlite) }
+        for (name, value) in inputs.connections { options.probe.connections[name] = value }
+        if let gate = inputs.gate { options.gate = gate }
+        if inputs.allowCommands { options.allowCommands = true }
+        options.only = inputs.only
+        options.skip = inputs.skip
+        if inputs.failOnWarn { options.failOnWarn = true }
+        if let concurrency = inputs.concurrency { options.concurrency = concurrency }
+        if let timeout = inputs.timeout { options.timeout = timeout }
+        if let file = inputs.attestations { options.attestationsFile = inputs.absolute(file) }
+        if let file = inputs.waivers { options.waiversFile = inputs.absolute(file) }
+        if let file = inputs.roster { options.rosterFile = inputs.absolute(file) }
+    }
+
+    /// `gonogo.yml` beside the checklist, when it exists.
+    public static func defaultConfig(beside checklist: String) -> String? {
+        let candidate = URL(fileURLWithPath: checklist).deletingLastPathComponent()
+            .appendingPathComponent("gonogo.yml").path
+        return FileManager.default.fileExists(atPath: candidate) ? candidate : nil
+    }
+
+    /// Runs every check; `progress` hears of each as it finishes.
+    public func run(progress: Verifier.Progress? = nil) async -> VerifyRun {
+        await Verifier.run(plan: plan, options: options, environment: environment, progress: progress)
+    }
+
+    /// Writes `report.json` and every other format of `formats` into `directory` (made if missing), and the signed
+    /// envelope when there is a key (``signingKey``, or `key` when given). Returns the paths written, in order.
+    public func write(
+        _ run: VerifyRun, formats: [ReportFormat], to directory: String, toolVersion: String,
+        signingWith key: P256.Signing.PrivateKey? = nil
+    ) throws -> [String] {
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let report = ReportFormat.json(run, toolVersion: toolVersion)
+        let source = (try? String(contentsOfFile: checklistPath, encoding: .utf8)) ?? ""
+        var written: [String] = []
+        for format in [ReportFormat.json] + formats.filter({ $0 != .json && $0 != .text }) {
+            let path = directory + "/" + format.file
+            try format.render(run, report: report, checklistSource: source, toolVersion: toolVersion)
+                .write(to: URL(fileURLWithPath: path), options: .atomic)
+            written.append(path)
+        }
+        if let key = key ?? signingKey {
+            let path = directory + "/" + ReportFormat.envelopeFile
+            try SignedReport.envelope(run, report: report, key: key).write(
+                to: URL(fileURLWithPath: path), options: .atomic)
+            written.append(path)
+        }
+        return written
+    }
+}
