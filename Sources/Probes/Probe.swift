@@ -6,12 +6,20 @@ import Results
 /// run's has passed: ``CurlClient`` removes its transfers, ``Blocking`` returns at once, a child process is killed)
 /// and must never put a secret's value in its outcome.
 public protocol Probe: Sendable {
+    /// The kinds this probe runs: exactly the kinds of its family that `Kind.registry` declares.
+    var kinds: [Kind] { get }
     func run(_ item: PlannedItem, in context: ProbeContext) async -> Outcome
     /// When the run may start `item`: beside the others (the default), or after all of them, alone.
     func scheduling(of item: PlannedItem, in context: ProbeContext) -> Scheduling
 }
 
 extension Probe {
+    /// ``run(_:in:)`` for a kind the probe claims; ``Outcome/unsupported(_:)`` for any other, before anything runs.
+    public func check(_ item: PlannedItem, in context: ProbeContext) async -> Outcome {
+        guard kinds.contains(item.kind) else { return .unsupported(item.kind) }
+        return await run(item, in: context)
+    }
+
     public func scheduling(of item: PlannedItem, in context: ProbeContext) -> Scheduling { .concurrent }
 }
 

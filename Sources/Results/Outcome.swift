@@ -49,6 +49,9 @@ public struct Outcome: Sendable, Equatable {
     }
     public static func skip(_ message: String) -> Outcome { Outcome(.skip, message: message) }
 
+    /// What a probe answers for a kind it does not run: never reached for a registered kind (`ProbeTableTests`).
+    public static func unsupported(_ kind: Kind) -> Outcome { .error("gonogo cannot run \(kind) checks") }
+
     /// `pass` when `ok`, else `fail`, with the same expectation and observation.
     public static func check(_ ok: Bool, expected: String, observed: String, pass: String, fail: String) -> Outcome {
         Outcome(ok ? .pass : .fail, expected: expected, observed: observed, message: ok ? pass : fail)

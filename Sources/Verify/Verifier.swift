@@ -73,7 +73,7 @@ public enum Verifier {
             let item = frozen[i]
             let probe = probes[item.kind.family]!
             let began = clock.now
-            let outcome = await bounded(by: deadline, options.itemTimeout) { await probe.run(item, in: context) }
+            let outcome = await bounded(by: deadline, options.itemTimeout) { await probe.check(item, in: context) }
             return (i, outcome, Int(began.duration(to: clock.now).wholeMilliseconds))
         }
         func record(_ i: Int, _ outcome: Outcome, _ ms: Int) {

@@ -78,7 +78,7 @@ extension GoNoGo {
             for entry in Kind.registry {
                 let name = entry.kind.description
                 out += name + String(repeating: " ", count: max(1, 24 - name.count)) + entry.summary
-                if !entry.params.isEmpty { out += "  (params: \(entry.params))" }
+                if !entry.params.isEmpty { out += "  (params: \(entry.params.map(\.name).joined(separator: " ")))" }
                 out += "\n"
             }
             writeStdout(out)

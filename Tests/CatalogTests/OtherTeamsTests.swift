@@ -92,11 +92,17 @@ struct OtherTeamsTests {
         for file in files {
             for item in try loadPlan(file).items {
                 // metric_assumed is the recognizer's note for the report ("< 500ms" read as p95), not an input.
-                for (key, _) in item.params.pairs where key != "metric_assumed" {
+                for (key, value) in item.params.pairs where key != "metric_assumed" {
                     checked += 1
                     #expect(
                         Kind.unknownParameter(key, of: item.kind) == nil,
                         "\(file):\(item.item.line) \(item.kind) \(key): \(item.item.text)")
+                    // And of the type the registry declares (a list where a list is read, a threshold…).
+                    if let spec = Kind.spec(of: item.kind)?.param(key) {
+                        #expect(
+                            spec.accepts(value),
+                            "\(file):\(item.item.line) \(item.kind) \(key)=\(value): not \(spec.type)")
+                    }
                 }
             }
         }

@@ -11,6 +11,9 @@ import Results
 /// names, like "reports/pytest.xml"), else from `artifacts:` in the config (globs); a file that cannot be parsed is an
 /// `error` naming the file and line.
 struct ArtifactProbe: Probe {
+    /// The kinds this probe runs: exactly its family's in `Kind.registry` (`ProbeTableTests`).
+    let kinds = ["junit", "coverage", "lighthouse"].map { Kind(.artifact, $0) }
+
     func run(_ item: PlannedItem, in context: ProbeContext) async -> Outcome {
         let family = item.kind.name ?? ""
         guard let patterns = item.params.strings("path") ?? context.settings.artifacts[family], !patterns.isEmpty
@@ -32,7 +35,7 @@ struct ArtifactProbe: Probe {
                 case "junit": return try JUnit.check(params, files: files, root: root)
                 case "coverage": return try Coverage.check(params, files: files, root: root)
                 case "lighthouse": return try Lighthouse.check(params, files: files, root: root)
-                default: return .error("gonogo cannot run artifact.\(family) checks")
+                default: return .unsupported(item.kind)
                 }
             }
         } catch let error as ArtifactError {

@@ -5,6 +5,9 @@ import Results
 /// `command.run`: a shell command in the root, exit 0 to pass, only with `--allow-commands` (the verifier does not
 /// call it otherwise). Output is captured, masked and truncated in the report.
 struct CommandProbe: Probe {
+    /// The kinds this probe runs: exactly its family's in `Kind.registry` (`ProbeTableTests`).
+    let kinds = ["run"].map { Kind(.command, $0) }
+
     func run(_ item: PlannedItem, in context: ProbeContext) async -> Outcome {
         guard let command = item.params.string("command"), !command.isEmpty else {
             return .error("no command: add params.command for \(item.id) in gonogo.yml")

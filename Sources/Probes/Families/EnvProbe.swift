@@ -5,6 +5,9 @@ import Results
 /// `env.*`: the env files and the process environment. A secret's value is never reported: only whether it is set
 /// and how long it is.
 struct EnvProbe: Probe {
+    /// The kinds this probe runs: exactly its family's in `Kind.registry` (`ProbeTableTests`).
+    let kinds = ["set", "equals", "not_equals", "not_wildcard", "url"].map { Kind(.env, $0) }
+
     func run(_ item: PlannedItem, in context: ProbeContext) async -> Outcome {
         guard let name = item.params.string("name") else {
             return .error("no variable named: add params.name for \(item.id) in gonogo.yml")
@@ -72,7 +75,7 @@ struct EnvProbe: Probe {
                 pass: "\(name) is a valid \(scheme) URL\(where_)",
                 fail: "\(name) is \(problems.joined(separator: ", "))\(where_)")
         default:
-            return .error("gonogo cannot run \(item.kind) checks")
+            return .unsupported(item.kind)
         }
     }
 }

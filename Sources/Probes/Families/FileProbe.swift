@@ -4,6 +4,9 @@ import Results
 
 /// `file.*`: files under the root, by path, glob, or a named target of the config (`targets.docs`).
 struct FileProbe: Probe {
+    /// The kinds this probe runs: exactly its family's in `Kind.registry` (`ProbeTableTests`).
+    let kinds = ["exists", "nonempty", "contains", "absent"].map { Kind(.file, $0) }
+
     /// Files larger than this are searched only in their first part.
     static let maxSearchBytes = 8 << 20
 
@@ -70,7 +73,7 @@ struct FileProbe: Probe {
                         "“\(pattern)” is in none of \(Self.describe(files))", expected: "\(what) mentions “\(pattern)”",
                         observed: "not found in \(files.count) file\(files.count == 1 ? "" : "s")")
                 default:
-                    return .error("gonogo cannot run file.\(kind) checks")
+                    return .unsupported(item.kind)
                 }
             }
         } catch {

@@ -4,6 +4,9 @@ import Results
 
 /// `git.*`: through the `git` executable, in the root.
 struct GitProbe: Probe {
+    /// The kinds this probe runs: exactly its family's in `Kind.registry` (`ProbeTableTests`).
+    let kinds = ["tag", "untracked", "ignored"].map { Kind(.git, $0) }
+
     func run(_ item: PlannedItem, in context: ProbeContext) async -> Outcome {
         let root = context.settings.root
         func git(_ arguments: [String]) async throws -> ProcessRun {
@@ -58,7 +61,7 @@ struct GitProbe: Probe {
                     observed: ignored.status == 0 ? "ignored" : "not ignored",
                     pass: "\(path) is ignored by git", fail: "\(path) is not ignored: add it to .gitignore")
             default:
-                return .error("gonogo cannot run \(item.kind) checks")
+                return .unsupported(item.kind)
             }
         } catch {
             return .error("git: \(error)")

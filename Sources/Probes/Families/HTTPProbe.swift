@@ -6,6 +6,12 @@ import Results
 /// `http.*`: requests to the service through ``CurlClient``: status and JSON fields, headers, HSTS, security
 /// headers, the plain-HTTP redirect, compression, cache headers, CORS, rate limits, authentication and metrics.
 struct HTTPProbe: Probe {
+    /// The kinds this probe runs: exactly its family's in `Kind.registry` (`ProbeTableTests`).
+    let kinds = [
+        "status", "header", "hsts", "security_headers", "redirect_https", "compression", "cache_headers", "cors",
+        "rate_limit", "auth_required", "smoke", "metrics",
+    ].map { Kind(.http, $0) }
+
     var client: CurlClient { .shared }
 
     /// A rate-limit check spends the client's allowance, which every other check shares: it runs after them, alone;
@@ -231,7 +237,7 @@ struct HTTPProbe: Probe {
                 return Metrics.check(
                     String(decoding: response.body, as: UTF8.self), metric: params.string("metric") ?? "")
             default:
-                return .error("gonogo cannot run \(item.kind) checks yet")
+                return .unsupported(item.kind)
             }
         } catch let failure as HTTPProbeFailure {
             return .error("\(failure.description)")

@@ -7,6 +7,9 @@ import Results
 /// have come back, and each latency is measured from when its request was due, so a stalled server shows as
 /// queueing instead of being hidden (coordinated omission). Recorded in an HdrHistogram after a warm-up.
 struct LatencyProbe: Probe {
+    /// The kinds this probe runs: exactly its family's in `Kind.registry` (`ProbeTableTests`).
+    let kinds = ["request"].map { Kind(.latency, $0) }
+
     /// In flight at once before the probe calls its own client saturated.
     static let maxInFlight = 2000
 

@@ -6,6 +6,10 @@ import Results
 /// `postgres.*`: through libpq, so the URL, `sslmode` and the `PG*` variables behave as they do for `psql`. Every
 /// session is read-only in intent and bounded: `connect_timeout` and `statement_timeout` are added to the URL.
 struct PostgresProbe: Probe {
+    /// The kinds this probe runs: exactly its family's in `Kind.registry` (`ProbeTableTests`).
+    let kinds = ["connect", "index", "setting", "pool", "replication", "privileges", "migrations", "rows", "tables"].map
+    { Kind(.postgres, $0) }
+
     func run(_ item: PlannedItem, in context: ProbeContext) async -> Outcome {
         guard let url = item.params.string("url") ?? context.settings.databaseURL else {
             return .error(
@@ -170,7 +174,7 @@ struct PostgresProbe: Probe {
                 fail: kind == "migrations" ? "\(table) is empty: no migration recorded" : "\(table) holds \(count) rows"
             )
         default:
-            return .error("gonogo cannot run postgres.\(kind) checks")
+            return .unsupported(Kind(.postgres, kind))
         }
     }
 }

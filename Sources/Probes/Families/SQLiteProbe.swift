@@ -5,6 +5,11 @@ import Results
 
 /// `sqlite.*`: the database file, opened read-only (GRDB), never written: not even a WAL checkpoint.
 struct SQLiteProbe: Probe {
+    /// The kinds this probe runs: exactly its family's in `Kind.registry` (`ProbeTableTests`).
+    let kinds = ["database", "tables", "index", "journal_mode", "rows", "migrations", "integrity"].map {
+        Kind(.sqlite, $0)
+    }
+
     func run(_ item: PlannedItem, in context: ProbeContext) async -> Outcome {
         guard let configured = item.params.string("path") ?? context.settings.sqlite else {
             return .error("no SQLite database given: pass --sqlite PATH or set `sqlite:` in gonogo.yml")
@@ -138,7 +143,7 @@ struct SQLiteProbe: Probe {
                     result == ["ok"], expected: "quick_check ok", observed: result.prefix(3).joined(separator: "; "),
                     pass: "quick_check ok", fail: "\(shown) is damaged: \(result.first ?? "")")
             default:
-                return .error("gonogo cannot run sqlite.\(kind) checks")
+                return .unsupported(Kind(.sqlite, kind))
             }
         }
     }

@@ -10,6 +10,9 @@ import Results
 /// `tls.*`: handshakes with OpenSSL against the API's host and port. Each protocol version is tried on its own, with
 /// the client's security level lowered so that it may ask for old versions: a refusal is then the server's.
 struct TLSProbe: Probe {
+    /// The kinds this probe runs: exactly its family's in `Kind.registry` (`ProbeTableTests`).
+    let kinds = ["protocols", "certificate", "expiry"].map { Kind(.tls, $0) }
+
     func run(_ item: PlannedItem, in context: ProbeContext) async -> Outcome {
         guard let api = context.settings.apiURL, let url = URLComponents(string: api), let host = url.host,
             url.scheme?.lowercased() == "https"
@@ -28,7 +31,7 @@ struct TLSProbe: Probe {
                 case "certificate", "expiry":
                     let peer = try Handshake.run(host: host, port: port, version: nil, caFile: caFile, timeout: timeout)
                     return kind == "certificate" ? Self.certificate(peer, host) : Self.expiry(peer, params)
-                default: return .error("gonogo cannot run tls.\(kind) checks")
+                default: return .unsupported(item.kind)
                 }
             }
         } catch let failure as Handshake.Failure {
