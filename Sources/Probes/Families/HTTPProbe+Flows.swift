@@ -1,0 +1,165 @@
+import Catalog
+import Checklist
+import Foundation
+import Results
+
+extension HTTPProbe {
+    /// A named flow of the config: each step's request, checked in turn; `{name}` in a path or body is a value an
+    /// earlier step saved from its JSON answer.
+    func smoke(
+        _ name: String, _ base: String, _ http: HTTPSettings, _ context: ProbeContext,
+        make: (String, String, [(String, String)]) -> HTTPProbeRequest
+    ) async throws -> Outcome {
+        guard let steps = http.flows[name], !steps.isEmpty else {
+            return .error(
+                "the smoke flow “\(name)” is not defined: add `http: {flows: {\(name): [steps…]}}` to gonogo.yml")
+        }
+        var saved: [String: String] = [:]
+        var tokens: [String: String] = [:]
+        func fill(_ text: String) -> String {
+            saved.reduce(text) { $0.replacingOccurrences(of: "{\($1.key)}", with: $1.value) }
+        }
+        for (n, step) in steps.enumerated() {
+            var request = make(step.method, fill(step.path), [])
+            if let body = step.body {
+                request.body = Data(fill(body).utf8)
+                request.headers.append(("Content-Type", "application/json"))
+            }
+            if let user = step.auth {
+                if tokens[user] == nil {
+                    let credentials = user.isEmpty ? http.credentials : http.users[user]
+                    guard let credentials else {
+                        return .error(
+                            "step \(n + 1) of \(name) acts as \(user.isEmpty ? "the default user" : user), who has no credentials in gonogo.yml"
+                        )
+                    }
+                    tokens[user] = try await LatencyProbe.token(
+                        credentials, http, base: base, context: context, template: request)
+                }
+                request.headers.append(("Authorization", "Bearer \(tokens[user] ?? "")"))
+            }
+            let response = try await answer(request, expecting: step.expect)
+            let label = "step \(n + 1) (\(step.method) \(fill(step.path)))"
+            let statusOK = step.expect.map { $0 == response.status } ?? (200..<300).contains(response.status)
+            guard statusOK else {
+                return .fail(
+                    "\(name): \(label) answered HTTP \(response.status)",
+                    expected: "HTTP \(step.expect.map(String.init) ?? "2xx")",
+                    observed: "HTTP \(response.status) at step \(n + 1)")
+            }
+            if let contains = step.contains, !String(decoding: response.body, as: UTF8.self).contains(fill(contains)) {
+                return .fail(
+                    "\(name): \(label) does not hold “\(fill(contains))”",
+                    expected: "“\(fill(contains))” in the answer",
+                    observed: "not there at step \(n + 1)")
+            }
+            for (variable, field) in step.save {
+                var value: Any? = response.json
+                for part in field.split(separator: ".") { value = (value as? [String: Any])?[String(part)] }
+                guard let value else {
+                    return .fail(
+                        "\(name): \(label) has no field \(field) to save", expected: "a JSON field \(field)",
+                        observed: "absent")
+                }
+                saved[variable] = "\(value)"
+            }
+        }
+        return .pass(
+            "\(name): \(steps.count) steps succeeded", expected: "every step",
+            observed: "\(steps.count) of \(steps.count) steps")
+    }
+
+    /// `https://host:port` -> `http://host` (port 80): where a plain-HTTP listener usually is.
+    static func plain(_ base: String) -> String? {
+        guard var parts = URLComponents(string: base), parts.scheme == "https" else { return nil }
+        parts.scheme = "http"
+        parts.port = nil
+        parts.path = ""
+        return parts.string
+    }
+
+    func cors(
+        _ context: ProbeContext, _ http: HTTPSettings, request: (String, String, [(String, String)]) -> HTTPProbeRequest
+    ) async throws -> Outcome {
+        func send(_ r: HTTPProbeRequest) async throws -> HTTPProbeResponse { try await answer(r, expecting: nil) }
+        let configured =
+            http.corsOrigin
+            ?? context.environment.values["CORS_ORIGINS"]?.split(separator: ",").first.map {
+                $0.trimmingCharacters(in: .whitespaces)
+            }
+        let foreign = "https://gonogo-foreign.invalid"
+        func preflight(_ origin: String) async throws -> HTTPProbeResponse {
+            try await send(
+                request("OPTIONS", http.corsPath, [("Origin", origin), ("Access-Control-Request-Method", "POST")]))
+        }
+        let evil = try await preflight(foreign)
+        let evilOrigin = evil.header("access-control-allow-origin")
+        var problems: [String] = []
+        if evilOrigin == "*" {
+            problems.append("any origin is allowed (*)")
+            if evil.header("access-control-allow-credentials")?.lowercased() == "true" {
+                problems.append("* with credentials")
+            }
+        } else if evilOrigin == foreign {
+            problems.append("a foreign origin is echoed back")
+        }
+        var observed = "foreign origin: \(evilOrigin ?? "no Access-Control-Allow-Origin")"
+        if let configured, !configured.isEmpty, configured != "*" {
+            let allowed = try await preflight(configured)
+            let got = allowed.header("access-control-allow-origin")
+            observed += "; \(configured): \(got ?? "no Access-Control-Allow-Origin")"
+            if got != configured { problems.append("the configured origin \(configured) is not allowed") }
+        }
+        return .check(
+            problems.isEmpty, expected: "the configured origin allowed, a foreign one refused, never *",
+            observed: observed, pass: "CORS allows \(configured ?? "no origin") only",
+            fail: problems.joined(separator: "; "))
+    }
+
+    /// A rate-limit item about logging in: `target: login`, or the config's login path named as its own.
+    static func isLogin(_ params: Params, _ http: HTTPSettings) -> Bool {
+        params.string("target") == "login" || params.string("path") == http.loginPath
+    }
+
+    /// A bounded burst: at most the limit plus one requests, stopping at the first 429, which must carry
+    /// `Retry-After`.
+    func rateLimit(
+        _ params: Params, _ context: ProbeContext, request: (String, String, [(String, String)]) -> HTTPProbeRequest
+    ) async throws -> Outcome {
+        func send(_ r: HTTPProbeRequest) async throws -> HTTPProbeResponse { try await answer(r, expecting: nil) }
+        let http = context.settings.http
+        // A path (and method) the item names wins over the config's; the login route is throttled on its own.
+        let login = Self.isLogin(params, http)
+        let path = params.string("path") ?? (login ? http.loginPath : http.rateLimitPath)
+        let variable = login ? "LOGIN_RATE_LIMIT_MAX" : "RATE_LIMIT_MAX_REQUESTS"
+        let limit = params.int("max") ?? context.environment.values[variable].flatMap { Int($0) } ?? (login ? 5 : 100)
+        let burst = min(limit + 1, 2000)
+        let method = params.string("method") ?? (login ? "POST" : "GET")
+        var r = request(method, path, [("Content-Type", "application/json")])
+        if login {
+            r.body = Data(#"{"username":"gonogo-rate-limit-probe","password":"not-the-password"}"#.utf8)
+        }
+        for n in 1...burst {
+            let response = try await send(r)
+            if response.status == 429 {
+                let retry = response.header("retry-after")
+                let observed = "429 at request \(n)" + (retry.map { ", Retry-After \($0)" } ?? ", no Retry-After")
+                guard retry != nil else {
+                    return .fail(
+                        "429 without Retry-After: clients cannot tell when to come back",
+                        expected: "429 with Retry-After within \(burst) requests", observed: observed)
+                }
+                // A window the item states ("60 requests per minute"): the wait it asks for stays within it.
+                if let window = params.int("window"), let seconds = retry.flatMap({ Int($0) }), seconds > window {
+                    return .fail(
+                        "Retry-After \(seconds) s is longer than the \(window) s window",
+                        expected: "Retry-After at most \(window)", observed: observed)
+                }
+                return .pass(observed, expected: "429 with Retry-After within \(burst) requests", observed: observed)
+            }
+        }
+        return .fail(
+            "\(burst) requests in a row were all served: no rate limit at \(limit) (\(variable))",
+            expected: "429 within \(burst) requests", observed: "no 429 in \(burst) requests")
+    }
+}
