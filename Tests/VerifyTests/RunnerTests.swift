@@ -1,0 +1,130 @@
+import Catalog
+import Checklist
+import Foundation
+import Probes
+import Reports
+import Results
+import Testing
+
+@testable import Verify
+
+/// A probe whose answers, delays and scheduling the test sets: the runner's ordering, deadlines, cancellation,
+/// groups and gates, in-process.
+struct StubProbe: Probe {
+    /// Per item text: the status to answer and how long to take first.
+    var answers: [String: (Status, Duration)]
+    var alone: Set<String> = []
+    let log = LockedBox<[String]>([])
+    let cancelled = LockedBox<Set<String>>([])
+    let kinds = [Kind(.env, "set"), Kind(.env, "equals")]
+
+    func run(_ item: PlannedItem, in context: ProbeContext) async -> Outcome {
+        let (status, delay) = answers[item.item.text] ?? (.pass, .zero)
+        log.withLock { $0.append("start \(item.item.text)") }
+        do {
+            try await Task.sleep(for: delay)
+        } catch {
+            cancelled.withLock { _ = $0.insert(item.item.text) }
+            return .error("cancelled")
+        }
+        log.withLock { $0.append("end \(item.item.text)") }
+        return Outcome(status, message: "stub \(status.rawValue)")
+    }
+
+    func scheduling(of item: PlannedItem, in context: ProbeContext) -> Scheduling {
+        alone.contains(item.item.text) ? .alone(order: 0) : .concurrent
+    }
+}
+
+@Suite struct RunnerTests {
+    static func run(
+        _ markdown: String, _ probe: StubProbe, gate: Gate = .ci, timeout: Duration = .seconds(20)
+    ) async throws
+        -> VerifyRun
+    {
+        let plan = try Planner.plan(ChecklistParser.parse(markdown, path: "runner.md"))
+        var options = VerifyOptions()
+        options.gate = gate
+        options.itemTimeout = timeout
+        return await Verifier.run(
+            plan: plan, options: options, environment: Environment(files: [], process: [:]),
+            probes: [.env: probe])
+    }
+
+    static let three = """
+        # Release
+        - [ ] slow <!-- gonogo: env.set name=A -->
+        - [ ] medium <!-- gonogo: env.set name=B -->
+        - [ ] fast <!-- gonogo: env.set name=C -->
+        """
+
+    @Test("results come in file order whatever order the checks finish in")
+    func fileOrder() async throws {
+        let probe = StubProbe(answers: [
+            "slow": (.pass, .milliseconds(300)), "medium": (.fail, .milliseconds(150)), "fast": (.pass, .zero),
+        ])
+        let run = try await Self.run(Self.three, probe)
+        #expect(run.results.map(\.planned.item.text) == ["slow", "medium", "fast"])
+        #expect(run.results.map(\.status) == [.pass, .fail, .pass])
+        // They did finish in another order: the fast one first.
+        #expect(probe.log.withLock { $0.filter { $0.hasPrefix("end") } }.first == "end fast")
+        #expect(!run.verdict.go && run.verdict.reasons == ["1 blocker item failed"])
+    }
+
+    @Test("a check past its timeout is cancelled (it sees the cancellation) and reported as an error naming the limit")
+    func deadline() async throws {
+        let probe = StubProbe(answers: ["slow": (.pass, .seconds(3600))])
+        let started = ContinuousClock.now
+        let run = try await Self.run(Self.three, probe, timeout: .milliseconds(500))
+        #expect(started.duration(to: .now) < .seconds(60))
+        #expect(run.results[0].status == .error)
+        #expect(run.results[0].outcome.message == "no answer within 0.5 s (the check's timeout)")
+        #expect(probe.cancelled.withLock { $0 } == ["slow"])
+        #expect(run.results[1].status == .pass && run.results[2].status == .pass)
+    }
+
+    @Test("a check that asks to run alone starts after every other check has ended")
+    func alone() async throws {
+        var probe = StubProbe(answers: ["slow": (.pass, .milliseconds(200)), "medium": (.pass, .milliseconds(100))])
+        probe.alone = ["fast"]
+        _ = try await Self.run(Self.three, probe)
+        let log = probe.log.withLock { $0 }
+        let start = try #require(log.firstIndex(of: "start fast"))
+        #expect(log.firstIndex(of: "end slow")! < start && log.firstIndex(of: "end medium")! < start, "\(log)")
+    }
+
+    @Test("a group is the worst of its children; under release a manual blocker blocks, under ci it does not")
+    func groupsAndGates() async throws {
+        let markdown = """
+            # Release
+            - [ ] Everything set:
+              - [ ] first <!-- gonogo: env.set name=A -->
+              - [ ] second <!-- gonogo: env.set name=B -->
+            - [ ] Somebody looked at it <!-- gonogo: manual -->
+            """
+        let probe = StubProbe(answers: ["second": (.fail, .zero)])
+        let ci = try await Self.run(markdown, probe, gate: .ci)
+        #expect(ci.results.map(\.status) == [.fail, .pass, .fail, .manual])
+        #expect(ci.results[0].outcome.message.contains("worst child"))
+        #expect(ci.verdict.reasons == ["1 blocker item failed"])
+        let passing = StubProbe(answers: [:])
+        #expect(try await Self.run(markdown, passing, gate: .ci).verdict.go)
+        let release = try await Self.run(markdown, passing, gate: .release)
+        #expect(!release.verdict.go)
+        #expect(release.verdict.reasons.first?.hasPrefix("1 manual item awaits attestation") == true)
+    }
+
+    @Test("the reports tell the run's story: JSON counts, JUnit failures, the text verdict")
+    func reports() async throws {
+        let probe = StubProbe(answers: ["medium": (.fail, .zero)])
+        let run = try await Self.run(Self.three, probe)
+        let json = try #require(
+            JSONSerialization.jsonObject(with: ReportFormat.json(run, toolVersion: "9.9.9")) as? [String: Any])
+        #expect(json["verdict"] as? String == "NO-GO")
+        #expect((json["summary"] as? [String: Int])?["fail"] == 1)
+        #expect((json["tool"] as? [String: Any])?["version"] as? String == "9.9.9")
+        let junit = ReportJUnit.render(run)
+        #expect(junit.contains("failures=\"1\""), "\(junit)")
+        #expect(VerifyText.render(run).contains("Verdict: NO-GO"))
+    }
+}
