@@ -14,10 +14,6 @@ struct ProcessRun: Sendable {
     var stderr: String
     var timedOut: Bool
 
-    struct SpawnError: Error, CustomStringConvertible {
-        let description: String
-    }
-
     static func run(
         _ path: String, _ arguments: [String], environment: [String: String]? = nil, timeout: Duration,
         maxOutput: Int = 64 << 10
@@ -49,7 +45,7 @@ struct ProcessRun: Sendable {
         var pid: pid_t = 0
         let spawned = posix_spawn(&pid, path, &actions, &attributes, argv, envp)
         guard spawned == 0 else {
-            throw SpawnError(description: "cannot run \(path): \(String(cString: strerror(spawned)))")
+            throw ProbeError.local("cannot run \(path): \(String(cString: strerror(spawned)))")
         }
         let child = pid
         let killed = LockedBox(false)

@@ -18,111 +18,29 @@ public enum Verifier {
         progress: Progress? = nil
     ) async -> VerifyRun {
         let started = Date()
-        let clock = ContinuousClock()
-        let deadline = clock.now.advanced(by: options.timeout)
+        let deadline = ContinuousClock.now.advanced(by: options.timeout)
         var items = plan.items
         for i in items.indices { apply(options.overrides, to: &items[i]) }
         // Variables an item marks secret (`secret=true`, in the checklist or the config) are masked like the others.
         let marked = items.filter { $0.params["secret"].map { $0 != .bool(false) } ?? false }
         let context = ProbeContext(
             settings: options.probe, environment: environment,
-            secretNames: Set(marked.compactMap { $0.params.string("name") })
-        )
+            secretNames: Set(marked.compactMap { $0.params.string("name") }))
 
-        // Decide what needs no probe; the rest runs.
-        var outcomes: [Outcome?] = Array(repeating: nil, count: items.count)
-        var pending: [Int] = []
-        for (i, item) in items.enumerated() {
-            if !options.only.isEmpty, !options.only.contains(where: { IDGlob.matches($0, item.id) }) {
-                outcomes[i] = .skip("not selected by --only")
-            } else if let glob = options.skip.first(where: { IDGlob.matches($0, item.id) }) {
-                outcomes[i] = .skip("skipped by --skip \(glob)")
-            } else if let reason = skipReason(item, options) {
-                outcomes[i] = .skip(reason)
-            } else if item.kind == .group {
-                continue  // after its children
-            } else if item.kind == .manual {
-                outcomes[i] = Outcome(
-                    .manual, message: "needs a person's attestation (gonogo attest --item \(item.id))")
-            } else if item.kind.family == .command, !options.allowCommands {
-                outcomes[i] = .skip(
-                    "commands run only with --allow-commands (a checklist may come from a pull request)")
-            } else if probes[item.kind.family] == nil {
-                outcomes[i] = .error("gonogo cannot run \(item.kind) checks yet")
-            } else {
-                pending.append(i)
-            }
-        }
+        var outcomes = items.map { decide($0, options, probes) }
+        let pending = items.indices.filter { outcomes[$0] == nil && items[$0].kind != .group }
+        let ran = await execute(
+            pending, items: items, probes: probes, context: context, options: options, deadline: deadline,
+            progress: progress)
+        for (i, (outcome, _)) in ran { outcomes[i] = outcome }
 
-        // Checks that spend a shared budget (a rate limit's allowance) run after everything else, one at a time.
-        var last: [(order: Int, index: Int)] = []
-        pending.removeAll { i in
-            guard case .alone(let order) = probes[items[i].kind.family]!.scheduling(of: items[i], in: context) else {
-                return false
-            }
-            last.append((order, i))
-            return true
-        }
-        last.sort { ($0.order, $0.index) < ($1.order, $1.index) }
-        let total = pending.count + last.count
-        let frozen = items
-        var finished = 0
-        var durations: [Int: Int] = [:]
-        /// One check, bounded by its timeout and the run's: (index, outcome, milliseconds).
-        @Sendable func check(_ i: Int) async -> (Int, Outcome, Int) {
-            let item = frozen[i]
-            let probe = probes[item.kind.family]!
-            let began = clock.now
-            let outcome = await bounded(by: deadline, options.itemTimeout) { await probe.check(item, in: context) }
-            return (i, outcome, Int(began.duration(to: clock.now).wholeMilliseconds))
-        }
-        func record(_ i: Int, _ outcome: Outcome, _ ms: Int) {
-            outcomes[i] = outcome
-            durations[i] = ms
-            finished += 1
-            progress?(finished, total, ItemResult(planned: items[i], outcome: outcome, durationMs: ms))
-        }
-        await withTaskGroup(of: (Int, Outcome, Int).self) { group in
-            var next = pending.makeIterator()
-            for _ in 0..<options.concurrency {
-                guard let i = next.next() else { break }
-                group.addTask { await check(i) }
-            }
-            while let (i, outcome, ms) = await group.next() {
-                if let n = next.next() { group.addTask { await check(n) } }
-                record(i, outcome, ms)
-            }
-        }
-        for (_, i) in last {
-            let (_, outcome, ms) = await check(i)
-            record(i, outcome, ms)
-        }
-
-        // Masking is the last step for every outcome, and advisory failures become warnings.
-        var results: [ItemResult] = []
-        results.reserveCapacity(items.count)
-        for (i, item) in items.enumerated() {
-            var outcome = outcomes[i] ?? Outcome(.skip, message: "")
-            outcome.message = context.masked(outcome.message)
-            outcome.expected = outcome.expected.map(context.masked)
-            outcome.observed = outcome.observed.map(context.masked)
-            if item.severity == .advisory, outcome.status == .fail {
-                outcome.status = .warn
-                outcome.message += " (advisory)"
-            }
-            // Params may hold what the config expanded from ${VAR}s: masked like everything else in a report.
-            var shown = item
-            shown.params = item.params.mappingStrings { Redaction.redacting(context.masked($0)) }
-            results.append(ItemResult(planned: shown, outcome: outcome, durationMs: durations[i] ?? 0))
+        var results = items.indices.map { i in
+            reported(items[i], outcomes[i] ?? Outcome(.skip, message: ""), ms: ran[i]?.ms ?? 0, context: context)
         }
         // What people said: attestations for manual items, waivers for failing ones, sign-offs for roles.
         let signoff = options.signoff.apply(
             to: &results, roles: plan.document.roles, checklistSHA256: plan.document.sha256)
-        // Groups, deepest first: the worst of their children.
-        for i in results.indices.reversed() where results[i].planned.kind == .group && outcomes[i] == nil {
-            let children = results.filter { $0.planned.parentID == results[i].id }
-            results[i].outcome = Outcome.group(children)
-        }
+        decideGroups(&results, undecided: Set(items.indices.filter { outcomes[$0] == nil }))
         let verdict = Verdict.decide(
             results, roles: plan.document.roles, signedRoles: signoff.signedRoles, gate: options.gate,
             failOnWarn: options.failOnWarn)
@@ -132,6 +50,101 @@ public enum Verifier {
             plan: planned, gate: options.gate, failOnWarn: options.failOnWarn,
             results: results, startedAt: started,
             durationMs: Int(started.distance(to: Date()) * 1000), verdict: verdict, signoff: signoff)
+    }
+
+    /// The outcome of an item that needs no probe (not selected, not applicable, manual, a command without
+    /// `--allow-commands`, a family without a probe); nil for one that runs, and for a group (after its children).
+    static func decide(_ item: PlannedItem, _ options: VerifyOptions, _ probes: [Family: any Probe]) -> Outcome? {
+        if !options.only.isEmpty, !options.only.contains(where: { IDGlob.matches($0, item.id) }) {
+            return .skip("not selected by --only")
+        } else if let glob = options.skip.first(where: { IDGlob.matches($0, item.id) }) {
+            return .skip("skipped by --skip \(glob)")
+        } else if let reason = skipReason(item, options) {
+            return .skip(reason)
+        } else if item.kind == .group {
+            return nil
+        } else if item.kind == .manual {
+            return Outcome(.manual, message: "needs a person's attestation (gonogo attest --item \(item.id))")
+        } else if item.kind.family == .command, !options.allowCommands {
+            return .skip("commands run only with --allow-commands (a checklist may come from a pull request)")
+        } else if probes[item.kind.family] == nil {
+            return .unsupported(item.kind)
+        }
+        return nil
+    }
+
+    /// Runs the `pending` items: concurrently up to the run's concurrency, then those that asked to run alone, one
+    /// at a time; each bounded by its timeout and the run's deadline. Outcomes and milliseconds by item index.
+    static func execute(
+        _ pending: [Int], items: [PlannedItem], probes: [Family: any Probe], context: ProbeContext,
+        options: VerifyOptions, deadline: ContinuousClock.Instant, progress: Progress?
+    ) async -> [Int: (outcome: Outcome, ms: Int)] {
+        // Checks that spend a shared budget (a rate limit's allowance) run after everything else, one at a time.
+        var together: [Int] = []
+        var alone: [(order: Int, index: Int)] = []
+        for i in pending {
+            switch probes[items[i].kind.family]!.scheduling(of: items[i], in: context) {
+            case .concurrent: together.append(i)
+            case .alone(let order): alone.append((order, i))
+            }
+        }
+        alone.sort { ($0.order, $0.index) < ($1.order, $1.index) }
+        /// One check, bounded by its timeout and the run's: (index, outcome, milliseconds).
+        @Sendable func check(_ i: Int) async -> (Int, Outcome, Int) {
+            let item = items[i]
+            let probe = probes[item.kind.family]!
+            let began = ContinuousClock.now
+            let outcome = await bounded(by: deadline, options.itemTimeout) { await probe.check(item, in: context) }
+            return (i, outcome, Int(began.duration(to: .now).wholeMilliseconds))
+        }
+        var done: [Int: (outcome: Outcome, ms: Int)] = [:]
+        func record(_ i: Int, _ outcome: Outcome, _ ms: Int) {
+            done[i] = (outcome, ms)
+            progress?(done.count, pending.count, ItemResult(planned: items[i], outcome: outcome, durationMs: ms))
+        }
+        await withTaskGroup(of: (Int, Outcome, Int).self) { group in
+            var next = together.makeIterator()
+            for _ in 0..<options.concurrency {
+                guard let i = next.next() else { break }
+                group.addTask { await check(i) }
+            }
+            while let (i, outcome, ms) = await group.next() {
+                if let n = next.next() { group.addTask { await check(n) } }
+                record(i, outcome, ms)
+            }
+        }
+        for (_, i) in alone {
+            let (_, outcome, ms) = await check(i)
+            record(i, outcome, ms)
+        }
+        return done
+    }
+
+    /// An item as reports show it: every text masked (the last step for every outcome), an advisory failure a
+    /// warning, params masked too (they may hold what the config expanded from `${VAR}`s).
+    static func reported(_ item: PlannedItem, _ outcome: Outcome, ms: Int, context: ProbeContext) -> ItemResult {
+        var outcome = outcome
+        outcome.message = context.masked(outcome.message)
+        outcome.expected = outcome.expected.map(context.masked)
+        outcome.observed = outcome.observed.map(context.masked)
+        if item.severity == .advisory, outcome.status == .fail {
+            outcome.status = .warn
+            outcome.message += " (advisory)"
+        }
+        var shown = item
+        shown.params = item.params.mappingStrings { Redaction.redacting(context.masked($0)) }
+        return ItemResult(planned: shown, outcome: outcome, durationMs: ms)
+    }
+
+    /// Groups, deepest first: the worst of their children. Children are indexed once, so deep nesting stays linear.
+    static func decideGroups(_ results: inout [ItemResult], undecided: Set<Int>) {
+        var children: [String: [Int]] = [:]
+        for (i, r) in results.enumerated() {
+            if let parent = r.planned.parentID { children[parent, default: []].append(i) }
+        }
+        for i in results.indices.reversed() where results[i].planned.kind == .group && undecided.contains(i) {
+            results[i].outcome = Outcome.group((children[results[i].id] ?? []).map { results[$0] })
+        }
     }
 
     /// Config overrides: the first entry whose glob matches the id sets the kind and params.

@@ -4,7 +4,7 @@ import Hummingbird
 import Synchronization
 
 /// A real HTTP server on a free loopback port for in-process runner tests: it records every request (path and
-/// arrival) and answers with what `answer` says for it.
+/// arrival) and answers with what `answer` says for it; `/hang` never answers.
 final class LoopbackServer: Sendable {
     struct Arrival: Sendable {
         let path: String
@@ -46,6 +46,8 @@ final class LoopbackServer: Sendable {
                 $0.append(Arrival(path: path, at: .now))
                 return n
             }
+            // `/hang` never answers (until the server stops): a request in flight for as long as a test needs.
+            if path == "/hang" { try await Task.sleep(for: .seconds(3600)) }
             let (status, extra) = answer(path, before)
             var headers = HTTPFields()
             headers[.contentType] = "application/json"

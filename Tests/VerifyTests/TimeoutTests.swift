@@ -3,6 +3,7 @@ import Checklist
 import Foundation
 import Probes
 import Results
+import TestSupport
 import Testing
 
 @testable import Verify
@@ -77,5 +78,35 @@ import Testing
         #expect(
             try VerifyConfig.parse("http: {latency: {rate: 5}}\n", file: "g.yml", environment: [:]).http.latency.rate
                 == 5)
+    }
+}
+
+@Suite struct ProbeErrorTests {
+    @Test("a refused connection keeps libcurl's code; a cancelled request ends at once with CancellationError")
+    func transport() async throws {
+        let closed = try TestSupport.Ports.free()
+        do {
+            _ = try await CurlClient.shared.send(HTTPProbeRequest("GET", "http://127.0.0.1:\(closed)/"))
+            Issue.record("a closed port answered")
+        } catch let error as ProbeError {
+            #expect(error.curlCode == 7, "\(error)")  // CURLE_COULDNT_CONNECT
+            #expect(error.status == nil && error.failedOption == nil)
+            #expect(error.description.contains("Couldn't connect"), "\(error.description)")
+        }
+        // A request in flight to a server that never answers: removed when its task is cancelled, at once.
+        let server = try await LoopbackServer.start { _, _ in (200, [:]) }
+        defer { Task { await server.stop() } }
+        let task = Task {
+            var request = HTTPProbeRequest("GET", server.baseURL + "/hang")
+            request.timeout = .seconds(3600)
+            return try await CurlClient.shared.send(request)
+        }
+        let arrival = ContinuousClock.now.advanced(by: .seconds(30))
+        while server.count("/hang") == 0, ContinuousClock.now < arrival { await Task.yield() }
+        #expect(server.count("/hang") == 1, "the request never reached the server")
+        let cancelledAt = ContinuousClock.now
+        task.cancel()
+        await #expect(throws: CancellationError.self) { _ = try await task.value }
+        #expect(cancelledAt.duration(to: .now) < .seconds(30))
     }
 }

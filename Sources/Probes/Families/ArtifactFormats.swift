@@ -28,10 +28,10 @@ enum Coverage {
             let rates = Rates()
             parser.delegate = rates
             guard parser.parse(), parser.parserError == nil else {
-                throw ArtifactError(file: file, line: parser.lineNumber, message: "not valid Cobertura XML")
+                throw ProbeError.input(file: file, line: parser.lineNumber, "not valid Cobertura XML")
             }
             guard let rate = metric == "branch" ? rates.branch : rates.line else {
-                throw ArtifactError(file: file, line: nil, message: "no \(metric)-rate on <coverage>")
+                throw ProbeError.input(file: file, line: nil, "no \(metric)-rate on <coverage>")
             }
             return rate * 100
         }
@@ -43,15 +43,14 @@ enum Coverage {
             if line.hasPrefix("SF:") { sawRecord = true }
             if line.hasPrefix(foundKey) || line.hasPrefix(hitKey) {
                 guard let n = Int(line.dropFirst(foundKey.count)) else {
-                    throw ArtifactError(
-                        file: file, line: lineNumber, message: "expected a count after \(line.prefix(3))")
+                    throw ProbeError.input(file: file, line: lineNumber, "expected a count after \(line.prefix(3))")
                 }
                 if line.hasPrefix(foundKey) { found += n } else { hit += n }
             }
         }
         guard sawRecord else {
-            throw ArtifactError(
-                file: file, line: nil, message: "neither Cobertura XML nor LCOV (no <coverage>, no SF: record)")
+            throw ProbeError.input(
+                file: file, line: nil, "neither Cobertura XML nor LCOV (no <coverage>, no SF: record)")
         }
         return found == 0 ? 0 : Double(hit) * 100 / Double(found)
     }
@@ -81,14 +80,14 @@ enum Lighthouse {
         let file = files[0]
         let data = try readArtifact(file, root: root)
         guard let json = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
-            throw ArtifactError(file: file, line: nil, message: "not a Lighthouse JSON report (not a JSON object)")
+            throw ProbeError.input(file: file, line: nil, "not a Lighthouse JSON report (not a JSON object)")
         }
         let audits = json["audits"] as? [String: Any] ?? [:]
         func audit(_ id: String) -> [String: Any]? { audits[id] as? [String: Any] }
         if let category = params.string("category") {
             guard let score = ((json["categories"] as? [String: Any])?[category] as? [String: Any])?["score"] as? Double
             else {
-                throw ArtifactError(file: file, line: nil, message: "no score for the category \(category)")
+                throw ProbeError.input(file: file, line: nil, "no score for the category \(category)")
             }
             let threshold = params.threshold ?? Threshold(metric: "score", op: ">=", value: 90, unit: "")
             let value = (score * 100).rounded()
@@ -106,7 +105,7 @@ enum Lighthouse {
             var failing: [String] = []
             for (id, threshold) in checks {
                 guard let value = audit(id)?["numericValue"] as? Double else {
-                    throw ArtifactError(file: file, line: nil, message: "no numericValue for the audit \(id)")
+                    throw ProbeError.input(file: file, line: nil, "no numericValue for the audit \(id)")
                 }
                 let shown = threshold.unit == "ms" ? "\(Int(value.rounded())) ms" : String(format: "%.3f", value)
                 observed.append("\(id) \(shown)")
@@ -119,7 +118,7 @@ enum Lighthouse {
         }
         if let id = params.string("audit") {
             guard let entry = audit(id) else {
-                throw ArtifactError(file: file, line: nil, message: "no audit \(id) in the report")
+                throw ProbeError.input(file: file, line: nil, "no audit \(id) in the report")
             }
             guard let score = entry["score"] as? Double else {
                 return .skip("the audit \(id) does not apply to this page (score null)")

@@ -38,7 +38,7 @@ struct ArtifactProbe: Probe {
                 default: return .unsupported(item.kind)
                 }
             }
-        } catch let error as ArtifactError {
+        } catch let error as ProbeError {
             return .error(error.description)
         } catch {
             return .error("\(error)")
@@ -46,18 +46,10 @@ struct ArtifactProbe: Probe {
     }
 }
 
-/// An artifact that cannot be read: the file and, when known, the line.
-struct ArtifactError: Error, CustomStringConvertible {
-    let file: String
-    let line: Int?
-    let message: String
-    var description: String { line.map { "\(file):\($0): \(message)" } ?? "\(file): \(message)" }
-}
-
 func readArtifact(_ file: String, root: String) throws -> Data {
     let path = file.hasPrefix("/") ? file : root + "/" + file
     guard let data = FileManager.default.contents(atPath: path) else {
-        throw ArtifactError(file: file, line: nil, message: "cannot be read")
+        throw ProbeError.input(file: file, line: nil, "cannot be read")
     }
     return data
 }
@@ -134,9 +126,7 @@ enum JUnit {
         parser.delegate = reader
         // FoundationXML may return true from parse() and still report an error.
         guard parser.parse(), parser.parserError == nil else {
-            throw ArtifactError(
-                file: file, line: parser.lineNumber,
-                message: "not well-formed JUnit XML")
+            throw ProbeError.input(file: file, line: parser.lineNumber, "not well-formed JUnit XML")
         }
         return reader.suites
     }

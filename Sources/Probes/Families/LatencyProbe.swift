@@ -51,7 +51,7 @@ struct LatencyProbe: Probe {
                 let token = try await Self.token(http, base: base, context: context, template: request)
                 request.headers.append(("Authorization", "Bearer \(token)"))
             }
-        } catch let failure as HTTPProbeFailure {
+        } catch let failure as ProbeError {
             return .error("cannot get a token for \(label): \(failure.description)")
         } catch {
             return .error("cannot get a token for \(label): \(error)")
@@ -69,8 +69,7 @@ struct LatencyProbe: Probe {
         -> String
     {
         guard let credentials = http.credentials else {
-            throw HTTPProbeFailure(
-                code: -1, description: "the request needs a token: add `http: {credentials: …}` to gonogo.yml")
+            throw ProbeError.notConfigured("the request needs a token: add `http: {credentials: …}` to gonogo.yml")
         }
         return try await token(credentials, http, base: base, context: context, template: template)
     }
@@ -81,7 +80,7 @@ struct LatencyProbe: Probe {
     ) async throws -> String {
         if let variable = credentials.tokenVariable {
             guard let token = context.environment.values[variable], !token.isEmpty else {
-                throw HTTPProbeFailure(code: -1, description: "\(variable) is not set")
+                throw ProbeError.notConfigured("\(variable) is not set")
             }
             return token
         }
@@ -93,8 +92,8 @@ struct LatencyProbe: Probe {
         login.body = try JSONSerialization.data(withJSONObject: body)
         let response = try await CurlClient.shared.send(login)
         guard response.status == 200, let token = response.json?[credentials.tokenField] as? String else {
-            throw HTTPProbeFailure(
-                code: -1, description: "logging in at \(http.loginPath) answered HTTP \(response.status)")
+            throw ProbeError.serverStatus(
+                response.status, "logging in at \(http.loginPath) answered HTTP \(response.status)")
         }
         return token
     }

@@ -24,8 +24,8 @@ struct PostgresProbe: Probe {
                 let connection = try PGConnection(conninfo)
                 return try Self.check(kind, params, connection)
             }
-        } catch let error as PGConnection.Failure {
-            return .error("PostgreSQL: \(error.message)")
+        } catch let error as ProbeError {
+            return .error("PostgreSQL: \(error.description)")
         } catch {
             return .error("PostgreSQL: \(error)")
         }
@@ -181,18 +181,17 @@ struct PostgresProbe: Probe {
 
 /// One libpq connection, closed when released. Blocking: use it on a Dispatch thread.
 final class PGConnection {
-    struct Failure: Error {
-        let message: String
-    }
-
     private let conn: OpaquePointer
 
     init(_ conninfo: String) throws {
-        guard let conn = PQconnectdb(conninfo) else { throw Failure(message: "libpq could not allocate a connection") }
+        guard let conn = PQconnectdb(conninfo) else {
+            throw ProbeError.postgres(sqlState: nil, "libpq could not allocate a connection")
+        }
         guard PQstatus(conn) == CONNECTION_OK else {
             let message = String(cString: PQerrorMessage(conn)).trimmingCharacters(in: .whitespacesAndNewlines)
             PQfinish(conn)
-            throw Failure(message: message.isEmpty ? "the connection failed" : message)
+            // libpq gives no SQLSTATE for a failed connection; its message says why (refused, a wrong password…).
+            throw ProbeError.postgres(sqlState: nil, message.isEmpty ? "the connection failed" : message)
         }
         self.conn = conn
     }
@@ -208,8 +207,10 @@ final class PGConnection {
         defer { PQclear(result) }
         let status = PQresultStatus(result)
         guard status == PGRES_TUPLES_OK || status == PGRES_COMMAND_OK else {
-            throw Failure(
-                message: String(cString: PQresultErrorMessage(result)).trimmingCharacters(in: .whitespacesAndNewlines))
+            let state = PQresultErrorField(result, Int32(UInt8(ascii: "C"))).map { String(cString: $0) }  // PG_DIAG_SQLSTATE
+            throw ProbeError.postgres(
+                sqlState: state,
+                String(cString: PQresultErrorMessage(result)).trimmingCharacters(in: .whitespacesAndNewlines))
         }
         var rows: [[String?]] = []
         for r in 0..<PQntuples(result) {

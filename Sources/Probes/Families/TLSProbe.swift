@@ -34,8 +34,8 @@ struct TLSProbe: Probe {
                 default: return .unsupported(item.kind)
                 }
             }
-        } catch let failure as Handshake.Failure {
-            return .error(failure.message)
+        } catch let failure as ProbeError {
+            return .error(failure.description)
         } catch {
             return .error("\(error)")
         }
@@ -54,7 +54,7 @@ struct TLSProbe: Probe {
                 _ = try Handshake.run(
                     host: host, port: port, version: flag, caFile: nil, verify: false, timeout: timeout)
                 accepted.append(name)
-            } catch let failure as Handshake.Failure where failure.handshake {
+            } catch let failure as ProbeError where failure.isHandshake {
                 continue  // refused at this version
             }
         }
@@ -101,12 +101,6 @@ struct TLSProbe: Probe {
 
 /// One TLS handshake, blocking, with every wait bounded by the timeout.
 enum Handshake {
-    struct Failure: Error {
-        let message: String
-        /// The TCP connection worked and the TLS handshake failed (as opposed to no connection at all).
-        var handshake = false
-    }
-
     struct Peer {
         var verified: Bool
         var verifyError: String
@@ -123,7 +117,7 @@ enum Handshake {
     ) throws -> Peer {
         let fd = try TCP.connect(host: host, port: port, timeout: timeout)
         defer { close(fd) }
-        guard let ctx = SSL_CTX_new(TLS_client_method()) else { throw Failure(message: "OpenSSL could not start") }
+        guard let ctx = SSL_CTX_new(TLS_client_method()) else { throw ProbeError.tls("OpenSSL could not start") }
         defer { SSL_CTX_free(ctx) }
         if let version {
             _ = gonogo_ssl_ctx_set_min_proto_version(ctx, version)
@@ -133,12 +127,12 @@ enum Handshake {
         }
         if let caFile {
             guard SSL_CTX_load_verify_locations(ctx, caFile, nil) == 1 else {
-                throw Failure(message: "cannot read the CA file \(caFile)")
+                throw ProbeError.local("cannot read the CA file \(caFile)")
             }
         } else {
             SSL_CTX_set_default_verify_paths(ctx)
         }
-        guard let ssl = SSL_new(ctx) else { throw Failure(message: "OpenSSL could not start") }
+        guard let ssl = SSL_new(ctx) else { throw ProbeError.tls("OpenSSL could not start") }
         defer { SSL_free(ssl) }
         SSL_set_fd(ssl, fd)
         if verify { SSL_set1_host(ssl, host) }
@@ -152,11 +146,13 @@ enum Handshake {
             var buffer = [CChar](repeating: 0, count: 256)
             ERR_error_string_n(code, &buffer, buffer.count)
             let reason = code == 0 ? "the server closed the connection" : Self.text(buffer)
-            throw Failure(message: "TLS handshake with \(host):\(port) failed: \(reason)", handshake: true)
+            throw ProbeError.tls(
+                reason: code == 0 ? nil : reason, handshake: true,
+                "TLS handshake with \(host):\(port) failed: \(reason)")
         }
         SSL_shutdown(ssl)
         guard let cert = SSL_get1_peer_certificate(ssl) else {
-            throw Failure(message: "the server sent no certificate")
+            throw ProbeError.tls("the server sent no certificate")
         }
         defer { X509_free(cert) }
         var days: Int32 = 0
@@ -208,7 +204,7 @@ enum TCP {
         var list: UnsafeMutablePointer<addrinfo>? = nil
         let status = getaddrinfo(host, String(port), &hints, &list)
         guard status == 0, let first = list else {
-            throw Handshake.Failure(message: "cannot resolve \(host): \(String(cString: gai_strerror(status)))")
+            throw ProbeError.local("cannot resolve \(host): \(String(cString: gai_strerror(status)))")
         }
         defer { freeaddrinfo(list) }
         let ms = Int32(max(1, timeout.wholeMilliseconds))
@@ -245,6 +241,6 @@ enum TCP {
             setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
             return fd
         }
-        throw Handshake.Failure(message: "cannot connect to \(host):\(port): \(lastError)")
+        throw ProbeError.local("cannot connect to \(host):\(port): \(lastError)")
     }
 }

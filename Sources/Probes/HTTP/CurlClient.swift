@@ -21,15 +21,13 @@ public final class CurlClient: @unchecked Sendable {
         thread.start()
     }
 
-    /// Sends `request`; throws ``HTTPProbeFailure`` with libcurl's reason when no response came, and
+    /// Sends `request`; throws ``ProbeError`` with libcurl's reason when no response came, and
     /// `CancellationError` when the calling task is cancelled: the transfer is then removed from the multi handle, so
     /// a check that ran out of time sends nothing more (the same contract as async-http-client's `execute`).
     public func send(_ request: HTTPProbeRequest) async throws -> HTTPProbeResponse {
         try Task.checkCancellation()
         let transfer = Transfer(request: request)
-        if let failure = transfer.configure() {
-            throw HTTPProbeFailure(code: -1, description: "libcurl could not set up the request: \(failure)")
-        }
+        if let failure = transfer.configure() { throw failure }
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { continuation in
                 let admitted = lock.withLock { () -> Bool in
@@ -122,14 +120,16 @@ public final class CurlClient: @unchecked Sendable {
             errorBuffer.deallocate()
         }
 
-        /// Sets every option; nil when all took, else the option that failed and libcurl's reason.
-        func configure() -> String? {
+        /// Sets every option; nil when all took, else the first option libcurl refused, with its reason.
+        func configure() -> ProbeError? {
             let me = Unmanaged.passUnretained(self).toOpaque()
-            var failed: String?
+            var failed: ProbeError?
             /// Records the first option libcurl refused, by name.
             func check(_ code: CURLcode, _ option: String) {
                 if failed == nil, code != CURLE_OK {
-                    failed = "\(option): \(String(cString: curl_easy_strerror(code)))"
+                    failed = .setup(
+                        option: option,
+                        "libcurl could not set up the request: \(option): \(String(cString: curl_easy_strerror(code)))")
                 }
             }
             let ms = Int(request.timeout.wholeMilliseconds)
@@ -192,8 +192,8 @@ public final class CurlClient: @unchecked Sendable {
                 let detail = String(cString: errorBuffer)
                 let reason = String(cString: curl_easy_strerror(result))
                 continuation.resume(
-                    throwing: HTTPProbeFailure(
-                        code: Int(result.rawValue), description: detail.isEmpty ? reason : "\(reason): \(detail)"))
+                    throwing: ProbeError.transport(
+                        curl: Int(result.rawValue), detail.isEmpty ? reason : "\(reason): \(detail)"))
                 return
             }
             var status = 0

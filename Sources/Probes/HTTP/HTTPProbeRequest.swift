@@ -51,9 +51,3 @@ public struct HTTPProbeResponse: Sendable {
 
     public var json: [String: Any]? { try? JSONSerialization.jsonObject(with: body) as? [String: Any] }
 }
-
-/// A transfer that did not complete: connection refused, a name that does not resolve, a TLS failure, a timeout…
-public struct HTTPProbeFailure: Error, CustomStringConvertible, Sendable {
-    public let code: Int
-    public let description: String
-}
