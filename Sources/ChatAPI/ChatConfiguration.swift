@@ -169,5 +169,5 @@ public struct ConfigurationError: Error, CustomStringConvertible, Sendable {
     static func badValue(_ key: String, _ why: String) -> Self { .init(description: "\(key) \(why)") }
     public init(description: String) { self.description = description }
     /// A `.env` file that cannot be read, as a configuration error (the file and line, never a value).
-    public init(_ error: DotEnvError) { description = error.description }
+    public init(_ error: InputFileError) { description = error.description }
 }

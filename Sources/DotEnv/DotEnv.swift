@@ -1,8 +1,22 @@
 import Foundation
 
-/// An input file gonogo or chat-api cannot use (a `.env` file, a config): the file, the line when there is one, and
-/// what is wrong with the fix where it helps. Never a value from the file: it may be a secret.
-public struct InputFileError: Error, CustomStringConvertible, Sendable {
+/// An input someone wrote that cannot be used: the file, the line when there is one, and what is wrong with the fix
+/// where it helps. Never a value from the file: it may be a secret. Every kind of input has its own error type
+/// (``InputFileError`` for env files, sign-off files and keys; `ConfigError` for gonogo.yml); a command catches them
+/// all as `any InputError` and exits 2.
+public protocol InputError: Error, CustomStringConvertible, Sendable {
+    var file: String { get }
+    var line: Int? { get }
+    var message: String { get }
+}
+
+extension InputError {
+    public var description: String { line.map { "\(file):\($0): \(message)" } ?? "\(file): \(message)" }
+}
+
+/// A file gonogo or chat-api cannot read or use: a `.env` file, attestations, waivers, a roster, a key, or any input
+/// that is missing or not text.
+public struct InputFileError: InputError {
     public let file: String
     public let line: Int?
     public let message: String
@@ -12,12 +26,7 @@ public struct InputFileError: Error, CustomStringConvertible, Sendable {
         self.line = line
         self.message = message
     }
-
-    public var description: String { line.map { "\(file):\($0): \(message)" } ?? "\(file): \(message)" }
 }
-
-/// A `.env` file that cannot be read.
-public typealias DotEnvError = InputFileError
 
 extension InputFileError {
     /// The text of the file at `path`: "cannot be read" when it cannot, `notText` when it is not UTF-8. The one way
@@ -55,13 +64,13 @@ public enum DotEnv {
             if line.isEmpty || line.hasPrefix("#") { continue }
             if line.hasPrefix("export ") { line = line.dropFirst(7).drop { $0 == " " } }
             guard let eq = line.firstIndex(of: "=") else {
-                throw DotEnvError(file: file, line: number, message: "expected KEY=value")
+                throw InputFileError(file: file, line: number, message: "expected KEY=value")
             }
             let key = line[..<eq].trimmingCharacters(in: .whitespaces)
             guard let first = key.first, first.isLetter || first == "_",
                 key.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "." })
             else {
-                throw DotEnvError(file: file, line: number, message: "`\(key)` is not a variable name")
+                throw InputFileError(file: file, line: number, message: "`\(key)` is not a variable name")
             }
             var rest = line[line.index(after: eq)...].drop { $0 == " " || $0 == "\t" }
             var value: String
@@ -71,7 +80,7 @@ public enum DotEnv {
                 // A double-quoted value may continue on the next lines until its closing quote.
                 while !closes(collected, quote) {
                     guard i < lines.count else {
-                        throw DotEnvError(file: file, line: number, message: "the quote opened here is never closed")
+                        throw InputFileError(file: file, line: number, message: "the quote opened here is never closed")
                     }
                     collected += "\n" + lines[i]
                     i += 1

@@ -70,13 +70,13 @@ public struct Environment: Sendable {
         }
     }
 
-    /// Reads `paths` (relative to `root`). A missing or malformed file throws ``DotEnvError`` naming it and the line.
+    /// Reads `paths` (relative to `root`). A missing or malformed file throws ``InputFileError`` naming it and the line.
     public static func load(_ paths: [String], root: String, process: [String: String]) throws -> Environment {
         var files: [(String, [String: String])] = []
         for path in paths {
             let full = ProbeSettings.absolute(path, base: root)
             guard FileManager.default.fileExists(atPath: full) else {
-                throw DotEnvError(
+                throw InputFileError(
                     file: path, line: nil,
                     message: path.hasPrefix("/") ? "env file not found" : "env file not found (under \(root))")
             }

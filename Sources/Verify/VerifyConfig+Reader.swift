@@ -54,48 +54,6 @@ struct NodeReader: Sendable {
         return value
     }
 
-    func credentials(_ node: Node) throws -> Credentials {
-        var credentials = Credentials()
-        for (k, v) in try mapping(node, what: "credentials") {
-            switch k.string ?? "" {
-            case "username": credentials.username = try string(v, "username")
-            case "password": credentials.password = try string(v, "password")
-            case "token_field": credentials.tokenField = try string(v, "token_field") ?? "token"
-            case "token_variable": credentials.tokenVariable = try string(v, "token_variable")
-            default:
-                throw error(
-                    k, "unknown key `\(k.string ?? "")` (known: username, password, token_field, token_variable)")
-            }
-        }
-        return credentials
-    }
-
-    func step(_ node: Node) throws -> FlowStep {
-        var step = FlowStep(line: line(node))
-        for (k, v) in try mapping(node, what: "a flow step") {
-            switch k.string ?? "" {
-            case "method": step.method = (try string(v, "method") ?? "GET").uppercased()
-            case "path": step.path = try string(v, "path") ?? "/"
-            case "body": step.body = try string(v, "body")
-            case "auth": step.auth = v.bool == true ? "" : v.bool == false ? nil : try string(v, "auth")
-            case "expect":
-                guard let status = v.int, (100...599).contains(status) else {
-                    throw error(v, "expect must be an HTTP status, as in 200")
-                }
-                step.expect = status
-            case "contains": step.contains = try string(v, "contains")
-            case "save":
-                for (name, field) in try mapping(v, what: "save") {
-                    step.save[name.string ?? ""] = try string(field, "save.\(name.string ?? "")") ?? ""
-                }
-            default:
-                throw error(
-                    k, "unknown key `\(k.string ?? "")` (known: method, path, body, auth, expect, contains, save)")
-            }
-        }
-        return step
-    }
-
     /// `params: {key: value}`: scalars (typed as YAML types them) and lists of strings.
     func params(_ node: Node) throws -> Params {
         var params = Params()

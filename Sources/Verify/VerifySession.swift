@@ -12,8 +12,8 @@ import Signing
 /// caller's values on top), the sign-off files and the signing key read, then the run and its reports. The `verify`
 /// command and `gonogo demo` are both thin callers of this, so a config behaves the same in either.
 ///
-/// ``prepare(_:)`` reads every input and throws for the first it cannot use: ``ChecklistError`` and
-/// `InputFileError` name the file and line (exit code 2), ``SelectionError`` is a usage error (exit code 64).
+/// ``prepare(_:)`` reads every input and throws for the first it cannot use: ``ChecklistError``, ``ConfigError``
+/// and the other `InputError`s name the file and line (exit code 2); ``SelectionError`` is a usage error (64).
 public struct VerifySession: Sendable {
     /// What the caller says on top of the config file: every value given wins over the file's (CONTRACT: flags win
     /// over the config, which wins over defaults). Paths here are relative to ``workingDirectory``.

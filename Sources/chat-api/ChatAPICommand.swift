@@ -41,7 +41,7 @@ struct CommonOptions: ParsableArguments {
                 environment: ProcessInfo.processInfo.environment, dotenv: DotEnv.load(path: envFile))
         } catch let error as ConfigurationError {
             fail("configuration: \(error)")
-        } catch let error as DotEnvError {
+        } catch let error as InputFileError {
             fail("configuration: \(ConfigurationError(error))")
         }
     }

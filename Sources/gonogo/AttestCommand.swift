@@ -132,7 +132,7 @@ extension GoNoGo {
                 writeStdout(
                     "gonogo: \(signoff ? "signed off" : "attested") \(what) by \(name) (\(role)) in \(file)"
                         + (keyID.map { ", signed with key \($0)" } ?? ", unsigned") + "\n")
-            } catch let error as InputFileError {
+            } catch let error as any InputError {
                 writeError(error.description)
                 throw ExitCode(2)
             }
@@ -162,7 +162,7 @@ extension GoNoGo {
                 writeStdout(
                     "gonogo: wrote \(made.privatePath) (private, mode 0600) and \(made.publicPath); key id \(made.keyID)\n"
                 )
-            } catch let error as InputFileError {
+            } catch let error as any InputError {
                 writeError(error.description)
                 throw ExitCode(2)
             }

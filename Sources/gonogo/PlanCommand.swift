@@ -53,7 +53,7 @@ extension GoNoGo {
                         for warning in try loaded.checkOverrides(against: plan) {
                             writeAll("gonogo: warning: \(warning)\n", to: 2)
                         }
-                    } catch let error as InputFileError {
+                    } catch let error as any InputError {
                         writeError(error.description)
                         throw ExitCode(2)
                     }

@@ -218,7 +218,7 @@ extension VerifySession {
         } catch let error as ChecklistError {
             writeError(error.description)
             throw ExitCode(2)
-        } catch let error as InputFileError {  // a config, an env file, a sign-off file or a key
+        } catch let error as any InputError {  // a config, an env file, a sign-off file or a key
             writeError(error.description)
             throw ExitCode(2)
         }

@@ -47,7 +47,7 @@ extension GoNoGo {
                 }
                 envelopeData = e
                 reportData = r
-            } catch let error as InputFileError {
+            } catch let error as any InputError {
                 writeError(error.description)
                 throw ExitCode(2)
             }

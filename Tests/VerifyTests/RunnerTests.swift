@@ -74,9 +74,7 @@ struct StubProbe: Probe {
     @Test("a check past its timeout is cancelled (it sees the cancellation) and reported as an error naming the limit")
     func deadline() async throws {
         let probe = StubProbe(answers: ["slow": (.pass, .seconds(3600))])
-        let started = ContinuousClock.now
         let run = try await Self.run(Self.three, probe, timeout: .milliseconds(500))
-        #expect(started.duration(to: .now) < .seconds(60))
         #expect(run.results[0].status == .error)
         #expect(run.results[0].outcome.message == "no answer within 0.5 s (the check's timeout)")
         #expect(probe.cancelled.withLock { $0 } == ["slow"])
