@@ -176,6 +176,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 // The fake OpenAI-compatible endpoint the tests serve on loopback.
                 .product(name: "Hummingbird", package: "hummingbird"),
+                // Routes in-process, where a real process is not the point.
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),
     ],

@@ -25,7 +25,7 @@ struct AuthMiddleware: RouterMiddleware {
 struct AuthController: Sendable {
     let services: ChatServices
     /// Failed logins per client: past `LOGIN_RATE_LIMIT_MAX` in a window, logins answer 429.
-    let failedLogins: RateLimiter
+    let failedLogins: RateLimiter<ContinuousClock>
 
     struct Login: Decodable {
         let username: String

@@ -3,34 +3,44 @@ import Hummingbird
 import NIOCore
 
 /// Fixed-window counters per client: at most `limit` hits per `window`; the hit past it learns how long to wait.
-actor RateLimiter {
+/// It reads time from the clock it is given (`ContinuousClock` in the service, a manual one in tests), so a test of
+/// the window needs no sleeping.
+actor RateLimiter<C: Clock> where C.Duration == Duration {
     private let limit: Int
     private let window: Duration
-    private var windows: [String: (start: ContinuousClock.Instant, count: Int)] = [:]
+    private let clock: C
+    private var windows: [String: (start: C.Instant, count: Int)] = [:]
 
-    init(limit: Int, window: Duration) {
+    init(limit: Int, window: Duration, clock: C) {
         self.limit = limit
         self.window = window
+        self.clock = clock
     }
 
     /// Counts a hit for `client`: nil when allowed, else the seconds until its window resets (at least 1).
     func hit(_ client: String) -> Int? {
-        let now = ContinuousClock.now
+        let now = clock.now
         var entry = windows[client] ?? (now, 0)
-        if now - entry.start >= window { entry = (now, 0) }
+        if entry.start.duration(to: now) >= window { entry = (now, 0) }
         entry.count += 1
         windows[client] = entry
-        if windows.count > 100_000 { windows = windows.filter { now - $0.value.start < window } }
+        if windows.count > 100_000 { windows = windows.filter { $0.value.start.duration(to: now) < window } }
         guard entry.count > limit else { return nil }
-        return max(1, (window - (now - entry.start)).wholeSecondsRoundedUp)
+        return max(1, (window - entry.start.duration(to: now)).wholeSecondsRoundedUp)
     }
 
     /// Whether `client` is over the limit, without counting a hit.
     func isBlocked(_ client: String) -> Int? {
-        let now = ContinuousClock.now
-        guard let entry = windows[client], now - entry.start < window, entry.count >= limit else { return nil }
-        return max(1, (window - (now - entry.start)).wholeSecondsRoundedUp)
+        let now = clock.now
+        guard let entry = windows[client], entry.start.duration(to: now) < window, entry.count >= limit else {
+            return nil
+        }
+        return max(1, (window - entry.start.duration(to: now)).wholeSecondsRoundedUp)
     }
+}
+
+extension RateLimiter where C == ContinuousClock {
+    init(limit: Int, window: Duration) { self.init(limit: limit, window: window, clock: ContinuousClock()) }
 }
 
 extension Duration {
@@ -68,8 +78,8 @@ extension ChatRequestContext {
 
 /// `RATE_LIMIT_MAX_REQUESTS` per `RATE_LIMIT_WINDOW` seconds per client on every `/api` route; past it, 429 with
 /// `Retry-After`.
-struct RateLimitMiddleware: RouterMiddleware {
-    let limiter: RateLimiter
+struct RateLimitMiddleware<C: Clock>: RouterMiddleware where C.Duration == Duration {
+    let limiter: RateLimiter<C>
     var trustedProxies: Set<String> = []
 
     func handle(
