@@ -1,6 +1,12 @@
 // swift-tools-version:6.1
 import PackageDescription
 
+// Linux only (Debian 12 and its -dev packages): the probes call Glibc (sockets, posix_spawn, process groups), the demo
+// finds itself through /proc, and chat-api reads its memory from /proc/self/statm.
+#if !os(Linux)
+    #error("gonogo builds on Linux only (Debian 12 with Swift 6.3): see README.md, Quick start")
+#endif
+
 let package = Package(
     name: "gonogo",
     platforms: [.macOS(.v15)],

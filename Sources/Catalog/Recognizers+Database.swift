@@ -1,6 +1,11 @@
 /// SQLite and PostgreSQL: the database the item's words, parents or section name, else the document's.
 extension Recognizers {
     static func database(_ c: ItemContext) -> Recognition? {
+        databaseFile(c) ?? databaseIndex(c) ?? databaseContents(c) ?? postgresServer(c) ?? databaseConnectivity(c)
+    }
+
+    /// The journal mode (SQLite's; under PostgreSQL "WAL" means archiving), a connection string, a database file.
+    static func databaseFile(_ c: ItemContext) -> Recognition? {
         // Journal mode is SQLite's; under PostgreSQL "WAL" means archiving.
         if c.own.hasAny(["wal", "write ahead", "journal mode", "journal_mode", "journal"]) {
             if c.engine == .postgres && c.own.hasAny(["archiving", "archive", "archived"]) {
@@ -24,6 +29,11 @@ extension Recognizers {
             return Recognition(Kind(.sqlite, "database"), [("path", .string(path))], rule: "database file")
         }
 
+        return nil
+    }
+
+    /// An index: named in a code span, or "indexes created" under a database heading.
+    static func databaseIndex(_ c: ItemContext) -> Recognition? {
         // An index: named in a code span, or "indexes created" under a database heading.
         let indexWords = ["index", "indexes", "indices"]
         let codeIndex =
@@ -47,6 +57,11 @@ extension Recognizers {
             if let name = codeIndex { params.append(("name", .string(name))) }
             return Recognition(Kind(engine.family, "index"), params, rule: "index")
         }
+        return nil
+    }
+
+    /// Migrations, tables, rows, seed data, integrity.
+    static func databaseContents(_ c: ItemContext) -> Recognition? {
         if c.own.hasPrefix("migration"), let engine = c.engine {
             let table = c.code.first {
                 CodeSpan.isIdentifier($0)
@@ -84,6 +99,11 @@ extension Recognizers {
         if c.own.hasAny(["integrity check", "quick check", "integrity"]) && c.engine == .sqlite {
             return Recognition(Kind(.sqlite, "integrity"), [], rule: "integrity")
         }
+        return nil
+    }
+
+    /// Server-side concerns, PostgreSQL's: the pool, replication, the slow-query log, settings, privileges.
+    static func postgresServer(_ c: ItemContext) -> Recognition? {
         // Server-side concerns are PostgreSQL's.
         let pgScope = c.engine == .postgres
         if c.own.hasPrefix("pool")
@@ -137,6 +157,11 @@ extension Recognizers {
         {
             return Recognition(Kind(.postgres, "privileges"), [], rule: "privileges")
         }
+        return nil
+    }
+
+    /// "Database reachable", "can connect".
+    static func databaseConnectivity(_ c: ItemContext) -> Recognition? {
         let connect = c.own.hasAny([
             "database connectivity", "db connectivity", "database reachable", "database connection",
             "database created", "database accessible", "database is up", "database online", "can connect",

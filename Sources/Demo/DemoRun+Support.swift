@@ -44,8 +44,8 @@ extension DemoRun {
     /// `.build/debug/gonogo`) or the working folder.
     static func findRepository() throws -> String {
         var candidates: [URL] = []
-        if let exe = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") {
-            var dir = URL(fileURLWithPath: exe).deletingLastPathComponent()
+        do {
+            var dir = URL(fileURLWithPath: executable).deletingLastPathComponent()
             for _ in 0..<6 {
                 candidates.append(dir)
                 dir = dir.deletingLastPathComponent()
@@ -63,11 +63,15 @@ extension DemoRun {
         )
     }
 
+    /// This executable's path, symbolic links resolved (Foundation's, not /proc's: portable).
+    static var executable: String {
+        Bundle.main.executableURL?.resolvingSymlinksInPath().path
+            ?? URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().path
+    }
+
     /// An executable beside this one.
     static func sibling(_ name: String) -> String {
-        let exe =
-            (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
-        return URL(fileURLWithPath: exe).deletingLastPathComponent().appendingPathComponent(name).path
+        URL(fileURLWithPath: executable).deletingLastPathComponent().appendingPathComponent(name).path
     }
 
     static func which(_ name: String) -> String? {
