@@ -20,24 +20,26 @@ enum Engine: String {
     var family: Family { self == .sqlite ? .sqlite : .postgres }
 }
 
-/// What the catalog knows about one item: its own words, its parents' and its section's, its code spans.
-struct ItemContext {
-    let item: TaskItem
+/// What the catalog knows about one item: its own words, its parents' and its section's, its code spans. What a
+/// recognition rule reads, the catalog's and a registered family's alike.
+public struct ItemContext {
+    public let item: TaskItem
     /// The item's own words.
-    let own: Tokens
+    public let own: Tokens
     /// The direct parent item's words (empty at top level).
-    let parent: Tokens
+    public let parent: Tokens
     /// The words of every ancestor item.
-    let ancestors: Tokens
+    public let ancestors: Tokens
     /// The words of the section headings above the item.
-    let section: Tokens
+    public let section: Tokens
     /// Section headings and ancestors together: where the item sits.
-    let scope: Tokens
+    public let scope: Tokens
     /// The document's database when nothing nearer names one (see ``Catalog``).
     let defaultEngine: Engine?
 
-    var code: [String] { item.codeSpans }
-    var text: String { item.text }
+    /// The item's code spans, as written.
+    public var code: [String] { item.codeSpans }
+    public var text: String { item.text }
 
     /// The database the item is about: its own words, then its ancestors', then its section's, then the document's.
     var engine: Engine? {

@@ -1,6 +1,29 @@
-/// The families of checks, as CONTRACT.md names them.
-public enum Family: String, Sendable, CaseIterable {
-    case manual, group, command, artifact, file, git, env, sqlite, postgres, http, tls, latency
+/// A family of checks (`sqlite`, `http`…), as CONTRACT.md names them. A struct, not an enum: a family declared
+/// outside the catalog (``FamilyDeclaration``) is one more value, and nothing that switches over families breaks.
+public struct Family: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
+    public let rawValue: String
+    public init(rawValue: String) { self.rawValue = rawValue }
+
+    public static let manual = Family(rawValue: "manual")
+    public static let group = Family(rawValue: "group")
+    public static let command = Family(rawValue: "command")
+    public static let artifact = Family(rawValue: "artifact")
+    public static let file = Family(rawValue: "file")
+    public static let git = Family(rawValue: "git")
+    public static let env = Family(rawValue: "env")
+    public static let sqlite = Family(rawValue: "sqlite")
+    public static let postgres = Family(rawValue: "postgres")
+    public static let http = Family(rawValue: "http")
+    public static let tls = Family(rawValue: "tls")
+    public static let latency = Family(rawValue: "latency")
+
+    /// Every family, in the order of `Kind.registry` (the built-in ones, then those registered).
+    public static var allCases: [Family] {
+        var seen: Set<Family> = []
+        return Kind.registry.map(\.kind.family).filter { seen.insert($0).inserted }
+    }
+
+    public var description: String { rawValue }
 
     /// Whether items of this family run without a person.
     public var isAutomated: Bool { self != .manual && self != .group }
@@ -29,7 +52,7 @@ public struct Kind: Sendable, Hashable, CustomStringConvertible, Comparable {
     public static let manual = Kind(.manual)
     public static let group = Kind(.group)
 
-    public static let all: [Kind] = registry.map(\.kind)
+    public static var all: [Kind] { registry.map(\.kind) }
 
     /// The declaration of `kind`, nil for a kind gonogo does not know.
     public static func spec(of kind: Kind) -> KindSpec? { registry.first { $0.kind == kind } }

@@ -70,8 +70,12 @@ public struct KindSpec: Sendable {
 }
 
 extension Kind {
-    /// Every kind gonogo knows: what the annotation parser validates against and `gonogo kinds` prints.
-    public static let registry: [KindSpec] = [
+    /// Every kind gonogo knows: the built-in ones, then those of families registered with ``FamilyRegistry``. What
+    /// the annotation parser validates against and `gonogo kinds` prints.
+    public static var registry: [KindSpec] { FamilyRegistry.kinds }
+
+    /// The kinds of the families the catalog itself declares.
+    static let builtin: [KindSpec] = [
         KindSpec(.manual, "a person attests it", []),
         KindSpec(.group, "a parent item: the worst of its children", []),
         KindSpec(Kind(.command, "run"), "a shell command exits 0 (only with --allow-commands)", [.text("command")]),

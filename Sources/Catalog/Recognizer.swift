@@ -2,12 +2,12 @@ import Checklist
 
 /// What a recogniser made of an item: a kind, its params, and the rule's name (shown by `plan`, so a person
 /// can see why gonogo read an item the way it did).
-struct Recognition {
-    var kind: Kind
-    var params: Params
-    var rule: String
+public struct Recognition: Sendable {
+    public var kind: Kind
+    public var params: Params
+    public var rule: String
 
-    init(_ kind: Kind, _ params: [(String, Params.Value)] = [], rule: String) {
+    public init(_ kind: Kind, _ params: [(String, Params.Value)] = [], rule: String) {
         self.kind = kind
         self.params = Params(params)
         self.rule = rule
@@ -37,12 +37,20 @@ enum Recognizers {
         health, connectivity, smoke, metrics,
         integrations,
         setting,
-        filePath, documentation, knownFiles,
-        command,
     ]
+
+    /// The generic rules, tried last: a path, a document, a known file, a shell command. A registered family's rules
+    /// come before them (``FamilyRegistry``).
+    static let generic: [Rule] = [filePath, documentation, knownFiles, command]
 
     static func recognize(_ ctx: ItemContext) -> Recognition? {
         for rule in ordered {
+            if let found = rule(ctx) { return found }
+        }
+        for rule in FamilyRegistry.rules {
+            if let found = rule(ctx) { return found }
+        }
+        for rule in generic {
             if let found = rule(ctx) { return found }
         }
         return nil

@@ -5,8 +5,8 @@ import Synchronization
 /// "Journal-mode set to WAL (≥ 2.5s)" becomes `journal mode set to wal ( ≥ 2.5 s )`: letters and digits
 /// that start with a letter stay one word (`p95`, `e2e`), a number is one token and its unit the next,
 /// comparison signs and `%` are tokens, other punctuation only separates.
-struct Tokens: Sendable {
-    let words: [String]
+public struct Tokens: Sendable {
+    public let words: [String]
     /// The words as ids in the process-wide ``Vocabulary``.
     let ids: [Int32]
 
@@ -89,14 +89,14 @@ struct Tokens: Sendable {
     /// For a phrase written as a literal at the call site: the phrase is compiled once per call site (keyed by
     /// file, line and column), so recognising an item costs integer compares, not string compares. A phrase that
     /// varies between calls at one site must use ``contains(_:)``.
-    func has(
+    public func has(
         _ phrase: @autoclosure () -> String, file: StaticString = #fileID, line: UInt = #line, column: UInt = #column
     ) -> Bool {
         matches(Vocabulary.compiled(site: CallSite(file: file, line: line, column: column)) { [phrase()] })
     }
 
     /// Whether any of `phrases` occurs; like ``has(_:file:line:column:)``, for a list fixed at its call site.
-    func hasAny(
+    public func hasAny(
         _ phrases: @autoclosure () -> [String], file: StaticString = #fileID, line: UInt = #line,
         column: UInt = #column
     ) -> Bool {
@@ -104,7 +104,7 @@ struct Tokens: Sendable {
     }
 
     /// Whether `phrase` occurs, for a phrase that varies between calls (compiled on every call).
-    func contains(_ phrase: String) -> Bool { matches(Vocabulary.compile([phrase])) }
+    public func contains(_ phrase: String) -> Bool { matches(Vocabulary.compile([phrase])) }
 
     /// Whether any of the compiled `phrases` occurs.
     func matches(_ phrases: CompiledPhrases) -> Bool {
@@ -123,9 +123,9 @@ struct Tokens: Sendable {
     }
 
     /// Whether some word starts with `prefix` (`configur` matches configured, configuration).
-    func hasPrefix(_ prefix: String) -> Bool { words.contains { $0.hasPrefix(prefix) } }
+    public func hasPrefix(_ prefix: String) -> Bool { words.contains { $0.hasPrefix(prefix) } }
 
-    var isEmpty: Bool { words.isEmpty }
+    public var isEmpty: Bool { words.isEmpty }
 
     static func isNumber(_ w: String) -> Bool { w.first.map { $0.isASCII && $0.isNumber } ?? false }
 }

@@ -11,6 +11,9 @@ public protocol Probe: Sendable {
     func run(_ item: PlannedItem, in context: ProbeContext) async -> Outcome
     /// When the run may start `item`: beside the others (the default), or after all of them, alone.
     func scheduling(of item: PlannedItem, in context: ProbeContext) -> Scheduling
+    /// The family's kinds and recognition rules, for a family the catalog does not declare itself (nil for the
+    /// built-in ones): registered by ``ProbeTable/bootstrap()``.
+    var declaration: FamilyDeclaration? { get }
 }
 
 extension Probe {
@@ -21,6 +24,7 @@ extension Probe {
     }
 
     public func scheduling(of item: PlannedItem, in context: ProbeContext) -> Scheduling { .concurrent }
+    public var declaration: FamilyDeclaration? { nil }
 }
 
 /// How a check shares the run with the others.
@@ -33,8 +37,14 @@ public enum Scheduling: Sendable, Equatable {
 }
 
 /// Every family's probe. A registered kind whose family has no probe here, or whose probe does not claim it, fails
-/// `ProbeTableTests`.
+/// `ProbeTableTests`. A family the catalog does not declare brings its declaration with its probe: one row here.
 public enum ProbeTable {
+    /// Registers the declarations of the families whose probes carry one, so the catalog recognises their items and
+    /// annotations name their kinds. Called once at startup (gonogo's `main`, `VerifySession.prepare`); again is harmless.
+    public static func bootstrap() {
+        FamilyRegistry.register(byFamily.values.compactMap(\.declaration))
+    }
+
     public static let byFamily: [Family: any Probe] = [
         .env: EnvProbe(), .file: FileProbe(), .git: GitProbe(), .sqlite: SQLiteProbe(), .command: CommandProbe(),
         .artifact: ArtifactProbe(), .postgres: PostgresProbe(), .http: HTTPProbe(),

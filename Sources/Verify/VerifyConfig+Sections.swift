@@ -72,6 +72,14 @@ extension VerifyConfig {
             string("attestations") { $0.attestations = $1 },
             string("waivers") { $0.waivers = $1 },
             string("roster") { $0.roster = $1 },
+            (
+                "connections",
+                { r, v, _, c in
+                    for (name, value) in try r.mapping(v, what: "connections") {
+                        c.connections[name.string ?? ""] = try r.string(value, "connections.\(name.string ?? "")")
+                    }
+                }
+            ),
         ])
 
     static func artifacts(_ r: NodeReader, _ v: Node, _ c: inout VerifyConfig) throws {

@@ -30,6 +30,8 @@ import Yams
 /// items:                               # per-item overrides, by id or id glob
 ///   "database-preparation/*/wal-mode-enabled":
 ///     params: {mode: wal}
+/// connections:                        # any family's connection settings, by name
+///   redis_url: ${REDIS_URL}
 /// timeout: 120                         # the whole run, seconds
 /// item_timeout: 30                     # each check, seconds
 /// concurrency: 8
@@ -55,6 +57,8 @@ public struct VerifyConfig: Sendable {
     public var itemTimeout: Double?
     public var concurrency: Int?
     public var http = HTTPSettings()
+    /// Connection settings by name for families that read their own (`redis_url: …`): `ProbeSettings.connections`.
+    public var connections: [String: String] = [:]
     /// `${VAR}`s that were not set, with their lines: warnings for the person running gonogo.
     public var unsetVariables: [(name: String, line: Int)] = []
     /// The lines some keys were read at (`item_timeout`, `http.latency`), for errors that concern their values together.

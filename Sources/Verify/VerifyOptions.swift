@@ -48,6 +48,7 @@ public struct VerifyOptions: Sendable {
             config.path.map { URL(fileURLWithPath: $0).deletingLastPathComponent().path }
             ?? FileManager.default.currentDirectoryPath
         probe.root = Self.absolute(config.root, base: base)
+        probe.connections = config.connections
         probe.envFiles = config.envFiles
         probe.sqlite = config.sqlite
         probe.databaseURL = config.databaseURL

@@ -65,6 +65,7 @@ public struct VerifySession: Sendable {
     public let warnings: [String]
 
     public static func prepare(_ inputs: Inputs) throws -> VerifySession {
+        ProbeTable.bootstrap()
         let document = try ChecklistLoader.load(path: inputs.checklist)
         let plan = try Planner.plan(document)
         for glob in inputs.only + inputs.skip where !plan.items.contains(where: { IDGlob.matches(glob, $0.id) }) {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Checklist
+import Probes
 
 #if canImport(Glibc)
     import Glibc
@@ -40,6 +41,21 @@ struct GoNoGo: AsyncParsableCommand {
             KindsCommand.self,
         ]
     )
+
+    /// The families that probes declare are registered before any command plans a checklist.
+    static func main() async {
+        ProbeTable.bootstrap()
+        do {
+            var command = try parseAsRoot()
+            if var command = command as? AsyncParsableCommand {
+                try await command.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            exit(withError: error)
+        }
+    }
 }
 
 /// Writes all of `text` to a file descriptor (plans of a 10 MB checklist are large); a closed pipe ends quietly.

@@ -62,6 +62,12 @@ extension GoNoGo {
             help: ArgumentHelp("The frontend's base URL, for items about its pages.", valueName: "url"))
         var frontendURL: String?
 
+        @Option(
+            help: ArgumentHelp(
+                "A connection setting by name, for a family that reads its own (repeatable): --connection redis_url=URL.",
+                valueName: "name=value"))
+        var connection: [String] = []
+
         @Option(help: ArgumentHelp("The SQLite database file.", valueName: "path"))
         var sqlite: String?
 
@@ -133,6 +139,10 @@ extension GoNoGo {
                     "several formats go to files: add --out DIR (e.g. --out gonogo-report --format junit --format html)"
                 )
             }
+            if let bad = connection.first(where: { !$0.contains("=") || $0.hasPrefix("=") }) {
+                throw ValidationError(
+                    "--connection takes NAME=VALUE (as in redis_url=redis://127.0.0.1:6379), not `\(bad)`")
+            }
             if signKey != nil, out == nil {
                 throw ValidationError("--sign-key signs report.json in --out DIR: add --out")
             }
@@ -144,8 +154,13 @@ extension GoNoGo {
             inputs.root = root
             inputs.envFiles = envFiles
             inputs.sqlite = sqlite
-            inputs.connections = ["database_url": databaseURL, "api_url": apiURL, "frontend_url": frontendURL]
-                .compactMapValues { $0 }
+            for pair in connection {
+                let (name, value) = pair.split(separator: "=", maxSplits: 1).map(String.init).pairs
+                inputs.connections[name] = value
+            }
+            for (name, value) in ["database_url": databaseURL, "api_url": apiURL, "frontend_url": frontendURL] {
+                if let value { inputs.connections[name] = value }
+            }
             inputs.gate = Gate(rawValue: gate)
             inputs.allowCommands = allowCommands
             inputs.only = only
@@ -230,4 +245,9 @@ enum VerifyOptionsPaths {
     static func absolute(_ path: String, base: String) -> String {
         URL(fileURLWithPath: path.hasPrefix("/") ? path : base + "/" + path).standardizedFileURL.path
     }
+}
+
+extension Array where Element == String {
+    /// The first two elements of a `NAME=VALUE` split (validated to hold both).
+    fileprivate var pairs: (String, String) { (self.first ?? "", count > 1 ? self[1] : "") }
 }

@@ -5,10 +5,12 @@ import Probes
 import Results
 import TestSupport
 import Testing
+import Verify
 
 /// A kind is declared once (`Kind.registry`); these tests hold every probe to it, so a registered kind without a
-/// probe, or a probe case without a registered kind, fails here instead of at a user's run.
-@Suite struct ProbeTableTests {
+/// probe, or a probe case without a registered kind, fails here instead of at a user's run. Serialized: one test
+/// registers a family of its own for a while.
+@Suite(.serialized) struct ProbeTableTests {
     static let automated = Kind.registry.map(\.kind).filter { $0.family.isAutomated }
 
     @Test("every registered kind has exactly its family's probe, which claims it; every claimed kind is registered")
@@ -70,5 +72,61 @@ import Testing
             let unknown = Kind(family, "not_a_kind")
             #expect(await probe.check(try Self.item(unknown), in: context) == .unsupported(unknown), "\(family)")
         }
+    }
+
+    /// A family declared the way a new one is: its kinds and rule carried by its probe, in one file.
+    struct ExampleProbe: Probe {
+        static let family = Family(rawValue: "example")
+        let kinds = [Kind(ExampleProbe.family, "word")]
+
+        var declaration: FamilyDeclaration? {
+            FamilyDeclaration(
+                family: Self.family,
+                kinds: [KindSpec(Kind(Self.family, "word"), "the example word is the one expected", [.text("word")])],
+                rules: [
+                    { c in
+                        guard c.own.has("example word"), let word = c.code.first else { return nil }
+                        return Recognition(
+                            Kind(ExampleProbe.family, "word"), [("word", .string(word))], rule: "example")
+                    }
+                ])
+        }
+
+        func run(_ item: PlannedItem, in context: ProbeContext) async -> Outcome {
+            let word = item.params.string("word") ?? ""
+            return .check(
+                word == "ok", expected: "ok", observed: word, pass: "the word is ok", fail: "the word is \(word)")
+        }
+    }
+
+    @Test("a family declared with its probe is recognised, validated in annotations, listed, and run")
+    func declaredFamily() async throws {
+        let family = ExampleProbe.family
+        FamilyRegistry.register([try #require(ExampleProbe().declaration)])
+        defer { FamilyRegistry.remove(family) }
+        #expect(Family.allCases.contains(family))
+        #expect(Kind(parsing: "example.word") == Kind(family, "word"))
+        let plan = try Planner.plan(
+            ChecklistParser.parse(
+                """
+                - [ ] The example word is `ok`
+                - [ ] The example word is `no`
+                - [ ] Checked by hand <!-- gonogo: example.word word=ok -->
+                """, path: "example.md"))
+        #expect(plan.items.map(\.kind) == Array(repeating: Kind(family, "word"), count: 3))
+        #expect(plan.items[0].rule == "example")
+        // A misspelt param of the new kind is refused at its line, as for any kind.
+        #expect(throws: ChecklistError.self) {
+            try Planner.plan(ChecklistParser.parse("- [ ] x <!-- gonogo: example.word wrod=ok -->\n", path: "e.md"))
+        }
+        var options = VerifyOptions()
+        options.gate = .ci
+        let run = await Verifier.run(
+            plan: plan, options: options, environment: Environment(files: [], process: [:]),
+            probes: [family: ExampleProbe()])
+        #expect(run.results.map(\.status) == [.pass, .fail, .pass])
+        // Gone again: the catalog no longer knows it.
+        FamilyRegistry.remove(family)
+        #expect(Kind(parsing: "example.word") == nil)
     }
 }

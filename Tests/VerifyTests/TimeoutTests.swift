@@ -145,3 +145,15 @@ import Testing
         #expect(config.concurrency == 4 && config.http.latency.rate == 5 && config.items.first?.kind == .manual)
     }
 }
+
+@Suite struct ConnectionsTests {
+    @Test("connections: in the config reach every probe by name, and a password in any of them is masked")
+    func connections() throws {
+        let config = try VerifyConfig.parse(
+            "connections:\n  redis_url: redis://app:hunter2-canary@127.0.0.1:6379/0\n", file: "c.yml", environment: [:])
+        let options = VerifyOptions(config: config)
+        #expect(options.probe.connections["redis_url"] == "redis://app:hunter2-canary@127.0.0.1:6379/0")
+        let context = ProbeContext(settings: options.probe, environment: Environment(files: [], process: [:]))
+        #expect(context.masked("AUTH hunter2-canary failed") == "AUTH *** failed")
+    }
+}
