@@ -1,7 +1,7 @@
 import Foundation
 
-/// A param a check kind reads: its name, the type of its value, whether the value can hold a secret (so reports mask
-/// it), and the value the probe assumes when the item gives none.
+/// A param a check kind reads: its name, the type of its value, whether the value can hold a secret (reports then show
+/// a URL without its credentials and anything else as `***`), and the value the probe assumes when the item gives none.
 public struct ParamSpec: Sendable, Equatable, CustomStringConvertible {
     public enum ValueType: String, Sendable {
         /// Words: a path, a name, a method.

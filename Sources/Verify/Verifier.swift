@@ -133,7 +133,22 @@ public enum Verifier {
         }
         var shown = item
         shown.params = item.params.mappingStrings { Redaction.redacting(context.masked($0)) }
+        // A param its kind declares secret is never shown: a URL keeps its host, without its credentials.
+        for spec in Kind.spec(of: item.kind)?.params ?? [] where spec.secret {
+            guard case .string(let value) = shown.params[spec.name] else { continue }
+            shown.params[spec.name] = .string(Self.withoutCredentials(value))
+        }
         return ItemResult(planned: shown, outcome: outcome, durationMs: ms)
+    }
+
+    /// `value` with a URL's user and password removed; anything that is not such a URL, masked whole.
+    static func withoutCredentials(_ value: String) -> String {
+        guard var url = URLComponents(string: value), url.scheme != nil, url.host != nil else { return Redaction.mask }
+        if url.user != nil || url.password != nil {
+            url.user = nil
+            url.password = nil
+        }
+        return url.string ?? Redaction.mask
     }
 
     /// Groups, deepest first: the worst of their children. Children are indexed once, so deep nesting stays linear.

@@ -126,3 +126,29 @@ struct StubProbe: Probe {
         #expect(VerifyText.render(run).contains("Verdict: NO-GO"))
     }
 }
+
+@Suite struct SecretParamTests {
+    @Test("a param its kind declares secret reaches the report without credentials")
+    func secretParam() async throws {
+        let plan = try Planner.plan(
+            ChecklistParser.parse(
+                "- [ ] db <!-- gonogo: postgres.connect url=postgresql://app:pw@127.0.0.1:1/chat -->\n",
+                path: "s.md"))
+        #expect(Kind.spec(of: Kind(.postgres, "connect"))?.param("url")?.secret == true)
+        var options = VerifyOptions()
+        options.gate = .ci
+        let probe = StubProbe(answers: [:])
+        let run = await Verifier.run(
+            plan: plan, options: options, environment: Environment(files: [], process: [:]),
+            probes: [.postgres: ClaimingAll(base: probe, kinds: [Kind(.postgres, "connect")])])
+        #expect(run.results[0].planned.params.string("url") == "postgresql://127.0.0.1:1/chat")
+        #expect(Verifier.withoutCredentials("not a url with secret") == "***")
+    }
+}
+
+/// `base`, answering for other kinds.
+struct ClaimingAll: Probe {
+    let base: StubProbe
+    let kinds: [Kind]
+    func run(_ item: PlannedItem, in context: ProbeContext) async -> Outcome { await base.run(item, in: context) }
+}
