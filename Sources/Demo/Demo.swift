@@ -30,6 +30,8 @@ public enum DemoRun {
         /// A config of the caller's instead of `checklists/demo.gonogo.yml`; read exactly as `gonogo verify` reads one
         /// (its `${GONOGO_…}` variables name the demo's deployment, see that file).
         public var config: String?
+        /// Run `command` items of a caller's config (the shipped config's are always run).
+        public var allowCommands = false
 
         public init(out: String) { self.out = out }
     }
@@ -169,10 +171,11 @@ public enum DemoRun {
         inputs.variables["GONOGO_CHAT_API"] = chatAPI
         // The deployment's environment is its env file, not the shell of whoever runs the demo.
         inputs.checkedEnvironment = nil
-        // The demo's config ships with gonogo: its one command (a backup and restore of the demo's database) is known.
-        inputs.allowCommands = true
+        // The demo's own config ships with gonogo: its one command (a backup and restore of the demo's database) is
+        // known. A config of the caller's runs commands only when asked (--allow-commands), as verify does.
+        inputs.allowCommands = options.config == nil || options.allowCommands
+        inputs.warn = { say("warning: \($0)") }
         let session = try VerifySession.prepare(inputs)
-        for warning in session.warnings { say("warning: \(warning)") }
         let started = ContinuousClock.now
         let finished = LockedBox(0)
         let run = await session.run { done, total, _ in

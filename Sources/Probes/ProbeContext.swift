@@ -104,9 +104,11 @@ public struct ProbeContext: Sendable {
             // A URL of any name may carry a password.
             if let password = URLComponents(string: value)?.password, password.count >= 4 { secrets.append(password) }
         }
-        // Every connection setting (database URLs, API URLs…) may carry a password: one map, read whole.
-        for url in settings.connections.values {
-            if let password = URLComponents(string: url)?.password, !password.isEmpty { secrets.append(password) }
+        // Every connection setting (database URLs, API URLs…) may carry a password: one map, read whole. A setting
+        // of a secret-looking name (`api_key`, `redis_password`) is a secret whole.
+        for (name, value) in settings.connections {
+            if let password = URLComponents(string: value)?.password, !password.isEmpty { secrets.append(password) }
+            if Secrets.isSecretName(name), value.count >= 4 { secrets.append(value) }
         }
         self.secrets = secrets.sorted { $0.count > $1.count }
     }

@@ -54,6 +54,9 @@ struct ProcessRun: Sendable {
             killed.withLock { $0 = true }
             kill(-child, SIGKILL)
         }
+        // Cancelled however this ends: a cancelled check returns before waitpid does, and a timer left running would
+        // later kill whatever process group reuses the id.
+        defer { timer.cancel() }
         // A check abandoned by the run (its timeout, the run's deadline) takes its process group with it.
         let status: Int32 = try await withTaskCancellationHandler {
             try await Blocking.run {

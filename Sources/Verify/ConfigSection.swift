@@ -19,9 +19,10 @@ struct ConfigSection<Target>: Sendable {
 
     var names: [String] { keys.map(\.0) }
 
-    /// Every key of the mapping `node`, read in the file's order; an unknown one is an error at its line.
-    func read(_ node: Node, into target: inout Target, _ reader: NodeReader) throws {
-        for (keyNode, value) in try reader.mapping(node, what: name) {
+    /// Every key of the mapping `node`, read in the file's order; an unknown one is an error at its line. `what` names
+    /// this entry in errors when it is one of many (`items.PATTERN`, `http.requests.NAME`).
+    func read(_ node: Node, into target: inout Target, _ reader: NodeReader, what: String? = nil) throws {
+        for (keyNode, value) in try reader.mapping(node, what: what ?? name) {
             let key = keyNode.string ?? ""
             guard let read = keys.first(where: { $0.0 == key })?.1 else {
                 throw reader.error(
@@ -34,9 +35,9 @@ struct ConfigSection<Target>: Sendable {
     }
 
     /// A fresh `Target` read from `node`.
-    func read(_ node: Node, from start: Target, _ reader: NodeReader) throws -> Target {
+    func read(_ node: Node, from start: Target, _ reader: NodeReader, what: String? = nil) throws -> Target {
         var target = start
-        try read(node, into: &target, reader)
+        try read(node, into: &target, reader, what: what)
         return target
     }
 }

@@ -47,7 +47,7 @@ extension VerifyConfig {
                     for (pattern, body) in try r.mapping(v, what: "items") {
                         let start = ItemOverride(
                             pattern: pattern.string ?? "", kind: nil, params: nil, skip: nil, line: r.line(pattern))
-                        c.items.append(try override.read(body, from: start, r))
+                        c.items.append(try override.read(body, from: start, r, what: "items.\(start.pattern)"))
                     }
                 }
             ),
@@ -164,7 +164,8 @@ extension VerifyConfig {
                 "requests",
                 { r, v, _, c in
                     for (name, body) in try r.mapping(v, what: "http.requests") {
-                        c.http.requests[name.string ?? ""] = try request.read(body, from: NamedRequest(path: "/"), r)
+                        c.http.requests[name.string ?? ""] = try request.read(
+                            body, from: NamedRequest(path: "/"), r, what: "http.requests.\(name.string ?? "")")
                     }
                 }
             ),

@@ -95,6 +95,20 @@ public struct VerifyConfig: Sendable {
         public var line: Int
     }
 
+    /// Why a latency item could never finish under this config, or nil: its sampling (warm-up and duration) does not
+    /// fit in the item's timeout, so it would always end as an error after sending requests for nothing. At the line
+    /// of `http.latency`, else of `item_timeout`.
+    public func latencySamplingError() -> ConfigError? {
+        let sampling = http.latency.warmup + http.latency.duration
+        let limit = itemTimeout.map { Duration.milliseconds(Int($0 * 1000)) } ?? VerifyOptions.defaultItemTimeout
+        guard sampling >= limit else { return nil }
+        return ConfigError(
+            file: path ?? "config", line: lines["http.latency"] ?? lines["item_timeout"],
+            message: "http.latency samples for \(seconds(sampling)) (warmup + duration), which does not fit in "
+                + "item_timeout \(seconds(limit)): raise item_timeout above \(seconds(sampling)) or shorten the sampling"
+        )
+    }
+
     /// The keys of the file's top level, in the order the docs list them.
     static var knownKeys: [String] { top.names }
 
@@ -116,17 +130,9 @@ public struct VerifyConfig: Sendable {
         let reader = NodeReader(file: file, environment: environment)
         try top.read(root, into: &config, reader)
         config.unsetVariables = reader.unset.withLock { $0 }
-        // A latency item samples for its warm-up and duration within its check's timeout: one that cannot fit would
-        // always end as an error, after sending requests for nothing.
-        let sampling = config.http.latency.warmup + config.http.latency.duration
-        let limit = config.itemTimeout.map { Duration.milliseconds(Int($0 * 1000)) } ?? VerifyOptions.defaultItemTimeout
-        if let line = config.lines["http.latency"] ?? config.lines["item_timeout"], sampling >= limit {
-            throw ConfigError(
-                file: file, line: line,
-                message: "http.latency samples for \(seconds(sampling)) (warmup + duration), which does not fit in "
-                    + "item_timeout \(seconds(limit)): raise item_timeout above \(seconds(sampling)) or shorten the sampling"
-            )
-        }
+        // A sampling the config sets must fit in the item's timeout; the default sampling only matters when the
+        // checklist has a latency item (VerifySession asks then).
+        if config.lines["http.latency"] != nil, let error = config.latencySamplingError() { throw error }
         return config
     }
 }

@@ -50,10 +50,11 @@ public struct VerifyOptions: Sendable {
         probe.root = Self.absolute(config.root, base: base)
         probe.connections = config.connections
         probe.envFiles = config.envFiles
-        probe.sqlite = config.sqlite
-        probe.databaseURL = config.databaseURL
-        probe.apiURL = config.apiURL
-        probe.frontendURL = config.frontendURL
+        // The named keys win over the same names under `connections:`; an absent one leaves that entry alone.
+        if let value = config.sqlite { probe.sqlite = value }
+        if let value = config.databaseURL { probe.databaseURL = value }
+        if let value = config.apiURL { probe.apiURL = value }
+        if let value = config.frontendURL { probe.frontendURL = value }
         probe.artifacts = config.artifacts
         probe.targets = config.targets
         notApplicable = config.notApplicable

@@ -44,6 +44,8 @@ public struct VerifySession: Sendable {
         public var roster: String?
         /// A PEM private key to sign the report with.
         public var signKey: String?
+        /// Hears each warning as soon as it is known (an error that follows may be its consequence).
+        public var warn: (@Sendable (String) -> Void)?
 
         public init(checklist: String) { self.checklist = checklist }
 
@@ -76,13 +78,27 @@ public struct VerifySession: Sendable {
         }
         var warnings: [String] = []
         var options = VerifyOptions()
+        /// Said at once (an error that follows may be its consequence) and kept for the session.
+        func warn(_ text: String) {
+            warnings.append(text)
+            inputs.warn?(text)
+        }
         if let path = inputs.config ?? defaultConfig(beside: inputs.checklist) {
             let config = try loadConfig(path, inputs)
             for unset in config.unsetVariables {
-                warnings.append("\(path):\(unset.line): ${\(unset.name)} is not set; the setting is left empty")
+                warn("\(path):\(unset.line): ${\(unset.name)} is not set; the setting is left empty")
             }
-            warnings += try config.checkOverrides(against: plan)
+            for warning in try config.checkOverrides(against: plan) { warn(warning) }
             options = VerifyOptions(config: config)
+            // A latency item under a timeout its sampling cannot fit in would always end as an error.
+            let overridden = plan.items.map { item -> Kind in
+                var item = item
+                Verifier.apply(options.overrides, to: &item)
+                return item.kind
+            }
+            if overridden.contains(Kind(.latency, "request")), let error = config.latencySamplingError() {
+                throw error
+            }
         }
         apply(inputs, to: &options)
         try options.loadSignoff()

@@ -51,12 +51,16 @@ extension GoNoGo {
                 valueName: "file"))
         var config: String?
 
+        @Flag(help: "Run `command` items of the --config given (the shipped config's one command always runs).")
+        var allowCommands = false
+
         func run() async throws {
             var options = DemoRun.Options(
                 out: VerifyOptionsPaths.absolute(out, base: FileManager.default.currentDirectoryPath))
             options.keep = keep
             options.toolVersion = GoNoGo.version
             options.repository = repository
+            options.allowCommands = allowCommands
             options.config = config.map {
                 VerifyOptionsPaths.absolute($0, base: FileManager.default.currentDirectoryPath)
             }

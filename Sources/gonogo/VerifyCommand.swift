@@ -139,9 +139,10 @@ extension GoNoGo {
                     "several formats go to files: add --out DIR (e.g. --out gonogo-report --format junit --format html)"
                 )
             }
-            if let bad = connection.first(where: { !$0.contains("=") || $0.hasPrefix("=") }) {
+            // The value is not repeated: given without its name, it may be a password.
+            if connection.contains(where: { !$0.contains("=") || $0.hasPrefix("=") }) {
                 throw ValidationError(
-                    "--connection takes NAME=VALUE (as in redis_url=redis://127.0.0.1:6379), not `\(bad)`")
+                    "--connection takes NAME=VALUE, as in --connection redis_url=redis://127.0.0.1:6379")
             }
             if signKey != nil, out == nil {
                 throw ValidationError("--sign-key signs report.json in --out DIR: add --out")
@@ -223,10 +224,10 @@ extension VerifySession {
     /// ``prepare(_:)`` for a command: warnings on stderr; an input that cannot be read is exit code 2 with the file
     /// and line, a selection that selects nothing exit code 64.
     static func prepareForCommand(_ inputs: Inputs) throws -> VerifySession {
+        var inputs = inputs
+        inputs.warn = { writeAll("gonogo: warning: \($0)\n", to: 2) }
         do {
-            let session = try prepare(inputs)
-            for warning in session.warnings { writeAll("gonogo: warning: \(warning)\n", to: 2) }
-            return session
+            return try prepare(inputs)
         } catch let error as SelectionError {
             writeError(error.description)
             throw ExitCode(64)

@@ -14,6 +14,9 @@ struct StubProbe: Probe {
     /// Per item text: the status to answer and how long to take first.
     var answers: [String: (Status, Duration)]
     var alone: Set<String> = []
+    /// Item texts that end only after another item has ended (text -> the one to wait for): a finishing order the
+    /// test sets, not one a busy machine decides.
+    var after: [String: String] = [:]
     let log = LockedBox<[String]>([])
     let cancelled = LockedBox<Set<String>>([])
     let kinds = [Kind(.env, "set"), Kind(.env, "equals")]
@@ -23,6 +26,9 @@ struct StubProbe: Probe {
         log.withLock { $0.append("start \(item.item.text)") }
         do {
             try await Task.sleep(for: delay)
+            if let other = after[item.item.text] {
+                while !log.withLock({ $0.contains("end \(other)") }) { try await Task.sleep(for: .milliseconds(5)) }
+            }
         } catch {
             cancelled.withLock { _ = $0.insert(item.item.text) }
             return .error("cancelled")
@@ -60,20 +66,20 @@ struct StubProbe: Probe {
 
     @Test("results come in file order whatever order the checks finish in")
     func fileOrder() async throws {
-        let probe = StubProbe(answers: [
-            "slow": (.pass, .milliseconds(300)), "medium": (.fail, .milliseconds(150)), "fast": (.pass, .zero),
-        ])
+        var probe = StubProbe(answers: ["medium": (.fail, .zero)])
+        probe.after = ["slow": "medium", "medium": "fast"]
         let run = try await Self.run(Self.three, probe)
         #expect(run.results.map(\.planned.item.text) == ["slow", "medium", "fast"])
         #expect(run.results.map(\.status) == [.pass, .fail, .pass])
-        // They did finish in another order: the fast one first.
-        #expect(probe.log.withLock { $0.filter { $0.hasPrefix("end") } }.first == "end fast")
+        // They did finish in the reverse order.
+        #expect(probe.log.withLock { $0.filter { $0.hasPrefix("end") } } == ["end fast", "end medium", "end slow"])
         #expect(!run.verdict.go && run.verdict.reasons == ["1 blocker item failed"])
     }
 
     @Test("a check past its timeout is cancelled (it sees the cancellation) and reported as an error naming the limit")
     func deadline() async throws {
-        let probe = StubProbe(answers: ["slow": (.pass, .seconds(3600))])
+        // Two minutes: a check the runner failed to cancel would end then, uncancelled, and the test would fail.
+        let probe = StubProbe(answers: ["slow": (.pass, .seconds(120))])
         let run = try await Self.run(Self.three, probe, timeout: .milliseconds(500))
         #expect(run.results[0].status == .error)
         #expect(run.results[0].outcome.message == "no answer within 0.5 s (the check's timeout)")

@@ -49,10 +49,14 @@ import Testing
         let limited = try #require(run.results.first { $0.planned.kind == Kind(.http, "rate_limit") })
         #expect(limited.status == .pass, "\(limited.outcome.message)")
         #expect(limited.outcome.observed?.contains("429 at request 6") == true, "\(limited.outcome.observed ?? "")")
-        // Nothing of the cancelled check arrives later: the count holds for a second after the run returned.
+        // Nothing of the cancelled check is sent later. A request already on the wire at the cancellation may still
+        // be counted after the run returned on a starved machine: half a second for those, then the count holds.
+        try await Task.sleep(for: .milliseconds(500))
+        let settled = server.count("/api/sample")
+        #expect(settled <= allowed)
         let deadline = clock.now.advanced(by: .seconds(1))
         while clock.now < deadline {
-            #expect(server.count("/api/sample") == atReturn)
+            #expect(server.count("/api/sample") == settled)
             try await Task.sleep(for: .milliseconds(100))
         }
     }
@@ -96,16 +100,16 @@ import Testing
         defer { Task { await server.stop() } }
         let task = Task {
             var request = HTTPProbeRequest("GET", server.baseURL + "/hang")
-            request.timeout = .seconds(3600)
+            request.timeout = .seconds(60)
             return try await CurlClient.shared.send(request)
         }
         let arrival = ContinuousClock.now.advanced(by: .seconds(30))
-        while server.count("/hang") == 0, ContinuousClock.now < arrival { await Task.yield() }
+        while server.count("/hang") == 0, ContinuousClock.now < arrival { try await Task.sleep(for: .milliseconds(10)) }
         #expect(server.count("/hang") == 1, "the request never reached the server")
-        let cancelledAt = ContinuousClock.now
         task.cancel()
+        // Cancelled, it ends with CancellationError; a transfer left running would end at its 60 s timeout with a
+        // ProbeError instead.
         await #expect(throws: CancellationError.self) { _ = try await task.value }
-        #expect(cancelledAt.duration(to: .now) < .seconds(30))
     }
 }
 

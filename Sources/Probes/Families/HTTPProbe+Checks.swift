@@ -71,7 +71,7 @@ extension HTTPProbe {
 
     func header(_ c: HTTPCall) async throws -> Outcome {
         guard let name = c.params.string("name") else {
-            return .error("no header named: add c.params.name in gonogo.yml")
+            return .error("no header named: add params.name in gonogo.yml")
         }
         let response = try await c.send(c.request(c.params.string("path") ?? "/"))
         // Cookies and credentials a server sends back are secrets: named, never shown.

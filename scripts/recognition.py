@@ -1,0 +1,133 @@
+#!/usr/bin/env python3
+"""Scores gonogo's recognition against hand labels (see scripts/bench-recognition). Standard library only."""
+import argparse
+import json
+import os
+import re
+import subprocess
+import sys
+
+NOT_AUTOMATED = {"manual", "group"}
+
+
+def load_labels(path):
+    labels = {}
+    with open(path, encoding="utf-8") as f:
+        next(f)  # header
+        for n, row in enumerate(f, start=2):
+            row = row.rstrip("\n")
+            if not row:
+                continue
+            parts = row.split("\t")
+            if len(parts) != 3:
+                sys.exit(f"{path}:{n}: expected line<TAB>kind<TAB>params")
+            try:
+                labels[int(parts[0])] = (parts[1], json.loads(parts[2]))
+            except (ValueError, json.JSONDecodeError) as e:
+                sys.exit(f"{path}:{n}: {e}")
+    return labels
+
+
+def threshold_of(value):
+    """(metric, op, value, unit) from a label's text ("p95 < 500 ms") or gonogo's object."""
+    if isinstance(value, dict):
+        return (value.get("metric") or None, value.get("op"), float(value.get("value")), value.get("unit") or None)
+    m = re.match(r"^\s*([A-Za-z][\w()]*)?\s*(<=|>=|<|>|=|==|≤|≥)\s*([\d.]+)\s*(\S+)?\s*$", str(value))
+    if not m:
+        return None
+    op = {"≤": "<=", "≥": ">=", "==": "="}.get(m.group(2), m.group(2))
+    return (m.group(1), op, float(m.group(3)), m.group(4))
+
+
+def same_param(key, expected, actual):
+    if actual is None:
+        return False
+    if key == "threshold":
+        e, a = threshold_of(expected), threshold_of(actual)
+        if e is None or a is None:
+            return False
+        metric_ok = e[0] is None or (a[0] or "").lower().strip("()") == e[0].lower().strip("()")
+        unit_ok = e[3] is None or a[3] is None or e[3].lower() == a[3].lower()
+        return metric_ok and e[1] == a[1] and abs(e[2] - a[2]) < 1e-9 and unit_ok
+    if isinstance(expected, list) or isinstance(actual, list):
+        as_set = lambda v: {str(x).lower() for x in (v if isinstance(v, list) else [v])}
+        return as_set(expected) == as_set(actual)
+    return str(expected).strip().lower() == str(actual).strip().lower()
+
+
+def judge(expected, actual):
+    """'right', 'false' (an automated kind that checks something else) or 'missed' (manual where a check was due)."""
+    (ekind, eparams), (akind, aparams) = expected, actual
+    if akind in NOT_AUTOMATED:
+        return "right" if ekind in NOT_AUTOMATED else "missed"
+    if akind != ekind:
+        return "false"
+    ok = all(same_param(k, v, aparams.get(k)) for k, v in eparams.items())
+    return "right" if ok else "false"
+
+
+def plan(gonogo, path):
+    out = subprocess.run([gonogo, "plan", path, "--format", "json"], capture_output=True, text=True)
+    if out.returncode != 0:
+        return None, out.stderr.strip()
+    return {i["line"]: (i["kind"], i.get("params") or {}) for i in json.loads(out.stdout)["items"]}, None
+
+
+def score(part, args):
+    folder = os.path.join(args.labels, part)
+    totals = {"items": 0, "right": 0, "false": 0, "missed": 0, "labelled_auto": 0}
+    rows, details = [], []
+    for name in sorted(os.listdir(folder)):
+        if not name.endswith(".tsv"):
+            continue
+        base = name[:-4]
+        labels = load_labels(os.path.join(folder, name))
+        planned, error = plan(args.gonogo, os.path.join(args.corpus, base + ".md"))
+        if planned is None:
+            sys.exit(f"gonogo plan {base}.md failed: {error}")
+        counts = {"items": 0, "right": 0, "false": 0, "missed": 0}
+        for line, expected in sorted(labels.items()):
+            actual = planned.get(line, ("missing", {}))
+            verdict = judge(expected, actual)
+            counts["items"] += 1
+            counts[verdict] += 1
+            totals["labelled_auto"] += expected[0] not in NOT_AUTOMATED
+            if verdict != "right" and part == "tuned":
+                details.append(f"  {base}.md:{line}: {verdict}: expected {expected[0]} {json.dumps(expected[1])}, "
+                               f"got {actual[0]} {json.dumps(actual[1])}")
+        for k in counts:
+            totals[k] += counts[k]
+        rows.append((base, counts))
+    return totals, rows, details
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--gonogo", required=True)
+    parser.add_argument("--corpus", required=True)
+    parser.add_argument("--labels", required=True)
+    parser.add_argument("--list", action="store_true")
+    parser.add_argument("--check", action="store_true")
+    args = parser.parse_args()
+    failed = False
+    for part, title in [("tuned", "tuned on (12 checklists)"), ("heldout", "held out (8 checklists, never tuned on)")]:
+        totals, rows, details = score(part, args)
+        n = max(1, totals["items"])
+        print(f"{title}: {totals['items']} items, {totals['right']} right ({100 * totals['right'] / n:.1f}%), "
+              f"{totals['false']} false automations, {totals['missed']} missed checks "
+              f"({totals['labelled_auto']} items labelled automatable)")
+        if part == "tuned":
+            for base, c in rows:
+                print(f"  {base}: {c['right']}/{c['items']} right, {c['false']} false, {c['missed']} missed")
+            if args.list and details:
+                print("\n".join(details))
+            if args.check and totals["false"] > 0:
+                failed = True
+    if failed:
+        print("bench-recognition: false automations in the tuned part (scripts/bench-recognition --list)",
+              file=sys.stderr)
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()
