@@ -181,6 +181,7 @@ struct Walker {
                 text += (text.isEmpty ? "" : " ") + inline.text
                 code += inline.code
                 for comment in inline.comments {
+                    try rejectMalformed(comment, line: line)
                     if var raw = Annotations.raw(fromComment: comment, line: line) {
                         raw.line = annotationLine(from: line, occurrence: annotations.count)
                         annotations.append(raw)
@@ -189,8 +190,9 @@ struct Walker {
             case .htmlBlock:
                 let blockLine = Int(cmark_node_get_start_line(c))
                 let literal = cmark_node_get_literal(c).map { String(cString: $0) } ?? ""
-                annotations += Annotations.comments(in: literal).compactMap {
-                    Annotations.raw(fromComment: $0, line: blockLine)
+                for comment in Annotations.comments(in: literal) {
+                    try rejectMalformed(comment, line: blockLine)
+                    if let raw = Annotations.raw(fromComment: comment, line: blockLine) { annotations.append(raw) }
                 }
             default:
                 break
@@ -212,6 +214,13 @@ struct Walker {
     }
 
     /// An annotation in an HTML block that belongs to no task item would silently do nothing: refuse it.
+    /// A comment that means to be an annotation but is not one: exit 2 at its line, with the form it needs.
+    private func rejectMalformed(_ comment: String, line: Int) throws {
+        guard Annotations.isMalformed(comment) else { return }
+        throw ChecklistError.badAnnotation(
+            path, line: line, "an annotation needs a colon after gonogo, as in <!-- gonogo: http.header name=X -->")
+    }
+
     private func strayAnnotationCheck(_ node: OpaquePointer) throws {
         if let parent = cmark_node_parent(node) {
             let kind = NodeKind(parent)

@@ -69,6 +69,15 @@ enum Annotations {
         return found
     }
 
+    /// Whether a comment body means to be an annotation but lacks the colon (`<!-- gonogo http.header … -->`): an
+    /// error at its line, not a comment silently ignored.
+    static func isMalformed(_ body: String) -> Bool {
+        let trimmed = body.trimmingCharacters(in: " \t\r\n").lowercased()
+        guard trimmed.hasPrefix("gonogo"), !trimmed.hasPrefix("gonogo:") else { return false }
+        let next = trimmed.dropFirst(6).first
+        return next == nil || next == " " || next == "\t" || next == "\n" || next == "\r" || next == "="
+    }
+
     /// The annotation in a comment body, when it starts with `gonogo:`.
     static func raw(fromComment body: String, line: Int) -> RawAnnotation? {
         let trimmed = body.trimmingCharacters(in: " \t\r\n")

@@ -25,8 +25,12 @@ public enum Redaction {
             let after = rest[range.upperBound...]
             let end = after.firstIndex { " \t\n`\"'<>".contains($0) } ?? after.endIndex
             let credential = after[..<end]
-            // A credential, not a word: "Bearer sk_live_51Hq", "Basic dXNlcjpwYXNz", not "Bearer token".
-            let looksLikeOne = credential.count >= 8 || credential.contains { !$0.isLetter }
+            // A credential, not a word: "Bearer sk_live_51Hq", "Basic dXNlcjpwYXNz", not "Bearer token", "Basic
+            // Functionality" or "Token rotation": something besides letters, or letters of both cases past the first.
+            let inner = credential.dropFirst()
+            let looksLikeOne =
+                credential.contains { !$0.isLetter }
+                || credential.count >= 8 && inner.contains(where: \.isUppercase) && inner.contains(where: \.isLowercase)
             out += credential.isEmpty ? "" : looksLikeOne ? mask : String(credential)
             rest = after[end...]
         }

@@ -81,7 +81,9 @@ public enum VerifyText {
         if c.applicable > 0 {
             out +=
                 "Checked automatically: \(c.checked) of the \(c.applicable) items that apply "
-                + "(\(Int((Double(c.checked) * 100 / Double(c.applicable)).rounded()))%); \(c.awaiting) \(c.awaiting == 1 ? "awaits" : "await") a person; "
+                + "(\(Int((Double(c.checked) * 100 / Double(c.applicable)).rounded()))%); "
+                + (c.errored > 0 ? "\(c.errored) could not be checked (error); " : "")
+                + "\(c.awaiting) \(c.awaiting == 1 ? "awaits" : "await") a person; "
                 + "\(c.skipped) skipped (not applicable or not selected)\n"
         }
         out += "\n"

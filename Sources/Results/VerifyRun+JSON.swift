@@ -28,6 +28,7 @@ extension VerifyRun {
                 .object([
                     ("applicable", .int(coverage.applicable)), ("checked", .int(coverage.checked)),
                     ("awaitingAttestation", .int(coverage.awaiting)), ("notApplicable", .int(coverage.skipped)),
+                    ("errored", .int(coverage.errored)),
                 ])
             ),
             ("items", .array(results.map { $0.json(signoff.items[$0.id]) })),

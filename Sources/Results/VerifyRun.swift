@@ -35,20 +35,33 @@ public struct VerifyRun: Sendable {
     }
 
     /// How much of the checklist a check decided: of the items that apply (not skipped), those whose status came
-    /// from a check (groups included, when their children were checked) and those that await a person.
-    public var coverage: (applicable: Int, checked: Int, awaiting: Int, skipped: Int) {
+    /// from a check's verdict (pass, fail, warn; groups included, when a child's did), those whose check could not
+    /// decide (error), and those that await a person. An error is never counted as checked.
+    public var coverage: (applicable: Int, checked: Int, awaiting: Int, skipped: Int, errored: Int) {
+        enum Decided { case checked, errored, awaiting }
         // Children come after their parent in file order: walk backwards so a group sees its children decided.
-        var checked: [String: Bool] = [:]
+        var decided: [String: Decided] = [:]
+        var children: [String: (checked: Bool, errored: Bool)] = [:]
         for r in results.reversed() where r.status != .skip {
+            let state: Decided
             if r.planned.kind == .group {
-                checked[r.id] = results.contains { $0.planned.parentID == r.id && checked[$0.id] == true }
+                let seen = children[r.id]
+                state = seen?.checked == true ? .checked : seen?.errored == true ? .errored : .awaiting
+            } else if !r.planned.kind.family.isAutomated {
+                state = .awaiting
             } else {
-                checked[r.id] = r.planned.kind.family.isAutomated
+                state = r.status == .error ? .errored : .checked
+            }
+            decided[r.id] = state
+            if let parent = r.planned.parentID {
+                var seen = children[parent] ?? (false, false)
+                seen.checked = seen.checked || state == .checked
+                seen.errored = seen.errored || state == .errored
+                children[parent] = seen
             }
         }
-        let skipped = results.count - checked.count
-        let yes = checked.values.filter { $0 }.count
-        return (checked.count, yes, checked.count - yes, skipped)
+        let count = { (wanted: Decided) in decided.values.filter { $0 == wanted }.count }
+        return (decided.count, count(.checked), count(.awaiting), results.count - decided.count, count(.errored))
     }
 
     public var summary: [Status: Int] {

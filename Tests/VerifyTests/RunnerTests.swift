@@ -158,3 +158,29 @@ struct ClaimingAll: Probe {
     let kinds: [Kind]
     func run(_ item: PlannedItem, in context: ProbeContext) async -> Outcome { await base.run(item, in: context) }
 }
+
+@Suite struct CoverageTests {
+    @Test("checked automatically counts verdicts only: an error is neither checked nor awaiting a person")
+    func honestSummary() async throws {
+        let markdown = """
+            # Release
+            - [ ] Set up:
+              - [ ] first <!-- gonogo: env.set name=A -->
+              - [ ] second <!-- gonogo: env.set name=B -->
+            - [ ] broken <!-- gonogo: env.set name=C -->
+            - [ ] Somebody looked at it <!-- gonogo: manual -->
+            """
+        let probe = StubProbe(answers: ["second": (.fail, .zero), "broken": (.error, .zero)])
+        let run = try await RunnerTests.run(markdown, probe)
+        let c = run.coverage
+        #expect(c.applicable == 5 && c.checked == 3 && c.errored == 1 && c.awaiting == 1 && c.skipped == 0, "\(c)")
+        let text = VerifyText.render(run)
+        #expect(
+            text.contains(
+                "Checked automatically: 3 of the 5 items that apply (60%); 1 could not be checked (error); 1 awaits a person"
+            ), "\(text)")
+        let json = try #require(
+            JSONSerialization.jsonObject(with: ReportFormat.json(run, toolVersion: "0")) as? [String: Any])
+        #expect((json["coverage"] as? [String: Int])?["errored"] == 1)
+    }
+}
