@@ -64,6 +64,14 @@ enum CodeSpan {
             !isEnvName(s)
         else { return false }
         if s.hasPrefix("/") && s.utf8.contains(UInt8(ascii: "*")) { return false }  // a URL pattern such as /public/*
+        // A placeholder, not a file: `YYYY_MM_DD_description.sql`, `<name>.conf`, `{env}.yml`, `vX.X.X`.
+        if s.contains("YYYY") || s.contains("X.X") || s.contains(where: { "<>{}[]".contains($0) }) { return false }
+        // A media type, not a path: `application/json`, `text/html`.
+        if let slash = s.firstIndex(of: "/"), s[s.index(after: slash)...].firstIndex(of: "/") == nil,
+            mediaTypes.contains(s[..<slash].lowercased())
+        {
+            return false
+        }
         if s.hasPrefix(".") && s.count > 1 { return true }
         if s.utf8.contains(UInt8(ascii: "/")) && !s.hasPrefix("/") { return true }
         if s.hasPrefix("/etc/") || s.hasPrefix("/var/") || s.hasPrefix("/opt/") || s.hasPrefix("/srv/") { return true }
@@ -73,6 +81,11 @@ enum CodeSpan {
         }
         return false
     }
+
+    /// The top-level types of media types (RFC 6838).
+    static let mediaTypes: Set<String> = [
+        "application", "text", "image", "audio", "video", "multipart", "font", "model", "message",
+    ]
 
     static let fileExtensions: Set<String> = [
         "md", "txt", "rst", "adoc", "pdf", "html", "htm", "css", "js", "mjs", "cjs", "ts", "tsx", "jsx", "map", "json",

@@ -5,6 +5,13 @@ extension Recognizers {
         guard let path = c.code.first(where: CodeSpan.isFilePath), !CodeSpan.isCommand(path),
             !c.own.hasAny(["branch", "branches"])
         else { return nil }
+        // Editing a file ("Bump `version.txt`", "Edit `docs/conf.py` so that…", a bare path under "Update the
+        // version in:"): that the file exists says nothing about the edit.
+        let editing = ["bump", "modify", "edit", "change", "update the version", "version number", "make sure"]
+        let barePath = c.own.words.count <= Tokens(path).words.count + 1
+        if c.own.hasAny(editing) || barePath && c.parent.hasAny(["bump", "modify", "edit", "change", "update"]) {
+            return Recognition(.manual, rule: "editing a file")
+        }
         if c.own.hasAny([
             "absent", "not present", "not exist", "must not exist", "removed", "not shipped",
             "never shipped", "not deployed", "not committed", "no",
@@ -26,8 +33,10 @@ extension Recognizers {
         return Recognition(Kind(.file, written ? "nonempty" : "exists"), [("path", .string(path))], rule: "file")
     }
 
-    /// "Known issues documented", "Runbook created", "README updated with deployment instructions",
-    /// and any item under a "Documentation" heading.
+    /// "Known issues documented", "Runbook created", "README updated with deployment instructions", any item under a
+    /// "Documentation" heading that names no file: a person judges a document, and words of the sentence are no
+    /// evidence that it says what it should. `manual`, so no later rule reads it as something else; a config names the
+    /// file and what it must contain when a deployment wants it checked (`items:` in gonogo.yml).
     static func documentation(_ c: ItemContext) -> Recognition? {
         let docVerbs = [
             "documented", "runbook", "runbooks", "playbook", "release notes", "changelog", "guide",
@@ -35,34 +44,7 @@ extension Recognizers {
         ]
         let inDocs = c.section.hasAny(["documentation", "docs"]) || c.parent.hasAny(["documentation", "docs"])
         guard c.own.hasAny(docVerbs) || inDocs else { return nil }
-        if c.own.has("readme") {
-            let topic = topicWords(c, after: "with")
-            var params: [(String, Params.Value)] = [("path", .string("README.md"))]
-            if !topic.isEmpty { params.append(("pattern", .string(topic))) }
-            return Recognition(Kind(.file, topic.isEmpty ? "nonempty" : "contains"), params, rule: "readme")
-        }
-        let topic = topicWords(c, after: nil)
-        guard !topic.isEmpty else { return nil }
-        return Recognition(
-            Kind(.file, "contains"), [("target", .string("docs")), ("pattern", .string(topic))], rule: "documentation")
-    }
-
-    /// The topic words of a documentation item: "Runbook created for operations team" -> "runbook".
-    static func topicWords(_ c: ItemContext, after marker: String?) -> String {
-        let verbs: Set<String> = [
-            "documented", "created", "updated", "published", "defined", "written", "complete", "completed", "available",
-            "in", "place", "the", "a", "an", "is", "are", "up", "to", "date", "exists", "reviewed", "instructions",
-        ]
-        let stops: Set<String> = ["for", "with", "on", "in", "by", "at"]
-        var words = c.own.words
-        if let marker, let i = words.firstIndex(of: marker) { words = Array(words[(i + 1)...]) }
-        var topic: [String] = []
-        for w in words {
-            if stops.contains(w) && !topic.isEmpty && marker == nil { break }
-            if verbs.contains(w) || stops.contains(w) || !w.contains(where: \.isLetter) { continue }
-            topic.append(w)
-        }
-        return topic.prefix(3).joined(separator: " ")
+        return Recognition(.manual, rule: "documentation")
     }
 
     /// Files whose location is common knowledge: SSH's server configuration, source maps of a web build.
@@ -89,12 +71,30 @@ extension Recognizers {
     /// "All tests passing: `pytest tests/ -v`", "No ESLint errors: `npm run lint`": the command must exit 0.
     static func command(_ c: ItemContext) -> Recognition? {
         guard let cmd = c.code.first(where: CodeSpan.isCommand) else { return nil }
+        // A placeholder to fill in (`[API_KEY]`, `<version>`, `YOUR_TOKEN`) or a server that never exits
+        // (`npm start`): not a command gonogo can run to a verdict.
+        // (Go's `./...` is a package pattern, not an ellipsis.)
+        let placeholder =
+            cmd.contains(where: { "<>[]{}".contains($0) }) || cmd.contains("YOUR_") || cmd.contains(" ...")
+            || cmd.hasSuffix(" …")
+        let server = [
+            "npm start", "yarn start", "pnpm start", "npm run dev", "yarn dev", "runserver", "uvicorn",
+            "gunicorn", "docker compose up", "docker-compose up", "flask run", "rails server", "rails s",
+        ]
+        .contains { cmd.hasPrefix($0) || cmd.contains(" " + $0) }
+        // A command run to do something ("run `./scripts/x.py` to update the list") is a step, not a check.
+        let step = c.own.hasAny([
+            "to update", "to generate", "to see", "to create", "to download", "to install", "to build the",
+            "to add", "to copy", "to fetch", "to pull",
+        ])
+        if placeholder || server || step { return Recognition(.manual, rule: "a step, not a check") }
         // A command that changes or destroys state is something a person does, never a check gonogo runs.
         let words = Tokens(cmd)
         if words.hasAny([
             "downgrade", "rollback", "drop", "destroy", "delete", "truncate", "reset", "rm", "purge",
             "apply", "deploy", "push", "publish", "release", "kill", "stop", "restart", "shutdown", "force", "migrate",
             "upgrade", "install", "uninstall", "seed", "restore", "dropdb", "createdb", "vercel", "prod",
+            "remote", "commit", "merge", "tag", "add", "checkout", "rebase", "cherry pick",
         ]) {
             return Recognition(.manual, rule: "state-changing command")
         }

@@ -40,8 +40,8 @@ struct Sprint5Tests {
         (31, "file.nonempty", false),  // API Contract complete: frontend/doc/api-contract.md
         (32, "file.nonempty", false),  // Architecture documented: docs/ARCHITECTURE_S5.md
         (33, "file.nonempty", false),  // Testing Guide complete: docs/TESTING_GUIDE_S5.md
-        (34, "file.contains", false),  // README updated with deployment instructions
-        (35, "file.contains", false),  // Known issues documented
+        (34, "manual", false),  // a document a person judges: README updated with deployment instructions
+        (35, "manual", false),  // a document a person judges: Known issues documented
         (42, "sqlite.database", false),  // Database file: data/messages.db
         (43, "sqlite.migrations", false),  // Tables created via migrations
         (44, "group", false),  // Indexes created:
@@ -56,7 +56,7 @@ struct Sprint5Tests {
         (55, "manual", false),  // Backups configured (daily automated)
         (56, "postgres.replication", true),  // Replication tested (if applicable)
         (57, "postgres.connect", false),  // Connection string: postgresql://user:***@host:5432/chat_db
-        (60, "file.contains", false),  // Backup strategy documented
+        (60, "manual", false),  // a document a person judges: Backup strategy documented
         (61, "manual", false),  // Automated backup job scheduled
         (62, "manual", false),  // Backup retention policy: 30 days
         (63, "manual", false),  // Backup restoration tested
@@ -77,7 +77,7 @@ struct Sprint5Tests {
         (86, "manual", false),  // Secrets stored in secure vault (AWS Secrets Manager, HashiCo
         (87, "git.untracked", false),  // Never commit .env file to Git
         (88, "git.ignored", false),  // .gitignore includes environment files
-        (89, "file.contains", false),  // Secret rotation policy defined
+        (89, "manual", false),  // a document a person judges: Secret rotation policy defined
         (90, "manual", false),  // Access logs for secret retrieval enabled
         (97, "group", false),  // Uvicorn configured:
         (98, "env.equals", false),  // Workers: 4 (for production)
@@ -190,7 +190,7 @@ struct Sprint5Tests {
         (255, "artifact.lighthouse", false),  // Largest Contentful Paint (LCP) < 2.5s
         (256, "artifact.lighthouse", false),  // Cumulative Layout Shift (CLS) < 0.1
         (263, "git.tag", false),  // Git tag created: v1.0.0-s5
-        (264, "file.contains", false),  // Release notes published
+        (264, "manual", false),  // a document a person judges: Release notes published
         (265, "manual", true),  // Docker image tagged (if using containers)
         (268, "git.tag", false),  // Previous version accessible
         (269, "manual", false),  // Database rollback script tested
@@ -210,14 +210,14 @@ struct Sprint5Tests {
         (293, "manual", false),  // Edge cases verified
         (294, "manual", false),  // Performance acceptable to users
         (295, "manual", false),  // UI renders correctly on target browsers
-        (298, "file.contains", false),  // Deployment guide updated
-        (299, "file.contains", false),  // Runbook created for operations team
-        (300, "file.contains", false),  // Known issues documented
-        (301, "file.contains", false),  // Contact information for support
+        (298, "manual", false),  // a document a person judges: Deployment guide updated
+        (299, "manual", false),  // a document a person judges: Runbook created for operations team
+        (300, "manual", false),  // a document a person judges: Known issues documented
+        (301, "manual", false),  // a document a person judges: Contact information for support
         (304, "manual", false),  // Team notified of deployment
         (305, "manual", false),  // Stakeholders informed
         (306, "manual", true),  // Status page updated (if applicable)
-        (307, "file.contains", false),  // Release notes published
+        (307, "manual", false),  // a document a person judges: Release notes published
 
     ]
 
@@ -241,9 +241,11 @@ struct Sprint5Tests {
         #expect(item(line: 45).parentID == "database-preparation/sqlite-development/indexes-created")
     }
 
-    @Test("at least 60% of the items run automatically")
+    // 61% before documents that name no file became manual (a person judges a document; the config can name its
+    // file): precision first. The demo and production configs name those files, so they are still checked there.
+    @Test("at least 55% of the items run automatically")
     func automatedShare() {
-        #expect(Double(plan.automatedCount) / Double(plan.items.count) >= 0.60)
+        #expect(Double(plan.automatedCount) / Double(plan.items.count) >= 0.55)
     }
 
     @Test("the checks the issue names carry the right params")
