@@ -182,6 +182,15 @@ extension Recognizers {
         let request = c.code.lazy.compactMap(CodeSpan.request).first
         let path = request?.path ?? c.code.first(where: CodeSpan.isURLPath)
         let healthy = c.own.hasAny(["health", "healthcheck", "health check", "readiness", "liveness"])
+        // Health checks being set up or watched ("Health monitoring active", "Liveness probes configured", "Monitor
+        // health"), or a health check that names no endpoint: not a request gonogo can make for the sentence.
+        if healthy && path == nil {
+            let setUp = c.own.hasAny([
+                "monitor", "monitoring", "monitored", "probe", "probes", "configured", "script", "deployed", "set up",
+                "setup", "continuously", "hourly", "scheduled", "alert", "alerts",
+            ])
+            if setUp || !c.own.has("endpoint") { return Recognition(.manual, rule: "health checks, no endpoint named") }
+        }
         let endpoint =
             path != nil
             && c.own.hasAny([
@@ -197,20 +206,14 @@ extension Recognizers {
         return Recognition(Kind(.http, "status"), params, rule: healthy ? "health endpoint" : "endpoint")
     }
 
-    /// "LLM API connectivity verified", "Redis reachable": a dependency the health endpoint reports.
+    /// "LLM API connectivity verified", "Redis reachable": a dependency's connectivity. Which request shows it is the
+    /// deployment's knowledge, not the sentence's: `manual`, unless the config names the check (`items:` with
+    /// `kind: http.status`, `params: {path: /health, field: llm, equals: ok}`).
     static func connectivity(_ c: ItemContext) -> Recognition? {
         guard let i = c.own.words.firstIndex(where: { ["connectivity", "reachable", "reachability"].contains($0) }),
             i > 0
         else { return nil }
-        let dependency = c.own.words[0]
-        guard !["database", "db", "internet", "network"].contains(dependency) else { return nil }
-        return Recognition(
-            Kind(.http, "status"),
-            [
-                ("path", .string("/health")), ("status", .int(200)), ("field", .string(dependency)),
-                ("equals", .string("ok")),
-            ],
-            rule: "dependency health")
+        return Recognition(.manual, rule: "dependency connectivity")
     }
 
     /// Under "Smoke tests": "Chat message flow works", "Admin mode (Text-to-SQL) works"; anywhere: "Checkout flow works",
@@ -250,12 +253,9 @@ extension Recognizers {
             ]),
             !c.own.hasAny(["disk", "host", "hosts", "node", "nodes", "uptime", "cost", "costs", "server", "servers"])
         else { return nil }
-        let name = subjectSlug(
-            c,
-            drop: [
-                "tracked", "monitored", "measured", "exported", "exposed", "recorded",
-                "collected", "threshold",
-            ])
-        return Recognition(Kind(.http, "metrics"), [("metric", .string(name))], rule: "metrics")
+        // A metric being tracked, with no metric named: a monitor set up, which a person attests (or the config
+        // names the metric: `items:` with `kind: http.metrics`, `params: {metric: …}`). Never a name made of the
+        // sentence's words.
+        return Recognition(.manual, rule: "monitoring set up")
     }
 }

@@ -38,7 +38,7 @@ struct RecognitionTests {
         ("`X-Content-Type-Options: nosniff` header present", "Headers", "http.header"),
         ("Content Security Policy enforced", "Headers", "http.security_headers"),
         ("`/healthz` returns 200", "Ops", "http.status"),
-        ("Readiness probe passing", "Ops", "http.status"),
+        ("Readiness probe passing", "Ops", "manual"),  // no endpoint named
         ("Login endpoint throttled", "Security", "http.rate_limit"),
         ("Admin routes require authentication", "Security", "http.auth_required"),
         ("Tag `v3.2.1` pushed", "Release", "git.tag"),

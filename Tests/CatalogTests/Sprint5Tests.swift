@@ -134,11 +134,11 @@ struct Sprint5Tests {
         (173, "manual", false),  // User interactions tracked (analytics)
         (174, "manual", false),  // Performance metrics sent to backend
         (175, "manual", false),  // Error boundary configured
-        (178, "http.metrics", false),  // API response time tracked
-        (179, "http.metrics", false),  // Error rate monitored (threshold: > 1%)
-        (180, "http.metrics", false),  // Database query performance tracked
-        (181, "http.metrics", false),  // LLM API latency monitored
-        (182, "http.metrics", false),  // Memory usage monitored
+        (178, "manual", false),  // a metric tracked, none named (the configs name it): API response time tracked
+        (179, "manual", false),  // a metric tracked, none named (the configs name it): Error rate monitored (threshold: > 1%)
+        (180, "manual", false),  // a metric tracked, none named (the configs name it): Database query performance tracked
+        (181, "manual", false),  // a metric tracked, none named (the configs name it): LLM API latency monitored
+        (182, "manual", false),  // a metric tracked, none named (the configs name it): Memory usage monitored
         (183, "manual", false),  // Disk space monitored
         (186, "group", false),  // Alert rules configured:
         (187, "manual", false),  // High error rate (> 5%)
@@ -200,12 +200,12 @@ struct Sprint5Tests {
         (275, "manual", false),  // Recovery Time Objective (RTO): < 1 hour
         (276, "manual", false),  // Recovery Point Objective (RPO): < 1 hour
         (277, "manual", false),  // DR drill completed successfully
-        (284, "http.status", false),  // API health check passes
+        (284, "manual", false),  // no endpoint named (the configs name it): API health check passes
         (285, "http.smoke", false),  // Chat message flow works
         (286, "http.smoke", false),  // Admin mode (Text-to-SQL) works
         (287, "http.smoke", false),  // History persistence verified
         (288, "postgres.connect", false),  // Database connectivity verified
-        (289, "http.status", false),  // LLM API connectivity verified
+        (289, "manual", false),  // a dependency: the config names the check (the configs name it): LLM API connectivity verified
         (292, "manual", false),  // Critical user flows tested
         (293, "manual", false),  // Edge cases verified
         (294, "manual", false),  // Performance acceptable to users
@@ -241,11 +241,12 @@ struct Sprint5Tests {
         #expect(item(line: 45).parentID == "database-preparation/sqlite-development/indexes-created")
     }
 
-    // 61% before documents that name no file became manual (a person judges a document; the config can name its
-    // file): precision first. The demo and production configs name those files, so they are still checked there.
-    @Test("at least 55% of the items run automatically")
+    // 61% before precision came first: documents that name no file, metrics that name none, health checks and
+    // dependencies that name no endpoint are manual now (a sentence's words are no evidence). The demo and production
+    // configs name those files, metrics and endpoints, so they are still checked there.
+    @Test("at least half the items run automatically")
     func automatedShare() {
-        #expect(Double(plan.automatedCount) / Double(plan.items.count) >= 0.55)
+        #expect(Double(plan.automatedCount) / Double(plan.items.count) >= 0.50)
     }
 
     @Test("the checks the issue names carry the right params")

@@ -27,8 +27,24 @@ struct HTTPVerifyTests {
             if redirect == nil { try await Task.sleep(for: .milliseconds(50)) }
         }
         let plain = try #require(redirect)
+        // Sentences that name no metric or endpoint: the config names them (the metric aliases chat-api serves).
+        let named = VerifyFixture.config.replacingOccurrences(
+            of: "items:\n",
+            with: """
+                items:
+                  "monitoring-logging/monitoring-metrics/api-response-time-tracked":
+                    kind: http.metrics
+                    params: {metric: api-response-time}
+                  "monitoring-logging/monitoring-metrics/memory-usage-monitored":
+                    kind: http.metrics
+                    params: {metric: memory-usage}
+                  "post-deployment/smoke-tests/llm-api-connectivity-verified":
+                    kind: http.status
+                    params: {path: /health, status: 200, field: llm, equals: ok}
+
+                """)
         try Data(
-            (VerifyFixture.config + """
+            (named + """
                 api_url: https://127.0.0.1:\(port)
                 not_applicable:
                   - item: "performance-optimization/frontend/*"
