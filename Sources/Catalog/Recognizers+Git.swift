@@ -30,16 +30,27 @@ extension Recognizers {
         }
         // Tags
         if c.own.hasAny(["tag", "tagged", "tags"]) && !c.own.hasAny(["docker", "image", "container", "images"]) {
+            // A signed tag (its signature is not checked), a tag to annotate or remove, a tag given as an example
+            // ("e.g. v2.1"), or no tag named: not "this tag exists".
+            if c.own.hasAny([
+                "signed", "pgp", "gpg", "signature", "annotated", "removed", "remove", "delete", "deleted", "e g",
+                "for example",
+            ]) {
+                return Recognition(.manual, rule: "not a tag's existence")
+            }
             let plain = c.text.split(separator: " ").map { $0.trimmingCharacters(in: "`,;:()") }
             if let tag = c.code.first(where: CodeSpan.isVersionTag) ?? plain.first(where: CodeSpan.isVersionTag) {
                 return Recognition(Kind(.git, "tag"), [("name", .string(tag))], rule: "git tag")
             }
             if c.own.has("git") || c.scope.hasAny(["versioning", "release", "releases"]) {
-                return Recognition(Kind(.git, "tag"), [], rule: "git tag")
+                return Recognition(.manual, rule: "no tag named")
             }
         }
+        // The previous release's tag is there to go back to ("Previous version accessible"); not a judgement of it
+        // ("Previous version was stable") nor a changelog's range ("changes since the last release").
         if c.own.hasAny(["previous version", "previous release", "last release", "prior release", "previous tag"])
             && !c.own.hasAny(["docker", "image"])
+            && c.own.hasAny(["accessible", "available", "exists", "tagged", "tag", "kept", "retained", "checkout"])
         {
             return Recognition(Kind(.git, "tag"), [("previous", .bool(true))], rule: "previous release")
         }

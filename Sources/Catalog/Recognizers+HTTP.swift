@@ -143,6 +143,14 @@ extension Recognizers {
             "forbidden",
         ])
         guard admin || rbac || auth else { return nil }
+        // A login flow to try, access control to implement, status codes in general: not "an endpoint refuses a
+        // caller without a token", which is what this kind checks.
+        if c.own.hasAny([
+            "implement", "least privilege", "login works", "login flow", "proper status code", "status codes",
+            "according to", "policies",
+        ]) || rbac && !c.own.hasAny(["enforced", "protected", "endpoints", "routes", "403"]) {
+            return Recognition(.manual, rule: "access control, not an endpoint's answer")
+        }
         var params: [(String, Params.Value)] = []
         if admin || rbac { params.append(("role", .string("admin"))) }
         let request = c.code.lazy.compactMap(CodeSpan.request).first
@@ -165,6 +173,21 @@ extension Recognizers {
         if let (name, value) = c.code.lazy.compactMap(CodeSpan.header).first {
             return Recognition(
                 Kind(.http, "header"), [("name", .string(name)), ("value", .string(value))], rule: "header")
+        }
+        // One header the sentence names ("Add CSP header", "X-Frame-Options set"): that header, present.
+        let named: [(phrases: [String], header: String)] = [
+            (["content security policy", "csp"], "Content-Security-Policy"),
+            (["x frame options"], "X-Frame-Options"), (["x xss protection"], "X-XSS-Protection"),
+            (["x content type options", "nosniff"], "X-Content-Type-Options"), (["referrer policy"], "Referrer-Policy"),
+        ]
+        let headers = named.filter { $0.phrases.contains(where: c.own.contains) }.map(\.header)
+        if !c.own.hasAny(["security headers"]), headers.count == 1 {
+            return Recognition(Kind(.http, "header"), [("name", .string(headers[0]))], rule: "named header")
+        }
+        // Protection against XSS or injection in general (input validation, sanitising, integrity of scripts):
+        // code and process, not a response header.
+        guard c.own.hasAny(["security headers", "header", "headers"]) else {
+            return Recognition(.manual, rule: "protection in code, not a header")
         }
         return Recognition(Kind(.http, "security_headers"), [], rule: "security headers")
     }
@@ -224,12 +247,11 @@ extension Recognizers {
         ]
         let inSmoke = c.scope.has("smoke") || c.scope.hasAny(["smoke test", "smoke tests"])
         let flow = c.own.hasAny(["flow", "flows"]) && c.own.hasAny(verdictWords)
-        if c.own.has("sql injection") {
-            return Recognition(Kind(.http, "smoke"), [("flow", .string("sql-injection"))], rule: "smoke flow")
-        }
-        guard (inSmoke && c.own.hasAny(verdictWords)) || flow else { return nil }
-        let name = subjectSlug(c, drop: Set(verdictWords + ["flow", "mode", "message"]))
-        return Recognition(Kind(.http, "smoke"), [("flow", .string(name))], rule: "smoke flow")
+        // A flow the sentence names but does not spell out ("Chat message flow works", "SQL injection attempts
+        // blocked"): which requests make it up is the deployment's knowledge, so it is `manual` until the config
+        // links the item to one of its `http.flows` (`items:` with `kind: http.smoke`, `params: {flow: NAME}`).
+        guard (inSmoke && c.own.hasAny(verdictWords)) || flow || c.own.has("sql injection") else { return nil }
+        return Recognition(.manual, rule: "a flow the config defines")
     }
 
     /// Under monitoring: "API response time tracked", "Memory usage monitored".

@@ -28,6 +28,16 @@ extension Recognizers {
             "cron", "consumer", "sidekiq", "celery",
         ])
         guard timing, !notLatency else { return nil }
+        // Watching response times ("Monitor response times (target: < 200ms)") is a monitor set up; a database's
+        // own queries ("Database queries execute in < 100ms", "Query performance < 30 seconds") are not a request
+        // gonogo sends. Both for a person, unless the item names a request (`GET /orders`).
+        let ownRequest = c.code.contains { CodeSpan.request($0) != nil }
+        if !ownRequest,
+            prose.hasAny(["monitor", "monitored", "monitoring", "database queries", "db queries", "query performance"])
+                || prose.hasPrefix("monitor")
+        {
+            return Recognition(.manual, rule: "not a request gonogo sends")
+        }
         let named = ThresholdParser.metric(in: c.own)
         let metric = named ?? "p95"
         var params: [(String, Params.Value)] = []

@@ -68,6 +68,10 @@ extension Recognizers {
         guard c.own.hasAny(["certificate", "certificates", "cert", "certs", "ocsp"]),
             !c.own.hasAny(["client certificate", "code signing", "signing certificate"])
         else { return nil }
+        // Certificates to come ("ready to provision"), pinning in a client: nothing the server shows today.
+        if c.own.hasAny(["ready to provision", "to provision", "pinning", "pinned", "ready for"]) {
+            return Recognition(.manual, rule: "not the served certificate")
+        }
         let expiry =
             c.own.hasPrefix("expir") || c.own.hasPrefix("renew")
             || c.own.hasAny(["days", "day", "week", "weeks", "month", "months", "year", "years"])

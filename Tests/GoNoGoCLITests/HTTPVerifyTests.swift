@@ -41,6 +41,23 @@ struct HTTPVerifyTests {
                   "post-deployment/smoke-tests/llm-api-connectivity-verified":
                     kind: http.status
                     params: {path: /health, status: 200, field: llm, equals: ok}
+                  "security-hardening/authorization/sql-injection-prevention-verified":
+                    kind: http.smoke
+                    params: {flow: sql-injection}
+                  "post-deployment/smoke-tests/chat-message-flow-works":
+                    kind: http.smoke
+                    params: {flow: chat}
+                  "post-deployment/smoke-tests/history-persistence-verified":
+                    kind: http.smoke
+                    params: {flow: history-persistence}
+                  "post-deployment/smoke-tests/admin-mode-text-to-sql-works":
+                    kind: http.smoke
+                    params: {flow: admin-text-to-sql}
+                  "security-hardening/authorization/role-based-access-control-rbac-tested":
+                    kind: http.auth_required
+                    params: {role: admin}
+                  "security-hardening/authorization/xss-protection-enabled":
+                    kind: http.security_headers
 
                 """)
         try Data(
