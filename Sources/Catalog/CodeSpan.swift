@@ -64,11 +64,12 @@ enum CodeSpan {
             !isEnvName(s)
         else { return false }
         if s.hasPrefix("/") && s.utf8.contains(UInt8(ascii: "*")) { return false }  // a URL pattern such as /public/*
-        // A placeholder, not a file: `YYYY_MM_DD_description.sql`, `<name>.conf`, `{env}.yml`, `vX.X.X`.
-        if s.contains("YYYY") || s.contains("X.X") || s.contains(where: { "<>{}[]".contains($0) }) { return false }
-        // A media type, not a path: `application/json`, `text/html`.
+        // A placeholder, not a file: `YYYY_MM_DD_description.sql`, `<name>.conf`, `{ENV}.yml`, `vX.X.X` (a route
+        // such as `pages/[id].ts` or a glob such as `src/**/*.{ts,tsx}` is a path).
+        if s.contains("YYYY") || s.contains("X.X") || hasPlaceholder(s) { return false }
+        // A media type, not a path: `application/json`, `text/html` (but `model/user.py` is a file).
         if let slash = s.firstIndex(of: "/"), s[s.index(after: slash)...].firstIndex(of: "/") == nil,
-            mediaTypes.contains(s[..<slash].lowercased())
+            mediaTypes.contains(s[..<slash].lowercased()), !s[slash...].contains(".")
         {
             return false
         }
@@ -80,6 +81,38 @@ enum CodeSpan {
             return fileExtensions.contains(s[s.index(after: dot)...].lowercased())
         }
         return false
+    }
+
+    /// Whether `s` holds a placeholder to fill in: `<name>` (no spaces inside), `[API_KEY]` or `{VERSION}` (upper
+    /// case inside; not `${VAR}`, a glob's `{a,b}`, a route's `[id]`), or `YOUR_…`.
+    static func hasPlaceholder(_ s: String) -> Bool {
+        if s.contains("YOUR_") { return true }
+        let chars = Array(s)
+        for (i, open) in chars.enumerated() where "<[{".contains(open) {
+            let close: Character = open == "<" ? ">" : open == "[" ? "]" : "}"
+            guard let j = chars[(i + 1)...].firstIndex(of: close), j > i + 1 else { continue }
+            let inside = chars[(i + 1)..<j]
+            if open == "<" {
+                if !inside.contains(" ") && inside.allSatisfy({ $0.isLetter || $0.isNumber || "_-.".contains($0) }) {
+                    return true
+                }
+                continue
+            }
+            if open == "{" && (i > 0 && chars[i - 1] == "$" || inside.first == "{") { continue }
+            if inside.allSatisfy({ $0.isUppercase || $0.isNumber || $0 == "_" }) && inside.contains(where: \.isLetter) {
+                return true
+            }
+        }
+        return false
+    }
+
+    /// The path of an absolute URL (`https://api.example.com/health?x=1` -> `/health`), when it has one.
+    static func pathOfURL(_ s: String) -> String? {
+        guard let scheme = s.range(of: "://"), !s.contains(" ") else { return nil }
+        let rest = s[scheme.upperBound...]
+        guard let slash = rest.firstIndex(of: "/") else { return nil }
+        let path = rest[slash...].prefix { $0 != "?" && $0 != "#" }
+        return path.count > 1 ? String(path) : nil
     }
 
     /// The top-level types of media types (RFC 6838).

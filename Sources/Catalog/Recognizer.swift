@@ -69,19 +69,4 @@ enum Recognizers {
         ])
         return alerting || human ? Recognition(.manual, rule: alerting ? "alerting" : "human judgement") : nil
     }
-
-    /// The words of `c` before its first bound or colon, as a name: "History retrieval < 500ms" -> history-retrieval.
-    static func subjectSlug(_ c: ItemContext, stopAt: Int? = nil, drop: Set<String> = []) -> String {
-        let filler: Set<String> = [
-            "the", "a", "an", "all", "is", "are", "be", "been", "has", "have", "and", "of", "for", "on", "in",
-        ]
-        var words: [String] = []
-        for (i, w) in c.own.words.enumerated() {
-            if let stopAt, i >= stopAt { break }
-            if ["<", ">", "<=", ">=", "=", "≤", "≥", "~", "(", ":"].contains(w) || Tokens.isNumber(w) { break }
-            if filler.contains(w) || drop.contains(w) { continue }
-            words.append(w)
-        }
-        return ItemIDs.slug(words.joined(separator: " "), fallback: "item")
-    }
 }

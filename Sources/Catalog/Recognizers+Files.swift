@@ -7,9 +7,20 @@ extension Recognizers {
         else { return nil }
         // Editing a file ("Bump `version.txt`", "Edit `docs/conf.py` so that…", a bare path under "Update the
         // version in:"): that the file exists says nothing about the edit.
-        let editing = ["bump", "modify", "edit", "change", "update the version", "version number", "make sure"]
-        let barePath = c.own.words.count <= Tokens(path).words.count + 1
-        if c.own.hasAny(editing) || barePath && c.parent.hasAny(["bump", "modify", "edit", "change", "update"]) {
+        // Judged on the words outside code spans, with the verb opening the sentence: "`docs/change-log.md`
+        // reviewed" is not an edit, "Bump `version.txt`" is.
+        let prose = Tokens(
+            c.text.split(separator: " ").filter { w in !c.code.contains { $0.contains(w) } }
+                .joined(separator: " "))
+        let editVerbs: Set<String> = ["bump", "modify", "edit", "change", "update"]
+        let editing =
+            prose.words.first.map(editVerbs.contains) == true
+            || prose.hasAny(["update the version", "version number", "should have the correct"])
+        let barePath = prose.words.count <= 1
+        if editing
+            || barePath
+                && (c.parent.hasAny(Array(editVerbs)) || Tokens(c.item.section.last ?? "").hasAny(Array(editVerbs)))
+        {
             return Recognition(.manual, rule: "editing a file")
         }
         if c.own.hasAny([
@@ -44,6 +55,14 @@ extension Recognizers {
         ]
         let inDocs = c.section.hasAny(["documentation", "docs"]) || c.parent.hasAny(["documentation", "docs"])
         guard c.own.hasAny(docVerbs) || inDocs else { return nil }
+        // A command to run ("`mkdocs build --strict` succeeds") is the command rule's.
+        if c.code.contains(where: CodeSpan.isCommand) { return nil }
+        // A file named in plain words ("README.md exists", "CHANGELOG.md updated"): that file.
+        let plain = c.text.split(separator: " ").map { $0.trimmingCharacters(in: "`,;:()\"'") }
+        if let path = plain.first(where: { CodeSpan.isFilePath($0) && $0.contains(".") }) {
+            let written = c.own.hasAny(["updated", "written", "complete", "completed", "documented", "populated"])
+            return Recognition(Kind(.file, written ? "nonempty" : "exists"), [("path", .string(path))], rule: "file")
+        }
         return Recognition(.manual, rule: "documentation")
     }
 
@@ -74,19 +93,25 @@ extension Recognizers {
         // A placeholder to fill in (`[API_KEY]`, `<version>`, `YOUR_TOKEN`) or a server that never exits
         // (`npm start`): not a command gonogo can run to a verdict.
         // (Go's `./...` is a package pattern, not an ellipsis.)
-        let placeholder =
-            cmd.contains(where: { "<>[]{}".contains($0) }) || cmd.contains("YOUR_") || cmd.contains(" ...")
-            || cmd.hasSuffix(" …")
-        let server = [
-            "npm start", "yarn start", "pnpm start", "npm run dev", "yarn dev", "runserver", "uvicorn",
-            "gunicorn", "docker compose up", "docker-compose up", "flask run", "rails server", "rails s",
+        let placeholder = CodeSpan.hasPlaceholder(cmd) || cmd.contains(" ...") || cmd.hasSuffix(" …")
+        let tokens = cmd.split(separator: " ").map(String.init)
+        let servers: [[String]] = [
+            ["npm", "start"], ["yarn", "start"], ["pnpm", "start"], ["npm", "run", "dev"], ["yarn", "dev"],
+            ["docker", "compose", "up"], ["docker-compose", "up"], ["flask", "run"], ["rails", "server"],
+            ["rails", "s"],
         ]
-        .contains { cmd.hasPrefix($0) || cmd.contains(" " + $0) }
-        // A command run to do something ("run `./scripts/x.py` to update the list") is a step, not a check.
-        let step = c.own.hasAny([
-            "to update", "to generate", "to see", "to create", "to download", "to install", "to build the",
-            "to add", "to copy", "to fetch", "to pull",
-        ])
+        let checksOnly = tokens.contains { ["--check-config", "--version", "--help", "-d", "--detach"].contains($0) }
+        let server =
+            !checksOnly
+            && (servers.contains { Array(tokens.prefix($0.count)) == $0 }
+                || tokens.contains { ["runserver", "uvicorn", "gunicorn"].contains($0) })
+        // A command run to do something ("run `./scripts/x.py` to update the list") is a step, not a check; "nothing
+        // to update" is a check's outcome.
+        let step =
+            c.own.hasAny([
+                "to update", "to generate", "to see", "to create", "to download", "to install", "to build the",
+                "to add", "to copy", "to fetch", "to pull",
+            ]) && !c.own.hasAny(["nothing", "no"])
         if placeholder || server || step { return Recognition(.manual, rule: "a step, not a check") }
         // A command that changes or destroys state is something a person does, never a check gonogo runs.
         let words = Tokens(cmd)
@@ -94,8 +119,15 @@ extension Recognizers {
             "downgrade", "rollback", "drop", "destroy", "delete", "truncate", "reset", "rm", "purge",
             "apply", "deploy", "push", "publish", "release", "kill", "stop", "restart", "shutdown", "force", "migrate",
             "upgrade", "install", "uninstall", "seed", "restore", "dropdb", "createdb", "vercel", "prod",
-            "remote", "commit", "merge", "tag", "add", "checkout", "rebase", "cherry pick",
         ]) {
+            return Recognition(.manual, rule: "state-changing command")
+        }
+        // git's state-changing subcommands (`git remote add`, `git commit`, `git tag v1`; not `git tag -l`).
+        if tokens.first == "git", tokens.count > 1,
+            ["remote", "commit", "merge", "add", "checkout", "rebase", "cherry-pick", "stash", "switch", "am"]
+                .contains(tokens[1])
+                || tokens[1] == "tag" && !tokens.contains(where: { ["-l", "--list", "-v", "--verify"].contains($0) })
+        {
             return Recognition(.manual, rule: "state-changing command")
         }
         return Recognition(Kind(.command, "run"), [("command", .string(cmd))], rule: "command")

@@ -33,7 +33,7 @@ extension Recognizers {
             // A signed tag (its signature is not checked), a tag to annotate or remove, a tag given as an example
             // ("e.g. v2.1"), or no tag named: not "this tag exists".
             if c.own.hasAny([
-                "signed", "pgp", "gpg", "signature", "annotated", "removed", "remove", "delete", "deleted", "e g",
+                "signed", "pgp", "gpg", "signature", "removed", "remove", "delete", "deleted", "e g",
                 "for example",
             ]) {
                 return Recognition(.manual, rule: "not a tag's existence")

@@ -148,7 +148,12 @@ extension Recognizers {
         if c.own.hasAny([
             "implement", "least privilege", "login works", "login flow", "proper status code", "status codes",
             "according to", "policies",
-        ]) || rbac && !c.own.hasAny(["enforced", "protected", "endpoints", "routes", "403"]) {
+        ])
+            || rbac && !c.code.contains(where: { CodeSpan.request($0) != nil || CodeSpan.isURLPath($0) })
+                && !c.own.hasAny([
+                    "enforced", "protected", "endpoint", "endpoints", "route", "routes", "401", "403", "forbidden",
+                ])
+        {
             return Recognition(.manual, rule: "access control, not an endpoint's answer")
         }
         var params: [(String, Params.Value)] = []
@@ -178,11 +183,16 @@ extension Recognizers {
         let named: [(phrases: [String], header: String)] = [
             (["content security policy", "csp"], "Content-Security-Policy"),
             (["x frame options"], "X-Frame-Options"), (["x xss protection"], "X-XSS-Protection"),
-            (["x content type options", "nosniff"], "X-Content-Type-Options"), (["referrer policy"], "Referrer-Policy"),
+            (["x content type options", "nosniff", "mime sniffing"], "X-Content-Type-Options"),
+            (["referrer policy"], "Referrer-Policy"), (["clickjacking"], "X-Frame-Options"),
         ]
-        let headers = named.filter { $0.phrases.contains(where: c.own.contains) }.map(\.header)
+        let headers = Array(Set(named.filter { $0.phrases.contains(where: c.own.contains) }.map(\.header)))
         if !c.own.hasAny(["security headers"]), headers.count == 1 {
-            return Recognition(Kind(.http, "header"), [("name", .string(headers[0]))], rule: "named header")
+            // "X-XSS-Protection header removed": the header must be absent.
+            let absent = c.own.hasAny(["removed", "not sent", "absent", "dropped"])
+            var params: [(String, Params.Value)] = [("name", .string(headers[0]))]
+            if absent { params.append(("absent", .bool(true))) }
+            return Recognition(Kind(.http, "header"), params, rule: "named header")
         }
         // Protection against XSS or injection in general (input validation, sanitising, integrity of scripts):
         // code and process, not a response header.
@@ -203,11 +213,13 @@ extension Recognizers {
     /// "Health check endpoint: `/health`", "API health check passes", "`/ready` returns 200".
     static func health(_ c: ItemContext) -> Recognition? {
         let request = c.code.lazy.compactMap(CodeSpan.request).first
-        let path = request?.path ?? c.code.first(where: CodeSpan.isURLPath)
+        // A path, or the path of a URL the item names (`https://api.example.com/health`).
+        let urlPath = c.code.lazy.compactMap(CodeSpan.pathOfURL).first
+        let path = request?.path ?? c.code.first(where: CodeSpan.isURLPath) ?? urlPath
         let healthy = c.own.hasAny(["health", "healthcheck", "health check", "readiness", "liveness"])
         // Health checks being set up or watched ("Health monitoring active", "Liveness probes configured", "Monitor
         // health"), or a health check that names no endpoint: not a request gonogo can make for the sentence.
-        if healthy && path == nil {
+        if healthy && path == nil && !c.code.contains(where: CodeSpan.isCommand) {
             let setUp = c.own.hasAny([
                 "monitor", "monitoring", "monitored", "probe", "probes", "configured", "script", "deployed", "set up",
                 "setup", "continuously", "hourly", "scheduled", "alert", "alerts",
@@ -236,6 +248,8 @@ extension Recognizers {
         guard let i = c.own.words.firstIndex(where: { ["connectivity", "reachable", "reachability"].contains($0) }),
             i > 0
         else { return nil }
+        // A command that shows it ("`curl -sf https://…` succeeds") is the command rule's.
+        if c.code.contains(where: CodeSpan.isCommand) { return nil }
         return Recognition(.manual, rule: "dependency connectivity")
     }
 
@@ -250,7 +264,9 @@ extension Recognizers {
         // A flow the sentence names but does not spell out ("Chat message flow works", "SQL injection attempts
         // blocked"): which requests make it up is the deployment's knowledge, so it is `manual` until the config
         // links the item to one of its `http.flows` (`items:` with `kind: http.smoke`, `params: {flow: NAME}`).
-        guard (inSmoke && c.own.hasAny(verdictWords)) || flow || c.own.has("sql injection") else { return nil }
+        guard (inSmoke && c.own.hasAny(verdictWords)) || flow || c.own.has("sql injection"),
+            !c.code.contains(where: CodeSpan.isCommand)  // "`npm run test:smoke` passes": the command rule's
+        else { return nil }
         return Recognition(.manual, rule: "a flow the config defines")
     }
 
@@ -275,6 +291,13 @@ extension Recognizers {
             ]),
             !c.own.hasAny(["disk", "host", "hosts", "node", "nodes", "uptime", "cost", "costs", "server", "servers"])
         else { return nil }
+        // A metric named in a code span without a Prometheus suffix (`orders_created`), under monitoring.
+        if let named = c.code.first(where: { CodeSpan.isIdentifier($0) && $0.contains("_") && !CodeSpan.isEnvName($0) })
+        {
+            var params: [(String, Params.Value)] = [("metric", .string(named))]
+            if let path = c.code.first(where: CodeSpan.isURLPath) { params.append(("path", .string(path))) }
+            return Recognition(Kind(.http, "metrics"), params, rule: "metric named")
+        }
         // A metric being tracked, with no metric named: a monitor set up, which a person attests (or the config
         // names the metric: `items:` with `kind: http.metrics`, `params: {metric: …}`). Never a name made of the
         // sentence's words.

@@ -31,10 +31,9 @@ extension Recognizers {
         // Watching response times ("Monitor response times (target: < 200ms)") is a monitor set up; a database's
         // own queries ("Database queries execute in < 100ms", "Query performance < 30 seconds") are not a request
         // gonogo sends. Both for a person, unless the item names a request (`GET /orders`).
-        let ownRequest = c.code.contains { CodeSpan.request($0) != nil }
+        let ownRequest = c.code.contains { CodeSpan.request($0) != nil || CodeSpan.isURLPath($0) }
         if !ownRequest,
-            prose.hasAny(["monitor", "monitored", "monitoring", "database queries", "db queries", "query performance"])
-                || prose.hasPrefix("monitor")
+            prose.hasPrefix("monitor") || prose.hasAny(["database queries", "db queries", "query performance"])
         {
             return Recognition(.manual, rule: "not a request gonogo sends")
         }

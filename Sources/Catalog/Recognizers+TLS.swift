@@ -69,7 +69,7 @@ extension Recognizers {
             !c.own.hasAny(["client certificate", "code signing", "signing certificate"])
         else { return nil }
         // Certificates to come ("ready to provision"), pinning in a client: nothing the server shows today.
-        if c.own.hasAny(["ready to provision", "to provision", "pinning", "pinned", "ready for"]) {
+        if c.own.hasAny(["ready to provision", "to provision", "pinning", "pinned"]) {
             return Recognition(.manual, rule: "not the served certificate")
         }
         let expiry =
