@@ -44,6 +44,11 @@ public struct VerifySession: Sendable {
         public var roster: String?
         /// A PEM private key to sign the report with.
         public var signKey: String?
+        /// A CA bundle to trust for HTTPS (`http.ca_file`), no certificate verification (`http.insecure`; every http
+        /// item says so), and the plain-HTTP address that must redirect (`http.plain_url`).
+        public var caFile: String?
+        public var insecure = false
+        public var plainURL: String?
         /// Hears each warning as soon as it is known (an error that follows may be its consequence).
         public var warn: (@Sendable (String) -> Void)?
 
@@ -137,6 +142,9 @@ public struct VerifySession: Sendable {
         if let file = inputs.attestations { options.attestationsFile = inputs.absolute(file) }
         if let file = inputs.waivers { options.waiversFile = inputs.absolute(file) }
         if let file = inputs.roster { options.rosterFile = inputs.absolute(file) }
+        if let file = inputs.caFile { options.http.caFile = inputs.absolute(file) }
+        if inputs.insecure { options.http.insecure = true }
+        if let url = inputs.plainURL { options.http.plainURL = url }
     }
 
     /// `gonogo.yml` beside the checklist, when it exists.

@@ -68,6 +68,21 @@ extension GoNoGo {
                 valueName: "name=value"))
         var connection: [String] = []
 
+        @Option(
+            name: .customLong("ca-file"),
+            help: ArgumentHelp("A PEM CA bundle to trust for HTTPS checks, instead of the system's.", valueName: "pem"))
+        var caFile: String?
+
+        @Flag(help: "No certificate verification for HTTP checks (every such item says so in the report).")
+        var insecure = false
+
+        @Option(
+            name: .customLong("plain-url"),
+            help: ArgumentHelp(
+                "The plain-HTTP address that must redirect to HTTPS (default: the API's host on port 80).",
+                valueName: "url"))
+        var plainURL: String?
+
         @Option(help: ArgumentHelp("The SQLite database file.", valueName: "path"))
         var sqlite: String?
 
@@ -172,6 +187,7 @@ extension GoNoGo {
             (inputs.attestations, inputs.waivers, inputs.roster, inputs.signKey) = (
                 attestations, waivers, roster, signKey
             )
+            (inputs.caFile, inputs.insecure, inputs.plainURL) = (caFile, insecure, plainURL)
             let session = try VerifySession.prepareForCommand(inputs)
 
             let showProgress = isatty(2) == 1 && !format.contains(.json)

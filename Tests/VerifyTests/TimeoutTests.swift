@@ -161,3 +161,38 @@ import Testing
         #expect(context.masked("AUTH hunter2-canary failed") == "AUTH *** failed")
     }
 }
+
+@Suite struct HTTPFlagsTests {
+    @Test("--ca-file, --insecure and --plain-url reach the http settings, over the config's")
+    func flags() throws {
+        let dir = try TestSupport.Executables.temporaryDirectory("gonogo-flags")
+        try "- [ ] HTTPS redirect enabled\n".write(
+            to: dir.appendingPathComponent("c.md"), atomically: true, encoding: .utf8)
+        try "http: {ca_file: from-config.pem, plain_url: http://config.example}\n".write(
+            to: dir.appendingPathComponent("gonogo.yml"), atomically: true, encoding: .utf8)
+        var inputs = VerifySession.Inputs(checklist: dir.path + "/c.md")
+        inputs.workingDirectory = dir.path
+        inputs.caFile = "ca.pem"
+        inputs.insecure = true
+        inputs.plainURL = "http://127.0.0.1:8080"
+        let session = try VerifySession.prepare(inputs)
+        #expect(session.options.http.caFile == dir.path + "/ca.pem")
+        #expect(session.options.http.insecure)
+        #expect(session.options.http.plainURL == "http://127.0.0.1:8080")
+    }
+
+    @Test("a redirect check on a guessed plain-HTTP address that refuses says how to name the address")
+    func redirectHint() async throws {
+        let plan = try Planner.plan(
+            ChecklistParser.parse("- [ ] Plain HTTP redirects <!-- gonogo: http.redirect_https -->\n", path: "r.md"))
+        var settings = ProbeSettings()
+        // The guess is the API's host on port 80: a name that never resolves (RFC 2606), so the guessed address
+        // fails whatever this machine serves on port 80, as the existing fault tests' `.invalid` host does.
+        settings.apiURL = "https://gonogo-test.invalid:8443"
+        settings.http.timeout = .seconds(5)
+        let context = ProbeContext(settings: settings, environment: Environment(files: [], process: [:]))
+        let outcome = await ProbeTable.byFamily[.http]!.check(try #require(plan.items.first), in: context)
+        #expect(outcome.status == .error)
+        #expect(outcome.message.contains("--plain-url"), "\(outcome.message)")
+    }
+}

@@ -139,7 +139,15 @@ extension HTTPProbe {
             return .error(
                 "cannot tell the plain-HTTP address: set `http: {plain_url: http://HOST[:PORT]}` in gonogo.yml")
         }
-        let response = try await c.send(c.request(c.params.string("path") ?? "/health", base: plain))
+        let response: HTTPProbeResponse
+        do {
+            response = try await c.send(c.request(c.params.string("path") ?? "/health", base: plain))
+        } catch let error as ProbeError where c.http.plainURL == nil && error.curlCode != nil {
+            // The guessed address (the API's host on port 80) may not be where plain HTTP is served: say how to name it.
+            return .error(
+                "\(error.description) (the plain-HTTP address was guessed as \(plain): name it with --plain-url or "
+                    + "`http: {plain_url: http://HOST[:PORT]}` in gonogo.yml)")
+        }
         let location = response.header("location") ?? ""
         let host = URLComponents(string: plain)?.host?.lowercased() ?? ""
         let target = URLComponents(string: location)
