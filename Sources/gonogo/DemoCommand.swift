@@ -56,13 +56,13 @@ extension GoNoGo {
 
         func run() async throws {
             var options = DemoRun.Options(
-                out: VerifyOptionsPaths.absolute(out, base: FileManager.default.currentDirectoryPath))
+                out: ProbeSettings.absolute(out, base: FileManager.default.currentDirectoryPath))
             options.keep = keep
             options.toolVersion = GoNoGo.version
             options.repository = repository
             options.allowCommands = allowCommands
             options.config = config.map {
-                VerifyOptionsPaths.absolute($0, base: FileManager.default.currentDirectoryPath)
+                ProbeSettings.absolute($0, base: FileManager.default.currentDirectoryPath)
             }
             let interrupt = Self.stopChildOnInterrupt()
             defer { interrupt.cancel() }

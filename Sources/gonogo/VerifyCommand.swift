@@ -171,8 +171,8 @@ extension GoNoGo {
             inputs.envFiles = envFiles
             inputs.sqlite = sqlite
             for pair in connection {
-                let (name, value) = pair.split(separator: "=", maxSplits: 1).map(String.init).pairs
-                inputs.connections[name] = value
+                guard let equals = pair.firstIndex(of: "=") else { continue }  // validate() refused it
+                inputs.connections[String(pair[..<equals])] = String(pair[pair.index(after: equals)...])
             }
             for (name, value) in ["database_url": databaseURL, "api_url": apiURL, "frontend_url": frontendURL] {
                 if let value { inputs.connections[name] = value }
@@ -255,16 +255,4 @@ extension VerifySession {
             throw ExitCode(2)
         }
     }
-}
-
-/// Paths given on the command line are relative to the working directory.
-enum VerifyOptionsPaths {
-    static func absolute(_ path: String, base: String) -> String {
-        URL(fileURLWithPath: path.hasPrefix("/") ? path : base + "/" + path).standardizedFileURL.path
-    }
-}
-
-extension Array where Element == String {
-    /// The first two elements of a `NAME=VALUE` split (validated to hold both).
-    fileprivate var pairs: (String, String) { (self.first ?? "", count > 1 ? self[1] : "") }
 }
