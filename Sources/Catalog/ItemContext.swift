@@ -36,6 +36,8 @@ public struct ItemContext {
     public let scope: Tokens
     /// The document's database when nothing nearer names one (see ``Catalog``).
     let defaultEngine: Engine?
+    /// The document is a data project's (dbt models, a warehouse): "tests" and "coverage" are the models'.
+    var dataModels = false
 
     /// The item's code spans, as written.
     public var code: [String] { item.codeSpans }

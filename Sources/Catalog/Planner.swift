@@ -45,6 +45,8 @@ public enum Planner {
         let items = document.items
         let defaultEngine = documentEngine(document)
         let tokens = items.map { Tokens($0.text) }
+        // A data project's checklist (dbt models, a warehouse): its "test coverage" is the models'.
+        let dataModels = tokens.contains { $0.hasAny(["dbt", "data warehouse"]) }
         var sectionTokens: [String: Tokens] = [:]
         var planned: [PlannedItem] = []
         planned.reserveCapacity(items.count)
@@ -62,7 +64,7 @@ public enum Planner {
             let ctx = ItemContext(
                 item: item, own: tokens[item.index], parent: parentTokens, ancestors: ancestors, section: section,
                 scope: Tokens(item.section.joined(separator: " ") + " " + ancestorWords),
-                defaultEngine: defaultEngine)
+                defaultEngine: defaultEngine, dataModels: dataModels)
 
             let optional = isOptional(tokens[item.index], item.text) || item.parent.map { optionalHere[$0] } == true
             optionalHere.append(optional)

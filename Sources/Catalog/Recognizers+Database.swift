@@ -52,7 +52,12 @@ extension Recognizers {
         let ownIndex =
             c.own.hasAny(indexWords) && !otherIndex
             && (nearEngine != nil || c.own.hasAny(["database", "db", "table", "tables", "column", "columns", "sql"]))
-        if ownIndex || codeIndex != nil, let engine = c.engine {
+        // "Indexes on frequently queried columns": which columns is a judgement, not a name to look up.
+        let judged = c.own.hasAny([
+            "frequently", "appropriate", "appropriately", "needed", "necessary", "proper", "properly", "optimized",
+            "optimised", "reviewed", "where",
+        ])
+        if ownIndex && !judged || codeIndex != nil, let engine = c.engine {
             var params: [(String, Params.Value)] = []
             if let name = codeIndex { params.append(("name", .string(name))) }
             return Recognition(Kind(engine.family, "index"), params, rule: "index")
@@ -62,7 +67,17 @@ extension Recognizers {
 
     /// Migrations, tables, rows, seed data, integrity.
     static func databaseContents(_ c: ItemContext) -> Recognition? {
-        if c.own.hasPrefix("migration"), let engine = c.engine {
+        // Migrations in a state that can be read ("applied", "up to date"), not an action or a project ("run
+        // migrations", "migrations tested and versioned", "migration to PostgreSQL").
+        let migrationState = c.own.hasAny([
+            "applied", "up to date", "current", "latest", "pending", "complete", "completed", "executed", "ran",
+        ])
+        let migrationProcess =
+            c.own.hasAny(["tested", "versioned", "plan", "planned", "reviewed", "to postgresql"])
+            || ["run", "apply", "execute", "perform", "write", "create"].contains(c.own.words.first ?? "")
+        if c.own.hasPrefix("migration"), migrationState || c.own.has("created via"), !migrationProcess,
+            let engine = c.engine
+        {
             let table = c.code.first {
                 CodeSpan.isIdentifier($0)
                     && ($0.contains("migration") || $0.contains("schema_history") || $0.hasSuffix("_version"))
@@ -73,7 +88,14 @@ extension Recognizers {
         if c.own.has("schema") && c.own.hasAny(["up to date", "current", "latest", "applied"]), let engine = c.engine {
             return Recognition(Kind(engine.family, "migrations"), [], rule: "migrations")
         }
-        let tableNames = c.code.filter { CodeSpan.isIdentifier($0) && !CodeSpan.isIndexName($0) }
+        var tableNames = c.code.filter { CodeSpan.isIdentifier($0) && !CodeSpan.isIndexName($0) }
+        // "Database tables created (users, products, otp_codes)": the names in an aside of plain identifiers.
+        if tableNames.isEmpty, c.own.hasAny(["table", "tables"]),
+            let aside = c.asides.map({ $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } })
+                .first(where: { $0.count > 1 && $0.allSatisfy(CodeSpan.isIdentifier) })
+        {
+            tableNames = aside
+        }
         if c.own.hasAny(["tables created", "tables exist", "tables present"])
             || c.own.hasAny(["table", "tables"]) && c.own.hasAny(["exist", "exists", "present", "created"])
                 && !tableNames.isEmpty,
@@ -130,10 +152,17 @@ extension Recognizers {
                     params.append((key, .int(ThresholdParser.clampedInt(bound.value))))
                 }
             }
+            // A pool "configured" with no size names nothing to compare; "tuned" says the same of a judgement.
+            guard !params.isEmpty || !c.own.hasAny(["configured", "set up", "setup", "enabled", "in place"]) else {
+                return Recognition(.manual, rule: "a pool without a size")
+            }
             return Recognition(Kind(.postgres, "pool"), params, rule: "connection pool")
         }
         if c.own.hasPrefix("replica") && pgScope
-            && !c.own.hasAny(["hpa", "pods", "pod", "deployment", "kubernetes", "k8s", "instances", "containers"])
+            && !c.own.hasAny([
+                "hpa", "pods", "pod", "deployment", "kubernetes", "k8s", "instances", "containers", "swarm", "docker",
+                "service", "services", "nodes",
+            ])
         {
             return Recognition(Kind(.postgres, "replication"), [], rule: "replication")
         }

@@ -110,79 +110,20 @@ extension Recognizers {
         return nil
     }
 
-    /// "Workers: 4" under "Uvicorn configured:", "Level: INFO" under "Logging configured:",
-    /// "Session timeout configured: 1 hour": a named setting with one plain value, read from the environment.
+    /// "Workers: 4" under "Uvicorn configured:", "Level: INFO" under "Logging configured:", "Session timeout
+    /// configured: 1 hour": a setting named in words with a value, but no variable. Which variable holds it
+    /// (`UVICORN_WORKERS`? `WEB_CONCURRENCY`? `SESSION_TTL`?) is the deployment's: a name made from the words would
+    /// check a variable the sentence never named. `manual`, so no later rule reads the words as something else; a
+    /// config names the variable with `items:` (checklists/demo.gonogo.yml does for chat-api's).
     static func setting(_ c: ItemContext) -> Recognition? {
         guard let colon = c.text.firstIndex(of: ":"), c.code.isEmpty else { return nil }
-        // A setting lives under a parent that configures something ("Uvicorn configured:", "Logging configured:"),
-        // or says so itself ("Port configured: 8000", "Session timeout: 1 hour", "Tokens: 30 days TTL").
         let configContext =
             c.parent.hasPrefix("configur") || c.parent.hasAny(["settings", "setup"]) || c.own.hasPrefix("configur")
             || c.own.hasAny(["ttl", "timeout", "timeouts"])
         guard configContext else { return nil }
-        let keyWords = Tokens(String(c.text[..<colon])).words.filter {
-            !["configured", "configuration", "set", "enabled", "defined", "the"].contains($0) && !$0.hasPrefix("(")
-        }
-        let rawValue = c.text[c.text.index(after: colon)...]
-        let asideWords = Tokens(c.asides.joined(separator: " ")).words
-        let valueText = String(rawValue).replacingAsides().trimmingCharacters(in: " .")
-        let valueTokens = Tokens(valueText).words
-        guard (1...4).contains(keyWords.count), !valueTokens.isEmpty, !valueTokens.contains("or"),
-            !valueTokens.contains("and")
-        else { return nil }
-        // The value: one word, or a number with an optional unit and an optional TTL/timeout word.
-        var value: String
-        var unitWord: String? = nil
-        if valueTokens.count == 1 {
-            value = valueTokens[0]
-            // A word is a setting's value only when it looks like one, not "Owner: Alice" or "Backups: daily".
-            let settingWords: Set<String> = [
-                "json", "text", "logfmt", "plain", "debug", "info", "warn", "warning", "error", "critical", "fatal",
-                "trace", "true", "false", "on", "off", "yes", "no", "enabled", "disabled", "production", "prod",
-                "staging", "development", "dev", "test", "strict", "lax", "none", "utc",
-            ]
-            guard Tokens.isNumber(value) || settingWords.contains(value) else { return nil }
-        } else if Tokens.isNumber(valueTokens[0]), let n = Double(valueTokens[0]) {
-            var rest = valueTokens.dropFirst()
-            if let u = rest.first, let (dim, factor) = ThresholdParser.unit(u), dim == .time {
-                value = String(ThresholdParser.clampedInt(n * factor / 1000))
-                rest = rest.dropFirst()
-            } else {
-                value = valueTokens[0]
-            }
-            guard rest.count <= 1 else { return nil }
-            if let w = rest.first {
-                guard ["ttl", "timeout", "lifetime", "expiry"].contains(w) else { return nil }
-                unitWord = w
-            }
-        } else {
-            return nil
-        }
-        if value.contains(where: \.isLetter), value == value.uppercased() || value == value.lowercased() {
-            value = value.lowercased()
-        }
-        var nameWords = keyWords
-        if let u = unitWord {
-            nameWords.removeAll { $0 == "tokens" || $0 == "token" }
-            if !nameWords.contains(u) { nameWords.append(u) }
-        }
-        // A prefix from the parent that configures something: "Logging configured:" -> LOG_, "Uvicorn configured:" -> UVICORN_.
-        let parentWords = c.parent.words.filter {
-            !["configured", "configuration", "set", "up", "settings"].contains($0)
-        }
-        if parentWords.count == 1 {
-            let p = parentWords[0] == "logging" ? "log" : parentWords[0]
-            if nameWords.first != p { nameWords.insert(p, at: 0) }
-        }
-        let name = nameWords.joined(separator: "_").uppercased()
-        guard CodeSpan.isEnvName(name) else { return nil }
-        if asideWords.contains("or") {
-            return Recognition(Kind(.env, "set"), [("name", .string(name)), ("secret", .bool(false))], rule: "setting")
-        }
-        var params: [(String, Params.Value)] = [("name", .string(name)), ("value", .string(value))]
-        if value.contains(where: \.isLetter) { params.append(("case_insensitive", .bool(true))) }
-        params.append(("secret", .bool(isSecretName(name))))
-        return Recognition(Kind(.env, "equals"), params, rule: "setting")
+        let value = Tokens(String(c.text[c.text.index(after: colon)...]).replacingAsides()).words
+        guard let first = value.first, value.count <= 3, Tokens.isNumber(first) || value.count == 1 else { return nil }
+        return Recognition(.manual, rule: "a setting without a variable")
     }
 }
 

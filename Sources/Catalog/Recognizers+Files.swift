@@ -9,13 +9,19 @@ extension Recognizers {
         // version in:"): that the file exists says nothing about the edit.
         // Judged on the words outside code spans, with the verb opening the sentence: "`docs/change-log.md`
         // reviewed" is not an edit, "Bump `version.txt`" is.
+        // Asides ("(`version` at the top)") say where in the file; they are not the sentence.
+        var plain = c.text
+        for aside in c.asides { plain = plain.replacingOccurrences(of: "(\(aside))", with: " ") }
         let prose = Tokens(
-            c.text.split(separator: " ").filter { w in !c.code.contains { $0.contains(w) } }
+            plain.split(separator: " ").filter { w in !c.code.contains { $0.contains(w) } }
                 .joined(separator: " "))
         let editVerbs: Set<String> = ["bump", "modify", "edit", "change", "update"]
         let editing =
             prose.words.first.map(editVerbs.contains) == true
-            || prose.hasAny(["update the version", "version number", "should have the correct"])
+            || prose.hasAny([
+                "update the version", "version number", "should have the correct", "should be updated",
+                "must be updated", "needs to be updated", "to be updated", "copy across", "copy", "copy over",
+            ])
         let barePath = prose.words.count <= 1
         if editing
             || barePath
@@ -66,19 +72,10 @@ extension Recognizers {
         return Recognition(.manual, rule: "documentation")
     }
 
-    /// Files whose location is common knowledge: SSH's server configuration, source maps of a web build.
+    /// Files whose location is common knowledge: source maps of a web build. (SSH's server configuration is the
+    /// production host's, not the machine gonogo runs on: "SSH key-based auth" stays manual unless a config names
+    /// the file with `items:`.)
     static func knownFiles(_ c: ItemContext) -> Recognition? {
-        if c.own.has("ssh")
-            && c.own.hasAny([
-                "key based", "no passwords", "password authentication", "passwords",
-                "keys only", "key only",
-            ])
-        {
-            return Recognition(
-                Kind(.file, "contains"),
-                [("path", .string("/etc/ssh/sshd_config")), ("pattern", .string("PasswordAuthentication no"))],
-                rule: "ssh configuration")
-        }
         if c.own.hasAny(["source maps", "source map", "sourcemaps", "sourcemap"]) {
             let absent = c.own.hasAny(["not", "no", "never", "removed", "stripped", "excluded", "disabled", "without"])
             return Recognition(
@@ -118,7 +115,8 @@ extension Recognizers {
         if words.hasAny([
             "downgrade", "rollback", "drop", "destroy", "delete", "truncate", "reset", "rm", "purge",
             "apply", "deploy", "push", "publish", "release", "kill", "stop", "restart", "shutdown", "force", "migrate",
-            "upgrade", "install", "uninstall", "seed", "restore", "dropdb", "createdb", "vercel", "prod",
+            "upgrade", "install", "uninstall", "seed", "restore", "dropdb", "createdb", "vercel", "prod", "update",
+            "bump",
         ]) {
             return Recognition(.manual, rule: "state-changing command")
         }

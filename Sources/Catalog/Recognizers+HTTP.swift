@@ -3,10 +3,16 @@
 extension Recognizers {
     /// "HTTPS redirect enabled", "Encryption in transit: HTTPS only", "API calls use HTTPS".
     static func httpsRedirect(_ c: ItemContext) -> Recognition? {
-        let https = c.own.has("https") || c.own.hasAny(["ssl", "443"]) && c.own.hasPrefix("redirect")
-        guard https || c.own.has("encryption in transit") else { return nil }
+        // "https" of a URL the sentence quotes ("use https://shipit.example/new") is an address, not the subject;
+        // links and URLs in content are the pages' concern, not the server's redirect.
+        let words = Tokens(
+            c.text.split(separator: " ").filter { !$0.contains("://") }.joined(separator: " "))
+        let https = words.has("https") || words.hasAny(["ssl", "443"]) && words.hasPrefix("redirect")
+        guard https || words.has("encryption in transit"),
+            !words.hasAny(["links", "link", "urls", "mixed content", "resources"])
+        else { return nil }
         guard
-            c.own.hasAny([
+            words.hasAny([
                 "redirect", "redirects", "redirected", "only", "enforced", "enforce", "forced", "force", "use", "uses",
                 "required", "require", "always", "everywhere", "encryption in transit", "upgrade", "upgrades",
                 "upgraded",
@@ -30,6 +36,7 @@ extension Recognizers {
         }
         if c.own.contains(server)
             && c.own.hasAny(["installed", "configured", "in place", "deployed", "set up", "running"])
+            && !c.own.hasAny(["routing", "routes", "rules", "labels", "middleware"])
         {
             return Recognition(Kind(.file, "exists"), [("target", .string(server))], rule: "server config")
         }
@@ -53,7 +60,7 @@ extension Recognizers {
             && (c.own.hasAny(["response", "responses", "http", "browser", "cdn", "html", "pages", "assets", "static"])
                 || c.own.has("cached"))
         guard headers || responses || c.code.contains(where: { $0.lowercased().hasPrefix("cache-control") }),
-            !c.own.hasAny(["layer", "redis", "memcached", "memcache"])
+            !c.own.hasAny(["layer", "redis", "memcached", "memcache", "if using"]), c.own.words.first != "update"
         else { return nil }
         // A header written out in full is checked as written: `Cache-Control: no-store` on `/v1/batches`.
         if let (name, value) = c.code.lazy.compactMap(CodeSpan.header).first {
@@ -88,13 +95,21 @@ extension Recognizers {
     }
 
     /// "Rate limiting on login endpoints", "Rate limiting configured".
+    static let rateLimitWords = Vocabulary.compile([
+        "rate limit", "rate limiting", "rate limited", "ratelimit", "throttling", "throttled",
+        "throttle", "throttles", "limit req", "429", "retry after", "too many requests",
+    ])
+
     static func rateLimit(_ c: ItemContext) -> Recognition? {
-        guard
-            c.own.hasAny([
-                "rate limit", "rate limiting", "rate limited", "ratelimit", "throttling", "throttled",
-                "throttle", "throttles", "limit req", "429", "retry after", "too many requests",
-            ])
-        else { return nil }
+        guard c.own.matches(rateLimitWords) else { return nil }
+        // Named only in an aside ("Scale down traffic (rate limit)"), or as a product to adopt ("Use an API gateway
+        // service to enable rate limit policies"): the sentence is about something else.
+        let outsideAsides = c.asides.reduce(c.text) { $0.replacingOccurrences(of: "(\($1))", with: " ") }
+        if !Tokens(outsideAsides).matches(rateLimitWords)
+            || c.own.words.first == "use" && c.own.has("to enable")
+        {
+            return nil
+        }
         var params: [(String, Params.Value)] = []
         // "100 requests per 15 minutes"
         let w = c.own.words
@@ -187,6 +202,11 @@ extension Recognizers {
             (["x content type options", "nosniff", "mime sniffing"], "X-Content-Type-Options"),
             (["referrer policy"], "Referrer-Policy"), (["clickjacking"], "X-Frame-Options"),
         ]
+        // Subresource integrity, a CSP directive to add: the pages' markup and a policy's contents, not a header's
+        // presence.
+        if c.own.hasAny(["subresource integrity", "sri", "directive"]) {
+            return Recognition(.manual, rule: "a policy's contents")
+        }
         let headers = Array(Set(named.filter { $0.phrases.contains(where: c.own.contains) }.map(\.header)))
         if !c.own.hasAny(["security headers"]), headers.count == 1 {
             // "X-XSS-Protection header removed": the header must be absent.

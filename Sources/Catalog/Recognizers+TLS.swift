@@ -46,6 +46,11 @@ extension Recognizers {
                 "removed", "no", "not allowed", "forbidden", "blocked", "no longer", "never",
             ])
             let andBelow = words.hasAny(["and below", "or below", "and older", "or older", "and lower", "or lower"])
+            // "use TLS 1.2 and disable all other schemes": the named version is the one kept.
+            if refusing && words.hasAny(["all other", "other", "everything else"]) {
+                accepted += found
+                continue
+            }
             if refusing {
                 refused += andBelow ? all.filter { $0 <= found.max()! } : found
             } else {
@@ -72,6 +77,23 @@ extension Recognizers {
         if c.own.hasAny(["ready to provision", "to provision", "pinning", "pinned"]) {
             return Recognition(.manual, rule: "not the served certificate")
         }
+        // Monitoring set up, renewal automated: a process; a certificate's expiry today says nothing of either.
+        let hasDays = c.own.hasAny(["days", "day", "week", "weeks", "month", "months"])
+        if c.own.hasPrefix("monitor") || c.own.hasAny(["alert", "alerts", "alerting"])
+            || c.own.hasPrefix("renew") && !hasDays || c.own.hasAny(["auto renewing", "auto renew", "autorenew"])
+        {
+            return Recognition(.manual, rule: "a process, not the served certificate")
+        }
+        // Certificates "ready for shop.example.com": provisioned for a host, a state of the provisioning, not of what
+        // the API serves today.
+        let hostName = /\b[a-z0-9-]+(\.[a-z0-9-]+)*\.[a-z]{2,}\b/.ignoresCase()
+        let named = c.text.split(separator: " ").contains { w in
+            !w.contains("/") && !w.hasSuffix(".pem") && !w.hasSuffix(".crt") && !w.hasSuffix(".key")
+                && w.wholeMatch(of: hostName) != nil
+        }
+        if named && c.own.has("ready") {
+            return Recognition(.manual, rule: "another host's certificate")
+        }
         let expiry =
             c.own.hasPrefix("expir") || c.own.hasPrefix("renew")
             || c.own.hasAny(["days", "day", "week", "weeks", "month", "months", "year", "years"])
@@ -96,6 +118,8 @@ extension Recognizers {
     /// "HSTS header: `Strict-Transport-Security: max-age=31536000`", "HSTS with includeSubDomains, 1 year".
     static func hsts(_ c: ItemContext) -> Recognition? {
         guard c.own.has("hsts") || c.own.has("strict transport security") else { return nil }
+        // Submitting a domain to the browsers' preload list is a form a person fills in.
+        if c.own.has("preload list") { return Recognition(.manual, rule: "a process, not a header") }
         let all = ([c.text] + c.code).joined(separator: " ").lowercased()
         var params: [(String, Params.Value)] = []
         if let r = all.firstRange(of: "max-age=") {

@@ -80,12 +80,12 @@ struct Sprint5Tests {
         (89, "manual", false),  // a document a person judges: Secret rotation policy defined
         (90, "manual", false),  // Access logs for secret retrieval enabled
         (97, "group", false),  // Uvicorn configured:
-        (98, "env.equals", false),  // Workers: 4 (for production)
-        (99, "env.equals", false),  // Timeout: 120 seconds
-        (100, "env.equals", false),  // Keep-alive: 65 seconds
+        (98, "manual", false),  // Workers: 4 (for production)
+        (99, "manual", false),  // Timeout: 120 seconds
+        (100, "manual", false),  // Keep-alive: 65 seconds
         (101, "manual", false),  // ASGI server: Uvicorn or Gunicorn
         (102, "manual", false),  // Worker process manager: Supervisor or systemd
-        (103, "env.set", false),  // Port configured: 8000 (or custom)
+        (103, "manual", false),  // Port configured: 8000 (or custom)
         (104, "http.status", false),  // Health check endpoint: /health
         (107, "file.exists", false),  // nginx installed and configured
         (108, "tls.certificate", false),  // SSL/TLS certificates installed
@@ -97,7 +97,7 @@ struct Sprint5Tests {
         (114, "http.cache_headers", false),  // Cache headers configured
         (115, "file.contains", false),  // Rate limiting: limit_req
         (118, "tls.certificate", false),  // Certificate installed (from Let's Encrypt or CA)
-        (119, "tls.expiry", false),  // Certificate renewal automated (certbot)
+        (119, "manual", false),  // Certificate renewal automated (certbot)
         (120, "tls.protocols", false),  // SSL protocols: TLSv1.2 minimum
         (121, "http.redirect_https", false),  // HTTPS redirect enabled
         (122, "http.hsts", false),  // HSTS header: Strict-Transport-Security: max-age=31536000
@@ -122,8 +122,8 @@ struct Sprint5Tests {
         (153, "artifact.lighthouse", false),  // Lighthouse score > 90
         (154, "artifact.lighthouse", false),  // Core Web Vitals targets met
         (161, "group", false),  // Logging configured:
-        (162, "env.equals", false),  // Format: JSON (for ELK/Splunk compatibility)
-        (163, "env.equals", false),  // Level: INFO (production)
+        (162, "manual", false),  // Format: JSON (for ELK/Splunk compatibility)
+        (163, "manual", false),  // Level: INFO (production)
         (164, "manual", false),  // Output: Stdout or log file
         (165, "manual", false),  // Log rotation configured
         (166, "manual", false),  // Sensitive data (passwords, tokens) not logged
@@ -151,8 +151,8 @@ struct Sprint5Tests {
         (194, "manual", false),  // PagerDuty (for critical alerts)
         (201, "http.rate_limit", false),  // Rate limiting on login endpoints
         (202, "manual", false),  // CSRF protection enabled
-        (203, "env.equals", false),  // Session timeout configured: 1 hour
-        (204, "env.equals", false),  // Remember-me tokens: 30 days TTL
+        (203, "manual", false),  // Session timeout configured: 1 hour
+        (204, "manual", false),  // Remember-me tokens: 30 days TTL
         (205, "manual", true),  // JWT token rotation enabled (if using JWT)
         (208, "http.auth_required", false),  // Admin endpoints protected
         (209, "manual", false),  // access control, not an endpoint (the configs name the role check): Role-based access control (RBAC) tested
@@ -169,7 +169,7 @@ struct Sprint5Tests {
         (222, "manual", false),  // User tokens
         (223, "manual", false),  // PII data handling compliant
         (226, "manual", false),  // Firewall rules configured
-        (227, "file.contains", false),  // SSH key-based auth (no passwords)
+        (227, "manual", false),  // SSH key-based auth (no passwords)
         (228, "group", false),  // Security groups configured:
         (229, "manual", false),  // API server: port 8000 from LB only
         (230, "manual", false),  // Database: port 5432 from API only
@@ -245,9 +245,11 @@ struct Sprint5Tests {
     // dependencies that name no endpoint, flows the sentence does not spell out are manual now (a sentence's words
     // are no evidence). The demo and production
     // configs name those files, metrics and endpoints, so they are still checked there.
-    @Test("at least 45% of the items run automatically")
+    // Precision before reach: settings named only in words (no variable), renewal "automated" and the production
+    // host's SSH configuration are manual (docs/checklist-syntax.md); the demo's config names chat-api's variables.
+    @Test("at least 43% of the items run automatically")
     func automatedShare() {
-        #expect(Double(plan.automatedCount) / Double(plan.items.count) >= 0.45)
+        #expect(Double(plan.automatedCount) / Double(plan.items.count) >= 0.43)
     }
 
     @Test("the checks the issue names carry the right params")

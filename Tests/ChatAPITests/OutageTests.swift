@@ -26,7 +26,7 @@ struct OutageTests {
         #expect(down.json["database"] as? String == "unreachable")
         // The log says what happened, and not the password of the URL.
         let password = try #require(URLComponents(string: url)?.password)
-        #expect(service.server.stderr.contains("health: database unreachable"))
+        #expect(await Self.logged(service, "health: database unreachable"))
         #expect(service.server.stderr.contains("PostgreSQL"))
         #expect(!service.server.stderr.contains(password))
         // A route that needs the database answers 503 in JSON, with the security headers and no internals
@@ -35,7 +35,8 @@ struct OutageTests {
         #expect(failing.status == 503)
         #expect((failing.json["error"] as? [String: Any])?["message"] as? String == "the database is unavailable")
         #expect(failing.headers["x-content-type-options"] == "nosniff")
-        #expect(service.server.stderr.contains("request failed"))
+        // The log line is written as the response goes out: read until it is there (at most 30 s).
+        #expect(await Self.logged(service, "request failed"))
 
         // The same server comes back on the same port; the service recovers without a restart.
         let again = try await Blocking.run { try Shell.run(script, ["start", cluster]) }
@@ -46,6 +47,16 @@ struct OutageTests {
         #expect(after.status == 200)
         let sessions = try await service.call("GET", "/api/sessions", token: token)
         #expect((sessions.json["sessions"] as? [[String: Any]])?.count == 2)
+    }
+
+    /// Whether the service's log says `text` within 30 s (its lines are written beside the response, not before it).
+    static func logged(_ service: LiveService, _ text: String) async -> Bool {
+        let deadline = ContinuousClock.now.advanced(by: .seconds(30))
+        while !service.server.stderr.contains(text) {
+            guard ContinuousClock.now < deadline else { return false }
+            try? await Task.sleep(for: .milliseconds(50))
+        }
+        return true
     }
 
     /// `/health` polled until it answers `status` (at most 60 s: a busy machine reconnects slowly).

@@ -47,7 +47,11 @@ enum VerifyFixture {
           lighthouse: [reports/lighthouse.json]
         items:
           "*/ssh-key-based-auth-no-passwords":
-            params: {path: deploy/sshd_config}
+            kind: file.contains
+            params: {path: deploy/sshd_config, pattern: PasswordAuthentication no}
+          "*/certificate-renewal-automated-certbot":
+            kind: tls.expiry
+            params: {min_days: 30}
 
         """
 
@@ -458,7 +462,7 @@ struct VerifyTests {
             "--gate", "ci",
         ])
         #expect(typo.status == 0, "\(typo.stderr)")
-        #expect(typo.stderr.contains("gonogo.yml:15: items: “*/wal-mode-enable” matches no item of"), "\(typo.stderr)")
+        #expect(typo.stderr.contains("gonogo.yml:19: items: “*/wal-mode-enable” matches no item of"), "\(typo.stderr)")
         // A threshold in the config is parsed as in an annotation and used; a pattern an earlier one shadows warns.
         try Data(
             (VerifyFixture.config + """
@@ -482,7 +486,7 @@ struct VerifyTests {
         #expect(coverage?["expected"] as? String == "line coverage >= 90%")
         #expect(
             stricter.run.stderr.contains(
-                "gonogo.yml:17: items: “pre-deployment-verification/code-quality/code-coverage-80*” applies to nothing: “*/code-coverage-80*” (line 15) comes first"
+                "gonogo.yml:21: items: “pre-deployment-verification/code-quality/code-coverage-80*” applies to nothing: “*/code-coverage-80*” (line 19) comes first"
             ), "\(stricter.run.stderr)")
         // The configs that ship are clean against the checklist they are for: no unknown param, no stray pattern.
         for shipped in ["production", "demo"] {
