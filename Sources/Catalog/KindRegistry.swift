@@ -99,16 +99,20 @@ extension Kind {
         KindSpec(Kind(.git, "tag"), "a tag exists", [.text("name"), .flag("previous")]),
         KindSpec(Kind(.git, "untracked"), "a path is not tracked by git", [.text("path")]),
         KindSpec(Kind(.git, "ignored"), "a path is ignored by git", [.text("path")]),
-        KindSpec(Kind(.env, "set"), "a variable is set and not empty", [.text("name"), .flag("secret")]),
+        KindSpec(
+            Kind(.env, "set"), "a variable is set and not empty", [.text("name"), .flag("secret"), .text("env_file")]),
         KindSpec(
             Kind(.env, "equals"), "a variable equals a value",
-            [.text("name"), .text("value"), .flag("case_insensitive"), .flag("secret")]),
+            [.text("name"), .text("value"), .flag("case_insensitive"), .flag("secret"), .text("env_file")]),
         KindSpec(
             Kind(.env, "not_equals"), "a variable is not set to a value (\"never deploy with DEBUG=True\")",
-            [.text("name"), .text("value"), .flag("case_insensitive"), .flag("secret")]),
+            [.text("name"), .text("value"), .flag("case_insensitive"), .flag("secret"), .text("env_file")]),
         KindSpec(
-            Kind(.env, "not_wildcard"), "a variable is set and is not a wildcard (*)", [.text("name"), .flag("secret")]),
-        KindSpec(Kind(.env, "url"), "a variable is a valid URL", [.text("name"), .text("scheme"), .flag("secret")]),
+            Kind(.env, "not_wildcard"), "a variable is set and is not a wildcard (*)",
+            [.text("name"), .flag("secret"), .text("env_file")]),
+        KindSpec(
+            Kind(.env, "url"), "a variable is a valid URL",
+            [.text("name"), .text("scheme"), .flag("secret"), .text("env_file")]),
         KindSpec(Kind(.sqlite, "database"), "a file is a SQLite database", [.text("path")]),
         KindSpec(Kind(.sqlite, "tables"), "tables exist", [.text("path"), .list("tables")]),
         KindSpec(

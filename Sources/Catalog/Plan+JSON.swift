@@ -2,7 +2,10 @@
 extension Plan {
     public static let schema = "gonogo.plan/v1"
 
-    public var json: JSONValue {
+    public var json: JSONValue { json(notApplicable: [:]) }
+
+    /// The plan; `notApplicable`: the reason a config skips each item it skips, by id (`gonogo plan --config`).
+    public func json(notApplicable: [String: String]) -> JSONValue {
         var checklist: [(String, JSONValue)] = [("path", .string(document.path)), ("sha256", .string(document.sha256))]
         if let title = document.title { checklist.append(("title", .string(title))) }
         checklist.append(("items", .int(items.count)))
@@ -19,13 +22,16 @@ extension Plan {
             ("checklist", .object(checklist)),
             ("roles", .array(document.roles.map { .string($0) })),
             ("summary", summary),
-            ("items", .array(items.map(\.json))),
+            ("items", .array(items.map { $0.json(notApplicable: notApplicable[$0.id]) })),
         ])
     }
 }
 
 extension PlannedItem {
-    public var json: JSONValue {
+    public var json: JSONValue { json(notApplicable: nil) }
+
+    /// The item; `notApplicable`: the reason a config skips it (`gonogo plan --config`).
+    public func json(notApplicable: String?) -> JSONValue {
         var pairs: [(String, JSONValue)] = [
             ("id", .string(id)),
             ("line", .int(item.line)),
@@ -39,6 +45,8 @@ extension PlannedItem {
         pairs.append(("checked", .bool(item.checked)))
         pairs.append(("source", .string(source.rawValue)))
         pairs.append(("rule", .string(rule)))
+        if !evidence.isEmpty { pairs.append(("evidence", .array(evidence.map { .string($0) }))) }
+        if let notApplicable { pairs.append(("notApplicable", .string(notApplicable))) }
         return .object(pairs)
     }
 }

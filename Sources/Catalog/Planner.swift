@@ -9,6 +9,11 @@ public struct PlannedItem: Sendable {
     public var source: Source
     /// The recogniser's rule, or `annotation`: why the item got its kind.
     public var rule: String
+    /// The item's words that its rule matched: the evidence for the kind (empty for annotations and the config).
+    public var evidence: [String] = []
+    /// Where a target the check reads came from, by param (`path`: "the checklist, line 42"), when not from the
+    /// config or a flag (see `ChecklistTargets` in the Verify module).
+    public var targetSources: [String: String] = [:]
     /// The parent item's id, absent at top level.
     public var parentID: String?
 
@@ -47,6 +52,7 @@ public enum Planner {
         let tokens = items.map { Tokens($0.text) }
         // A data project's checklist (dbt models, a warehouse): its "test coverage" is the models'.
         let dataModels = tokens.contains { $0.hasAny(["dbt", "data warehouse"]) }
+        let evidence = Evidence()
         var sectionTokens: [String: Tokens] = [:]
         var planned: [PlannedItem] = []
         planned.reserveCapacity(items.count)
@@ -61,8 +67,10 @@ public enum Planner {
             let parentTokens = item.parent.map { tokens[$0] } ?? Tokens("")
             let ancestorWords = ancestorText(item, items)
             let ancestors = Tokens(ancestorWords)
+            var own = tokens[item.index]
+            own.evidence = evidence
             let ctx = ItemContext(
-                item: item, own: tokens[item.index], parent: parentTokens, ancestors: ancestors, section: section,
+                item: item, own: own, parent: parentTokens, ancestors: ancestors, section: section,
                 scope: Tokens(item.section.joined(separator: " ") + " " + ancestorWords),
                 defaultEngine: defaultEngine, dataModels: dataModels)
 
@@ -72,6 +80,7 @@ public enum Planner {
             var params = Params()
             var source = Source.none
             var rule = "unrecognised"
+            var words: [String] = []
             if item.annotations.count > 1 {
                 throw ChecklistError.badAnnotation(
                     document.path, line: item.annotations[1].line,
@@ -85,12 +94,13 @@ public enum Planner {
                 kind = found.kind
                 params = found.params
                 rule = found.rule
+                words = found.evidence
                 source = found.kind == .manual ? .none : .catalog
             }
             planned.append(
                 PlannedItem(
                     item: item, kind: kind, params: params, severity: optional ? .advisory : .blocker, source: source,
-                    rule: rule,
+                    rule: rule, evidence: words,
                     parentID: item.parent.map { items[$0].id }))
         }
         resolveGroups(&planned)

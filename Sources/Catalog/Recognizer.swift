@@ -6,6 +6,8 @@ public struct Recognition: Sendable {
     public var kind: Kind
     public var params: Params
     public var rule: String
+    /// The item's words the rule matched (set by ``Recognizers/recognize(_:)``).
+    public var evidence: [String] = []
 
     public init(_ kind: Kind, _ params: [(String, Params.Value)] = [], rule: String) {
         self.kind = kind
@@ -44,14 +46,23 @@ enum Recognizers {
     static let generic: [Rule] = [filePath, documentation, knownFiles, command]
 
     static func recognize(_ ctx: ItemContext) -> Recognition? {
-        for rule in ordered {
-            if let found = rule(ctx) { return found }
-        }
-        for rule in FamilyRegistry.rules {
-            if let found = rule(ctx) { return found }
-        }
-        for rule in generic {
-            if let found = rule(ctx) { return found }
+        for rule in ordered + FamilyRegistry.rules + generic {
+            ctx.own.evidence?.reset()
+            if var found = rule(ctx) {
+                found.evidence = ctx.own.evidence?.words ?? []
+                // The code spans the check reads (a path, a variable, an index) are evidence too.
+                let values = found.params.pairs.flatMap { pair -> [String] in
+                    switch pair.1 {
+                    case .string(let s): return [s]
+                    case .list(let l): return l
+                    default: return []
+                    }
+                }
+                for span in ctx.code where values.contains(span) && !found.evidence.contains("`\(span)`") {
+                    found.evidence.append("`\(span)`")
+                }
+                return found
+            }
         }
         return nil
     }

@@ -9,6 +9,8 @@ public struct Tokens: Sendable {
     public let words: [String]
     /// The words as ids in the process-wide ``Vocabulary``.
     let ids: [Int32]
+    /// Where matches are written down, for an item's own words while a rule reads them (``Evidence``).
+    var evidence: Evidence?
 
     init(_ text: String) {
         // Work on UTF-8 bytes: checklist text is mostly ASCII, and recognition runs on every item.
@@ -108,8 +110,16 @@ public struct Tokens: Sendable {
 
     /// Whether any of the compiled `phrases` occurs.
     func matches(_ phrases: CompiledPhrases) -> Bool {
-        for id in ids where phrases.singles.contains(id) { return true }
-        for sequence in phrases.sequences where firstIndex(of: sequence) != nil { return true }
+        for (i, id) in ids.enumerated() where phrases.singles.contains(id) {
+            evidence?.note(words[i])
+            return true
+        }
+        for sequence in phrases.sequences {
+            if let i = firstIndex(of: sequence) {
+                evidence?.note(words[i..<(i + sequence.count)].joined(separator: " "))
+                return true
+            }
+        }
         return false
     }
 
@@ -123,7 +133,11 @@ public struct Tokens: Sendable {
     }
 
     /// Whether some word starts with `prefix` (`configur` matches configured, configuration).
-    public func hasPrefix(_ prefix: String) -> Bool { words.contains { $0.hasPrefix(prefix) } }
+    public func hasPrefix(_ prefix: String) -> Bool {
+        guard let word = words.first(where: { $0.hasPrefix(prefix) }) else { return false }
+        evidence?.note(word)
+        return true
+    }
 
     public var isEmpty: Bool { words.isEmpty }
 
@@ -187,4 +201,16 @@ enum Vocabulary {
         s.ids[word] = id
         return id
     }
+}
+
+/// The words of an item that a rule matched while it read them: why the item got its kind (`gonogo plan --explain`,
+/// `evidence` in plan and report JSON). Written only while one planning call runs, on its own thread.
+final class Evidence: @unchecked Sendable {
+    private(set) var words: [String] = []
+
+    func note(_ phrase: String) {
+        if !words.contains(phrase) { words.append(phrase) }
+    }
+
+    func reset() { words.removeAll(keepingCapacity: true) }
 }

@@ -1,3 +1,4 @@
+import Catalog
 import Checklist
 import DotEnv
 import Foundation
@@ -90,16 +91,24 @@ public struct Environment: Sendable {
 public struct ProbeContext: Sendable {
     public let settings: ProbeSettings
     public let environment: Environment
+    /// Env files an item names with `env_file` (the checklist's own, see `ChecklistTargets`), read with the process
+    /// environment under them, by the name the item gives. A file missing here was not found.
+    public let scoped: [String: Environment]
     /// Secret values known to this run (env values of secret-looking names, the database URL's password), masked
     /// wherever a probe's output is reported.
     public let secrets: [String]
 
     /// `secretNames`: variables the checklist marks secret (`secret=true`) whatever their names.
-    public init(settings: ProbeSettings, environment: Environment, secretNames: Set<String> = []) {
+    public init(
+        settings: ProbeSettings, environment: Environment, scoped: [String: Environment] = [:],
+        secretNames: Set<String> = []
+    ) {
         self.settings = settings
         self.environment = environment
+        self.scoped = scoped
         var secrets: [String] = []
-        for (name, value) in environment.values where value.count >= 4 {
+        let values = [environment.values] + scoped.values.map(\.values)
+        for (name, value) in values.joined() where value.count >= 4 {
             if Secrets.isSecretName(name) || secretNames.contains(name) { secrets.append(value) }
             // A URL of any name may carry a password.
             if let password = URLComponents(string: value)?.password, password.count >= 4 { secrets.append(password) }
@@ -111,6 +120,12 @@ public struct ProbeContext: Sendable {
             if Secrets.isSecretName(name), value.count >= 4 { secrets.append(value) }
         }
         self.secrets = secrets.sorted { $0.count > $1.count }
+    }
+
+    /// The variables `item` reads: its `env_file`'s, else the run's; nil when its `env_file` was not found.
+    public func environment(for item: PlannedItem) -> Environment? {
+        guard let file = item.params.string("env_file") else { return environment }
+        return scoped[file]
     }
 
     /// `text` with every known secret replaced by `***`.

@@ -2,8 +2,13 @@ import Catalog
 
 /// `gonogo plan --format text`: a table per section, then counts per family and the automated share.
 public enum PlanText {
-    /// Renders `plan` for a terminal of `width` columns. `color` adds ANSI colour to kinds.
-    public static func render(_ plan: Plan, width: Int = 120, color: Bool = false) -> String {
+    /// Renders `plan` for a terminal of `width` columns. `color` adds ANSI colour to kinds; `explain` adds, under
+    /// each item, why it has its kind (the rule and the words it matched, the annotation or the config's line);
+    /// `notApplicable` (by id) marks items a config skips, with the reason.
+    public static func render(
+        _ plan: Plan, width: Int = 120, color: Bool = false, explain: Bool = false,
+        notApplicable: [String: String] = [:]
+    ) -> String {
         var out = ""
         let title = plan.document.title ?? plan.document.path
         out += "\(title)\n"
@@ -27,6 +32,9 @@ public enum PlanText {
             out += "  \(line)  \(coloredKind)  \(text)"
             if !detail.isEmpty { out += "  [\(detail)]" }
             out += "\n"
+            let pad = String(repeating: " ", count: 9 + kindWidth) + indent
+            if let reason = notApplicable[p.id] { out += pad + "↳ skipped: \(reason)\n" }
+            if explain { out += pad + "↳ " + why(p) + "\n" }
         }
         out += "\nKinds\n"
         for (family, n) in plan.countsByFamily {
@@ -44,6 +52,23 @@ public enum PlanText {
             out += "Sign-off roles: \(plan.document.roles.joined(separator: ", "))\n"
         }
         return out
+    }
+
+    /// Why an item has its kind: "annotation (line 12)", "config, line 40", "rule “coverage” on “code”, “80 %”".
+    public static func why(_ p: PlannedItem) -> String {
+        switch p.source {
+        case .annotation: return "annotation (line \(p.item.annotations.first?.line ?? p.item.line))"
+        default: break
+        }
+        if p.rule.hasPrefix("config") { return p.rule }
+        if p.kind == .group { return "group: the worst of its children (\(p.rule))" }
+        let words = p.evidence.map { $0.hasPrefix("`") ? $0 : "“\($0)”" }.joined(separator: ", ")
+        if p.kind == .manual {
+            return p.rule == "unrecognised"
+                ? "manual: no rule recognised the sentence"
+                : "manual by rule “\(p.rule)”\(words.isEmpty ? "" : " on \(words)")"
+        }
+        return "rule “\(p.rule)”" + (words.isEmpty ? " (from the item's section or parent)" : " on \(words)")
     }
 
     /// A short summary of the params: `mode=wal`, `p95 < 500 ms`, `LLM_API_KEY (secret)`.

@@ -26,6 +26,15 @@ public enum ReportHTML {
         if !run.verdict.reasons.isEmpty {
             out += "<ul class=\"reasons\">" + run.verdict.reasons.map { "<li>\(xml($0))</li>" }.joined() + "</ul>\n"
         }
+        for caution in run.cautions { out += "<p class=\"caution\"><strong>Caution:</strong> \(xml(caution))</p>\n" }
+        out += "<p class=\"counts\">\(xml(run.countsLine))"
+        if let line = run.coverageLine { out += "<br>\(xml(line))" }
+        out += "</p>\n"
+        if !run.targets.isEmpty {
+            out +=
+                "<p class=\"targets\">Targets from the checklist: "
+                + run.targetLines.map(xml).joined(separator: "; ") + "</p>\n"
+        }
         out += "</div></header>\n<main>\n<nav class=\"filter\" aria-label=\"Filter by status\">\n"
         out +=
             "<button type=\"button\" class=\"chip on\" data-status=\"all\">all <b>\(run.results.count)</b></button>\n"

@@ -48,10 +48,13 @@ public enum ReportJUnit {
                 + "timestamp=\"\(timestamp(run.startedAt))\">\n"
             if n == 0 {
                 out += "    <properties>\n"
-                for (k, v) in [
+                var properties = [
                     ("verdict", run.verdict.text), ("gate", run.gate.rawValue), ("checklist", document.path),
-                    ("checklist.sha256", document.sha256),
-                ] {
+                    ("checklist.sha256", document.sha256), ("summary", run.countsLine),
+                ]
+                if let line = run.coverageLine { properties.append(("coverage", line)) }
+                properties += run.cautions.map { ("caution", $0) } + run.targetLines.map { ("target", $0) }
+                for (k, v) in properties {
                     out += "      <property name=\"\(xml(k))\" value=\"\(xml(v))\"/>\n"
                 }
                 out += "    </properties>\n"

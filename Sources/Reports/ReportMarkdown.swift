@@ -52,10 +52,12 @@ public enum ReportMarkdown {
 
         var header = "> **gonogo verdict: \(run.verdict.go ? "GO ✅" : "NO-GO ❌")** (gate `\(run.gate.rawValue)`)"
         if !run.verdict.reasons.isEmpty { header += "  \n> " + run.verdict.reasons.joined(separator: "; ") }
-        let summary = run.summary
-        header +=
-            "  \n> "
-            + Status.allCases.compactMap { s in summary[s].map { "\($0) \(s.rawValue)" } }.joined(separator: " · ")
+        for caution in run.cautions { header += "  \n> **Caution:** \(caution)" }
+        header += "  \n> " + run.countsLine
+        if let line = run.coverageLine { header += "  \n> " + line }
+        if !run.targets.isEmpty {
+            header += "  \n> Targets from the checklist: " + run.targetLines.joined(separator: "; ")
+        }
         header +=
             "  \n> Verified \(VerifyRun.timestamp(run.startedAt)) · `\(document.path)` sha256 `\(document.sha256.prefix(16))…`\n"
         var out = header + "\n" + lines.joined(separator: "\n")

@@ -114,7 +114,10 @@ public enum ReportSARIF {
                             "properties",
                             .object([
                                 ("verdict", .string(run.verdict.text)), ("gate", .string(run.gate.rawValue)),
-                                ("checklistSha256", .string(document.sha256)),
+                                ("checklistSha256", .string(document.sha256)), ("summary", .string(run.countsLine)),
+                                ("coverage", .string(run.coverageLine ?? "")),
+                                ("cautions", .array(run.cautions.map { .string($0) })),
+                                ("targets", .array(run.targetLines.map { .string($0) })),
                             ])
                         ),
                     ])

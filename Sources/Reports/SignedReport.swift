@@ -1,8 +1,8 @@
 import Catalog
 import Crypto
 import Foundation
-import Signing
 import Results
+import Signing
 
 /// `report.intoto.json`: a DSSE envelope holding an in-toto Statement v1 whose subject is `report.json` by sha256 and
 /// whose predicate is a test result (CONTRACT.md, "Signed report").

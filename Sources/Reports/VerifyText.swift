@@ -20,6 +20,11 @@ public enum VerifyText {
         out += "\(document.title ?? document.path)\n"
         out +=
             "\(document.path) · sha256 \(document.sha256.prefix(12)) · \(run.results.count) items · gate \(run.gate.rawValue)\n"
+        for caution in run.cautions { out += paint("Caution: \(caution)", "33;1") + "\n" }
+        if !run.targets.isEmpty {
+            out += "Targets from the checklist (no flag or config named them):\n"
+            for line in run.targetLines { out += "  \(line)\n" }
+        }
 
         let problems = run.results.filter { [.fail, .error, .warn].contains($0.status) && $0.planned.kind != .group }
         if !problems.isEmpty {
@@ -72,20 +77,8 @@ public enum VerifyText {
             out += "\nNotes\n"
             for notice in run.signoff.notices { out += "  \(notice)\n" }
         }
-        let summary = run.summary
-        out +=
-            "\nTotal: "
-            + Status.allCases.compactMap { s in summary[s].map { "\($0) \(s.rawValue)" } }.joined(separator: " · ")
-        out += " · \(run.durationMs) ms\n"
-        let c = run.coverage
-        if c.applicable > 0 {
-            out +=
-                "Checked automatically: \(c.checked) of the \(c.applicable) items that apply "
-                + "(\(Int((Double(c.checked) * 100 / Double(c.applicable)).rounded()))%); "
-                + (c.errored > 0 ? "\(c.errored) could not be checked (error); " : "")
-                + "\(c.awaiting) \(c.awaiting == 1 ? "awaits" : "await") a person; "
-                + "\(c.skipped) skipped (not applicable or not selected)\n"
-        }
+        out += "\nTotal: \(run.countsLine) · \(run.durationMs) ms\n"
+        if let line = run.coverageLine { out += line + "\n" }
         out += "\n"
         let verdict = run.verdict.go ? paint("GO", "32;1") : paint("NO-GO", "31;1")
         out += "Verdict: \(verdict)"

@@ -31,6 +31,17 @@ extension VerifyRun {
                     ("errored", .int(coverage.errored)),
                 ])
             ),
+            (
+                "targets",
+                .array(
+                    targets.map {
+                        .object([
+                            ("name", .string($0.name)), ("value", .string($0.value)), ("source", .string($0.source)),
+                            ("items", .int($0.items)),
+                        ])
+                    })
+            ),
+            ("cautions", .array(cautions.map { .string($0) })),
             ("items", .array(results.map { $0.json(signoff.items[$0.id]) })),
             ("signoff", .array(signoff.roles.map(\.json))),
             ("notices", .array(signoff.notices.map { .string($0) })),
@@ -107,6 +118,17 @@ extension ItemResult {
             ("severity", .string(planned.severity.rawValue)),
         ]
         if let parent = planned.parentID { pairs.append(("parent", .string(parent))) }
+        // Why the item has its kind: the rule and the words it matched, or the annotation or config that said so.
+        pairs.append(("rule", .string(planned.rule)))
+        if !planned.evidence.isEmpty { pairs.append(("evidence", .array(planned.evidence.map { .string($0) }))) }
+        if !planned.targetSources.isEmpty {
+            pairs.append(
+                (
+                    "targets",
+                    .object(planned.targetSources.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })
+                )
+            )
+        }
         pairs.append(("status", .string(status.rawValue)))
         if let expected = outcome.expected { pairs.append(("expected", .string(expected))) }
         if let observed = outcome.observed { pairs.append(("observed", .string(observed))) }

@@ -19,6 +19,10 @@ public struct VerifyRun: Sendable {
     public var verdict: Verdict
     /// Attestations, sign-offs and waivers as they were judged.
     public var signoff = SignoffResult()
+    /// Targets the run took from the checklist itself (not from a flag or the config), and where each came from.
+    public var targets: [Target] = []
+    /// What a reader must know before trusting the verdict, shown first in every format ("TLS verification off").
+    public var cautions: [String] = []
 
     public init(
         plan: Plan, gate: Gate, failOnWarn: Bool, results: [ItemResult], startedAt: Date, durationMs: Int,
@@ -68,6 +72,46 @@ public struct VerifyRun: Sendable {
         var counts: [Status: Int] = [:]
         for r in results { counts[r.status, default: 0] += 1 }
         return counts
+    }
+
+    /// "79 pass · 76 skip · 39 manual": the counts by status, the same words in every format.
+    public var countsLine: String {
+        let counts = summary
+        return Status.allCases.compactMap { s in counts[s].map { "\($0) \(s.rawValue)" } }.joined(separator: " · ")
+    }
+
+    /// "Checked automatically: 79 of the 118 items that apply (67%); 2 could not be checked (error); 39 await a
+    /// person; 76 skipped (not applicable or not selected)": from ``coverage``, the same sentence in every format.
+    /// Nil when no item applies.
+    public var coverageLine: String? {
+        let c = coverage
+        guard c.applicable > 0 else { return nil }
+        return "Checked automatically: \(c.checked) of the \(c.applicable) items that apply "
+            + "(\(Int((Double(c.checked) * 100 / Double(c.applicable)).rounded()))%); "
+            + (c.errored > 0 ? "\(c.errored) could not be checked (error); " : "")
+            + "\(c.awaiting) \(c.awaiting == 1 ? "awaits" : "await") a person; "
+            + "\(c.skipped) skipped (not applicable or not selected)"
+    }
+
+    /// "sqlite data/messages.db (the checklist, line 42; 7 items)": each target taken from the checklist.
+    public var targetLines: [String] {
+        targets.map { "\($0.name) \($0.value) (from \($0.source); \($0.items) item\($0.items == 1 ? "" : "s"))" }
+    }
+}
+
+/// A target the run took from the checklist: `sqlite` `data/messages.db` from "the checklist, line 42", for 7 items.
+/// A URL's password is never in `value`.
+public struct Target: Sendable, Equatable {
+    public var name: String
+    public var value: String
+    public var source: String
+    public var items: Int
+
+    public init(name: String, value: String, source: String, items: Int) {
+        self.name = name
+        self.value = value
+        self.source = source
+        self.items = items
     }
 }
 

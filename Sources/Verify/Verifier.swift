@@ -14,8 +14,8 @@ public enum Verifier {
     public typealias Progress = @Sendable (Int, Int, ItemResult) -> Void
 
     public static func run(
-        plan: Plan, options: VerifyOptions, environment: Environment, probes: [Family: any Probe] = probes,
-        progress: Progress? = nil
+        plan: Plan, options: VerifyOptions, environment: Environment, scoped: [String: Environment] = [:],
+        probes: [Family: any Probe] = probes, progress: Progress? = nil
     ) async -> VerifyRun {
         let started = Date()
         let deadline = ContinuousClock.now.advanced(by: options.timeout)
@@ -24,7 +24,7 @@ public enum Verifier {
         // Variables an item marks secret (`secret=true`, in the checklist or the config) are masked like the others.
         let marked = items.filter { $0.params["secret"].map { $0 != .bool(false) } ?? false }
         let context = ProbeContext(
-            settings: options.probe, environment: environment,
+            settings: options.probe, environment: environment, scoped: scoped,
             secretNames: Set(marked.compactMap { $0.params.string("name") }))
 
         var outcomes = items.map { decide($0, options, probes) }
@@ -163,17 +163,22 @@ public enum Verifier {
     }
 
     /// Config overrides: the first entry whose glob matches the id sets the kind and params.
-    static func apply(_ overrides: [VerifyConfig.ItemOverride], to item: inout PlannedItem) {
-        guard let override = overrides.first(where: { IDGlob.matches($0.pattern, item.id) }) else { return }
+    /// The config's `items:` entry for `item`, if any: its kind and params. An annotation in the checklist wins over
+    /// the config (the file is where the team wrote what the item checks); `checkOverrides` warns of the conflict.
+    public static func apply(_ overrides: [VerifyConfig.ItemOverride], to item: inout PlannedItem) {
+        // Once: an item the config already changed (its rule names the line) is left as it is.
+        guard item.source != .annotation, !item.rule.hasPrefix("config"),
+            let override = overrides.first(where: { IDGlob.matches($0.pattern, item.id) })
+        else { return }
         if let kind = override.kind {
             item.kind = kind
             item.params = Params()
-            item.rule = "config"
+            item.evidence = []
         }
         if let params = override.params {
             for (k, v) in params.pairs { item.params[k] = v }
-            item.rule = "config"
         }
+        if override.kind != nil || override.params != nil { item.rule = "config, line \(override.line)" }
     }
 
     static func skipReason(_ item: PlannedItem, _ options: VerifyOptions) -> String? {

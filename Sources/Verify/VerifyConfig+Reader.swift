@@ -134,8 +134,17 @@ extension VerifyConfig {
                         }
                             ?? "matches no item of \(plan.document.path)"))
             }
+            // The checklist's annotation wins over the config: say so rather than ignore either silently.
+            if override.kind != nil || override.params != nil {
+                for item in matched where item.source == .annotation {
+                    let at = item.item.annotations.first.map { ":\($0.line)" } ?? ":\(item.item.line)"
+                    warnings.append(
+                        "\(path ?? "config"):\(override.line): items: “\(override.pattern)” is not applied to "
+                            + "\(item.id): its annotation at \(plan.document.path)\(at) wins over the config")
+                }
+            }
             guard let params = override.params else { continue }
-            for item in matched {
+            for item in matched where item.source != .annotation {
                 let kind = override.kind ?? item.kind
                 guard kind.family.isAutomated else { continue }
                 for (key, _) in params.pairs {

@@ -67,6 +67,10 @@ public struct VerifySession: Sendable {
     public let plan: Plan
     public let options: VerifyOptions
     public let environment: Probes.Environment
+    /// The env files items read by name (the checklist's own, ``ChecklistTargets``), those that exist.
+    public let scoped: [String: Probes.Environment]
+    /// The targets taken from the checklist, for the report.
+    public let targets: [Target]
     public let signingKey: P256.Signing.PrivateKey?
     /// What the person running it should know: `${VAR}`s that were not set, overrides that apply to nothing.
     public let warnings: [String]
@@ -74,7 +78,7 @@ public struct VerifySession: Sendable {
     public static func prepare(_ inputs: Inputs) throws -> VerifySession {
         ProbeTable.bootstrap()
         let document = try ChecklistLoader.load(path: inputs.checklist)
-        let plan = try Planner.plan(document)
+        var plan = try Planner.plan(document)
         for glob in inputs.only + inputs.skip where !plan.items.contains(where: { IDGlob.matches(glob, $0.id) }) {
             let example = plan.items.first(where: { $0.kind.family.isAutomated })?.id ?? ""
             throw SelectionError(
@@ -110,9 +114,19 @@ public struct VerifySession: Sendable {
         let key = try inputs.signKey.map { try SigningKeys.loadPrivate(path: inputs.absolute($0)) }
         let environment = try Probes.Environment.load(
             options.envFiles, root: options.root, process: inputs.checkedEnvironment ?? [:])
+        // The checklist's own facts for what no flag or config set, after the config's overrides.
+        for i in plan.items.indices { Verifier.apply(options.overrides, to: &plan.items[i]) }
+        let resolved = try ChecklistTargets.resolve(plan, options: options)
+        plan = resolved.plan
+        options = resolved.options
+        var scoped: [String: Probes.Environment] = [:]
+        for file in resolved.envFiles where FileManager.default.fileExists(atPath: options.probe.resolve(file)) {
+            scoped[file] = try Probes.Environment.load(
+                [file], root: options.root, process: inputs.checkedEnvironment ?? [:])
+        }
         return VerifySession(
             checklistPath: inputs.checklist, plan: plan, options: options, environment: environment,
-            signingKey: key, warnings: warnings)
+            scoped: scoped, targets: resolved.notes, signingKey: key, warnings: warnings)
     }
 
     /// The config file, read twice when it names env files: `${VAR}` expands from the environment and the env files
@@ -156,7 +170,15 @@ public struct VerifySession: Sendable {
 
     /// Runs every check; `progress` hears of each as it finishes.
     public func run(progress: Verifier.Progress? = nil) async -> VerifyRun {
-        await Verifier.run(plan: plan, options: options, environment: environment, progress: progress)
+        var run = await Verifier.run(
+            plan: plan, options: options, environment: environment, scoped: scoped, progress: progress)
+        run.targets = targets
+        if options.http.insecure {
+            run.cautions.append(
+                "TLS verification is off (--insecure or http.insecure): HTTPS requests and certificate checks trust any "
+                    + "certificate, so a tls.certificate pass says nothing about the chain")
+        }
+        return run
     }
 
     /// Writes `report.json` and every other format of `formats` into `directory` (made if missing), and the signed

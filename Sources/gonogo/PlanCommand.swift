@@ -21,7 +21,12 @@ extension GoNoGo {
 
                 Examples:
                   gonogo plan checklists/sprint5-production.md
+                  gonogo plan checklists/sprint5-production.md --explain
+                  gonogo plan checklists/sprint5-production.md --config checklists/demo.gonogo.yml
                   gonogo plan checklists/sprint5-production.md --format json | jq '.items[] | select(.kind=="manual") | .id'
+
+                --explain shows under each item why it has its kind: the recognition rule and the words of the \
+                sentence it matched (also `rule` and `evidence` in the JSON), the annotation, or the config's line.
                 """
         )
 
@@ -41,11 +46,18 @@ extension GoNoGo {
                 valueName: "file"))
         var config: String?
 
+        @Flag(
+            help:
+                "Under each item, why it has its kind: the rule and the words it matched, or the annotation or config line."
+        )
+        var explain = false
+
         func run() throws {
             try exitingOnInputErrors {
                 if let config { try ChecklistLoader.requireReadableFile(config) }
                 let document = try ChecklistLoader.load(path: checklist)
-                let plan = try Planner.plan(document)
+                var plan = try Planner.plan(document)
+                var skipped: [String: String] = [:]
                 if let config {
                     do {
                         let loaded = try VerifyConfig.load(
@@ -53,14 +65,24 @@ extension GoNoGo {
                         for warning in try loaded.checkOverrides(against: plan) {
                             writeAll("gonogo: warning: \(warning)\n", to: 2)
                         }
+                        // The effective plan: what verify runs under this config, each override's line shown.
+                        (plan, skipped) = loaded.effective(plan)
                     } catch let error as any InputError {
                         writeError(error.description)
                         throw ExitCode(2)
                     }
                 }
                 switch format {
-                case .json: writeStdout(plan.json.serialized() + "\n")
-                case .text: writeStdout(PlanText.render(plan, color: stdoutWantsColor))
+                case .json: writeStdout(plan.json(notApplicable: skipped).serialized() + "\n")
+                case .text:
+                    var text = PlanText.render(
+                        plan, color: stdoutWantsColor, explain: explain, notApplicable: skipped)
+                    if let config {
+                        text +=
+                            "Config: \(config) (items it overrides show “config, line N” with --explain; "
+                            + "\(skipped.count) not applicable)\n"
+                    }
+                    writeStdout(text)
                 }
             }
         }

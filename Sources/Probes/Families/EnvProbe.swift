@@ -14,10 +14,18 @@ struct EnvProbe: Probe {
         }
         // Any `secret` but an explicit false marks it (a value masked on the way in still says secret).
         let secret = item.params["secret"].map { $0 != .bool(false) } ?? false || Secrets.isSecretName(name)
-        let env = context.environment
+        let scopedFile = item.params.string("env_file")
+        guard let env: Probes.Environment = context.environment(for: item) else {
+            let file = scopedFile ?? ""
+            return .fail(
+                "\(name) is not set: \(file) does not exist under \(context.settings.root)", expected: "\(name) set",
+                observed: "no \(file)")
+        }
         let where_ = env.sources[name].map { " in \($0)" } ?? ""
         let files =
-            context.settings.envFiles.isEmpty ? "the environment" : context.settings.envFiles.joined(separator: ", ")
+            scopedFile
+            ?? (context.settings.envFiles.isEmpty
+                ? "the environment" : context.settings.envFiles.joined(separator: ", "))
         guard let value = env.values[name] else {
             if item.kind.name == "not_equals" {
                 return .pass(

@@ -1,0 +1,199 @@
+import Catalog
+import Checklist
+import DotEnv
+import Foundation
+import Probes
+import Results
+
+/// The checklist's own facts as the targets of the items they govern, when neither a flag nor the config names one:
+///
+/// - a database file it names ("Database file: `data/messages.db`") is the file of the SQLite items it governs;
+/// - an env file it names in an item ("`.env.production` created", "Frontend `.env` updated:") or a heading
+///   ("Environment Variables (.env.production)") is the file the env items it governs read;
+/// - in that env file (under the root), `DATABASE_URL` (`sqlite:PATH` or `postgresql://…`) and the API URL
+///   (`API_URL`, `API_BASE_URL`, `BASE_URL`, `PUBLIC_API_URL`, `NEXT_PUBLIC_API_URL`) are the run's database and API.
+///
+/// A fact governs, nearest first: the children of the item that states it, else its section and the sections under
+/// it; a fact the checklist states once (one database file, one env file at section level) governs the rest of the
+/// document too. Addresses the checklist prints as examples (`postgresql://user:pass@host/db`, `https://api.example.com`)
+/// are never targets: only files under the root, and what those files say.
+public enum ChecklistTargets {
+    enum What { case database, envFile }
+
+    struct Fact {
+        let what: What
+        let value: String
+        let line: Int
+        /// The item whose children it governs; nil for a fact of a whole section.
+        let item: Int?
+        let section: [String]
+        var source: String { "the checklist, line \(line)" }
+    }
+
+    /// What resolving changed: the plan's items (params `path` and `env_file` set, with their sources), the run's
+    /// connections (database and API from the env file), the env files the items read, and notes for the report.
+    public struct Resolved: Sendable {
+        public var plan: Plan
+        public var options: VerifyOptions
+        public var envFiles: [String]
+        public var notes: [Target]
+    }
+
+    /// Env file names: `.env`, `.env.production`, `frontend/.env.local`, `prod.env`.
+    static func isEnvFile(_ s: String) -> Bool {
+        let name = s.split(separator: "/").last.map(String.init) ?? s
+        guard !s.contains(" "), !s.contains("*"), !s.hasSuffix("/") else { return false }
+        return name == ".env" || name.hasPrefix(".env.") || name.hasSuffix(".env") && name.count > 4
+    }
+
+    static func facts(_ plan: Plan) -> [Fact] {
+        var facts: [Fact] = []
+        for p in plan.items {
+            let governs = p.item.children.isEmpty ? nil : p.item.index
+            if p.kind == Kind(.sqlite, "database"), let path = p.params.string("path") {
+                facts.append(
+                    Fact(what: .database, value: path, line: p.item.line, item: governs, section: p.item.section))
+            }
+            // An item that says the env file is there ("created", "updated:"), not one about keeping it out of git.
+            let states = [Kind(.file, "exists"), Kind(.file, "nonempty"), .group].contains(p.kind)
+            if states,
+                let file = p.item.codeSpans.first(where: isEnvFile)
+                    ?? p.params.string("path").flatMap({
+                        isEnvFile($0) ? $0 : nil
+                    })
+            {
+                facts.append(
+                    Fact(what: .envFile, value: file, line: p.item.line, item: governs, section: p.item.section))
+            }
+        }
+        // Headings: "Environment Variables (.env.production)".
+        var stack: [Heading] = []
+        for h in plan.document.headings {
+            if h.level == 1 && h.text == plan.document.title { continue }
+            while let top = stack.last, top.level >= h.level { stack.removeLast() }
+            stack.append(h)
+            let words = h.text.split(whereSeparator: { " ()`,:".contains($0) }).map(String.init)
+            if let file = words.first(where: isEnvFile) {
+                facts.append(Fact(what: .envFile, value: file, line: h.line, item: nil, section: stack.map(\.text)))
+            }
+        }
+        return facts
+    }
+
+    /// The fact of `what` that governs item `index`: the nearest ancestor's, else the deepest section's, else the
+    /// document's single one.
+    static func governing(_ what: What, _ index: Int, _ plan: Plan, _ facts: [Fact]) -> Fact? {
+        let candidates = facts.filter { $0.what == what }
+        var ancestor = plan.items[index].item.parent
+        while let a = ancestor {
+            if let fact = candidates.first(where: { $0.item == a }) { return fact }
+            ancestor = plan.items[a].item.parent
+        }
+        let section = plan.items[index].item.section
+        let sectionFacts = candidates.filter { $0.item == nil || $0.item == index }
+        if let fact = sectionFacts.filter({ section.starts(with: $0.section) }).max(by: {
+            $0.section.count < $1.section.count
+        }) {
+            return fact
+        }
+        let values = Set(sectionFacts.map(\.value))
+        return values.count == 1 ? sectionFacts.first : nil
+    }
+
+    /// Applies the checklist's facts to `plan` under `options` (whose flags and config win), reading env files
+    /// under the root. A malformed env file throws ``InputFileError`` naming it and the line.
+    public static func resolve(_ plan: Plan, options: VerifyOptions) throws -> Resolved {
+        var plan = plan
+        var options = options
+        var notes: [String: Target] = [:]
+        func note(_ name: String, _ value: String, _ source: String) {
+            let key = name + "\u{1}" + value
+            var target = notes[key] ?? Target(name: name, value: value, source: source, items: 0)
+            target.items += 1
+            notes[key] = target
+        }
+        let facts = facts(plan)
+        var envFiles: Set<String> = []
+        // Items the run checks: automated, selected by --only and not skipped.
+        let runs = { (item: PlannedItem) in
+            item.kind.family.isAutomated
+                && (options.only.isEmpty || options.only.contains { IDGlob.matches($0, item.id) })
+                && !options.skip.contains { IDGlob.matches($0, item.id) }
+        }
+        for i in plan.items.indices where runs(plan.items[i]) {
+            let family = plan.items[i].kind.family
+            if family == .sqlite, options.sqlite == nil, plan.items[i].params["path"] == nil,
+                let fact = governing(.database, i, plan, facts)
+            {
+                plan.items[i].params["path"] = .string(fact.value)
+                plan.items[i].targetSources["path"] = fact.source
+                note("sqlite", fact.value, fact.source)
+            }
+            if family == .env, options.envFiles.isEmpty, plan.items[i].params["env_file"] == nil,
+                let fact = governing(.envFile, i, plan, facts)
+            {
+                plan.items[i].params["env_file"] = .string(fact.value)
+                plan.items[i].targetSources["env_file"] = fact.source
+                envFiles.insert(fact.value)
+                note("env_file", fact.value, fact.source)
+            }
+        }
+        // The database and the API the document's env file names, for what no flag, config or fact set.
+        let documentEnv = facts.filter { $0.what == .envFile && $0.item == nil }
+        if options.envFiles.isEmpty, Set(documentEnv.map(\.value)).count == 1, let fact = documentEnv.first {
+            let path = options.probe.resolve(fact.value)
+            if FileManager.default.fileExists(atPath: path) {
+                let values = try DotEnv.load(path: path)
+                let source = "\(fact.value) (named by the checklist, line \(fact.line))"
+                discover(values, source: source, plan: &plan, options: &options, runs: runs, note: note)
+            }
+        }
+        let order = ["sqlite", "database_url", "api_url", "env_file"]
+        let sorted = notes.values.sorted {
+            (order.firstIndex(of: $0.name) ?? 9, $0.value) < (order.firstIndex(of: $1.name) ?? 9, $1.value)
+        }
+        return Resolved(plan: plan, options: options, envFiles: envFiles.sorted(), notes: sorted)
+    }
+
+    /// Variables that hold the API's base URL, in the order they are tried.
+    static let apiURLNames = ["API_URL", "API_BASE_URL", "BASE_URL", "PUBLIC_API_URL", "NEXT_PUBLIC_API_URL"]
+
+    static func discover(
+        _ values: [String: String], source: String, plan: inout Plan, options: inout VerifyOptions,
+        runs: (PlannedItem) -> Bool, note: (String, String, String) -> Void
+    ) {
+        let from = { (name: String) in "\(name) in \(source)" }
+        if let url = values["DATABASE_URL"], !url.isEmpty {
+            if let path = sqlitePath(url), options.sqlite == nil {
+                for i in plan.items.indices
+                where plan.items[i].kind.family == .sqlite && plan.items[i].params["path"] == nil && runs(plan.items[i])
+                {
+                    plan.items[i].params["path"] = .string(path)
+                    plan.items[i].targetSources["path"] = from("DATABASE_URL")
+                    note("sqlite", path, from("DATABASE_URL"))
+                }
+            } else if url.hasPrefix("postgres://") || url.hasPrefix("postgresql://"), options.databaseURL == nil {
+                options.databaseURL = url
+                note("database_url", Redaction.redactingURLPasswords(url), from("DATABASE_URL"))
+            }
+        }
+        if options.apiURL == nil,
+            let name = apiURLNames.first(where: {
+                values[$0].map { $0.hasPrefix("http://") || $0.hasPrefix("https://") } ?? false
+            }),
+            let url = values[name]
+        {
+            options.apiURL = url
+            note("api_url", Redaction.redactingURLPasswords(url), from(name))
+        }
+    }
+
+    /// `sqlite:data/app.db`, `sqlite:///abs/app.db`, `sqlite://data/app.db` → the file's path.
+    static func sqlitePath(_ url: String) -> String? {
+        guard url.hasPrefix("sqlite:") else { return nil }
+        var rest = url.dropFirst("sqlite:".count)
+        if rest.hasPrefix("///") { rest = rest.dropFirst(2) } else if rest.hasPrefix("//") { rest = rest.dropFirst(2) }
+        let path = rest.split(separator: "?").first.map(String.init) ?? ""
+        return path.isEmpty || path == ":memory:" ? nil : path
+    }
+}

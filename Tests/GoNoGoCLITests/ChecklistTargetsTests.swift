@@ -1,0 +1,100 @@
+import Foundation
+import GRDB
+import TestSupport
+import Testing
+
+/// `gonogo verify CHECKLIST --root DIR` with no config: the checklist's own facts ("Database file: `data/messages.db`",
+/// "`.env.production` created", "Frontend `.env` updated:") are the targets of the items they govern.
+@Suite("gonogo verify: the checklist's own facts as targets")
+struct ChecklistTargetsTests {
+    /// The fixture without its config, and a SQLite deployment's env file (chat-api's DATABASE_URL).
+    static func fixture() throws -> URL {
+        let dir = try VerifyFixture.make()
+        try FileManager.default.removeItem(at: dir.appendingPathComponent("gonogo.yml"))
+        let env = VerifyFixture.env.replacingOccurrences(
+            of: "DATABASE_URL=\"postgresql://chat:\(VerifyFixture.canaries[1])@db.internal:5432/chat\"",
+            with: "DATABASE_URL=sqlite:data/messages.db")
+        try Data(env.utf8).write(to: dir.appendingPathComponent(".env.production"))
+        return dir
+    }
+
+    static func local(_ report: Report, _ families: [String]) -> [[String: Any]] {
+        report.items.filter { item in
+            families.contains { (item["kind"] as? String ?? "").hasPrefix($0 + ".") }
+                && item["status"] as? String != "skip"
+        }
+    }
+
+    @Test(
+        "no config: every SQLite and env item gets a verdict from the files the checklist names; the report says where")
+    func noConfig() throws {
+        let dir = try Self.fixture()
+        let args = [
+            "verify", VerifyFixture.checklist, "--root", dir.path, "--gate", "ci", "--format", "json",
+        ]
+        let report = Report(try gonogo(args))
+        #expect(report.json["schema"] as? String == "gonogo.report/v1", "\(report.run.stderr)")
+        let items = Self.local(report, ["sqlite", "env"])
+        #expect(items.count >= 19)
+        for item in items {
+            #expect(item["status"] as? String == "pass", "\(item["id"] ?? ""): \(item["message"] ?? "")")
+            // Each reads a target the checklist gave; the database file item names its own path.
+            let targets = item["targets"] as? [String: String] ?? [:]
+            #expect(!targets.isEmpty || item["kind"] as? String == "sqlite.database", "\(item["id"] ?? "")")
+        }
+        // Where each target came from, in the report: the database file's line, the env file's line.
+        let targets = report.json["targets"] as? [[String: Any]] ?? []
+        let named = targets.map { "\($0["name"] ?? "")=\($0["value"] ?? "") from \($0["source"] ?? "")" }
+        #expect(named.contains("sqlite=data/messages.db from the checklist, line 42"), "\(named)")
+        #expect(named.contains("env_file=.env.production from the checklist, line 71"), "\(named)")
+        // The frontend's variable is read from the file its parent item names.
+        let frontend = report.items.first { $0["text"] as? String == "NEXT_PUBLIC_API_URL = https://api.example.com" }
+        #expect((frontend?["targets"] as? [String: String])?["env_file"] == "the checklist, line 143")
+        #expect((frontend?["params"] as? [String: Any])?["env_file"] as? String == ".env")
+        // No secret of the env file in the report.
+        for canary in VerifyFixture.canaries { #expect(!report.run.stdout.contains(canary)) }
+
+        // WAL off fails exactly that item among the SQLite and env items; a dropped index fails exactly its item.
+        let queue = try DatabaseQueue(path: dir.path + "/data/messages.db")
+        try queue.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA journal_mode = DELETE") }
+        let noWAL = Self.local(Report(try gonogo(args)), ["sqlite", "env"])
+        #expect(
+            noWAL.filter { $0["status"] as? String != "pass" }.map { $0["id"] as? String ?? "" } == [
+                "database-preparation/sqlite-development/wal-mode-enabled"
+            ])
+        try queue.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA journal_mode = WAL") }
+        try queue.write { db in try db.execute(sql: "DROP INDEX idx_chat_sessions_user_id") }
+        let noIndex = Self.local(Report(try gonogo(args)), ["sqlite", "env"])
+        #expect(
+            noIndex.filter { $0["status"] as? String != "pass" }.map { $0["text"] as? String ?? "" } == [
+                "idx_chat_sessions_user_id"
+            ])
+    }
+
+    @Test("a flag or the config wins over the checklist's facts; a missing env file fails its items, saying so")
+    func precedence() throws {
+        let dir = try Self.fixture()
+        let other = dir.appendingPathComponent("other.env")
+        try Data("LLM_API_KEY=\(VerifyFixture.canaries[0])\n".utf8).write(to: other)
+        let flagged = Report(
+            try gonogo([
+                "verify", VerifyFixture.checklist, "--root", dir.path, "--env-file", other.path, "--gate", "ci",
+                "--format", "json", "--only", "secrets-configuration/environment-variables/*",
+            ]))
+        // --env-file names the file: no item takes the checklist's, and LLM_MODEL (only in .env.production) fails.
+        let model = flagged.items.first { $0["text"] as? String == "LLM_MODEL specified (e.g., \"gpt-4\")" }
+        #expect(model?["status"] as? String == "fail", "\(model ?? [:])")
+        #expect(model?["targets"] == nil)
+        #expect((flagged.json["targets"] as? [Any])?.isEmpty == true)
+
+        try FileManager.default.removeItem(at: dir.appendingPathComponent(".env.production"))
+        let missing = Report(
+            try gonogo([
+                "verify", VerifyFixture.checklist, "--root", dir.path, "--gate", "ci", "--format", "json", "--only",
+                "secrets-configuration/environment-variables/*",
+            ]))
+        let key = missing.items.first { $0["text"] as? String == "LLM_API_KEY set" }
+        #expect(key?["status"] as? String == "fail")
+        #expect((key?["message"] as? String)?.contains(".env.production does not exist under") == true, "\(key ?? [:])")
+    }
+}
