@@ -28,7 +28,7 @@ extension VerifyRun {
                 .object([
                     ("applicable", .int(coverage.applicable)), ("checked", .int(coverage.checked)),
                     ("awaitingAttestation", .int(coverage.awaiting)), ("notApplicable", .int(coverage.skipped)),
-                    ("errored", .int(coverage.errored)),
+                    ("errored", .int(coverage.errored)), ("attested", .int(coverage.attested)),
                 ])
             ),
             (

@@ -40,9 +40,9 @@ public struct VerifyRun: Sendable {
 
     /// How much of the checklist a check decided: of the items that apply (not skipped), those whose status came
     /// from a check's verdict (pass, fail, warn; groups included, when a child's did), those whose check could not
-    /// decide (error), and those that await a person. An error is never counted as checked.
-    public var coverage: (applicable: Int, checked: Int, awaiting: Int, skipped: Int, errored: Int) {
-        enum Decided { case checked, errored, awaiting }
+    /// decide (error), those that await a person, and those a person attested. An error is never counted as checked.
+    public var coverage: (applicable: Int, checked: Int, awaiting: Int, skipped: Int, errored: Int, attested: Int) {
+        enum Decided { case checked, errored, awaiting, attested }
         // Children come after their parent in file order: walk backwards so a group sees its children decided.
         var decided: [String: Decided] = [:]
         var children: [String: (checked: Bool, errored: Bool)] = [:]
@@ -52,7 +52,8 @@ public struct VerifyRun: Sendable {
                 let seen = children[r.id]
                 state = seen?.checked == true ? .checked : seen?.errored == true ? .errored : .awaiting
             } else if !r.planned.kind.family.isAutomated {
-                state = .awaiting
+                // A person's attestation decided it (passed or failed), else it still awaits one.
+                state = r.status == .manual ? .awaiting : .attested
             } else {
                 state = r.status == .error ? .errored : .checked
             }
@@ -65,7 +66,10 @@ public struct VerifyRun: Sendable {
             }
         }
         let count = { (wanted: Decided) in decided.values.filter { $0 == wanted }.count }
-        return (decided.count, count(.checked), count(.awaiting), results.count - decided.count, count(.errored))
+        return (
+            decided.count, count(.checked), count(.awaiting), results.count - decided.count, count(.errored),
+            count(.attested)
+        )
     }
 
     public var summary: [Status: Int] {
@@ -89,6 +93,7 @@ public struct VerifyRun: Sendable {
         return "Checked automatically: \(c.checked) of the \(c.applicable) items that apply "
             + "(\(Int((Double(c.checked) * 100 / Double(c.applicable)).rounded()))%); "
             + (c.errored > 0 ? "\(c.errored) could not be checked (error); " : "")
+            + (c.attested > 0 ? "\(c.attested) decided by a person's attestation; " : "")
             + "\(c.awaiting) \(c.awaiting == 1 ? "awaits" : "await") a person; "
             + "\(c.skipped) skipped (not applicable or not selected)"
     }

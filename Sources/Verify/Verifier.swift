@@ -38,11 +38,11 @@ public enum Verifier {
             reported(items[i], outcomes[i] ?? Outcome(.skip, message: ""), ms: ran[i]?.ms ?? 0, context: context)
         }
         // What people said: attestations for manual items, waivers for failing ones, sign-offs for roles.
-        let signoff = options.signoff.apply(
-            to: &results, roles: plan.document.roles, checklistSHA256: plan.document.sha256)
+        let roles = options.signoffRoles(of: plan.document)
+        let signoff = options.signoff.apply(to: &results, roles: roles, checklistSHA256: plan.document.sha256)
         decideGroups(&results, undecided: Set(items.indices.filter { outcomes[$0] == nil }))
         let verdict = Verdict.decide(
-            results, roles: plan.document.roles, signedRoles: signoff.signedRoles, gate: options.gate,
+            results, roles: roles, signedRoles: signoff.signedRoles, gate: options.gate,
             failOnWarn: options.failOnWarn)
         var planned = plan
         planned.items = items

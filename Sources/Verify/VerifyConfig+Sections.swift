@@ -25,6 +25,7 @@ extension VerifyConfig {
             string("api_url") { $0.apiURL = $1 },
             string("frontend_url") { $0.frontendURL = $1 },
             ("artifacts", { r, v, _, c in try artifacts(r, v, &c) }),
+            ("roles", { r, v, _, c in c.roles = try r.strings(v, "roles") }),
             (
                 "targets",
                 { r, v, _, c in

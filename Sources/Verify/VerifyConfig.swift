@@ -50,6 +50,8 @@ public struct VerifyConfig: Sendable {
     public var waivers: String?
     public var roster: String?
     public var artifacts: [String: [String]] = [:]
+    /// Roles that must sign off, beside those of the checklist's sign-off table (a checklist may have none).
+    public var roles: [String] = []
     public var targets: [String: [String]] = [:]
     public var notApplicable: [NotApplicable] = []
     public var items: [ItemOverride] = []

@@ -1,4 +1,5 @@
 import Catalog
+import Checklist
 import Foundation
 import Probes
 import Results
@@ -28,6 +29,14 @@ public struct VerifyOptions: Sendable {
     public var concurrency = max(4, 2 * ProcessInfo.processInfo.activeProcessorCount)
     /// Attestations, waivers and the roster (`--attestations`, `--waivers`, `--roster`).
     public var signoff = SignoffInputs()
+    /// Roles that must sign off beyond the checklist's table: the config's `roles:`, then `--role`.
+    public var roles: [String] = []
+
+    /// Who must sign off `document`: its sign-off table's roles, then ``roles``, each once, in that order.
+    public func signoffRoles(of document: ChecklistDocument) -> [String] {
+        var seen = Set<String>()
+        return (document.roles + roles).filter { seen.insert($0).inserted }
+    }
     /// Where ``signoff`` comes from, relative to ``root`` unless absolute; read by ``loadSignoff()``.
     public var attestationsFile: String?
     public var waiversFile: String?
@@ -58,6 +67,7 @@ public struct VerifyOptions: Sendable {
         probe.artifacts = config.artifacts
         probe.targets = config.targets
         notApplicable = config.notApplicable
+        roles = config.roles
         overrides = config.items
         if let t = config.timeout { timeout = .milliseconds(Int(t * 1000)) }
         if let t = config.itemTimeout { probe.itemTimeout = .milliseconds(Int(t * 1000)) }

@@ -42,6 +42,8 @@ public struct VerifySession: Sendable {
         public var attestations: String?
         public var waivers: String?
         public var roster: String?
+        /// Roles that must sign off, beyond the sign-off table's and the config's (`--role`).
+        public var roles: [String] = []
         /// A PEM private key to sign the report with.
         public var signKey: String?
         /// A CA bundle to trust for HTTPS (`http.ca_file`), no certificate verification (`http.insecure`; every http
@@ -156,6 +158,7 @@ public struct VerifySession: Sendable {
         if let file = inputs.attestations { options.attestationsFile = inputs.absolute(file) }
         if let file = inputs.waivers { options.waiversFile = inputs.absolute(file) }
         if let file = inputs.roster { options.rosterFile = inputs.absolute(file) }
+        options.roles += inputs.roles
         if let file = inputs.caFile { options.http.caFile = inputs.absolute(file) }
         if inputs.insecure { options.http.insecure = true }
         if let url = inputs.plainURL { options.http.plainURL = url }
@@ -173,6 +176,11 @@ public struct VerifySession: Sendable {
         var run = await Verifier.run(
             plan: plan, options: options, environment: environment, scoped: scoped, progress: progress)
         run.targets = targets
+        if options.gate == .release, options.signoffRoles(of: plan.document).isEmpty {
+            run.cautions.append(
+                "No sign-off roles: the checklist has no sign-off table and neither `roles:` in the config nor --role "
+                    + "names any, so the release gate needs only the attestations of manual items")
+        }
         if options.http.insecure {
             run.cautions.append(
                 "TLS verification is off (--insecure or http.insecure): HTTPS requests and certificate checks trust any "

@@ -16,7 +16,8 @@ extension GoNoGo {
             abstract: "Attest a manual item, or sign off a role, in an attestations file (appended, never rewritten).",
             discussion: """
                 The item id must be one of the checklist's (`gonogo plan CHECKLIST` lists them) and the role one of \
-                its sign-off table. With --sign-key the entry is signed (ECDSA P-256) over the checklist's sha256, \
+                its sign-off table or of the config's `roles:` (a checklist with neither accepts any role, and its \
+                release gate needs only the attestations). With --sign-key the entry is signed (ECDSA P-256) over the checklist's sha256, \
                 the item, status, role, name and dates; `gonogo verify --roster` then counts it only when the key \
                 belongs to that role. See docs/signoff.md.
 
@@ -38,8 +39,15 @@ extension GoNoGo {
         @Flag(help: "Sign off the release for --role instead of attesting one item.")
         var signoff = false
 
-        @Option(help: "A role of the checklist's sign-off table.")
+        @Option(
+            help: "A role of the checklist's sign-off table or of the config's `roles:` (any, when neither has one).")
         var role: String
+
+        @Option(
+            help: ArgumentHelp(
+                "The config whose `roles:` may attest (default: gonogo.yml beside the checklist, if any).",
+                valueName: "file"))
+        var config: String?
 
         @Option(help: "Who attests.")
         var name: String
@@ -109,12 +117,27 @@ extension GoNoGo {
                             : "; did you mean:\n" + near.joined(separator: "\n")))
                 throw ExitCode(64)
             }
-            guard document.roles.contains(role) else {
+            // Who may attest: the sign-off table's roles and the config's `roles:`; with neither, anyone.
+            let roles: [String]
+            do {
+                var options = VerifyOptions()
+                if let path = config ?? VerifySession.defaultConfig(beside: checklist) {
+                    options = VerifyOptions(
+                        config: try VerifyConfig.load(path: path, environment: ProcessInfo.processInfo.environment))
+                }
+                roles = options.signoffRoles(of: document)
+            } catch let error as any InputError {
+                writeError(error.description)
+                throw ExitCode(2)
+            }
+            if roles.isEmpty {
+                writeAll(
+                    "gonogo: note: \(checklist) has no sign-off table and no config declares `roles:`, so any role may "
+                        + "attest; declare the roles that must sign off with `roles:` in gonogo.yml\n", to: 2)
+            } else if !roles.contains(role) {
                 writeError(
-                    document.roles.isEmpty
-                        ? "\(checklist) has no sign-off table (a Markdown table with a Role column), so no role can attest"
-                        : "\(role) is not a role of \(checklist)'s sign-off table: "
-                            + document.roles.joined(separator: ", "))
+                    "\(role) is not a sign-off role of \(checklist) (its sign-off table and the config's `roles:`): "
+                        + roles.joined(separator: ", "))
                 throw ExitCode(64)
             }
             var entry = Attestation(

@@ -122,6 +122,13 @@ extension GoNoGo {
                 valueName: "pem"))
         var signKey: String?
 
+        @Option(
+            name: .customLong("role"),
+            help: ArgumentHelp(
+                "A role that must sign off (repeatable), beside the checklist's sign-off table and the config's `roles:`.",
+                valueName: "role"))
+        var roles: [String] = []
+
         @Flag(help: "Run `command` items (off by default: a checklist from a pull request must not run code).")
         var allowCommands = false
 
@@ -188,6 +195,7 @@ extension GoNoGo {
                 attestations, waivers, roster, signKey
             )
             (inputs.caFile, inputs.insecure, inputs.plainURL) = (caFile, insecure, plainURL)
+            inputs.roles = roles
             let session = try VerifySession.prepareForCommand(inputs)
 
             let showProgress = isatty(2) == 1 && !format.contains(.json)

@@ -320,7 +320,7 @@ struct SignoffTests {
         #expect(unknownItem.stderr.contains("has no item operations/nope"))
         let unknownRole = try SignoffFixture.attest(dir, ["--signoff", "--role", "CTO", "--name", "S"])
         #expect(unknownRole.status == 64)
-        #expect(unknownRole.stderr.contains("CTO is not a role of"))
+        #expect(unknownRole.stderr.contains("CTO is not a sign-off role of"))
         #expect(unknownRole.stderr.contains("QA Lead, Release Manager"))
         #expect(try String(contentsOfFile: dir.path + "/attestations.yml", encoding: .utf8) == text)
     }

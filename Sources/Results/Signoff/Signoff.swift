@@ -52,8 +52,10 @@ extension SignoffInputs {
     /// Judges one entry's identity: its role is in the table, it has not expired and, with a roster, it is signed by
     /// a key of its role. Nil when it counts, else why not.
     func rejection(_ a: Attestation, roles: [String], checklistSHA256: String) -> String? {
-        if !roles.contains(a.role) {
-            return "role \(a.role) is not in the checklist's sign-off table (\(roles.joined(separator: ", ")))"
+        // With no roles declared (no sign-off table, no `roles:`), any role may attest; with some, only those.
+        if !roles.isEmpty, !roles.contains(a.role) {
+            return
+                "role \(a.role) is not a sign-off role of this checklist or its config (\(roles.joined(separator: ", ")))"
         }
         if let expires = a.expires, expires < today { return "expired on \(expires)" }
         guard let roster else { return nil }
