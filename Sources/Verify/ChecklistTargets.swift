@@ -115,10 +115,10 @@ public enum ChecklistTargets {
         let facts = facts(plan)
         var envFiles: Set<String> = []
         // Items the run checks: automated, selected by --only and not skipped.
+        let (only, skip) = (options.only, options.skip)
         let runs = { (item: PlannedItem) in
-            item.kind.family.isAutomated
-                && (options.only.isEmpty || options.only.contains { IDGlob.matches($0, item.id) })
-                && !options.skip.contains { IDGlob.matches($0, item.id) }
+            item.kind.family.isAutomated && (only.isEmpty || only.contains { IDGlob.matches($0, item.id) })
+                && !skip.contains { IDGlob.matches($0, item.id) }
         }
         for i in plan.items.indices where runs(plan.items[i]) {
             let family = plan.items[i].kind.family
@@ -174,7 +174,9 @@ public enum ChecklistTargets {
                 }
             } else if url.hasPrefix("postgres://") || url.hasPrefix("postgresql://"), options.databaseURL == nil {
                 options.databaseURL = url
-                note("database_url", Redaction.redactingURLPasswords(url), from("DATABASE_URL"))
+                for item in plan.items where item.kind.family == .postgres && runs(item) {
+                    note("database_url", Redaction.redactingURLPasswords(url), from("DATABASE_URL"))
+                }
             }
         }
         if options.apiURL == nil,
@@ -184,7 +186,9 @@ public enum ChecklistTargets {
             let url = values[name]
         {
             options.apiURL = url
-            note("api_url", Redaction.redactingURLPasswords(url), from(name))
+            for item in plan.items where [.http, .tls, .latency].contains(item.kind.family) && runs(item) {
+                note("api_url", Redaction.redactingURLPasswords(url), from(name))
+            }
         }
     }
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Checklist
+import DotEnv
 import Probes
 
 #if canImport(Glibc)
@@ -27,6 +28,7 @@ struct GoNoGo: AsyncParsableCommand {
             Examples:
               gonogo demo                                    # chat-api started, verified, every report written
               gonogo plan checklists/sprint5-production.md
+              gonogo init checklists/sprint5-production.md --root ~/src/chat
               gonogo plan checklists/sprint5-production.md --format json > plan.json
               gonogo verify checklists/sprint5-production.md --config gonogo.yml --out gonogo-report
               gonogo attest checklists/sprint5-production.md --signoff --role "QA Lead" --name "Sam Ortiz" \\
@@ -36,7 +38,8 @@ struct GoNoGo: AsyncParsableCommand {
             """,
         version: version,
         subcommands: [
-            PlanCommand.self, VerifyCommand.self, DemoCommand.self, AttestCommand.self, KeygenCommand.self,
+            InitCommand.self, PlanCommand.self, VerifyCommand.self, DemoCommand.self, AttestCommand.self,
+            KeygenCommand.self,
             VerifyReportCommand.self,
             KindsCommand.self,
         ]
@@ -87,6 +90,9 @@ func exitingOnInputErrors(_ body: () throws -> Void) throws {
     do {
         try body()
     } catch let error as ChecklistError {
+        writeError(error.description)
+        throw ExitCode(2)
+    } catch let error as any InputError {
         writeError(error.description)
         throw ExitCode(2)
     }

@@ -97,4 +97,38 @@ struct ChecklistTargetsTests {
         #expect(key?["status"] as? String == "fail")
         #expect((key?["message"] as? String)?.contains(".env.production does not exist under") == true, "\(key ?? [:])")
     }
+
+    @Test("gonogo init writes what it found; verify with that config: no item errors for a target init discovered")
+    func initThenVerify() throws {
+        let dir = try Self.fixture()
+        try Data("<coverage line-rate=\"0.9\" lines-covered=\"9\">\n</coverage>\n".utf8)
+            .write(to: dir.appendingPathComponent("reports/coverage.xml"))
+        let config = dir.appendingPathComponent("gonogo.yml")
+        let made = try gonogo(["init", VerifyFixture.checklist, "--root", dir.path, "--out", config.path])
+        #expect(made.status == 0, "\(made.stderr)")
+        let text = try String(contentsOf: config, encoding: .utf8)
+        #expect(text.contains("junit: [\"reports/junit/backend.xml\", \"reports/junit/frontend.xml\"]"), "\(text)")
+        #expect(text.contains("coverage: [\"reports/coverage.xml\"]"))
+        #expect(text.contains("lighthouse: [\"reports/lighthouse.json\"]"))
+        #expect(text.contains("nginx: [\"deploy/nginx/chat.conf\"]"))
+        #expect(text.contains("docs: [\"docs/**/*.md\", \"README.md\"]"))
+        #expect(text.contains("# env file: .env.production, as the checklist says (line 71)"))
+        // What is missing is a commented key naming the items that need it; no secret is written.
+        #expect(text.contains("# database_url: ${DATABASE_URL}   # 9 items:"), "\(text)")
+        for canary in VerifyFixture.canaries { #expect(!text.contains(canary)) }
+        // Never overwritten without --force.
+        #expect(try gonogo(["init", VerifyFixture.checklist, "--root", dir.path, "--out", config.path]).status == 1)
+
+        let report = Report(
+            try gonogo(["verify", VerifyFixture.checklist, "--config", config.path, "--gate", "ci", "--format", "json"])
+        )
+        let errors = report.items.filter { $0["status"] as? String == "error" && $0["kind"] as? String != "group" }
+        let discovered = ["sqlite.", "env.", "file.", "git.", "artifact."]
+        for item in errors {
+            let kind = item["kind"] as? String ?? ""
+            #expect(!discovered.contains { kind.hasPrefix($0) }, "\(item["id"] ?? ""): \(item["message"] ?? "")")
+        }
+        // The rest errs for what init could not find (an API, PostgreSQL), and says so.
+        #expect(errors.allSatisfy { ($0["message"] as? String ?? "").isEmpty == false })
+    }
 }
