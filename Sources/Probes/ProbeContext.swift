@@ -3,6 +3,7 @@ import Checklist
 import DotEnv
 import Foundation
 import Results
+import Synchronization
 
 /// Where the things a checklist talks about are, and how to reach them: what every probe reads, once per run.
 public struct ProbeSettings: Sendable {
@@ -97,6 +98,9 @@ public struct ProbeContext: Sendable {
     /// Secret values known to this run (env values of secret-looking names, the database URL's password), masked
     /// wherever a probe's output is reported.
     public let secrets: [String]
+    /// Outcomes a run's checks share: a rate limit's burst, which spends the service's allowance, is sent once per
+    /// route and its outcome reused by another item about the same route.
+    public let shared = SharedOutcomes()
 
     /// `secretNames`: variables the checklist marks secret (`secret=true`) whatever their names.
     public init(
@@ -143,4 +147,17 @@ public struct ProbeContext: Sendable {
 /// only its password.
 public enum Secrets {
     public static func isSecretName(_ name: String) -> Bool { Redaction.isSecretName(name) }
+}
+
+/// Outcomes by key, for checks of one run that would otherwise repeat a costly or state-spending act.
+public final class SharedOutcomes: Sendable {
+    private let outcomes = Mutex<[String: (id: String, outcome: Outcome)]>([:])
+
+    public init() {}
+
+    public func first(_ key: String) -> (id: String, outcome: Outcome)? { outcomes.withLock { $0[key] } }
+
+    public func record(_ key: String, id: String, _ outcome: Outcome) {
+        outcomes.withLock { if $0[key] == nil { $0[key] = (id, outcome) } }
+    }
 }
