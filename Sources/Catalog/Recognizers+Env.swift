@@ -6,7 +6,33 @@ extension Recognizers {
     static func isSecretName(_ name: String) -> Bool { Redaction.isSecretName(name) }
 
     /// "`LLM_API_KEY` set", "`DEBUG=false`", "`RATE_LIMIT_WINDOW` = 60 (seconds)", "`CORS_ORIGINS` restricted".
+    /// Django's own settings: values of settings.py, which a deployment may or may not read from the environment.
+    /// (`ALLOWED_HOSTS` and `CSRF_TRUSTED_ORIGINS` are left out: deployments commonly pass them as variables.)
+    static let djangoSettings: Set<String> = [
+        "CSRF_COOKIE_SECURE", "CSRF_COOKIE_HTTPONLY", "SESSION_COOKIE_SECURE",
+        "SESSION_COOKIE_HTTPONLY", "SESSION_COOKIE_SAMESITE", "SECURE_SSL_REDIRECT", "SECURE_HSTS_SECONDS",
+        "SECURE_HSTS_INCLUDE_SUBDOMAINS", "SECURE_HSTS_PRELOAD", "SECURE_PROXY_SSL_HEADER", "SECURE_BROWSER_XSS_FILTER",
+        "SECURE_CONTENT_TYPE_NOSNIFF", "SECURE_REFERRER_POLICY", "X_FRAME_OPTIONS", "STATIC_ROOT", "MEDIA_ROOT",
+        "DEFAULT_AUTO_FIELD", "CONN_MAX_AGE", "DATABASES", "CACHES", "INSTALLED_APPS", "MIDDLEWARE",
+        "AUTH_PASSWORD_VALIDATORS",
+    ]
+
     static func environment(_ c: ItemContext) -> Recognition? {
+        // A settings file's value (Django's settings.py: `SECURE_SSL_REDIRECT = True`, `ALLOWED_HOSTS` set), not an
+        // environment variable: which file and whether it reads the environment is the project's.
+        let settingsFile =
+            c.scope.hasAny(["settings py", "django settings"]) || c.own.hasAny(["settings py", "django settings"])
+            || c.code.contains { $0.hasSuffix("settings.py") }
+        if settingsFile
+            || c.code.contains(where: { span in
+                let name = span.split(whereSeparator: { $0 == "=" || $0 == " " }).first.map(String.init) ?? ""
+                return djangoSettings.contains(name)
+            })
+        {
+            if c.code.contains(where: { CodeSpan.isEnvName($0) || CodeSpan.envAssignment($0) != nil }) {
+                return Recognition(.manual, rule: "a settings file's value")
+            }
+        }
         // `DEBUG=false` in a code span, or NODE_ENV=production written plainly.
         let plainWords =
             c.code.isEmpty && c.text.utf8.contains(UInt8(ascii: "="))

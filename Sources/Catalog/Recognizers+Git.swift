@@ -48,8 +48,12 @@ extension Recognizers {
         }
         // The previous release's tag is there to go back to ("Previous version accessible"); not a judgement of it
         // ("Previous version was stable") nor a changelog's range ("changes since the last release").
+        // A previous model, package, build or database is another store's, not a git tag.
         if c.own.hasAny(["previous version", "previous release", "last release", "prior release", "previous tag"])
-            && !c.own.hasAny(["docker", "image"])
+            && !c.own.hasAny([
+                "docker", "image", "model", "models", "package", "apk", "build", "binary", "database", "container",
+                "chart", "bundle", "app store", "play store",
+            ])
             && c.own.hasAny(["accessible", "available", "exists", "tagged", "tag", "kept", "retained", "checkout"])
         {
             return Recognition(Kind(.git, "tag"), [("previous", .bool(true))], rule: "previous release")

@@ -88,6 +88,10 @@ struct RecognitionTests {
         ("`notes/CHANGES.md` should be updated with this release", "Release", "manual"),
         ("Run `./tools/refresh-update-cache.sh` before tagging", "Release", "manual"),
         ("All tests passing", "CI", "manual"),  // no suite, no count: which report?
+        ("`SESSION_COOKIE_SECURE = True`", "Django", "manual"),  // settings.py, not the environment
+        ("`SECURE_HSTS_SECONDS` at least a year", "Security", "http.hsts"),  // the served header says it
+        ("`DJANGO_SECRET_KEY` set", "Security", "env.set"),
+        ("Previous model version available for rollback", "Models", "manual"),
         ("API tests: 212/212 passing", "CI", "artifact.junit"),
         ("Run `./check.py [API_KEY]` to see which translations are done", "Release", "manual"),
         ("`git remote add upstream https://example.com/x.git`", "Release", "manual"),
