@@ -14,6 +14,8 @@ public struct PlannedItem: Sendable {
     /// Where a target the check reads came from, by param (`path`: "the checklist, line 42"), when not from the
     /// config or a flag (see `ChecklistTargets` in the Verify module).
     public var targetSources: [String: String] = [:]
+    /// The config line whose `items:` entry changed the item (applied once), or nil.
+    public var overriddenAt: Int?
     /// The parent item's id, absent at top level.
     public var parentID: String?
 

@@ -58,7 +58,10 @@ enum Recognizers {
                     default: return []
                     }
                 }
-                for span in ctx.code where values.contains(span) && !found.evidence.contains("`\(span)`") {
+                for span in ctx.code
+                where values.contains(where: { !$0.isEmpty && span.contains($0) })
+                    && !found.evidence.contains("`\(span)`")
+                {
                     found.evidence.append("`\(span)`")
                 }
                 return found

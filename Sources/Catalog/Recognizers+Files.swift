@@ -12,9 +12,10 @@ extension Recognizers {
         // Asides ("(`version` at the top)") say where in the file; they are not the sentence.
         var plain = c.text
         for aside in c.asides { plain = plain.replacingOccurrences(of: "(\(aside))", with: " ") }
-        let prose = Tokens(
+        var prose = Tokens(
             plain.split(separator: " ").filter { w in !c.code.contains { $0.contains(w) } }
                 .joined(separator: " "))
+        prose.evidence = c.own.evidence
         let editVerbs: Set<String> = ["bump", "modify", "edit", "change", "update"]
         let editing =
             prose.words.first.map(editVerbs.contains) == true

@@ -5,8 +5,9 @@ extension Recognizers {
     static func httpsRedirect(_ c: ItemContext) -> Recognition? {
         // "https" of a URL the sentence quotes ("use https://shipit.example/new") is an address, not the subject;
         // links and URLs in content are the pages' concern, not the server's redirect.
-        let words = Tokens(
+        var words = Tokens(
             c.text.split(separator: " ").filter { !$0.contains("://") }.joined(separator: " "))
+        words.evidence = c.own.evidence
         let https = words.has("https") || words.hasAny(["ssl", "443"]) && words.hasPrefix("redirect")
         guard https || words.has("encryption in transit"),
             !words.hasAny(["links", "link", "urls", "mixed content", "resources"])
@@ -105,7 +106,9 @@ extension Recognizers {
         // Named only in an aside ("Scale down traffic (rate limit)"), or as a product to adopt ("Use an API gateway
         // service to enable rate limit policies"): the sentence is about something else.
         let outsideAsides = c.asides.reduce(c.text) { $0.replacingOccurrences(of: "(\($1))", with: " ") }
-        if !Tokens(outsideAsides).matches(rateLimitWords)
+        var outside = Tokens(outsideAsides)
+        outside.evidence = c.own.evidence
+        if !outside.matches(rateLimitWords)
             || c.own.words.first == "use" && c.own.has("to enable")
         {
             return nil

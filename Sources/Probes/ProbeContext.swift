@@ -149,15 +149,19 @@ public enum Secrets {
     public static func isSecretName(_ name: String) -> Bool { Redaction.isSecretName(name) }
 }
 
-/// Outcomes by key, for checks of one run that would otherwise repeat a costly or state-spending act.
+/// What checks of one run share, by key: results of a costly or state-spending act (a rate limit's burst), with the
+/// id of the item that did it.
 public final class SharedOutcomes: Sendable {
-    private let outcomes = Mutex<[String: (id: String, outcome: Outcome)]>([:])
+    private let values = Mutex<[String: (id: String, value: any Sendable)]>([:])
 
     public init() {}
 
-    public func first(_ key: String) -> (id: String, outcome: Outcome)? { outcomes.withLock { $0[key] } }
+    public func value<T: Sendable>(_ key: String, as: T.Type) -> (id: String, value: T)? {
+        values.withLock { entry in entry[key].flatMap { e in (e.value as? T).map { (e.id, $0) } } }
+    }
 
-    public func record(_ key: String, id: String, _ outcome: Outcome) {
-        outcomes.withLock { if $0[key] == nil { $0[key] = (id, outcome) } }
+    /// Records `value` under `key`, replacing an earlier one (a longer burst supersedes a shorter one).
+    public func record<T: Sendable>(_ key: String, id: String, _ value: T) {
+        values.withLock { $0[key] = (id, value) }
     }
 }

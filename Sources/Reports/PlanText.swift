@@ -56,19 +56,21 @@ public enum PlanText {
 
     /// Why an item has its kind: "annotation (line 12)", "config, line 40", "rule “coverage” on “code”, “80 %”".
     public static func why(_ p: PlannedItem) -> String {
-        switch p.source {
-        case .annotation: return "annotation (line \(p.item.annotations.first?.line ?? p.item.line))"
-        default: break
+        let marker = " + params from config, line "
+        let extra = p.overriddenAt.map { p.rule.hasPrefix("config") ? "" : marker + "\($0)" } ?? ""
+        let rule = p.rule.components(separatedBy: marker).first ?? p.rule
+        if p.source == .annotation {
+            return "annotation (line \(p.item.annotations.first?.line ?? p.item.line))" + extra
         }
-        if p.rule.hasPrefix("config") { return p.rule }
-        if p.kind == .group { return "group: the worst of its children (\(p.rule))" }
+        if rule.hasPrefix("config") { return rule }
+        if p.kind == .group { return "group: the worst of its children (\(rule))" }
         let words = p.evidence.map { $0.hasPrefix("`") ? $0 : "“\($0)”" }.joined(separator: ", ")
         if p.kind == .manual {
-            return p.rule == "unrecognised"
+            return rule == "unrecognised"
                 ? "manual: no rule recognised the sentence"
-                : "manual by rule “\(p.rule)”\(words.isEmpty ? "" : " on \(words)")"
+                : "manual by rule “\(rule)”\(words.isEmpty ? "" : " on \(words)")"
         }
-        return "rule “\(p.rule)”" + (words.isEmpty ? " (from the item's section or parent)" : " on \(words)")
+        return "rule “\(rule)”" + (words.isEmpty ? "" : " on \(words)") + extra
     }
 
     /// A short summary of the params: `mode=wal`, `p95 < 500 ms`, `LLM_API_KEY (secret)`.

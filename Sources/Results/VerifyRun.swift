@@ -45,12 +45,16 @@ public struct VerifyRun: Sendable {
         enum Decided { case checked, errored, awaiting, attested }
         // Children come after their parent in file order: walk backwards so a group sees its children decided.
         var decided: [String: Decided] = [:]
-        var children: [String: (checked: Bool, errored: Bool)] = [:]
+        var children: [String: (checked: Bool, errored: Bool, attested: Bool)] = [:]
         for r in results.reversed() where r.status != .skip {
             let state: Decided
             if r.planned.kind == .group {
                 let seen = children[r.id]
-                state = seen?.checked == true ? .checked : seen?.errored == true ? .errored : .awaiting
+                state =
+                    seen?.checked == true
+                    ? .checked
+                    : seen?.errored == true
+                        ? .errored : r.status != .manual && seen?.attested == true ? .attested : .awaiting
             } else if !r.planned.kind.family.isAutomated {
                 // A person's attestation decided it (passed or failed), else it still awaits one.
                 state = r.status == .manual ? .awaiting : .attested
@@ -59,9 +63,10 @@ public struct VerifyRun: Sendable {
             }
             decided[r.id] = state
             if let parent = r.planned.parentID {
-                var seen = children[parent] ?? (false, false)
+                var seen = children[parent] ?? (false, false, false)
                 seen.checked = seen.checked || state == .checked
                 seen.errored = seen.errored || state == .errored
+                seen.attested = seen.attested || state == .attested
                 children[parent] = seen
             }
         }

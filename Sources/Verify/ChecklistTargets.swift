@@ -18,15 +18,18 @@ import Results
 /// document too. Addresses the checklist prints as examples (`postgresql://user:pass@host/db`, `https://api.example.com`)
 /// are never targets: only files under the root, and what those files say.
 public enum ChecklistTargets {
-    enum What { case database, envFile }
+    public enum What: Sendable { case database, envFile }
 
-    struct Fact {
-        let what: What
-        let value: String
-        let line: Int
+    /// A target the checklist states, at its line, governing an item's children or a section.
+    public struct Fact: Sendable {
+        public let what: What
+        public let value: String
+        public let line: Int
         /// The item whose children it governs; nil for a fact of a whole section.
-        let item: Int?
-        let section: [String]
+        public let item: Int?
+        public let section: [String]
+        /// Stated by a heading: it governs its section only, never the rest of the document.
+        var heading = false
         var source: String { "the checklist, line \(line)" }
     }
 
@@ -39,14 +42,18 @@ public enum ChecklistTargets {
         public var notes: [Target]
     }
 
-    /// Env file names: `.env`, `.env.production`, `frontend/.env.local`, `prod.env`.
-    static func isEnvFile(_ s: String) -> Bool {
-        let name = s.split(separator: "/").last.map(String.init) ?? s
+    /// Env file names: `.env`, `.env.production`, `frontend/.env.local`, `prod.env`; not a template
+    /// (`.env.example`, `.env.sample`, `.env.template`, `.env.dist`, `.env.defaults`), whose values are placeholders.
+    public static func isEnvFile(_ s: String) -> Bool {
+        let name = (s.split(separator: "/").last.map(String.init) ?? s).lowercased()
         guard !s.contains(" "), !s.contains("*"), !s.hasSuffix("/") else { return false }
-        return name == ".env" || name.hasPrefix(".env.") || name.hasSuffix(".env") && name.count > 4
+        let template = ["example", "sample", "template", "dist", "defaults", "tmpl", "tpl"].contains {
+            name.hasSuffix("." + $0) || name.hasPrefix($0 + ".")
+        }
+        return !template && (name == ".env" || name.hasPrefix(".env.") || name.hasSuffix(".env") && name.count > 4)
     }
 
-    static func facts(_ plan: Plan) -> [Fact] {
+    public static func facts(_ plan: Plan) -> [Fact] {
         var facts: [Fact] = []
         for p in plan.items {
             let governs = p.item.children.isEmpty ? nil : p.item.index
@@ -66,15 +73,33 @@ public enum ChecklistTargets {
                     Fact(what: .envFile, value: file, line: p.item.line, item: governs, section: p.item.section))
             }
         }
-        // Headings: "Environment Variables (.env.production)".
+        // Headings that say the section's variables are in a file: "Environment Variables (.env.production)", not
+        // "Never commit .env files".
         var stack: [Heading] = []
         for h in plan.document.headings {
             if h.level == 1 && h.text == plan.document.title { continue }
             while let top = stack.last, top.level >= h.level { stack.removeLast() }
             stack.append(h)
-            let words = h.text.split(whereSeparator: { " ()`,:".contains($0) }).map(String.init)
-            if let file = words.first(where: isEnvFile) {
-                facts.append(Fact(what: .envFile, value: file, line: h.line, item: nil, section: stack.map(\.text)))
+            let words = Set(h.text.lowercased().split(whereSeparator: { !$0.isLetter }).map(String.init))
+            let inAside = h.text.split(separator: "(").dropFirst().flatMap {
+                $0.prefix { $0 != ")" }.split(whereSeparator: { " `,:".contains($0) }).map(String.init)
+            }
+            let about = !words.isDisjoint(with: [
+                "environment", "variables", "env", "configuration", "config", "settings",
+            ])
+            let hygiene = !words.isDisjoint(with: [
+                "never", "commit", "committed", "gitignore", "ignored", "example", "leak", "leaked",
+            ])
+            let named =
+                inAside.first(where: isEnvFile)
+                ?? (about
+                    ? h.text.split(whereSeparator: { " ()`,:".contains($0) }).map(String.init).first(where: isEnvFile)
+                    : nil)
+            if let file = named, !hygiene {
+                facts.append(
+                    Fact(
+                        what: .envFile, value: file, line: h.line, item: nil, section: stack.map(\.text), heading: true)
+                )
             }
         }
         return facts
@@ -90,14 +115,23 @@ public enum ChecklistTargets {
             ancestor = plan.items[a].item.parent
         }
         let section = plan.items[index].item.section
+        let line = plan.items[index].item.line
         let sectionFacts = candidates.filter { $0.item == nil || $0.item == index }
-        if let fact = sectionFacts.filter({ section.starts(with: $0.section) }).max(by: {
-            $0.section.count < $1.section.count
-        }) {
-            return fact
+        let enclosing = sectionFacts.filter { section.starts(with: $0.section) }
+        if let depth = enclosing.map(\.section.count).max() {
+            // Two files stated in the same section: the one stated last before the item; none before it, none.
+            let deepest = enclosing.filter { $0.section.count == depth }
+            if Set(deepest.map(\.value)).count == 1 { return deepest.first }
+            return deepest.filter { $0.line < line }.max { $0.line < $1.line }
         }
-        let values = Set(sectionFacts.map(\.value))
-        return values.count == 1 ? sectionFacts.first : nil
+        return documentFact(sectionFacts)
+    }
+
+    /// The fact the document states once for a whole section (not in a heading): it governs the rest of the
+    /// document too. Nil when there are none or several.
+    public static func documentFact(_ facts: [Fact]) -> Fact? {
+        let whole = facts.filter { $0.item == nil && !$0.heading }
+        return Set(whole.map(\.value)).count == 1 ? whole.first : nil
     }
 
     /// Applies the checklist's facts to `plan` under `options` (whose flags and config win), reading env files
@@ -115,10 +149,12 @@ public enum ChecklistTargets {
         let facts = facts(plan)
         var envFiles: Set<String> = []
         // Items the run checks: automated, selected by --only and not skipped.
-        let (only, skip) = (options.only, options.skip)
+        let selection = options
         let runs = { (item: PlannedItem) in
-            item.kind.family.isAutomated && (only.isEmpty || only.contains { IDGlob.matches($0, item.id) })
-                && !skip.contains { IDGlob.matches($0, item.id) }
+            item.kind.family.isAutomated
+                && (selection.only.isEmpty || selection.only.contains { IDGlob.matches($0, item.id) })
+                && !selection.skip.contains { IDGlob.matches($0, item.id) }
+                && Verifier.skipReason(item, selection) == nil
         }
         for i in plan.items.indices where runs(plan.items[i]) {
             let family = plan.items[i].kind.family
@@ -139,8 +175,7 @@ public enum ChecklistTargets {
             }
         }
         // The database and the API the document's env file names, for what no flag, config or fact set.
-        let documentEnv = facts.filter { $0.what == .envFile && $0.item == nil }
-        if options.envFiles.isEmpty, Set(documentEnv.map(\.value)).count == 1, let fact = documentEnv.first {
+        if options.envFiles.isEmpty, let fact = documentFact(facts.filter { $0.what == .envFile }) {
             let path = options.probe.resolve(fact.value)
             if FileManager.default.fileExists(atPath: path) {
                 let values = try DotEnv.load(path: path)
@@ -175,7 +210,7 @@ public enum ChecklistTargets {
             } else if url.hasPrefix("postgres://") || url.hasPrefix("postgresql://"), options.databaseURL == nil {
                 options.databaseURL = url
                 for item in plan.items where item.kind.family == .postgres && runs(item) {
-                    note("database_url", Redaction.redactingURLPasswords(url), from("DATABASE_URL"))
+                    note("database_url", Redaction.redacting(url), from("DATABASE_URL"))
                 }
             }
         }
@@ -187,17 +222,27 @@ public enum ChecklistTargets {
         {
             options.apiURL = url
             for item in plan.items where [.http, .tls, .latency].contains(item.kind.family) && runs(item) {
-                note("api_url", Redaction.redactingURLPasswords(url), from(name))
+                note("api_url", Redaction.redacting(url), from(name))
             }
         }
     }
 
-    /// `sqlite:data/app.db`, `sqlite:///abs/app.db`, `sqlite://data/app.db` → the file's path.
-    static func sqlitePath(_ url: String) -> String? {
-        guard url.hasPrefix("sqlite:") else { return nil }
-        var rest = url.dropFirst("sqlite:".count)
-        if rest.hasPrefix("///") { rest = rest.dropFirst(2) } else if rest.hasPrefix("//") { rest = rest.dropFirst(2) }
-        let path = rest.split(separator: "?").first.map(String.init) ?? ""
+    /// The file of a SQLite URL: `sqlite:data/app.db` and `sqlite:/abs/app.db` (chat-api's), and SQLAlchemy's
+    /// `sqlite:///relative/app.db` and `sqlite:////abs/app.db`; `sqlite+aiosqlite:` too. Nil for memory databases.
+    public static func sqlitePath(_ url: String) -> String? {
+        guard url.hasPrefix("sqlite"), let colon = url.firstIndex(of: ":") else { return nil }
+        let scheme = url[..<colon]
+        guard scheme == "sqlite" || scheme.hasPrefix("sqlite+") || scheme == "sqlite3" else { return nil }
+        var rest = url[url.index(after: colon)...]
+        if rest.hasPrefix("////") {
+            rest = rest.dropFirst(3)  // absolute: keep one slash
+        } else if rest.hasPrefix("///") {
+            rest = rest.dropFirst(3)  // relative
+        } else if rest.hasPrefix("//") {
+            rest = rest.dropFirst(2)
+        }
+        var path = rest.split(separator: "?").first.map(String.init) ?? ""
+        if path.hasPrefix("./") { path.removeFirst(2) }
         return path.isEmpty || path == ":memory:" ? nil : path
     }
 }

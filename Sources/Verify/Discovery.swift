@@ -19,8 +19,10 @@ public struct Discovery: Sendable {
     public static let maxEntries = 50_000
     public static let maxDepth = 6
     static let sniffBytes = 4096
+    /// Folders whose files are not the deployment's: dependencies, build output, and tests' fixtures.
     static let skipped: Set<String> = [
         ".git", "node_modules", ".build", ".venv", "venv", "__pycache__", ".tox", "vendor", "target", ".next", "dist",
+        "fixtures", "testdata", "__fixtures__", "examples",
     ]
 
     /// Walks `root` (absolute). Paths in the result are relative to it, sorted.
@@ -38,12 +40,13 @@ public struct Discovery: Sendable {
             }
             let name = (entry as NSString).lastPathComponent
             let full = root + "/" + entry
-            var isDirectory: ObjCBool = false
-            guard fm.fileExists(atPath: full, isDirectory: &isDirectory) else { continue }
-            if isDirectory.boolValue {
+            // Only directories and regular files: never a FIFO, a device or a socket, whose open can block.
+            let type = walker.fileAttributes?[.type] as? FileAttributeType
+            if type == .typeDirectory {
                 if skipped.contains(name) || walker.level >= maxDepth { walker.skipDescendants() }
                 continue
             }
+            guard type == .typeRegular else { continue }
             found.classify(entry, name: name, full: full)
         }
         for list in [\Discovery.envFiles, \.sqliteFiles, \.nginxFiles, \.docs, \.junit, \.coverage, \.lighthouse] {
@@ -54,9 +57,7 @@ public struct Discovery: Sendable {
 
     mutating func classify(_ path: String, name: String, full: String) {
         let lower = name.lowercased()
-        if ChecklistTargets.isEnvFile(path),
-            !["example", "sample", "template", "dist", "defaults"].contains(where: { lower.hasSuffix("." + $0) })
-        {
+        if ChecklistTargets.isEnvFile(path) {
             envFiles.append(path)
             return
         }

@@ -12,11 +12,10 @@ public enum StarterConfig {
     /// it when under it).
     public static func render(plan: Plan, root: String, configDirectory: String, found: Discovery) throws -> String {
         let facts = ChecklistTargets.facts(plan)
-        let named = { (what: ChecklistTargets.What) in
-            facts.filter { $0.what == what && FileManager.default.fileExists(atPath: root + "/" + $0.value) }
+        let exists = { (fact: ChecklistTargets.Fact) in FileManager.default.fileExists(atPath: root + "/" + fact.value)
         }
-        let namedEnv = named(.envFile)
-        let namedDatabase = named(.database)
+        let namedEnv = facts.filter { $0.what == .envFile }
+        let namedDatabase = facts.filter { $0.what == .database && exists($0) }
         var out = "# gonogo.yml: written by `gonogo init` for \(plan.document.path), from what \(root) holds.\n"
         out += "# Check it with `gonogo plan \(plan.document.path) --config THIS_FILE --explain`; edit freely.\n"
         let relativeRoot =
@@ -24,35 +23,50 @@ public enum StarterConfig {
             ? "." : root.hasPrefix(configDirectory + "/") ? String(root.dropFirst(configDirectory.count + 1)) : root
         out += "root: \(quoted(relativeRoot))\n"
 
+        /// An env file's values; a file that cannot be read is a comment, not the end of init.
+        func values(_ file: String) -> [String: String]? {
+            do {
+                return try DotEnv.load(path: root + "/" + file)
+            } catch {
+                out += "# \(file) could not be read: \(error)\n"
+                return nil
+            }
+        }
         var settings = ProbeSettingsSeen()
-        if namedEnv.isEmpty, let env = found.envFiles.first(where: { !$0.contains("/") }) ?? found.envFiles.first {
+        // The env file for the whole run, when the checklist names none: a production one, then `.env`, then the
+        // shallowest; the others listed.
+        let ranked = found.envFiles.sorted {
+            rank($0) != rank($1) ? rank($0) < rank($1) : $0.split(separator: "/").count < $1.split(separator: "/").count
+        }
+        if namedEnv.isEmpty, let env = ranked.first {
             out += "env_files: [\(quoted(env))]\n"
-            let values = try DotEnv.load(path: root + "/" + env)
-            if let url = values["DATABASE_URL"], url.hasPrefix("postgres") {
-                out += "database_url: ${DATABASE_URL}   # from \(env)\n"
-                settings.databaseURL = true
-            }
-            if let name = ChecklistTargets.apiURLNames.first(where: { values[$0]?.hasPrefix("http") == true }) {
-                out += "api_url: ${\(name)}   # from \(env)\n"
-                settings.apiURL = true
-            }
-            if let url = values["DATABASE_URL"], let path = ChecklistTargets.sqlitePath(url) {
-                out += "sqlite: \(quoted(path))   # DATABASE_URL in \(env)\n"
-                settings.sqlite = true
+            for other in ranked.dropFirst().prefix(10) { out += "#   also found: \(other)\n" }
+            if let values = values(env) {
+                if let url = values["DATABASE_URL"], url.hasPrefix("postgres") {
+                    out += "database_url: ${DATABASE_URL}   # from \(env)\n"
+                    settings.databaseURL = true
+                }
+                if let name = ChecklistTargets.apiURLNames.first(where: { values[$0]?.hasPrefix("http") == true }) {
+                    out += "api_url: ${\(name)}   # from \(env)\n"
+                    settings.apiURL = true
+                }
+                if let url = values["DATABASE_URL"], let path = ChecklistTargets.sqlitePath(url) {
+                    out += "sqlite: \(quoted(path))   # DATABASE_URL in \(env)\n"
+                    settings.sqlite = true
+                }
             }
         } else {
             for fact in namedEnv {
                 out +=
-                    "# env file: \(fact.value), as the checklist says (line \(fact.line)); verify reads it for "
+                    "# env file: \(fact.value), as the checklist says (line \(fact.line))"
+                    + (exists(fact) ? "; verify reads it for " : ": NOT FOUND under the root; its items will error. ")
                     + (fact.item == nil
                         ? "the env items of its section (and of the document, when it is the only one), and "
                             + "DATABASE_URL and the API URL in it\n"
                         : "the items under that line\n")
             }
-            // What verify will take from the checklist's env file (``ChecklistTargets/discover``).
-            let documentEnv = namedEnv.filter { $0.item == nil }
-            if Set(documentEnv.map(\.value)).count == 1, let fact = documentEnv.first {
-                let values = try DotEnv.load(path: root + "/" + fact.value)
+            // What verify will take from the checklist's env file (``ChecklistTargets/discover``), the same choice.
+            if let fact = ChecklistTargets.documentFact(namedEnv), exists(fact), let values = values(fact.value) {
                 let url = values["DATABASE_URL"] ?? ""
                 settings.databaseURL = url.hasPrefix("postgres")
                 settings.sqlite = ChecklistTargets.sqlitePath(url) != nil
@@ -90,6 +104,15 @@ public enum StarterConfig {
         }
         out += missing(plan, settings, found: found, artifacts: Set(artifacts.map(\.0)), targets: Set(targets.map(\.0)))
         return out
+    }
+
+    /// How likely an env file is the deployment's: production first, then `.env`, then the rest.
+    static func rank(_ path: String) -> Int {
+        let name = (path.split(separator: "/").last.map(String.init) ?? path).lowercased()
+        if name.contains("prod") { return 0 }
+        if name == ".env" { return 1 }
+        if name.contains("dev") || name.contains("test") || name.contains("local") { return 3 }
+        return 2
     }
 
     struct ProbeSettingsSeen {

@@ -163,22 +163,29 @@ public enum Verifier {
     }
 
     /// Config overrides: the first entry whose glob matches the id sets the kind and params.
-    /// The config's `items:` entry for `item`, if any: its kind and params. An annotation in the checklist wins over
-    /// the config (the file is where the team wrote what the item checks); `checkOverrides` warns of the conflict.
+    /// The config's `items:` entry for `item`, if any: its kind and params, once. An annotation in the checklist
+    /// wins over the config (the file is where the team wrote what the item checks): on an annotated item, the config
+    /// may only add params the annotation does not set; `checkOverrides` warns of the rest.
     public static func apply(_ overrides: [VerifyConfig.ItemOverride], to item: inout PlannedItem) {
-        // Once: an item the config already changed (its rule names the line) is left as it is.
-        guard item.source != .annotation, !item.rule.hasPrefix("config"),
-            let override = overrides.first(where: { IDGlob.matches($0.pattern, item.id) })
+        guard item.overriddenAt == nil, let override = overrides.first(where: { IDGlob.matches($0.pattern, item.id) })
         else { return }
-        if let kind = override.kind {
+        let annotated = item.source == .annotation
+        var changed = false
+        if let kind = override.kind, !annotated {
             item.kind = kind
             item.params = Params()
             item.evidence = []
+            item.rule = "config, line \(override.line)"
+            changed = true
         }
         if let params = override.params {
-            for (k, v) in params.pairs { item.params[k] = v }
+            for (k, v) in params.pairs where !(annotated && item.params[k] != nil) {
+                item.params[k] = v
+                changed = true
+            }
+            if changed && override.kind == nil { item.rule += " + params from config, line \(override.line)" }
         }
-        if override.kind != nil || override.params != nil { item.rule = "config, line \(override.line)" }
+        if changed { item.overriddenAt = override.line }
     }
 
     static func skipReason(_ item: PlannedItem, _ options: VerifyOptions) -> String? {

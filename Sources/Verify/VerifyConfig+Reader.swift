@@ -135,12 +135,16 @@ extension VerifyConfig {
                             ?? "matches no item of \(plan.document.path)"))
             }
             // The checklist's annotation wins over the config: say so rather than ignore either silently.
+            let conflicting = { (item: PlannedItem) in
+                override.kind != nil || (override.params?.pairs ?? []).contains { item.params[$0.0] != nil }
+            }
             if override.kind != nil || override.params != nil {
-                for item in matched where item.source == .annotation {
+                for item in matched where item.source == .annotation && conflicting(item) {
                     let at = item.item.annotations.first.map { ":\($0.line)" } ?? ":\(item.item.line)"
                     warnings.append(
-                        "\(path ?? "config"):\(override.line): items: “\(override.pattern)” is not applied to "
-                            + "\(item.id): its annotation at \(plan.document.path)\(at) wins over the config")
+                        "\(path ?? "config"):\(override.line): items: “\(override.pattern)” does not change "
+                            + "\(item.id)'s kind or the params its annotation sets: the annotation at "
+                            + "\(plan.document.path)\(at) wins over the config")
                 }
             }
             guard let params = override.params else { continue }

@@ -111,7 +111,13 @@ public struct VerifySession: Sendable {
                 throw error
             }
         }
+        let declared = options.signoffRoles(of: document)
         apply(inputs, to: &options)
+        for role in inputs.roles where !declared.contains(role) {
+            warn(
+                "--role \(role): gonogo attest accepts only the roles of the sign-off table and of `roles:` in the "
+                    + "config; declare it there so its sign-off can be recorded")
+        }
         try options.loadSignoff()
         let key = try inputs.signKey.map { try SigningKeys.loadPrivate(path: inputs.absolute($0)) }
         let environment = try Probes.Environment.load(
@@ -121,8 +127,10 @@ public struct VerifySession: Sendable {
         let resolved = try ChecklistTargets.resolve(plan, options: options)
         plan = resolved.plan
         options = resolved.options
+        // Every env file an item reads by name: the checklist's, and those an annotation or the config gives.
+        let named = Set(resolved.envFiles + plan.items.compactMap { $0.params.string("env_file") })
         var scoped: [String: Probes.Environment] = [:]
-        for file in resolved.envFiles where FileManager.default.fileExists(atPath: options.probe.resolve(file)) {
+        for file in named.sorted() where FileManager.default.fileExists(atPath: options.probe.resolve(file)) {
             scoped[file] = try Probes.Environment.load(
                 [file], root: options.root, process: inputs.checkedEnvironment ?? [:])
         }
@@ -177,9 +185,11 @@ public struct VerifySession: Sendable {
             plan: plan, options: options, environment: environment, scoped: scoped, progress: progress)
         run.targets = targets
         if options.gate == .release, options.signoffRoles(of: plan.document).isEmpty {
+            let manual = plan.items.contains { $0.kind == .manual }
             run.cautions.append(
                 "No sign-off roles: the checklist has no sign-off table and neither `roles:` in the config nor --role "
-                    + "names any, so the release gate needs only the attestations of manual items")
+                    + "names any, so the release gate needs "
+                    + (manual ? "only the attestations of manual items" : "no person's sign-off at all"))
         }
         if options.http.insecure {
             run.cautions.append(

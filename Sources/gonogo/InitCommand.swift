@@ -64,6 +64,8 @@ extension GoNoGo {
                 let found = Discovery.scan(rootPath)
                 let text = try StarterConfig.render(
                     plan: plan, root: rootPath, configDirectory: target.deletingLastPathComponent().path, found: found)
+                try FileManager.default.createDirectory(
+                    at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
                 try Data(text.utf8).write(to: target, options: .atomic)
                 writeStdout(
                     "gonogo: wrote \(target.path): \(found.envFiles.count) env files, \(found.sqliteFiles.count) "

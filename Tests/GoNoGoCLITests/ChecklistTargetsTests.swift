@@ -94,7 +94,7 @@ struct ChecklistTargetsTests {
                 "secrets-configuration/environment-variables/*",
             ]))
         let key = missing.items.first { $0["text"] as? String == "LLM_API_KEY set" }
-        #expect(key?["status"] as? String == "fail")
+        #expect(key?["status"] as? String == "error")
         #expect((key?["message"] as? String)?.contains(".env.production does not exist under") == true, "\(key ?? [:])")
     }
 

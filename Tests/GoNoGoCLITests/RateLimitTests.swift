@@ -2,8 +2,8 @@ import Foundation
 import TestSupport
 import Testing
 
-/// Two rate-limit items about the same route: one burst, whose outcome both report (the second says whose), so the
-/// second does not meet the 429s the first caused.
+/// Rate-limit items about the same route: one burst, on which each is judged against its own limit and window (the
+/// later ones say whose burst it was), so no item meets the 429s an earlier one caused.
 @Suite("gonogo verify: rate limits share one burst per route")
 struct RateLimitTests {
     @Test("the second item about the same route reuses the first's burst and says so")
@@ -19,7 +19,8 @@ struct RateLimitTests {
             """
             # Rates
             - [ ] Rate limiting configured <!-- gonogo: http.rate_limit max=20 -->
-            - [ ] API throttled at 20 requests <!-- gonogo: http.rate_limit max=20 -->
+            - [ ] API throttled at 20 requests a minute <!-- gonogo: http.rate_limit max=20 window=60 -->
+            - [ ] API throttled at 10 requests <!-- gonogo: http.rate_limit max=10 -->
 
             """.utf8
         ).write(to: checklist)
@@ -30,13 +31,17 @@ struct RateLimitTests {
                 ])
             })
         let first = report.item("rate-limiting-configured")
-        let second = report.item("api-throttled-at-20-requests")
+        let second = report.item("api-throttled-at-20-requests-a-minute")
+        let stricter = report.item("api-throttled-at-10-requests")
         #expect(first?["status"] as? String == "pass", "\(first ?? [:])")
         #expect((first?["observed"] as? String)?.hasPrefix("429 at request 21") == true, "\(first ?? [:])")
         #expect(second?["status"] as? String == "pass")
         #expect(second?["observed"] as? String == first?["observed"] as? String)
         #expect(
-            (second?["message"] as? String)?.hasPrefix("the burst of rate-limiting-configured, on the same route")
-                == true, "\(second ?? [:])")
+            (second?["message"] as? String)?.hasPrefix(
+                "judged on the burst of rate-limiting-configured, on the same route") == true, "\(second ?? [:])")
+        // Judged against its own limit: 20 requests served is more than 10.
+        #expect(stricter?["status"] as? String == "fail", "\(stricter ?? [:])")
+        #expect((stricter?["message"] as? String)?.contains("20 requests were served before the first 429") == true)
     }
 }

@@ -17,9 +17,7 @@ struct EnvProbe: Probe {
         let scopedFile = item.params.string("env_file")
         guard let env: Probes.Environment = context.environment(for: item) else {
             let file = scopedFile ?? ""
-            return .fail(
-                "\(name) is not set: \(file) does not exist under \(context.settings.root)", expected: "\(name) set",
-                observed: "no \(file)")
+            return .error("cannot read \(name): \(file) does not exist under \(context.settings.root)")
         }
         let where_ = env.sources[name].map { " in \($0)" } ?? ""
         let files =

@@ -121,52 +121,82 @@ extension HTTPProbe {
         params.string("target") == "login" || params.string("path") == http.loginPath
     }
 
-    /// A bounded burst: at most the limit plus one requests, stopping at the first 429, which must carry
-    /// `Retry-After`.
-    func rateLimit(
-        _ params: Params, _ context: ProbeContext, request: (String, String, [(String, String)]) -> HTTPProbeRequest
-    ) async throws -> Outcome {
-        func send(_ r: HTTPProbeRequest) async throws -> HTTPProbeResponse { try await answer(r, expecting: nil) }
+    /// What one burst saw: how many requests it sent, and the first 429 (its request number and `Retry-After`).
+    struct Burst: Sendable {
+        var sent: Int
+        var refusedAt: Int?
+        var retryAfter: String?
+    }
+
+    /// The route and budget of a rate-limit item: its method and path (the item's, else the config's, the login
+    /// route for `target: login`), and the limit (the item's `max`, else the env files' variable, else chat-api's).
+    func rateLimitRoute(
+        _ params: Params, _ context: ProbeContext
+    ) -> (method: String, path: String, limit: Int, variable: String) {
         let http = context.settings.http
-        // A path (and method) the item names wins over the config's; the login route is throttled on its own.
         let login = Self.isLogin(params, http)
         let path = params.string("path") ?? (login ? http.loginPath : http.rateLimitPath)
         let variable = login ? "LOGIN_RATE_LIMIT_MAX" : "RATE_LIMIT_MAX_REQUESTS"
         let limit = params.int("max") ?? context.environment.values[variable].flatMap { Int($0) } ?? (login ? 5 : 100)
-        let burst = min(limit + 1, 2000)
-        let method = params.string("method") ?? (login ? "POST" : "GET")
-        var r = request(method, path, [("Content-Type", "application/json")])
-        if login {
+        return (params.string("method") ?? (login ? "POST" : "GET"), path, limit, variable)
+    }
+
+    /// A bounded burst: at most `count` requests, stopping at the first 429.
+    func burst(
+        _ params: Params, _ context: ProbeContext, count: Int,
+        request: (String, String, [(String, String)]) -> HTTPProbeRequest
+    ) async throws -> Burst {
+        let route = rateLimitRoute(params, context)
+        var r = request(route.method, route.path, [("Content-Type", "application/json")])
+        if Self.isLogin(params, context.settings.http) {
             r.body = Data(#"{"username":"gonogo-rate-limit-probe","password":"not-the-password"}"#.utf8)
         }
-        for n in 1...burst {
-            let response = try await send(r)
+        for n in 1...max(1, count) {
+            let response = try await answer(r, expecting: nil)
             if response.status == 429 {
-                let retry = response.header("retry-after")
-                let observed = "429 at request \(n)" + (retry.map { ", Retry-After \($0)" } ?? ", no Retry-After")
-                guard retry != nil else {
-                    return .fail(
-                        "429 without Retry-After: clients cannot tell when to come back",
-                        expected: "429 with Retry-After within \(burst) requests", observed: observed)
-                }
-                // A window the item states ("60 requests per minute"): the wait it asks for stays within it.
-                if let window = params.int("window"), let seconds = retry.flatMap({ Int($0) }), seconds > window {
-                    return .fail(
-                        "Retry-After \(seconds) s is longer than the \(window) s window",
-                        expected: "Retry-After at most \(window)", observed: observed)
-                }
-                // A 429 at once: the allowance was spent before this check (by another client, or an earlier run
-                // within the window); the limit exists, its size was not measured.
-                let note =
-                    n == 1
-                    ? " (the first request was refused: the allowance was already spent, so the limit's size was not "
-                        + "measured)" : ""
-                return .pass(
-                    observed + note, expected: "429 with Retry-After within \(burst) requests", observed: observed)
+                return Burst(sent: n, refusedAt: n, retryAfter: response.header("retry-after"))
             }
         }
-        return .fail(
-            "\(burst) requests in a row were all served: no rate limit at \(limit) (\(variable))",
-            expected: "429 within \(burst) requests", observed: "no 429 in \(burst) requests")
+        return Burst(sent: max(1, count), refusedAt: nil, retryAfter: nil)
+    }
+
+    /// An item's verdict on a burst: a 429 within the limit plus one requests, with `Retry-After` (at most the
+    /// item's `window`, when it states one).
+    func judge(_ b: Burst, _ params: Params, _ context: ProbeContext) -> Outcome {
+        let route = rateLimitRoute(params, context)
+        let within = min(route.limit + 1, 2000)
+        let expected = "429 with Retry-After within \(within) requests"
+        guard let n = b.refusedAt else {
+            return .fail(
+                "\(b.sent) requests in a row were all served: no rate limit at \(route.limit) (\(route.variable))",
+                expected: "429 within \(within) requests", observed: "no 429 in \(b.sent) requests")
+        }
+        let observed = "429 at request \(n)" + (b.retryAfter.map { ", Retry-After \($0)" } ?? ", no Retry-After")
+        guard let retry = b.retryAfter else {
+            return .fail(
+                "429 without Retry-After: clients cannot tell when to come back", expected: expected, observed: observed
+            )
+        }
+        if n > within {
+            return .fail(
+                "\(n - 1) requests were served before the first 429: more than the limit of \(route.limit)",
+                expected: expected, observed: observed)
+        }
+        // A window the item states ("60 requests per minute"): the wait it asks for stays within it.
+        if let window = params.int("window"), let seconds = Int(retry), seconds > window {
+            return .fail(
+                "Retry-After \(seconds) s is longer than the \(window) s window",
+                expected: "Retry-After at most \(window)",
+                observed: observed)
+        }
+        // A 429 at once: the allowance was spent before this check (by another client, or an earlier run within the
+        // window), or every request is refused. A limit answers, but its size was not measured.
+        if n == 1 {
+            return Outcome(
+                .warn, expected: expected, observed: observed,
+                message: "the first request was refused: the allowance was already spent (or every request is "
+                    + "refused), so the limit's size was not measured")
+        }
+        return .pass(observed, expected: expected, observed: observed)
     }
 }

@@ -54,8 +54,7 @@ extension SignoffInputs {
     func rejection(_ a: Attestation, roles: [String], checklistSHA256: String) -> String? {
         // With no roles declared (no sign-off table, no `roles:`), any role may attest; with some, only those.
         if !roles.isEmpty, !roles.contains(a.role) {
-            return
-                "role \(a.role) is not a sign-off role of this checklist or its config (\(roles.joined(separator: ", ")))"
+            return "role \(a.role) is not a sign-off role (\(roles.joined(separator: ", ")))"
         }
         if let expires = a.expires, expires < today { return "expired on \(expires)" }
         guard let roster else { return nil }
