@@ -51,6 +51,7 @@ public struct PostgresGuard: AdminSQLGuard {
     ]
 
     public func answer(_ sql: String) async throws -> SQLiteGuard.Result {
+        guard !sql.utf8.contains(0) else { throw SQLRefused(description: "the SQL contains a NUL byte") }
         let statement = try SQLText.single(sql)
         do {
             return try await client.withTransaction(logger: logger) { connection in
@@ -79,12 +80,16 @@ public struct PostgresGuard: AdminSQLGuard {
                 let columns = rows.columns.map(\.name)  // from the row description: there even with no rows
                 var values: [[String?]] = []
                 var truncated = false
+                var bytes = 0
                 for try await row in rows {
-                    if values.count == maxRows {
+                    // The row and byte caps of SQLiteGuard: past them, rows are read and dropped.
+                    if values.count == maxRows || bytes > SQLiteGuard.maxAnswerBytes {
                         truncated = true
                         continue  // drain: the sequence must be read to its end
                     }
-                    values.append(row.map { Self.text($0) })
+                    let cells = row.map { Self.text($0) }
+                    bytes += cells.reduce(0) { $0 + ($1?.utf8.count ?? 0) }
+                    values.append(cells)
                 }
                 // Nothing to keep: leave without committing anything.
                 throw Finished(result: SQLiteGuard.Result(columns: columns, rows: values, truncated: truncated))

@@ -9,7 +9,10 @@ import GRDBSQLite
 ///    `chat_messages` (and the functions of an ordinary query); PRAGMA, ATTACH, writes, other tables and
 ///    `load_extension` are denied while the statement is prepared, so nothing runs;
 /// 4. `sqlite3_stmt_readonly` as a last check;
-/// 5. a progress handler that interrupts a query running past its time limit, and a row limit.
+/// 5. a progress handler that interrupts a query running past its time limit, and a row limit;
+/// 6. SQLite's own size limits (`sqlite3_limit`): no string or blob, and so no single function call
+///    (`printf('%.*c', 999999999, 'x')`, `randomblob(…)`), can grow past ``maxValueBytes``, and the answer stops at
+///    ``maxAnswerBytes`` (truncated, as with the row limit): one admin request cannot take the service's memory.
 public struct SQLiteGuard: AdminSQLGuard {
     public typealias Refused = SQLRefused
 
@@ -24,6 +27,10 @@ public struct SQLiteGuard: AdminSQLGuard {
     let path: String
     let maxRows: Int
     let timeLimit: Duration
+    /// The longest string or blob a query may make (SQLITE_LIMIT_LENGTH).
+    public static let maxValueBytes: Int32 = 1_000_000
+    /// The most bytes of values an answer carries.
+    public static let maxAnswerBytes = 4_000_000
 
     public init(path: String, maxRows: Int = 1000, timeLimit: Duration = .seconds(2)) {
         self.path = path
@@ -39,6 +46,8 @@ public struct SQLiteGuard: AdminSQLGuard {
     }
 
     public func run(_ sql: String) throws -> Result {
+        // SQLite reads a C string: a NUL would end the statement there and silently drop what follows.
+        guard !sql.utf8.contains(0) else { throw Refused(description: "the SQL contains a NUL byte") }
         var db: OpaquePointer?
         guard sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nil) == SQLITE_OK, let db else {
             sqlite3_close(db)
@@ -47,6 +56,8 @@ public struct SQLiteGuard: AdminSQLGuard {
         defer { sqlite3_close(db) }
         sqlite3_busy_timeout(db, 2000)
         sqlite3_limit(db, SQLITE_LIMIT_ATTACHED, 0)
+        sqlite3_limit(db, SQLITE_LIMIT_LENGTH, Self.maxValueBytes)
+        sqlite3_limit(db, SQLITE_LIMIT_SQL_LENGTH, 100_000)
         // Extension loading stays off: it is off by default on a new connection, and `load_extension` is denied below.
 
         let denial = DenialLog()
@@ -76,21 +87,27 @@ public struct SQLiteGuard: AdminSQLGuard {
         let columns = (0..<count).map { String(cString: sqlite3_column_name(statement, Int32($0))) }
         var rows: [[String?]] = []
         var truncated = false
+        var bytes = 0
         while true {
             let step = sqlite3_step(statement)
             if step == SQLITE_DONE { break }
             if step == SQLITE_INTERRUPT { throw Refused(description: "the query ran past its time limit") }
+            if step == SQLITE_TOOBIG {
+                throw Refused(description: "the query makes a value larger than \(Self.maxValueBytes) bytes")
+            }
             guard step == SQLITE_ROW else {
                 throw Refused(description: "the query failed: \(String(cString: sqlite3_errmsg(db)))")
             }
-            if rows.count == maxRows {
+            if rows.count == maxRows || bytes > Self.maxAnswerBytes {
                 truncated = true
                 break
             }
             rows.append(
                 (0..<count).map { i in
-                    sqlite3_column_type(statement, Int32(i)) == SQLITE_NULL
-                        ? nil : String(cString: sqlite3_column_text(statement, Int32(i)))
+                    guard sqlite3_column_type(statement, Int32(i)) != SQLITE_NULL else { return nil }
+                    let text = String(cString: sqlite3_column_text(statement, Int32(i)))
+                    bytes += Int(sqlite3_column_bytes(statement, Int32(i)))
+                    return text
                 })
         }
         return Result(columns: columns, rows: rows, truncated: truncated)

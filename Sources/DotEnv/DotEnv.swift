@@ -36,9 +36,23 @@ extension InputFileError {
             throw InputFileError(file: path, line: nil, message: "cannot be read")
         }
         guard let text = String(data: data, encoding: .utf8) else {
-            throw InputFileError(file: path, line: nil, message: notText)
+            throw InputFileError(file: path, line: firstInvalidLine(data), message: notText)
         }
         return text
+    }
+
+    /// The 1-based line of the first byte that is not UTF-8, in one pass.
+    static func firstInvalidLine(_ data: Data) -> Int? {
+        var line = 1
+        var iterator = data.makeIterator()
+        var decoder = UTF8()
+        while true {
+            switch decoder.decode(&iterator) {
+            case .scalarValue(let scalar): if scalar == "\n" { line += 1 }
+            case .emptyInput: return nil
+            case .error: return line
+            }
+        }
     }
 }
 

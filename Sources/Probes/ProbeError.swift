@@ -66,5 +66,8 @@ public struct ProbeError: Error, CustomStringConvertible, Sendable, Equatable {
     public var tlsReason: String? { if case .tls(let r, _) = code { r } else { nil } }
     /// Whether a TLS failure happened in the handshake (the server refused what was offered).
     public var isHandshake: Bool { if case .tls(_, let h) = code { h } else { false } }
+
+    /// Whether the server hung up during the handshake (no alert, no reason from OpenSSL).
+    public var isClosedByPeer: Bool { if case .tls(nil, true) = code { true } else { false } }
     public var isNotConfigured: Bool { code == .notConfigured }
 }

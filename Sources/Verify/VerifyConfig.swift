@@ -123,6 +123,7 @@ public struct VerifyConfig: Sendable {
         var config = VerifyConfig()
         config.path = file
         let root: Node?
+        try YAMLBounds.check(text, file: file)
         do {
             root = try Yams.compose(yaml: text)
         } catch let error as YamlError {

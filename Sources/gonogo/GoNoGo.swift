@@ -1,6 +1,7 @@
 import ArgumentParser
 import Checklist
 import DotEnv
+import Foundation
 import Probes
 
 #if canImport(Glibc)
@@ -47,6 +48,9 @@ struct GoNoGo: AsyncParsableCommand {
 
     /// The families that probes declare are registered before any command plans a checklist.
     static func main() async {
+        // A peer that closes a socket mid-write (a TLS server hanging up during the handshake) must end that check as
+        // an error, never kill the process: writes then fail with EPIPE instead of raising SIGPIPE.
+        signal(SIGPIPE, SIG_IGN)
         ProbeTable.bootstrap()
         do {
             var command = try parseAsRoot()

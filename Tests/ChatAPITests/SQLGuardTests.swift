@@ -91,6 +91,37 @@ struct SQLGuardTests {
         }
     }
 
+    @Test("one expensive call is bounded: no value past SQLite's length limit, no answer past the byte cap")
+    func expensiveCalls() async throws {
+        let path = try await Self.database(messages: 50)
+        let guard_ = SQLiteGuard(path: path)
+        for sql in [
+            "SELECT length(printf('%.*c', 999999999, 'x'))",
+            "SELECT length(hex(randomblob(400000000)))",
+            "SELECT printf('%.*c', 25000000, 'x') FROM chat_messages",
+        ] {
+            let started = ContinuousClock.now
+            // Refused as too big, or answered with what SQLite's limit left (its printf stops at the limit and
+            // returns what it has): never a value past the limit, never an answer past the byte cap.
+            do {
+                let result = try guard_.run(sql)
+                let sizes = result.rows.flatMap { $0.map { $0?.utf8.count ?? 0 } }
+                #expect(sizes.allSatisfy { $0 <= Int(SQLiteGuard.maxValueBytes) }, "\(sql)")
+                #expect(sizes.reduce(0, +) <= SQLiteGuard.maxAnswerBytes + Int(SQLiteGuard.maxValueBytes), "\(sql)")
+            } catch let refused as SQLiteGuard.Refused {
+                #expect(refused.description.contains("larger than"), "\(sql): \(refused)")
+            }
+            // Refused at once, not after building the value: far under the 2 s limit even on a busy machine.
+            #expect(started.duration(to: .now) < .seconds(10), "\(sql)")
+        }
+        // Rows of nearly a megabyte each: the answer stops at the byte cap, marked truncated.
+        let big = try guard_.run("SELECT printf('%.*c', 900000, 'x') FROM chat_messages")
+        #expect(big.truncated)
+        #expect(big.rows.count <= SQLiteGuard.maxAnswerBytes / 900_000 + 1)
+        // A NUL would cut the statement short: refused, not run in part.
+        #expect(throws: SQLiteGuard.Refused.self) { try guard_.run("SELECT 1\u{0}; DROP TABLE chat_messages") }
+    }
+
     @Test("allowed questions answer, capped at the row limit")
     func allowed() async throws {
         let path = try await Self.database(messages: 40)

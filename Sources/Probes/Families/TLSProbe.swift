@@ -49,15 +49,21 @@ struct TLSProbe: Probe {
     static func protocols(_ host: String, _ port: Int, _ params: Params, _ timeout: Duration) throws -> Outcome {
         let minimum = params.string("min") ?? "1.2"
         var accepted: [String] = []
+        var alerted = false
+        var closed: ProbeError? = nil
         for (name, flag) in versions {
             do {
                 _ = try Handshake.run(
                     host: host, port: port, version: flag, caFile: nil, verify: false, timeout: timeout)
                 accepted.append(name)
             } catch let failure as ProbeError where failure.isHandshake {
-                continue  // refused at this version
+                // Refused at this version: with an alert, or by hanging up (as some servers refuse old versions).
+                if failure.isClosedByPeer { closed = failure } else { alerted = true }
             }
+            // A timeout or a connection failure is thrown: the check could not decide, it is no refusal.
         }
+        // A server that hangs up on every version refused nothing in particular: it could not be checked.
+        if accepted.isEmpty, !alerted, let closed { throw closed }
         // Below the minimum, and any version the item names as refused ("TLSv1.0 and 1.1 disabled").
         let refuse = params.strings("refuse") ?? []
         let tooOld = accepted.filter { $0 < minimum || refuse.contains($0) }
@@ -141,14 +147,33 @@ enum Handshake {
         }
         _ = gonogo_ssl_set_tlsext_status_type(ssl, 1)  // TLSEXT_STATUSTYPE_ocsp
         ERR_clear_error()
-        guard SSL_connect(ssl) == 1 else {
+        errno = 0
+        let connected = SSL_connect(ssl)
+        guard connected == 1 else {
+            let failure = errno
             let code = ERR_get_error()
             var buffer = [CChar](repeating: 0, count: 256)
             ERR_error_string_n(code, &buffer, buffer.count)
-            let reason = code == 0 ? "the server closed the connection" : Self.text(buffer)
+            // OpenSSL 3 reports the peer's hang-up as an error of its own ("unexpected eof while reading").
+            let eof = code != 0 && Self.text(buffer).contains("unexpected eof")
+            if code != 0 && !eof {
+                // The server answered with an alert, or OpenSSL refused what it sent: a refusal.
+                let reason = Self.text(buffer)
+                throw ProbeError.tls(
+                    reason: reason, handshake: true, "TLS handshake with \(host):\(port) failed: \(reason)")
+            }
+            if failure == EAGAIN || failure == EWOULDBLOCK || failure == ETIMEDOUT {
+                // The socket's read timeout ran out: the server never answered, which is no refusal.
+                throw ProbeError.tls(
+                    reason: "timeout", handshake: false,
+                    "TLS handshake with \(host):\(port): no answer within \(seconds(timeout))")
+            }
+            // End of stream, EPIPE or ECONNRESET: the server hung up in the middle of the handshake.
+            let how = failure == 0 ? "" : " (\(String(cString: strerror(failure))))"
             throw ProbeError.tls(
-                reason: code == 0 ? nil : reason, handshake: true,
-                "TLS handshake with \(host):\(port) failed: \(reason)")
+                reason: nil, handshake: true,
+                "TLS handshake with \(host):\(port) failed: the server closed the connection during the handshake\(how)"
+            )
         }
         SSL_shutdown(ssl)
         guard let cert = SSL_get1_peer_certificate(ssl) else {

@@ -8,6 +8,7 @@ enum SignoffYAML {
     static func read(_ path: String) throws -> String { try InputFileError.readText(path) }
 
     static func compose(_ text: String, file: String) throws -> Node? {
+        try YAMLBounds.check(text, file: file)
         do {
             return try Yams.compose(yaml: text)
         } catch let error as YamlError {
