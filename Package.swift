@@ -108,6 +108,11 @@ let package = Package(
 
         // `.env` files, read the same way by chat-api and by gonogo's env checks.
         .target(name: "DotEnv"),
+        // The fuzz target (scripts/fuzz builds it with libFuzzer); built normally, it replays saved inputs.
+        .executableTarget(
+            name: "gonogo-fuzz",
+            dependencies: ["Catalog", "Checklist", "DotEnv", "Probes", "Results", "Verify"]
+        ),
         // ECDSA P-256 keys and DSSE envelopes: what signs reports and attestations, and checks them.
         .target(
             name: "Signing",

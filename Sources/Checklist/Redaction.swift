@@ -103,12 +103,15 @@ public enum Redaction {
                 || nameStart == rest.startIndex && out.isEmpty
             out += rest[...eq]
             var after = rest[rest.index(after: eq)...]
-            let end = after.firstIndex { " \t\n`\"'&#<>".contains($0) } ?? after.endIndex
-            // `secret=true` in an annotation says the value is a secret; it is not one itself.
-            let flag = ["true", "false"].contains(after[..<end].lowercased())
-            if isQuery && isSecretName(String(name)) && !after.hasPrefix(mask) && after.first != "=" && !flag {
-                out += mask
-                after = after[end...]
+            // The value's end is looked for only under a secret's name: scanning every value to its end would make
+            // a run of `a=a=a=…` quadratic.
+            if isQuery && isSecretName(String(name)) && !after.hasPrefix(mask) && after.first != "=" {
+                let end = after.firstIndex { " \t\n`\"'&#<>".contains($0) } ?? after.endIndex
+                // `secret=true` in an annotation says the value is a secret; it is not one itself.
+                if !["true", "false"].contains(after[..<end].lowercased()) {
+                    out += mask
+                    after = after[end...]
+                }
             }
             rest = after
         }

@@ -90,17 +90,26 @@ public enum DotEnv {
             var value: String
             if let quote = rest.first, quote == "\"" || quote == "'" {
                 rest = rest.dropFirst()
-                var collected = String(rest)
-                // A double-quoted value may continue on the next lines until its closing quote.
-                while !closes(collected, quote) {
+                // A quoted value may continue on the next lines until its closing quote. Each line is scanned once,
+                // the escape state carried across (linear in the value, however many lines it spans).
+                var collected = ""
+                var segment = rest
+                var escaped = false
+                while true {
+                    if let end = closingIndex(segment, quote, escaped: &escaped) {
+                        collected += segment[..<end]
+                        break
+                    }
                     guard i < lines.count else {
                         throw InputFileError(file: file, line: number, message: "the quote opened here is never closed")
                     }
-                    collected += "\n" + lines[i]
+                    collected += segment
+                    collected += "\n"
+                    escaped = false  // the line break is the escaped character
+                    segment = lines[i]
                     i += 1
                 }
-                let end = closingIndex(collected, quote)!
-                value = String(collected[..<end])
+                value = collected
                 if quote == "\"" {
                     value = value.replacingOccurrences(of: "\\n", with: "\n").replacingOccurrences(
                         of: "\\\"", with: "\"")
@@ -115,10 +124,9 @@ public enum DotEnv {
         return values
     }
 
-    private static func closes(_ s: String, _ quote: Character) -> Bool { closingIndex(s, quote) != nil }
-
-    private static func closingIndex(_ s: String, _ quote: Character) -> String.Index? {
-        var escaped = false
+    /// The index of the closing `quote` in `s`, honouring backslash escapes in double quotes; `escaped` carries a
+    /// trailing backslash's state from one line to the next.
+    private static func closingIndex(_ s: Substring, _ quote: Character, escaped: inout Bool) -> String.Index? {
         for i in s.indices {
             if escaped {
                 escaped = false
