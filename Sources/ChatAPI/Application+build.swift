@@ -4,6 +4,7 @@ import Hummingbird
 import HummingbirdCore
 import HummingbirdTLS
 import Logging
+import NIOHTTP1
 import PostgresNIO
 import ServiceLifecycle
 
@@ -64,8 +65,11 @@ public enum ChatService {
         var background: [any Service] = services.store.service.map { [$0] } ?? []
         let server: HTTPServerBuilder
         let httpsPort = HTTPSPort()
+        // Slow and idle clients are dropped: a connection without a complete request head for idleTimeout seconds.
+        let http1 = HTTPServerBuilder.http1(
+            configuration: .init(idleTimeout: .seconds(Int64(configuration.idleTimeout))))
         if let cert = configuration.tlsCertFile, let key = configuration.tlsKeyFile {
-            server = try .tls(.http1(), tlsConfiguration: ChatTLS.serverConfiguration(certificate: cert, key: key))
+            server = try .tls(http1, tlsConfiguration: ChatTLS.serverConfiguration(certificate: cert, key: key))
             if let redirectPort = configuration.httpRedirectPort {
                 background.append(
                     Application(
@@ -76,7 +80,7 @@ public enum ChatService {
                         logger: logger))
             }
         } else {
-            server = .http1()
+            server = http1
         }
         return Application(
             router: router,
@@ -192,8 +196,17 @@ struct InternalErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             // The router's answer for a route that does not exist has no body: every error is JSON.
             throw HTTPError(
                 .notFound, headers: error.headers, message: "no route \(request.method) \(request.uri.path)")
+        } catch let error as any HTTPResponseError where error.status == .contentTooLarge {
+            // The body is not read past the limit (NIO's too-many-bytes error): the client must not reuse the
+            // connection, and the idle timeout closes it if it keeps it open.
+            throw HTTPError(
+                .contentTooLarge, headers: [.connection: "close"], message: "the request body is larger than 64 KiB")
         } catch let error as any HTTPResponseError {
             throw error
+        } catch let error as HTTPParserError {
+            // A body that does not parse (a chunk size that is not hexadecimal): the client's error, not ours.
+            context.logger.notice("malformed request", metadata: ["reason": "\(error)"])
+            throw HTTPError(.badRequest, headers: [.connection: "close"], message: "malformed request: \(error)")
         } catch {
             let reason = StoreError.reason(error)
             let database = error is PSQLError || error is StoreError || error is DatabaseError

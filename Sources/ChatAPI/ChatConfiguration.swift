@@ -37,6 +37,9 @@ public struct ChatConfiguration: Sendable {
     public var tlsKeyFile: String? = nil
     /// `Strict-Transport-Security: max-age` sent over HTTPS (0: no header).
     public var hstsMaxAge = 31_536_000
+    /// Seconds a connection may stay without a complete request (idle between requests, or sending its headers
+    /// slowly) before chat-api closes it: nginx's `keepalive_timeout` and `client_header_timeout`. HTTP_IDLE_TIMEOUT.
+    public var idleTimeout = 30
     /// With HTTPS: a plain-HTTP listener on this port that redirects (308) to HTTPS.
     public var httpRedirectPort: Int? = nil
     public var tlsEnabled: Bool { tlsCertFile != nil }
@@ -135,6 +138,7 @@ public struct ChatConfiguration: Sendable {
             (tlsCertFile, tlsKeyFile) = (cert, key)
         }
         hstsMaxAge = try int("HSTS_MAX_AGE", 0...315_360_000) ?? hstsMaxAge
+        idleTimeout = try int("HTTP_IDLE_TIMEOUT", 1...3600) ?? idleTimeout
         httpRedirectPort = try int("HTTP_REDIRECT_PORT", 0...65535)
         if httpRedirectPort != nil, tlsCertFile == nil {
             throw ConfigurationError.badValue("HTTP_REDIRECT_PORT", "needs HTTPS (TLS_CERT_FILE and TLS_KEY_FILE)")

@@ -61,6 +61,7 @@ public struct SQLiteGuard: AdminSQLGuard {
         // Extension loading stays off: it is off by default on a new connection, and `load_extension` is denied below.
 
         let denial = DenialLog()
+        denial.schemaTables = Self.schemaTables(db)
         let box = Unmanaged.passRetained(denial)
         defer { box.release() }
         sqlite3_set_authorizer(db, guardAuthorizer, box.toOpaque())
@@ -113,6 +114,22 @@ public struct SQLiteGuard: AdminSQLGuard {
         return Result(columns: columns, rows: rows, truncated: truncated)
     }
 
+    /// Every table and view name of the database, lower-cased (read before any authorizer is set).
+    static func schemaTables(_ db: OpaquePointer) -> Set<String> {
+        var statement: OpaquePointer?
+        guard
+            sqlite3_prepare_v2(
+                db, "SELECT name FROM sqlite_master WHERE type IN ('table', 'view')", -1, &statement, nil)
+                == SQLITE_OK, let statement
+        else { return [] }
+        defer { sqlite3_finalize(statement) }
+        var names: Set<String> = []
+        while sqlite3_step(statement) == SQLITE_ROW {
+            if let name = sqlite3_column_text(statement, 0) { names.insert(String(cString: name).lowercased()) }
+        }
+        return names
+    }
+
     /// Only whitespace and comments.
     static func isBlank(_ rest: String) -> Bool {
         var s = Substring(rest)
@@ -134,6 +151,9 @@ public struct SQLiteGuard: AdminSQLGuard {
 /// the same thread).
 final class DenialLog: @unchecked Sendable {
     var reason: String?
+    /// The database's own tables (lower-cased), read before the authorizer is set: a name outside them is a common
+    /// table expression of the query (`WITH c(x) AS (…) SELECT count(*) FROM c`), which holds only what it reads.
+    var schemaTables: Set<String> = []
 }
 
 /// When the query must stop; read by the progress handler on the querying thread.
@@ -163,6 +183,11 @@ private func guardAuthorizer(
         return SQLITE_OK
     case SQLITE_READ:
         if SQLiteGuard.allowedTables.contains(first.lowercased()) { return SQLITE_OK }
+        if let log, !log.schemaTables.isEmpty, !log.schemaTables.contains(first.lowercased()),
+            !first.lowercased().hasPrefix("sqlite_")
+        {
+            return SQLITE_OK
+        }
         // Everything else, the schema tables included, is out of bounds.
         return deny("only chat_sessions and chat_messages may be read (not \(first))")
     case SQLITE_FUNCTION:

@@ -118,6 +118,14 @@ struct SQLGuardTests {
         let big = try guard_.run("SELECT printf('%.*c', 900000, 'x') FROM chat_messages")
         #expect(big.truncated)
         #expect(big.rows.count <= SQLiteGuard.maxAnswerBytes / 900_000 + 1)
+        // A recursive common table expression is the query's own: counted, not refused as a table.
+        let recursive = try guard_.run(
+            "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 10) SELECT count(*) FROM c")
+        #expect(recursive.rows == [["10"]])
+        // ...but it cannot smuggle a forbidden table in.
+        #expect(throws: SQLiteGuard.Refused.self) {
+            try guard_.run("WITH c AS (SELECT * FROM users) SELECT count(*) FROM c")
+        }
         // A NUL would cut the statement short: refused, not run in part.
         #expect(throws: SQLiteGuard.Refused.self) { try guard_.run("SELECT 1\u{0}; DROP TABLE chat_messages") }
     }
