@@ -46,6 +46,10 @@ public struct Plan: Sendable {
 
 /// Turns checklist items into typed checks: an explicit annotation wins, then the recognisers, else `manual`.
 public enum Planner {
+    /// Items longer than this many words are `manual` without recognition (a check's sentence is a line; reading a
+    /// page against every rule would cost time in proportion to its size times the rules).
+    public static let maxRecognizedWords = 400
+
     /// Plans every item of `document`.
     /// - Throws: ``ChecklistError`` for a malformed annotation, naming its line.
     public static func plan(_ document: ChecklistDocument) throws -> Plan {
@@ -92,6 +96,9 @@ public enum Planner {
                 (kind, params) = try AnnotationParser.parse(raw, file: document.path)
                 source = .annotation
                 rule = "annotation"
+            } else if tokens[item.index].words.count > Self.maxRecognizedWords {
+                // Pages of text in one item are no sentence a check could be read from; a person reads them.
+                rule = "too long to be one check"
             } else if let found = Recognizers.recognize(ctx) {
                 kind = found.kind
                 params = found.params

@@ -5,9 +5,11 @@ extension Recognizers {
     static func httpsRedirect(_ c: ItemContext) -> Recognition? {
         // "https" of a URL the sentence quotes ("use https://shipit.example/new") is an address, not the subject;
         // links and URLs in content are the pages' concern, not the server's redirect.
-        var words = Tokens(
-            c.text.split(separator: " ").filter { !$0.contains("://") }.joined(separator: " "))
-        words.evidence = c.own.evidence
+        var words = c.own
+        if c.text.contains("://") {
+            words = Tokens(c.text.split(separator: " ").filter { !$0.contains("://") }.joined(separator: " "))
+            words.evidence = c.own.evidence
+        }
         let https = words.has("https") || words.hasAny(["ssl", "443"]) && words.hasPrefix("redirect")
         guard https || words.has("encryption in transit"),
             !words.hasAny(["links", "link", "urls", "mixed content", "resources"])

@@ -62,6 +62,8 @@ public enum ItemIDs {
         var out = ""
         var dash = false
         for scalar in text.unicodeScalars {
+            // Past the length kept (and a word to cut at), the rest of a long text changes nothing.
+            if out.utf8.count > maxSlugLength + 64 { break }
             if let c = fold(scalar) {
                 if dash && !out.isEmpty { out.append("-") }
                 dash = false
