@@ -28,7 +28,7 @@ struct AdminController: Sendable {
         router.post("/api/admin/sql") { request, context -> Answer in
             let user = try context.requireUser()
             guard user.role == .admin else { throw HTTPError(.forbidden, message: "admins only") }
-            let input = try await request.decode(as: Question.self, context: context)
+            let input = try await request.json(Question.self, context: context)
             let proposed: String?
             do {
                 proposed = try await translator.sql(for: input.question)

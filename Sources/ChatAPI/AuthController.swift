@@ -56,7 +56,7 @@ struct AuthController: Sendable {
                 throw HTTPError(
                     .tooManyRequests, headers: [.retryAfter: String(retry)], message: "too many failed logins")
             }
-            let login = try await request.decode(as: Login.self, context: context)
+            let login = try await request.json(Login.self, context: context)
             // The same answer, and about the same time, whether the user exists or the password is wrong.
             let found = try await services.store.user(named: login.username)
             let hash = found?.passwordHash ?? "$2b$10$abcdefghijklmnopqrstuuN0Yv3CqXxZbjmS6n1Km3f8jQ5g0sJTi"

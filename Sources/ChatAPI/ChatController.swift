@@ -59,7 +59,7 @@ struct ChatController: Sendable {
         let modelLatency = Metrics.Timer(label: "chat_model_latency_seconds", dimensions: [("model", model.name)])
         router.post("/api/chat") { request, context -> ChatOutput in
             let user = try context.requireUser()
-            let input = try await request.decode(as: ChatInput.self, context: context)
+            let input = try await request.json(ChatInput.self, context: context)
             let text = input.message.trimmingCharacters(in: .whitespacesAndNewlines)
             guard !text.isEmpty, text.count <= 8000 else {
                 throw HTTPError(.badRequest, message: "message must be 1 to 8000 characters")

@@ -25,3 +25,15 @@ public struct ChatRequestContext: RequestContext {
         return user
     }
 }
+
+extension Request {
+    /// The JSON body as `T`: 415 when the client says it sends something else (`Content-Type: text/plain`, a form),
+    /// so such a body is never read as JSON by accident; no Content-Type at all is read as JSON (400 when it is not).
+    func json<T: Decodable>(_ type: T.Type, context: ChatRequestContext) async throws -> T {
+        let media = headers[.contentType]?.split(separator: ";").first?.trimmingCharacters(in: .whitespaces)
+        guard media == nil || media?.lowercased() == "application/json" else {
+            throw HTTPError(.unsupportedMediaType, message: "send the body as JSON (Content-Type: application/json)")
+        }
+        return try await decode(as: type, context: context)
+    }
+}

@@ -195,6 +195,11 @@ private func guardAuthorizer(
         if ["load_extension", "readfile", "writefile", "edit", "fts3_tokenizer"].contains(name) {
             return deny("the function \(name) is not allowed")
         }
+        // printf's width and precision loop inside one call (`printf('%.*c', 999999999, 'x')` spins for seconds past
+        // the length limit, where no progress handler runs): no question about chat history needs them.
+        if ["printf", "format"].contains(name) {
+            return deny("the function \(name) is not allowed (one call can run unbounded)")
+        }
         return SQLITE_OK
     case SQLITE_RECURSIVE:
         return SQLITE_OK

@@ -80,4 +80,16 @@ struct ConnectionHygieneTests {
         #expect(refused.hasPrefix("HTTP/1.1 413"), "\(refused.prefix(300))")
         #expect(refused.lowercased().contains("connection: close"), "\(refused.prefix(300))")
     }
+
+    @Test("a body that is not declared JSON answers 415, and nothing is read from it")
+    func notJSON() async throws {
+        let service = try await LiveService()
+        let answer = try await service.call(
+            "POST", "/api/auth/login", body: ["username": "alice", "password": "pw-alice-123456"],
+            headers: ["Content-Type": "text/plain"])
+        #expect(answer.status == 415)
+        let json = try await service.call(
+            "POST", "/api/auth/login", body: ["username": "alice", "password": "pw-alice-123456"])
+        #expect(json.status == 200)
+    }
 }

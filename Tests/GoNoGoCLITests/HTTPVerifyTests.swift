@@ -545,7 +545,7 @@ struct ItemParamsTests {
             - [ ] Unit tests, none failing <!-- gonogo: artifact.junit path=one-failure.xml suite=unit -->
             - [ ] Limited <!-- gonogo: http.rate_limit method=GET path=/api/sessions max=40 window=60 -->
             - [ ] Limited, short window <!-- gonogo: http.rate_limit method=GET path=/api/sessions max=40 window=1 -->
-            - [ ] Login refuses an empty body <!-- gonogo: http.status path=/api/auth/login method=POST status=400 -->
+            - [ ] Login refuses a body that is not JSON <!-- gonogo: http.status path=/api/auth/login method=POST status=415 -->
             - [ ] Tagged, with a release before <!-- gonogo: git.tag name=v1.0.0-s5 previous=true -->
             - [ ] Tagged as v9 <!-- gonogo: git.tag name=v9 previous=true -->
 
@@ -584,7 +584,7 @@ struct ItemParamsTests {
             ("fail", "1 failing"),
             ("pass", "429 at request "),
             ("fail", "longer than the 1 s window"),
-            ("pass", "POST /api/auth/login: HTTP 400"),  // a GET there is 404: the method was used
+            ("pass", "POST /api/auth/login: HTTP 415"),  // a GET there is 404: the method was used
             ("pass", "previous release v0.9.0 is tagged"),
             ("fail", "no tag v9"),
         ]
