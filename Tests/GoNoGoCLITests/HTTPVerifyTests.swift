@@ -171,19 +171,9 @@ struct HTTPVerifyTests {
     func faults() async throws {
         let dir = try VerifyFixture.make()
         // A server that accepts and never answers.
-        let silent = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(silent) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(silent, $0, length) == 0 && getsockname(silent, $0, &length) == 0
-            }
-        }
-        listen(silent, 16)
-        let silentPort = Int(UInt16(bigEndian: address.sin_port))
+        let silent = LoopbackListener(closing: false)
+        defer { silent.stop() }
+        let silentPort = silent.port
         let (tls, tlsPort) = try await VerifyFixture.serveTLS(in: dir, days: 30)
         defer { tls.stop() }
         let cases: [(String, String)] = [
