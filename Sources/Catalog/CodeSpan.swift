@@ -25,12 +25,9 @@ enum CodeSpan {
 
     /// `LLM_API_KEY`, `DEBUG`.
     static func isEnvName(_ s: String) -> Bool {
-        guard let first = s.unicodeScalars.first, first.value >= 0x41, first.value <= 0x5A, s.count >= 2 else {
-            return false
-        }
-        let shaped = s.unicodeScalars.allSatisfy {
-            ($0.value >= 0x41 && $0.value <= 0x5A) || ($0.value >= 0x30 && $0.value <= 0x39) || $0 == "_"
-        }
+        // On bytes: a name is ASCII, so any other byte rules it out.
+        guard let first = s.utf8.first, first >= 0x41, first <= 0x5A, s.utf8.count >= 2 else { return false }
+        let shaped = s.utf8.allSatisfy { ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x5F }
         return shaped && (s.utf8.contains(UInt8(ascii: "_")) || bareEnvNames.contains(s))
     }
 
@@ -60,13 +57,13 @@ enum CodeSpan {
 
     /// A file path or glob: `data/messages.db`, `.env.production`, `docs/*.md`. Not a URL, not a sentence.
     static func isFilePath(_ s: String) -> Bool {
-        guard !s.isEmpty, !s.utf8.contains(UInt8(ascii: " ")), !s.contains("://"), !s.utf8.contains(UInt8(ascii: "=")),
+        guard !s.isEmpty, !s.utf8.contains(UInt8(ascii: " ")), !s.includes("://"), !s.utf8.contains(UInt8(ascii: "=")),
             !isEnvName(s)
         else { return false }
         if s.hasPrefix("/") && s.utf8.contains(UInt8(ascii: "*")) { return false }  // a URL pattern such as /public/*
         // A placeholder, not a file: `YYYY_MM_DD_description.sql`, `<name>.conf`, `{ENV}.yml`, `vX.X.X` (a route
         // such as `pages/[id].ts` or a glob such as `src/**/*.{ts,tsx}` is a path).
-        if s.contains("YYYY") || s.contains("X.X") || hasPlaceholder(s) { return false }
+        if s.includes("YYYY") || s.includes("X.X") || hasPlaceholder(s) { return false }
         // A media type, not a path: `application/json`, `text/html` (but `model/user.py` is a file).
         if let slash = s.firstIndex(of: "/"), s[s.index(after: slash)...].firstIndex(of: "/") == nil,
             mediaTypes.contains(s[..<slash].lowercased()), !s[slash...].contains(".")
@@ -86,7 +83,9 @@ enum CodeSpan {
     /// Whether `s` holds a placeholder to fill in: `<name>` (no spaces inside), `[API_KEY]` or `{VERSION}` (upper
     /// case inside; not `${VAR}`, a glob's `{a,b}`, a route's `[id]`), or `YOUR_…`.
     static func hasPlaceholder(_ s: String) -> Bool {
-        if s.contains("YOUR_") { return true }
+        if s.includes("YOUR_") { return true }
+        guard s.utf8.contains(where: { $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: "[") || $0 == UInt8(ascii: "{") })
+        else { return false }
         let chars = Array(s)
         for (i, open) in chars.enumerated() where "<[{".contains(open) {
             let close: Character = open == "<" ? ">" : open == "[" ? "]" : "}"
@@ -108,7 +107,7 @@ enum CodeSpan {
 
     /// The path of an absolute URL (`https://api.example.com/health?x=1` -> `/health`), when it has one.
     static func pathOfURL(_ s: String) -> String? {
-        guard let scheme = s.range(of: "://"), !s.contains(" ") else { return nil }
+        guard let scheme = s.firstRange(of: "://"), !s.contains(" ") else { return nil }
         let rest = s[scheme.upperBound...]
         guard let slash = rest.firstIndex(of: "/") else { return nil }
         let path = rest[slash...].prefix { $0 != "?" && $0 != "#" }
@@ -150,7 +149,7 @@ enum CodeSpan {
         let lower = s.lowercased()
         guard isIdentifier(s) else { return false }
         return lower.hasPrefix("idx_") || lower.hasPrefix("ix_") || lower.hasPrefix("index_")
-            || lower.hasSuffix("_idx") || lower.hasSuffix("_index") || lower.hasSuffix("_ix") || lower.contains("_idx_")
+            || lower.hasSuffix("_idx") || lower.hasSuffix("_index") || lower.hasSuffix("_ix") || lower.includes("_idx_")
             || lower.hasSuffix("_key") || lower.hasSuffix("_pkey") || lower.hasPrefix("uq_") || lower.hasPrefix("ux_")
     }
 
@@ -199,5 +198,21 @@ enum CodeSpan {
                 "upstream", "server", "expires", "brotli", "http2", "include",
             ].contains(first)
             || s.utf8.contains(UInt8(ascii: " "))
+    }
+}
+
+extension StringProtocol {
+    /// Whether `needle` occurs in the text, compared as UTF-8 bytes: for markers and names (`://`, `YOUR_`,
+    /// `migration`), where the standard library's search by grapheme clusters cost a tenth of recognition's time.
+    func includes(_ needle: some StringProtocol) -> Bool {
+        let n = Array(needle.utf8)
+        guard let first = n.first else { return true }
+        let h = utf8
+        var i = h.startIndex
+        while let at = h[i...].firstIndex(of: first) {
+            if h[at...].starts(with: n) { return true }
+            i = h.index(after: at)
+        }
+        return false
     }
 }

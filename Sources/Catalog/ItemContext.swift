@@ -22,7 +22,10 @@ enum Engine: String {
 
 /// What the catalog knows about one item: its own words, its parents' and its section's, its code spans. What a
 /// recognition rule reads, the catalog's and a registered family's alike.
-public struct ItemContext {
+///
+/// A class: every rule is handed the same context, and copying a struct of five word lists and an item to each of
+/// some forty rules was a fifth of recognition's time (reference counting).
+public final class ItemContext: Sendable {
     public let item: TaskItem
     /// The item's own words.
     public let own: Tokens
@@ -37,7 +40,21 @@ public struct ItemContext {
     /// The document's database when nothing nearer names one (see ``Catalog``).
     let defaultEngine: Engine?
     /// The document is a data project's (dbt models, a warehouse): "tests" and "coverage" are the models'.
-    var dataModels = false
+    let dataModels: Bool
+
+    init(
+        item: TaskItem, own: Tokens, parent: Tokens, ancestors: Tokens, section: Tokens, scope: Tokens,
+        defaultEngine: Engine?, dataModels: Bool
+    ) {
+        self.item = item
+        self.own = own
+        self.parent = parent
+        self.ancestors = ancestors
+        self.section = section
+        self.scope = scope
+        self.defaultEngine = defaultEngine
+        self.dataModels = dataModels
+    }
 
     /// The item's code spans, as written.
     public var code: [String] { item.codeSpans }
@@ -65,5 +82,72 @@ public struct ItemContext {
             }
         }
         return out
+    }
+}
+
+extension ItemContext {
+    /// What every item's context is made from: the checklist's items and their words, and what the whole document
+    /// says (its database, whether it is a data project's).
+    struct Document: Sendable {
+        let items: [TaskItem]
+        let tokens: [Tokens]
+        let engine: Engine?
+        let dataModels: Bool
+    }
+
+    /// Makes the contexts of a run of items, on one thread: the words of sections and ancestors are read once per
+    /// section and parent, and every context reads phrase lists through this builder's cache and writes its item's
+    /// matches to its evidence recorder (neither is shared between threads).
+    struct Builder {
+        let document: Document
+        let cache = PhraseCache()
+        let evidence = Evidence()
+        private var sections: [[String]: Tokens] = [:]
+        private var lastSection: (Tokens, [String])?
+        // Every child of one parent has the same ancestors, and (under the parent's section) the same scope.
+        private var ancestors: [Int: (ancestors: Tokens, scope: Tokens)] = [:]
+        private let none: Tokens
+
+        init(_ document: Document) {
+            self.document = document
+            none = Tokens("", cache: cache)
+        }
+
+        mutating func context(_ index: Int) -> ItemContext {
+            let items = document.items
+            let item = items[index]
+            let section: Tokens
+            if let (words, last) = lastSection, last == item.section {
+                // Items come section by section, each section's items sharing one array: no hashing of it.
+                section = words
+            } else if let known = sections[item.section] {
+                section = known
+            } else {
+                section = Tokens(item.section.joined(separator: " "), cache: cache)
+                sections[item.section] = section
+            }
+            lastSection = (section, item.section)
+            var ancestorWords = none
+            var scope = section
+            if let parent = item.parent {
+                let sameSection = items[parent].section == item.section
+                if sameSection, let known = ancestors[parent] {
+                    (ancestorWords, scope) = known
+                } else {
+                    let text = Planner.ancestorText(item, items)
+                    ancestorWords = Tokens(text, cache: cache)
+                    scope = Tokens(item.section.joined(separator: " ") + " " + text, cache: cache)
+                    if sameSection { ancestors[parent] = (ancestorWords, scope) }
+                }
+            }
+            var own = document.tokens[index]
+            own.cache = cache
+            own.evidence = evidence
+            var parent = item.parent.map { document.tokens[$0] } ?? none
+            parent.cache = cache
+            return ItemContext(
+                item: item, own: own, parent: parent, ancestors: ancestorWords, section: section, scope: scope,
+                defaultEngine: document.engine, dataModels: document.dataModels)
+        }
     }
 }

@@ -1,5 +1,3 @@
-import Foundation
-
 /// A param a check kind reads: its name, the type of its value, whether the value can hold a secret (reports then show
 /// a URL without its credentials and anything else as `***`), and the value the probe assumes when the item gives none.
 public struct ParamSpec: Sendable, Equatable, CustomStringConvertible {

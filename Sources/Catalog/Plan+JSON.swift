@@ -22,7 +22,7 @@ extension Plan {
             ("checklist", .object(checklist)),
             ("roles", .array(document.roles.map { .string($0) })),
             ("summary", summary),
-            ("items", .array(items.map { $0.json(notApplicable: notApplicable[$0.id]) })),
+            ("items", .array(items.concurrentMap { $0.json(notApplicable: notApplicable[$0.id]) })),
         ])
     }
 }

@@ -53,64 +53,56 @@ public enum Planner {
     /// Plans every item of `document`.
     /// - Throws: ``ChecklistError`` for a malformed annotation, naming its line.
     public static func plan(_ document: ChecklistDocument) throws -> Plan {
+        try plan(document, chunkSize: Concurrent.chunkSize)
+    }
+
+    /// ``plan(_:)``, recognising items in chunks of `chunkSize` (a test compares chunks with one pass).
+    static func plan(_ document: ChecklistDocument, chunkSize: Int) throws -> Plan {
         let items = document.items
-        let defaultEngine = documentEngine(document)
-        let tokens = items.map { Tokens($0.text) }
-        // A data project's checklist (dbt models, a warehouse): its "test coverage" is the models'.
-        let dataModels = tokens.contains { $0.hasAny(["dbt", "data warehouse"]) }
-        let evidence = Evidence()
-        var sectionTokens: [String: Tokens] = [:]
-        var planned: [PlannedItem] = []
-        planned.reserveCapacity(items.count)
+        let cache = PhraseCache()
+        let tokens = items.concurrentMap { Tokens($0.text, cache: cache) }
+        let reading = ItemContext.Document(
+            items: items, tokens: tokens, engine: documentEngine(document, tokens),
+            // A data project's checklist (dbt models, a warehouse): its "test coverage" is the models'.
+            dataModels: tokens.contains { $0.hasAny(["dbt", "data warehouse"]) })
+        var planned = items.concurrentMap { item in
+            PlannedItem(
+                item: item, kind: .manual, params: Params(), severity: .blocker, source: .none, rule: "unrecognised",
+                parentID: item.parent.map { items[$0].id })
+        }
         // Parents come before their children, so an optional parent's severity is known when a child needs it.
         var optionalHere: [Bool] = []
         optionalHere.reserveCapacity(items.count)
-
+        // The items the recognisers read: after this loop, in parallel.
+        var unread: [Int] = []
         for item in items {
-            let sectionKey = item.section.joined(separator: "\u{1}")
-            let section = sectionTokens[sectionKey] ?? Tokens(item.section.joined(separator: " "))
-            sectionTokens[sectionKey] = section
-            let parentTokens = item.parent.map { tokens[$0] } ?? Tokens("")
-            let ancestorWords = ancestorText(item, items)
-            let ancestors = Tokens(ancestorWords)
-            var own = tokens[item.index]
-            own.evidence = evidence
-            let ctx = ItemContext(
-                item: item, own: own, parent: parentTokens, ancestors: ancestors, section: section,
-                scope: Tokens(item.section.joined(separator: " ") + " " + ancestorWords),
-                defaultEngine: defaultEngine, dataModels: dataModels)
-
             let optional = isOptional(tokens[item.index], item.text) || item.parent.map { optionalHere[$0] } == true
             optionalHere.append(optional)
-            var kind = Kind.manual
-            var params = Params()
-            var source = Source.none
-            var rule = "unrecognised"
-            var words: [String] = []
+            if optional { planned[item.index].severity = .advisory }
             if item.annotations.count > 1 {
                 throw ChecklistError.badAnnotation(
                     document.path, line: item.annotations[1].line,
                     "an item takes one annotation; this one has \(item.annotations.count)")
             }
             if let raw = item.annotations.first {
-                (kind, params) = try AnnotationParser.parse(raw, file: document.path)
-                source = .annotation
-                rule = "annotation"
+                (planned[item.index].kind, planned[item.index].params) = try AnnotationParser.parse(
+                    raw, file: document.path)
+                planned[item.index].source = .annotation
+                planned[item.index].rule = "annotation"
             } else if tokens[item.index].words.count > Self.maxRecognizedWords {
                 // Pages of text in one item are no sentence a check could be read from; a person reads them.
-                rule = "too long to be one check"
-            } else if let found = Recognizers.recognize(ctx) {
-                kind = found.kind
-                params = found.params
-                rule = found.rule
-                words = found.evidence
-                source = found.kind == .manual ? .none : .catalog
+                planned[item.index].rule = "too long to be one check"
+            } else {
+                unread.append(item.index)
             }
-            planned.append(
-                PlannedItem(
-                    item: item, kind: kind, params: params, severity: optional ? .advisory : .blocker, source: source,
-                    rule: rule, evidence: words,
-                    parentID: item.parent.map { items[$0].id }))
+        }
+        for (i, found) in zip(unread, Recognizers.recognize(unread, in: reading, chunkSize: chunkSize)) {
+            guard let found else { continue }
+            planned[i].kind = found.kind
+            planned[i].params = found.params
+            planned[i].rule = found.rule
+            planned[i].evidence = found.evidence
+            planned[i].source = found.kind == .manual ? .none : .catalog
         }
         resolveGroups(&planned)
         return Plan(document: document, items: planned)
@@ -166,7 +158,7 @@ public enum Planner {
 
     /// The database a document means when an item names none: the one a "production" heading names, else the only
     /// one the document names anywhere.
-    static func documentEngine(_ document: ChecklistDocument) -> Engine? {
+    static func documentEngine(_ document: ChecklistDocument, _ tokens: [Tokens]) -> Engine? {
         for h in document.headings {
             let t = Tokens(h.text)
             if t.hasAny(["production", "prod"]), let e = Engine.named(in: t) { return e }
@@ -174,7 +166,7 @@ public enum Planner {
         var seen: Set<String> = []
         for h in document.headings { if let e = Engine.named(in: Tokens(h.text)) { seen.insert(e.rawValue) } }
         for item in document.items {
-            if let e = Engine.named(in: Tokens(item.text), code: item.codeSpans) {
+            if let e = Engine.named(in: tokens[item.index], code: item.codeSpans) {
                 seen.insert(e.rawValue)
             }
         }

@@ -45,8 +45,23 @@ enum Recognizers {
     /// come before them (``FamilyRegistry``).
     static let generic: [Rule] = [filePath, documentation, knownFiles, command]
 
-    static func recognize(_ ctx: ItemContext) -> Recognition? {
-        for rule in ordered + FamilyRegistry.rules + generic {
+    /// Every rule in the order tried: the catalog's, a registered family's, the generic ones. Read once per plan.
+    static var all: [Rule] { ordered + FamilyRegistry.rules + generic }
+
+    /// What the rules make of the items at `indices` of `document`, in order. A long checklist's chunks run
+    /// concurrently (``Concurrent``), each with its own ``ItemContext/Builder``; items are independent, so the result
+    /// is the same as one by one.
+    static func recognize(
+        _ indices: [Int], in document: ItemContext.Document, rules: [Rule] = all, chunkSize: Int = Concurrent.chunkSize
+    ) -> [Recognition?] {
+        Concurrent.chunks(indices.count, size: chunkSize) { range in
+            var builder = ItemContext.Builder(document)
+            return indices[range].map { recognize(builder.context($0), rules: rules) }
+        }
+    }
+
+    static func recognize(_ ctx: ItemContext, rules: [Rule] = all) -> Recognition? {
+        for rule in rules {
             ctx.own.evidence?.reset()
             if var found = rule(ctx) {
                 found.evidence = ctx.own.evidence?.words ?? []
@@ -59,7 +74,7 @@ enum Recognizers {
                     }
                 }
                 for span in ctx.code
-                where values.contains(where: { !$0.isEmpty && span.contains($0) })
+                where values.contains(where: { !$0.isEmpty && span.includes($0) })
                     && !found.evidence.contains("`\(span)`")
                 {
                     found.evidence.append("`\(span)`")

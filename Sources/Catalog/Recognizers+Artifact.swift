@@ -69,7 +69,7 @@ extension Recognizers {
         // A JUnit report named in a code span: "`jest-junit.xml` has no failures".
         if let report = c.code.first(where: { f in
             let l = f.lowercased()
-            return l.hasSuffix(".xml") && (l.contains("junit") || l.contains("test") || l.contains("surefire"))
+            return l.hasSuffix(".xml") && (l.includes("junit") || l.includes("test") || l.includes("surefire"))
         }), c.own.hasAny(["failures", "failure", "failing", "passing", "passed", "pass", "green", "errors"]) {
             // `--junitxml=reports/pytest.xml` names the file after its option.
             let path = report.split(separator: "=").last.map(String.init) ?? report

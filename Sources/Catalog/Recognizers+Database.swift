@@ -80,7 +80,7 @@ extension Recognizers {
         {
             let table = c.code.first {
                 CodeSpan.isIdentifier($0)
-                    && ($0.contains("migration") || $0.contains("schema_history") || $0.hasSuffix("_version"))
+                    && ($0.includes("migration") || $0.includes("schema_history") || $0.hasSuffix("_version"))
             }
             return Recognition(
                 Kind(engine.family, "migrations"), table.map { [("table", .string($0))] } ?? [], rule: "migrations")
@@ -91,7 +91,7 @@ extension Recognizers {
         var tableNames = c.code.filter { CodeSpan.isIdentifier($0) && !CodeSpan.isIndexName($0) }
         // "Database tables created (users, products, otp_codes)": the names in an aside of plain identifiers.
         if tableNames.isEmpty, c.own.hasAny(["table", "tables"]),
-            let aside = c.asides.map({ $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } })
+            let aside = c.asides.map({ $0.split(separator: ",").map { $0.trimmingCharacters(in: " \t") } })
                 .first(where: { $0.count > 1 && $0.allSatisfy(CodeSpan.isIdentifier) })
         {
             tableNames = aside

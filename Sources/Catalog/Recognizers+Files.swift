@@ -11,11 +11,12 @@ extension Recognizers {
         // reviewed" is not an edit, "Bump `version.txt`" is.
         // Asides ("(`version` at the top)") say where in the file; they are not the sentence.
         var plain = c.text
-        for aside in c.asides { plain = plain.replacingOccurrences(of: "(\(aside))", with: " ") }
+        for aside in c.asides { plain = plain.replacing("(\(aside))", with: " ") }
         var prose = Tokens(
-            plain.split(separator: " ").filter { w in !c.code.contains { $0.contains(w) } }
+            plain.split(separator: " ").filter { w in !c.code.contains { $0.includes(w) } }
                 .joined(separator: " "))
         prose.evidence = c.own.evidence
+        prose.cache = c.own.cache
         let editVerbs: Set<String> = ["bump", "modify", "edit", "change", "update"]
         let editing =
             prose.words.first.map(editVerbs.contains) == true
@@ -91,7 +92,7 @@ extension Recognizers {
         // A placeholder to fill in (`[API_KEY]`, `<version>`, `YOUR_TOKEN`) or a server that never exits
         // (`npm start`): not a command gonogo can run to a verdict.
         // (Go's `./...` is a package pattern, not an ellipsis.)
-        let placeholder = CodeSpan.hasPlaceholder(cmd) || cmd.contains(" ...") || cmd.hasSuffix(" …")
+        let placeholder = CodeSpan.hasPlaceholder(cmd) || cmd.includes(" ...") || cmd.hasSuffix(" …")
         let tokens = cmd.split(separator: " ").map(String.init)
         let servers: [[String]] = [
             ["npm", "start"], ["yarn", "start"], ["pnpm", "start"], ["npm", "run", "dev"], ["yarn", "dev"],
@@ -151,7 +152,7 @@ extension Recognizers {
             ])
         else { return nil }
         let table =
-            c.code.first { $0.contains("migration") || $0.contains("version") || $0.contains("schema_history") }
+            c.code.first { $0.includes("migration") || $0.includes("version") || $0.includes("schema_history") }
             .flatMap { CodeSpan.isIdentifier($0) ? $0 : nil } ?? tool.table
         let engine = c.engine ?? .postgres
         return Recognition(Kind(engine.family, "migrations"), [("table", .string(table))], rule: "migration tool")

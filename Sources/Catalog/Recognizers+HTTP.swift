@@ -6,9 +6,10 @@ extension Recognizers {
         // "https" of a URL the sentence quotes ("use https://shipit.example/new") is an address, not the subject;
         // links and URLs in content are the pages' concern, not the server's redirect.
         var words = c.own
-        if c.text.contains("://") {
-            words = Tokens(c.text.split(separator: " ").filter { !$0.contains("://") }.joined(separator: " "))
+        if c.text.includes("://") {
+            words = Tokens(c.text.split(separator: " ").filter { !$0.includes("://") }.joined(separator: " "))
             words.evidence = c.own.evidence
+            words.cache = c.own.cache
         }
         let https = words.has("https") || words.hasAny(["ssl", "443"]) && words.hasPrefix("redirect")
         guard https || words.has("encryption in transit"),
@@ -107,9 +108,10 @@ extension Recognizers {
         guard c.own.matches(rateLimitWords) else { return nil }
         // Named only in an aside ("Scale down traffic (rate limit)"), or as a product to adopt ("Use an API gateway
         // service to enable rate limit policies"): the sentence is about something else.
-        let outsideAsides = c.asides.reduce(c.text) { $0.replacingOccurrences(of: "(\($1))", with: " ") }
+        let outsideAsides = c.asides.reduce(c.text) { $0.replacing("(\($1))", with: " ") }
         var outside = Tokens(outsideAsides)
         outside.evidence = c.own.evidence
+        outside.cache = c.own.cache
         if !outside.matches(rateLimitWords)
             || c.own.words.first == "use" && c.own.has("to enable")
         {

@@ -86,10 +86,8 @@ extension Recognizers {
         }
         // Certificates "ready for shop.example.com": provisioned for a host, a state of the provisioning, not of what
         // the API serves today.
-        let hostName = /\b[a-z0-9-]+(\.[a-z0-9-]+)*\.[a-z]{2,}\b/.ignoresCase()
         let named = c.text.split(separator: " ").contains { w in
-            !w.contains("/") && !w.hasSuffix(".pem") && !w.hasSuffix(".crt") && !w.hasSuffix(".key")
-                && w.wholeMatch(of: hostName) != nil
+            !w.hasSuffix(".pem") && !w.hasSuffix(".crt") && !w.hasSuffix(".key") && isHostName(w)
         }
         if named && c.own.has("ready") {
             return Recognition(.manual, rule: "another host's certificate")
@@ -115,6 +113,19 @@ extension Recognizers {
         return Recognition(Kind(.tls, "certificate"), params, rule: "certificate")
     }
 
+    /// Whether `w` is a host name: labels of ASCII letters, digits and `-` joined by dots, the first starting with a
+    /// letter or digit, the last of two letters or more (`shop.example.com`; not `1.2`, `v2`, `./certs`).
+    static func isHostName(_ w: Substring) -> Bool {
+        let labels = w.utf8.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false)
+        func isLetter(_ b: UInt8) -> Bool { (b | 0x20) >= 0x61 && (b | 0x20) <= 0x7A }
+        func isLabelByte(_ b: UInt8) -> Bool { isLetter(b) || (0x30...0x39).contains(b) || b == UInt8(ascii: "-") }
+        guard labels.count >= 2, let first = w.utf8.first, first != UInt8(ascii: "-"), let last = labels.last,
+            last.count >= 2, last.allSatisfy(isLetter),
+            labels.allSatisfy({ !$0.isEmpty && $0.allSatisfy(isLabelByte) })
+        else { return false }
+        return true
+    }
+
     /// "HSTS header: `Strict-Transport-Security: max-age=31536000`", "HSTS with includeSubDomains, 1 year".
     static func hsts(_ c: ItemContext) -> Recognition? {
         guard c.own.has("hsts") || c.own.has("strict transport security") else { return nil }
@@ -128,7 +139,7 @@ extension Recognizers {
         } else if let seconds = ThresholdParser.firstDurationSeconds(in: c.own) {
             params.append(("max_age", .int(seconds)))
         }
-        if all.contains("includesubdomains") || c.own.has("subdomains") {
+        if all.includes("includesubdomains") || c.own.has("subdomains") {
             params.append(("include_subdomains", .bool(true)))
         }
         if c.own.has("preload") { params.append(("preload", .bool(true))) }

@@ -55,24 +55,31 @@ struct ThresholdParser {
     ]
 
     /// Units and their factor to milliseconds (time) or their dimension.
-    static func unit(_ w: String) -> (Found.Dimension, Double)? {
-        switch w {
-        case "ms", "msec", "msecs", "millisecond", "milliseconds": return (.time, 1)
-        case "s", "sec", "secs", "second", "seconds": return (.time, 1000)
-        case "m", "min", "mins", "minute", "minutes": return (.time, 60_000)
-        case "h", "hr", "hrs", "hour", "hours": return (.time, 3_600_000)
-        case "d", "day", "days": return (.time, 86_400_000)
-        case "w", "wk", "week", "weeks": return (.time, 7 * 86_400_000)
-        case "mo", "month", "months": return (.time, 30 * 86_400_000)
-        case "y", "yr", "yrs", "year", "years": return (.time, 365 * 86_400_000)
-        case "%", "percent", "pct": return (.percent, 1)
-        case "kb", "kib": return (.size, 1)
-        case "mb", "mib": return (.size, 1024)
-        case "gb", "gib": return (.size, 1024 * 1024)
-        case "tb", "tib": return (.size, 1024 * 1024 * 1024)
-        default: return nil
-        }
-    }
+    static let units: [String: (Found.Dimension, Double)] = {
+        let table: [([String], Found.Dimension, Double)] = [
+            (["ms", "msec", "msecs", "millisecond", "milliseconds"], .time, 1),
+            (["s", "sec", "secs", "second", "seconds"], .time, 1000),
+            (["m", "min", "mins", "minute", "minutes"], .time, 60_000),
+            (["h", "hr", "hrs", "hour", "hours"], .time, 3_600_000),
+            (["d", "day", "days"], .time, 86_400_000),
+            (["w", "wk", "week", "weeks"], .time, 7 * 86_400_000),
+            (["mo", "month", "months"], .time, 30 * 86_400_000),
+            (["y", "yr", "yrs", "year", "years"], .time, 365 * 86_400_000),
+            (["%", "percent", "pct"], .percent, 1),
+            (["kb", "kib"], .size, 1),
+            (["mb", "mib"], .size, 1024),
+            (["gb", "gib"], .size, 1024 * 1024),
+            (["tb", "tib"], .size, 1024 * 1024 * 1024),
+        ]
+        return Dictionary(
+            uniqueKeysWithValues: table.flatMap { words, dim, factor in words.map { ($0, (dim, factor)) } })
+    }()
+
+    /// The unit words, compiled: a number word ("a week") counts only before one.
+    static let unitWords = Vocabulary.compile(Array(units.keys))
+
+    /// The dimension and factor of a unit word.
+    static func unit(_ w: String) -> (Found.Dimension, Double)? { units[w] }
 
     let tokens: Tokens
 
@@ -102,6 +109,8 @@ struct ThresholdParser {
 
     /// Every bound in the text, in order.
     func all() -> [Found] {
+        // A bound needs a number: digits, or a number word before a unit. Most items have neither.
+        guard tokens.hasNumber || tokens.matches(Self.unitWords, noting: false) else { return [] }
         let w = tokens.words
         var found: [Found] = []
         var i = 0

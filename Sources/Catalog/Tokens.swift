@@ -9,8 +9,16 @@ public struct Tokens: Sendable {
     public let words: [String]
     /// The words as ids in the process-wide ``Vocabulary``.
     let ids: [Int32]
+    /// One bit per id (`id % 64`) of the words: a phrase list none of whose words' bits are here cannot match, so
+    /// most lists are ruled out by one AND.
+    let mask: UInt64
+    /// Whether some token is a number (`500`, `2.5`).
+    let hasNumber: Bool
     /// Where matches are written down, for an item's own words while a rule reads them (``Evidence``).
     var evidence: Evidence?
+    /// The compiled phrase lists of one planning call, read without a lock (``PhraseCache``); nil reads the
+    /// process-wide ones.
+    var cache: PhraseCache?
 
     init(_ text: String) {
         // Work on UTF-8 bytes: checklist text is mostly ASCII, and recognition runs on every item.
@@ -84,6 +92,14 @@ public struct Tokens: Sendable {
         flush()
         self.words = words
         self.ids = Vocabulary.ids(of: words)
+        self.mask = ids.reduce(0) { $0 | CompiledPhrases.bit($1) }
+        self.hasNumber = words.contains(where: Tokens.isNumber)
+    }
+
+    /// The words of `text`, reading phrase lists through `cache`.
+    init(_ text: String, cache: PhraseCache?) {
+        self.init(text)
+        self.cache = cache
     }
 
     /// Whether `phrase` (space-separated words) occurs as consecutive tokens.
@@ -94,7 +110,9 @@ public struct Tokens: Sendable {
     public func has(
         _ phrase: @autoclosure () -> String, file: StaticString = #fileID, line: UInt = #line, column: UInt = #column
     ) -> Bool {
-        matches(Vocabulary.compiled(site: CallSite(file: file, line: line, column: column)) { [phrase()] })
+        let site = CallSite(file: file, line: line, column: column)
+        if let cache { return matches(cache.compiled(site: site) { [phrase()] }.phrases) }
+        return matches(Vocabulary.compiled(site: site) { [phrase()] })
     }
 
     /// Whether any of `phrases` occurs; like ``has(_:file:line:column:)``, for a list fixed at its call site.
@@ -102,21 +120,25 @@ public struct Tokens: Sendable {
         _ phrases: @autoclosure () -> [String], file: StaticString = #fileID, line: UInt = #line,
         column: UInt = #column
     ) -> Bool {
-        matches(Vocabulary.compiled(site: CallSite(file: file, line: line, column: column), phrases))
+        let site = CallSite(file: file, line: line, column: column)
+        if let cache { return matches(cache.compiled(site: site, phrases).phrases) }
+        return matches(Vocabulary.compiled(site: site, phrases))
     }
 
     /// Whether `phrase` occurs, for a phrase that varies between calls (compiled on every call).
     public func contains(_ phrase: String) -> Bool { matches(Vocabulary.compile([phrase])) }
 
-    /// Whether any of the compiled `phrases` occurs.
-    func matches(_ phrases: CompiledPhrases) -> Bool {
-        for (i, id) in ids.enumerated() where phrases.singles.contains(id) {
-            evidence?.note(words[i])
+    /// Whether any of the compiled `phrases` occurs; `noting` writes the match down as evidence.
+    func matches(_ phrases: CompiledPhrases, noting: Bool = true) -> Bool {
+        guard mask & phrases.mask != 0 else { return false }
+        // Integer compares, no hashing: items and lists are a few words each.
+        if !phrases.singles.isEmpty, let i = ids.firstIndex(where: { phrases.hasSingle($0) }) {
+            if noting { evidence?.note(words[i]) }
             return true
         }
         for sequence in phrases.sequences {
             if let i = firstIndex(of: sequence) {
-                evidence?.note(words[i..<(i + sequence.count)].joined(separator: " "))
+                if noting { evidence?.note(words[i..<(i + sequence.count)].joined(separator: " ")) }
                 return true
             }
         }
@@ -134,7 +156,9 @@ public struct Tokens: Sendable {
 
     /// Whether some word starts with `prefix` (`configur` matches configured, configuration).
     public func hasPrefix(_ prefix: String) -> Bool {
-        guard let word = words.first(where: { $0.hasPrefix(prefix) }) else { return false }
+        // As bytes: the words are lower-cased already, and `String.hasPrefix` compares by grapheme clusters.
+        let p = Array(prefix.utf8)
+        guard let word = words.first(where: { $0.utf8.starts(with: p) }) else { return false }
         evidence?.note(word)
         return true
     }
@@ -145,7 +169,7 @@ public struct Tokens: Sendable {
 }
 
 /// A call site of ``Tokens/has(_:file:line:column:)``: where a literal phrase list is written.
-struct CallSite: Hashable {
+struct CallSite: Equatable {
     let file: UInt
     let line: UInt
     let column: UInt
@@ -157,17 +181,11 @@ struct CallSite: Hashable {
     }
 }
 
-/// Phrases as word ids: one-word phrases in a set, longer ones as id sequences.
-struct CompiledPhrases: Sendable {
-    var singles: Set<Int32> = []
-    var sequences: [[Int32]] = []
-}
-
 /// Every word gonogo has seen, numbered, so that phrase matching compares integers.
 enum Vocabulary {
     private struct State {
         var ids: [String: Int32] = [:]
-        var sites: [CallSite: CompiledPhrases] = [:]
+        var sites = SiteTable<CompiledPhrases>()
     }
 
     private static let state = Mutex(State())
@@ -190,8 +208,15 @@ enum Vocabulary {
         var out = CompiledPhrases()
         for phrase in phrases {
             let ids = Tokens(phrase).ids
-            if ids.count == 1 { out.singles.insert(ids[0]) } else if !ids.isEmpty { out.sequences.append(ids) }
+            guard let first = ids.first else { continue }
+            if ids.count == 1 {
+                if !out.singles.contains(first) { out.singles.append(first) }
+            } else {
+                out.sequences.append(ids)
+            }
+            out.mask |= CompiledPhrases.bit(first)
         }
+        out.singles.sort()
         return out
     }
 

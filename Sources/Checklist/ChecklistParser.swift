@@ -22,11 +22,24 @@ public enum ChecklistParser {
         // The document's only level-1 heading is its title, not a section.
         let h1 = walker.headings.filter { $0.level == 1 }
         let titleLine = h1.count == 1 ? h1[0].line : nil
-        var items = walker.items
+        // Credentials in the items' text masked (``Redaction``), a long checklist's on every core.
+        var items = walker.items.concurrentMap { item in
+            var item = item
+            item.text = Redaction.redacting(item.text)
+            item.codeSpans = item.codeSpans.map(Redaction.redacting)
+            return item
+        }
+        // Items come section by section: consecutive items share one section array.
+        var lines: [Int]? = nil
+        var section: [String] = []
         for i in items.indices {
-            items[i].section = walker.sectionLines[i].compactMap { line in
-                line == titleLine ? nil : walker.headingText[line]
+            if walker.sectionLines[i] != lines {
+                lines = walker.sectionLines[i]
+                section = walker.sectionLines[i].compactMap { line in
+                    line == titleLine ? nil : walker.headingText[line]
+                }
             }
+            items[i].section = section
         }
         for (i, id) in ItemIDs.assign(items).enumerated() { items[i].id = id }
         return ChecklistDocument(

@@ -38,6 +38,28 @@ enum NodeKind {
     case blockQuote, table, tableRow, tableCell, image, other
 
     init(_ node: OpaquePointer) {
+        // Core nodes by their type number (no string made per node); items (a task list item is an item the
+        // extension renames) and the extensions' nodes by their type string.
+        switch cmark_node_get_type(node) {
+        case CMARK_NODE_HEADING: self = .heading
+        case CMARK_NODE_PARAGRAPH: self = .paragraph
+        case CMARK_NODE_TEXT: self = .text
+        case CMARK_NODE_CODE: self = .code
+        case CMARK_NODE_SOFTBREAK: self = .softbreak
+        case CMARK_NODE_LINEBREAK: self = .linebreak
+        case CMARK_NODE_HTML_INLINE: self = .htmlInline
+        case CMARK_NODE_HTML_BLOCK: self = .htmlBlock
+        case CMARK_NODE_BLOCK_QUOTE: self = .blockQuote
+        case CMARK_NODE_IMAGE: self = .image
+        case CMARK_NODE_LIST: self = .list
+        case CMARK_NODE_EMPH, CMARK_NODE_STRONG, CMARK_NODE_LINK, CMARK_NODE_DOCUMENT, CMARK_NODE_CODE_BLOCK,
+            CMARK_NODE_THEMATIC_BREAK:
+            self = .other
+        default: self.init(typeString: node)
+        }
+    }
+
+    private init(typeString node: OpaquePointer) {
         guard let raw = cmark_node_get_type_string(node) else {
             self = .other
             return
@@ -205,8 +227,8 @@ struct Walker {
         items.append(
             TaskItem(
                 index: index, line: line, checked: marker ?? cmark_gfm_extensions_get_tasklist_item_checked(node),
-                section: [], text: Redaction.redacting(text),
-                codeSpans: code.map(Redaction.redacting), annotations: annotations, parent: parent,
+                // Credentials are masked once the walk is done, every item at once (`ChecklistParser.parse`).
+                section: [], text: text, codeSpans: code, annotations: annotations, parent: parent,
                 inBlockQuote: blockQuoteDepth > 0))
         sectionLines.append(headingStack.map(\.line))
         if let parent { items[parent].children.append(index) }

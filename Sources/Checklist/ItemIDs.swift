@@ -12,15 +12,18 @@ public enum ItemIDs {
         var ids: [String] = []
         ids.reserveCapacity(items.count)
         var used: Set<String> = []
+        used.reserveCapacity(items.count)
         var nextSuffix: [String: Int] = [:]
-        var slugs: [String] = []
+        // Each item's own slug depends on its text alone: a long checklist's are made on every core.
+        let slugs = items.concurrentMap { slug($0.text, fallback: "item") }
         var depth: [Int] = []
         var head: [[String]] = []  // the first maxChain/2 slugs of each item's chain
         var sectionSlugs: [[String]: String] = [:]
-        slugs.reserveCapacity(items.count)
-        for item in items {
-            let own = slug(item.text, fallback: "item")
-            slugs.append(own)
+        var lastSection: [String] = []
+        var prefix = ""
+        for index in items.indices {
+            let item = items[index]
+            let own = slugs[index]
             let parentDepth = item.parent.map { depth[$0] } ?? -1
             depth.append(parentDepth + 1)
             let parentHead = item.parent.map { head[$0] } ?? []
@@ -36,22 +39,25 @@ public enum ItemIDs {
                 return out.reversed()
             }
             let chain = depth[item.index] < maxChain ? up(maxChain) : head[item.index] + up(maxChain / 2)
-            let prefix: String
-            if let cached = sectionSlugs[item.section] {
-                prefix = cached
-            } else {
-                prefix = item.section.map { slug($0, fallback: "section") + "/" }.joined()
-                sectionSlugs[item.section] = prefix
+            // Items come section by section: the previous item's section is the likely one (no hashing of it).
+            if item.section != lastSection {
+                lastSection = item.section
+                if let cached = sectionSlugs[item.section] {
+                    prefix = cached
+                } else {
+                    prefix = item.section.map { slug($0, fallback: "section") + "/" }.joined()
+                    sectionSlugs[item.section] = prefix
+                }
             }
             let base = prefix + chain.joined(separator: "/")
             var id = base
-            if used.contains(base) {
+            if !used.insert(base).inserted {
                 var n = nextSuffix[base] ?? 2
                 while used.contains("\(base)-\(n)") { n += 1 }
                 nextSuffix[base] = n + 1
                 id = "\(base)-\(n)"
+                used.insert(id)
             }
-            used.insert(id)
             ids.append(id)
         }
         return ids
@@ -59,6 +65,7 @@ public enum ItemIDs {
 
     /// Lower-case ASCII letters and digits, everything else a single `-`, at most ``maxSlugLength`` long.
     public static func slug(_ text: String, fallback: String) -> String {
+        if text.utf8.allSatisfy({ $0 < 0x80 }) { return asciiSlug(text, fallback: fallback) }
         var out = ""
         var dash = false
         for scalar in text.unicodeScalars {
@@ -81,6 +88,33 @@ public enum ItemIDs {
             }
         }
         return out.isEmpty ? fallback : out
+    }
+
+    /// ``slug(_:fallback:)`` for ASCII text (most checklists), on bytes.
+    private static func asciiSlug(_ text: String, fallback: String) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity(min(text.utf8.count, maxSlugLength + 66))
+        var dash = false
+        for b in text.utf8 {
+            if out.count > maxSlugLength + 64 { break }
+            let lower = b >= 0x41 && b <= 0x5A ? b + 32 : b
+            if (lower >= 0x30 && lower <= 0x39) || (lower >= 0x61 && lower <= 0x7A) {
+                if dash && !out.isEmpty { out.append(UInt8(ascii: "-")) }
+                dash = false
+                out.append(lower)
+            } else {
+                dash = true
+            }
+        }
+        if out.count > maxSlugLength {
+            let cut = out[..<maxSlugLength]
+            if let lastDash = cut.lastIndex(of: UInt8(ascii: "-")), lastDash > 20 {
+                out = Array(cut[..<lastDash])
+            } else {
+                out = Array(cut)
+            }
+        }
+        return out.isEmpty ? fallback : String(decoding: out, as: UTF8.self)
     }
 
     private static func fold(_ s: Unicode.Scalar) -> Character? {

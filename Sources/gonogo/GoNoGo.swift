@@ -68,14 +68,17 @@ struct GoNoGo: AsyncParsableCommand {
 /// Writes all of `text` to a file descriptor (plans of a 10 MB checklist are large); a closed pipe ends quietly.
 func writeAll(_ text: String, to fd: Int32) {
     var text = text
-    text.withUTF8 { buffer in
-        var offset = 0
-        while offset < buffer.count {
-            let n = write(fd, buffer.baseAddress! + offset, buffer.count - offset)
-            if n < 0 && errno == EINTR { continue }
-            if n <= 0 { break }
-            offset += n
-        }
+    text.withUTF8 { writeAll($0, to: fd) }
+}
+
+/// Writes every byte of `bytes` to `fd` (a plan's JSON, tens of megabytes for a long checklist, without a `String`).
+func writeAll(_ bytes: UnsafeBufferPointer<UInt8>, to fd: Int32) {
+    var offset = 0
+    while offset < bytes.count {
+        let n = write(fd, bytes.baseAddress! + offset, bytes.count - offset)
+        if n < 0 && errno == EINTR { continue }
+        if n <= 0 { break }
+        offset += n
     }
 }
 

@@ -73,7 +73,11 @@ extension GoNoGo {
                     }
                 }
                 switch format {
-                case .json: writeStdout(plan.json(notApplicable: skipped).serialized() + "\n")
+                case .json:
+                    // Bytes straight out: a long checklist's plan is tens of megabytes.
+                    var bytes = plan.json(notApplicable: skipped).serializedBytes()
+                    bytes.append(UInt8(ascii: "\n"))
+                    bytes.withUnsafeBufferPointer { writeAll($0, to: 1) }
                 case .text:
                     var text = PlanText.render(
                         plan, color: stdoutWantsColor, explain: explain, notApplicable: skipped)

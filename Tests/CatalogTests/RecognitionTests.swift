@@ -365,3 +365,35 @@ struct AnnotationTests {
         }
     }
 }
+
+@Suite("Text helpers of the recognisers")
+struct TextHelperTests {
+    @Test("a host name is dotted labels ending in two letters or more; versions, paths and files are not")
+    func hostNames() {
+        for host in ["shop.example.com", "api.example.io", "a-b.example.co.uk", "EXAMPLE.COM"] {
+            #expect(Recognizers.isHostName(Substring(host)), "\(host)")
+        }
+        for word in ["1.2", "v2", "./certs", "-a.example.com", "example.c", "example..com", "example.com,", "a/b.com"] {
+            #expect(!Recognizers.isHostName(Substring(word)), "\(word)")
+        }
+    }
+
+    @Test("includes finds a run of bytes anywhere, and nothing that is not there")
+    func includes() {
+        #expect("postgresql://db/app".includes("://"))
+        #expect("x YOUR_KEY".includes("YOUR_"))
+        #expect("aab".includes("ab"))
+        #expect(!"a:/b".includes("://"))
+        #expect(!"ab".includes("abc"))
+        #expect("anything".includes(""))
+    }
+
+    @Test("a number word counts as a bound only before a unit; an item with neither number nor unit has none")
+    func numberGate() {
+        let week = ThresholdParser(tokens: Tokens("renewed within a week")).all()
+        #expect(week.map(\.value) == [604_800_000], "\(week)")
+        #expect(ThresholdParser(tokens: Tokens("under a minute")).all().first?.value == 60_000)
+        #expect(ThresholdParser(tokens: Tokens("under a load balancer")).all().isEmpty)
+        #expect(ThresholdParser(tokens: Tokens("p95 under 250 ms")).all().first?.value == 250)
+    }
+}

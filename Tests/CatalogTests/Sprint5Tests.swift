@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import Catalog
@@ -291,5 +292,45 @@ struct Sprint5Tests {
         let json = plan.json.serialized()
         #expect(!json.contains("user:pass@"))
         #expect(json.contains("user:***@"))
+    }
+}
+
+@Suite("A long checklist, read on every core")
+struct ConcurrentPlanTests {
+    /// Sprint 5's items twelve times over (2,328 items, three chunks and more), under one title.
+    static func longChecklist() throws -> ChecklistDocument {
+        let sprint5 = try String(contentsOfFile: repositoryRoot + "/checklists/sprint5-production.md", encoding: .utf8)
+        let body = sprint5.split(separator: "\n", omittingEmptySubsequences: false)
+            .filter { !$0.hasPrefix("# ") }.joined(separator: "\n")
+        let text = "# Twelve sprints\n\n" + Array(repeating: body, count: 12).joined(separator: "\n\n")
+        return try ChecklistParser.parse(text, path: "long.md")
+    }
+
+    @Test("chunks on several threads give the plan one pass gives: kinds, params, rules, evidence, severities, ids")
+    func sameAsOnePass() throws {
+        let document = try Self.longChecklist()
+        #expect(document.items.count > 2 * Concurrent.chunkSize)
+        let chunked = try Planner.plan(document)
+        let onePass = try Planner.plan(document, chunkSize: Int.max)
+        #expect(chunked.items.count == onePass.items.count)
+        #expect(chunked.json.serialized() == onePass.json.serialized())
+        // Each copy of Sprint 5 is read the same way: the chunks' evidence and phrase caches do not leak.
+        let per = document.items.count / 12
+        for i in per..<chunked.items.count {
+            #expect(chunked.items[i].kind == chunked.items[i % per].kind, "item \(i)")
+            #expect(chunked.items[i].evidence == chunked.items[i % per].evidence, "item \(i)")
+        }
+        #expect(chunked.automatedCount > document.items.count / 3)
+    }
+
+    @Test("the JSON of a long plan, written in chunks, is one array of every item in order")
+    func jsonInOrder() throws {
+        let plan = try Planner.plan(Self.longChecklist())
+        let bytes = plan.json.serializedBytes()
+        let parsed = try #require(
+            try JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any])
+        let items = try #require(parsed["items"] as? [[String: Any]])
+        #expect(items.map { $0["id"] as? String } == plan.items.map(\.id))
+        #expect(String(decoding: bytes, as: UTF8.self) == plan.json.serialized())
     }
 }
