@@ -34,6 +34,15 @@ extension Request {
         guard media == nil || media?.lowercased() == "application/json" else {
             throw HTTPError(.unsupportedMediaType, message: "send the body as JSON (Content-Type: application/json)")
         }
-        return try await decode(as: type, context: context)
+        var request = self
+        let body = try await request.collectBody(upTo: context.maxUploadSize)
+        if let key = DuplicateKeys.first(in: body.readableBytesView) {
+            // The key is echoed only when it looks like a field name (a client's secret could sit in a key).
+            let named = key.count <= 64 && key.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }
+            throw HTTPError(
+                .badRequest,
+                message: "the JSON body names \(named ? "\"\(key)\"" : "a key") twice; send each field once")
+        }
+        return try await request.decode(as: type, context: context)
     }
 }

@@ -72,7 +72,7 @@ final class LiveService {
 
     func call(
         _ method: String, _ path: String, token: String? = nil, body: [String: Any]? = nil,
-        headers: [String: String] = [:]
+        headers: [String: String] = [:], rawBody: String? = nil
     ) async throws -> Answer {
         var request = URLRequest(url: URL(string: base + path)!)
         request.httpMethod = method
@@ -83,6 +83,10 @@ final class LiveService {
             if headers["Content-Type"] == nil {
                 request.setValue("application/json", forHTTPHeaderField: "Content-Type")
             }
+        }
+        if let rawBody {
+            request.httpBody = Data(rawBody.utf8)
+            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
         }
         let (data, response) = try await URLSession.shared.data(for: request)
         let http = response as! HTTPURLResponse

@@ -92,4 +92,21 @@ struct ConnectionHygieneTests {
             "POST", "/api/auth/login", body: ["username": "alice", "password": "pw-alice-123456"])
         #expect(json.status == 200)
     }
+
+    @Test("a JSON body that names a key twice answers 400 naming it, escaped or not; each key once logs in")
+    func duplicateKeys() async throws {
+        let service = try await LiveService()
+        for body in [
+            #"{"username": "mallory", "username": "alice", "password": "pw-alice-123456"}"#,
+            #"{"username": "mallory", "\u0075sername": "alice", "password": "pw-alice-123456"}"#,
+        ] {
+            let answer = try await service.call("POST", "/api/auth/login", rawBody: body)
+            #expect(answer.status == 400, "\(body)")
+            let message = (answer.json["error"] as? [String: Any])?["message"] as? String ?? ""
+            #expect(message.contains("\"username\" twice"), "\(answer.json)")
+        }
+        let once = try await service.call(
+            "POST", "/api/auth/login", rawBody: #"{"username": "alice", "password": "pw-alice-123456"}"#)
+        #expect(once.status == 200)
+    }
 }

@@ -101,3 +101,19 @@ final class ManualClock: Clock, @unchecked Sendable {
         }
     }
 }
+
+@Suite struct DuplicateKeyTests {
+    @Test("a key twice in one object is found, escaped or not; the same key in two objects or inside a string is not")
+    func scan() {
+        #expect(DuplicateKeys.first(in: Array(#"{"a": 1, "a": 2}"#.utf8)) == "a")
+        #expect(DuplicateKeys.first(in: Array(#"{"user": 1, "\u0075ser": 2}"#.utf8)) == "user")
+        #expect(DuplicateKeys.first(in: Array(#"[{"k": 1}, {"k": 2, "k": 3}]"#.utf8)) == "k")
+        #expect(DuplicateKeys.first(in: Array(#"{"a": {"k": 1}, "b": {"k": 2}}"#.utf8)) == nil)
+        #expect(DuplicateKeys.first(in: Array(#"{"k": "a,\"k\": 1"}"#.utf8)) == nil)
+        #expect(DuplicateKeys.first(in: Array(#"{"k": ["k", "k"]}"#.utf8)) == nil)
+        #expect(DuplicateKeys.first(in: Array(#"{"a": 1, "b": {"c": 1}, "a": 2}"#.utf8)) == "a")
+        // Deep nesting is a loop, not recursion: 100,000 levels cost a list, not the stack.
+        let deep = String(repeating: #"{"a":"#, count: 100_000) + "1" + String(repeating: "}", count: 100_000)
+        #expect(DuplicateKeys.first(in: Array(deep.utf8)) == nil)
+    }
+}
