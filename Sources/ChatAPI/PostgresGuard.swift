@@ -75,21 +75,31 @@ public struct PostgresGuard: AdminSQLGuard {
                 }
                 try await checkPlan(of: statement, on: connection)
                 let rows = try await connection.query(
-                    PostgresQuery(unsafeSQL: "SELECT * FROM (\n\(statement)\n) AS admin_query LIMIT \(maxRows + 1)"),
-                    logger: logger)
-                let columns = rows.columns.map(\.name)  // from the row description: there even with no rows
+                    PostgresQuery(unsafeSQL: Self.capped(statement, maxRows: maxRows)), logger: logger)
+                // From the row description: there even with no rows. The first two are the cap's own.
+                let columns = rows.columns.dropFirst(2).map(\.name)
                 var values: [[String?]] = []
                 var truncated = false
                 var bytes = 0
+                var counted: Int?  // rows under the row limit, before the byte cap
                 for try await row in rows {
-                    // The row and byte caps of SQLiteGuard: past them, rows are read and dropped.
+                    let all = Array(row)
+                    if counted == nil, all.count > 1 { counted = Self.text(all[1]).flatMap { Int($0) } }
+                    // The row and byte caps of SQLiteGuard, again here (a value's stored size can be compressed).
                     if values.count == maxRows || bytes > SQLiteGuard.maxAnswerBytes {
                         truncated = true
                         continue  // drain: the sequence must be read to its end
                     }
-                    let cells = row.map { Self.text($0) }
+                    let cells = all.dropFirst(2).map { Self.text($0) }
                     bytes += cells.reduce(0) { $0 + ($1?.utf8.count ?? 0) }
                     values.append(cells)
+                }
+                // Rows past the byte cap never left the server: fewer came than there were. With none at all, the
+                // first was already past it, or there are none: asked again.
+                if let counted, counted > values.count {
+                    truncated = true
+                } else if counted == nil, try await Self.hadRows(statement, on: connection, logger: logger) {
+                    truncated = true
                 }
                 // Nothing to keep: leave without committing anything.
                 throw Finished(result: SQLiteGuard.Result(columns: columns, rows: values, truncated: truncated))
@@ -109,6 +119,31 @@ public struct PostgresGuard: AdminSQLGuard {
             case nil: throw error
             }
         }
+    }
+
+    /// `statement` wrapped so that the server sends at most `maxRows + 1` rows and stops before the row that takes
+    /// the answer past ``SQLiteGuard/maxAnswerBytes``: one `SELECT string_agg(…)` over a join can build hundreds of
+    /// megabytes, and postgres-nio holds a whole row in memory before chat-api sees it. The first two columns are the
+    /// running size and the number of rows under the row limit (the admin's columns follow, in their order).
+    static func capped(_ statement: String, maxRows: Int) -> String {
+        """
+        SELECT capped.* FROM (
+          SELECT sum(pg_column_size(limited.*)) OVER (ROWS UNBOUNDED PRECEDING) AS chat_sql_running_bytes,
+            count(*) OVER () AS chat_sql_rows, limited.*
+          FROM (SELECT * FROM (
+        \(statement)
+        ) AS admin_query LIMIT \(maxRows + 1)) AS limited
+        ) AS capped WHERE capped.chat_sql_running_bytes <= \(SQLiteGuard.maxAnswerBytes)
+        """
+    }
+
+    /// Whether `statement` has rows at all, when every one was past the byte cap (so the answer says it is cut).
+    static func hadRows(_ statement: String, on connection: PostgresConnection, logger: Logger) async throws -> Bool {
+        let rows = try await connection.query(
+            PostgresQuery(unsafeSQL: "SELECT EXISTS (SELECT 1 FROM (\n\(statement)\n) AS admin_query)"),
+            logger: logger
+        ).collect()
+        return try rows.first?.decode(Bool.self) ?? false
     }
 
     /// Thrown to roll the transaction back while handing the result out.

@@ -265,6 +265,36 @@ struct PostgresGuardTests {
         }
     }
 
+    @Test("one query that builds a huge value is cut on the server: no answer past the byte cap, the pool usable")
+    func hugeValue() async throws {
+        try await Self.withDatabase(messages: 40) { store, _ in
+            let guard_ = PostgresGuard(client: store.client, logger: Logger(label: "test"))
+            // replace() is on the list of ordinary functions: each level puts the value in place of each of its own
+            // m's, so "m0m0m0m0" (8 bytes) grows to 36 bytes, 596, then 152 KB per message; 40 messages, 6 MB.
+            var grow = "(content || content || content || content)"
+            for _ in 0..<3 { grow = "replace(\(grow), 'm', \(grow))" }
+            for sql in [
+                "SELECT \(grow) AS big FROM chat_messages",
+                "SELECT string_agg(\(grow), '') AS big FROM chat_messages",
+                "SELECT id, \(grow) AS big FROM chat_messages ORDER BY id",
+            ] {
+                let answer = try await guard_.answer(sql)
+                let bytes = answer.rows.joined().reduce(0) { $0 + ($1?.utf8.count ?? 0) }
+                #expect(bytes <= SQLiteGuard.maxAnswerBytes, "\(sql): \(bytes) bytes")
+                #expect(answer.truncated, "\(sql)")
+                #expect(answer.columns.last == "big", "\(answer.columns)")
+            }
+            // Small answers are whole, their columns and order kept, not marked cut.
+            let small = try await guard_.answer("SELECT id, content FROM chat_messages ORDER BY id DESC")
+            #expect(small.columns == ["id", "content"])
+            #expect(small.rows.count == 40)
+            #expect(!small.truncated)
+            #expect(small.rows.compactMap { $0[0].flatMap { Int($0) } } == (1...40).reversed())
+            let none = try await guard_.answer("SELECT id FROM chat_messages WHERE id < 0")
+            #expect(none.rows.isEmpty && !none.truncated)
+        }
+    }
+
     @Test("allowed questions answer, capped at the row limit; every built-in shape runs")
     func allowed() async throws {
         try await Self.withDatabase(messages: 40) { store, _ in
