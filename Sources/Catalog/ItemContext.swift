@@ -25,7 +25,7 @@ enum Engine: String {
 ///
 /// A class: every rule is handed the same context, and copying a struct of five word lists and an item to each of
 /// some forty rules was a fifth of recognition's time (reference counting).
-public final class ItemContext: Sendable {
+public final class ItemContext {
     public let item: TaskItem
     /// The item's own words.
     public let own: Tokens

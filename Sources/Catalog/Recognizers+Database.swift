@@ -91,8 +91,12 @@ extension Recognizers {
         var tableNames = c.code.filter { CodeSpan.isIdentifier($0) && !CodeSpan.isIndexName($0) }
         // "Database tables created (users, products, otp_codes)": the names in an aside of plain identifiers.
         if tableNames.isEmpty, c.own.hasAny(["table", "tables"]),
-            let aside = c.asides.map({ $0.split(separator: ",").map { $0.trimmingCharacters(in: " \t") } })
-                .first(where: { $0.count > 1 && $0.allSatisfy(CodeSpan.isIdentifier) })
+            let aside = c.asides.map({
+                $0.split(separator: ",").map {
+                    String($0.drop(while: \.isWhitespace).reversed().drop(while: \.isWhitespace).reversed())
+                }
+            })
+            .first(where: { $0.count > 1 && $0.allSatisfy(CodeSpan.isIdentifier) })
         {
             tableNames = aside
         }

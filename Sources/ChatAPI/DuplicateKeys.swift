@@ -37,7 +37,7 @@ enum DuplicateKeys {
                     end += 1
                 }
                 guard end < bytes.count else { return nil }
-                if expectingKey, var keys = open.last ?? nil {
+                if expectingKey, open.last != nil, open[open.count - 1] != nil {
                     var key = Array(bytes[(i + 1)..<end])
                     // `"\u0075sername"` is `"username"`: compare keys as the decoder reads them.
                     if escaped {
@@ -46,8 +46,8 @@ enum DuplicateKeys {
                         }
                         key = Array(decoded.utf8)
                     }
-                    if !keys.insert(key).inserted { return String(decoding: key, as: UTF8.self) }
-                    open[open.count - 1] = keys
+                    // In place: a copy of the set per key would make a body of many keys quadratic.
+                    if !open[open.count - 1]!.insert(key).inserted { return String(decoding: key, as: UTF8.self) }
                     expectingKey = false
                 }
                 i = end

@@ -74,8 +74,10 @@ public struct PostgresGuard: AdminSQLGuard {
                         PostgresQuery(unsafeSQL: "SET LOCAL ROLE \(Self.readerRole)"), logger: logger)
                 }
                 try await checkPlan(of: statement, on: connection)
+                let started = ContinuousClock.now
+                let tag = String(UInt64.random(in: 1...UInt64.max), radix: 36)
                 let rows = try await connection.query(
-                    PostgresQuery(unsafeSQL: Self.capped(statement, maxRows: maxRows)), logger: logger)
+                    PostgresQuery(unsafeSQL: Self.capped(statement, maxRows: maxRows, tag: tag)), logger: logger)
                 // From the row description: there even with no rows. The first two are the cap's own.
                 let columns = rows.columns.dropFirst(2).map(\.name)
                 var values: [[String?]] = []
@@ -95,10 +97,13 @@ public struct PostgresGuard: AdminSQLGuard {
                     values.append(cells)
                 }
                 // Rows past the byte cap never left the server: fewer came than there were. With none at all, the
-                // first was already past it, or there are none: asked again.
+                // first was already past it, or there are none: asked again, within the time limit's rest.
                 if let counted, counted > values.count {
                     truncated = true
-                } else if counted == nil, try await Self.hadRows(statement, on: connection, logger: logger) {
+                } else if counted == nil,
+                    try await Self.hadRows(
+                        statement, within: timeLimit - (ContinuousClock.now - started), on: connection, logger: logger)
+                {
                     truncated = true
                 }
                 // Nothing to keep: leave without committing anything.
@@ -124,26 +129,37 @@ public struct PostgresGuard: AdminSQLGuard {
     /// `statement` wrapped so that the server sends at most `maxRows + 1` rows and stops before the row that takes
     /// the answer past ``SQLiteGuard/maxAnswerBytes``: one `SELECT string_agg(…)` over a join can build hundreds of
     /// megabytes, and postgres-nio holds a whole row in memory before chat-api sees it. The first two columns are the
-    /// running size and the number of rows under the row limit (the admin's columns follow, in their order).
-    static func capped(_ statement: String, maxRows: Int) -> String {
+    /// running size and the number of rows under the row limit (the admin's columns follow, in their order); their
+    /// names end in `tag`, a random word per query, so that no column of the admin's can take their place.
+    static func capped(_ statement: String, maxRows: Int, tag: String) -> String {
         """
         SELECT capped.* FROM (
-          SELECT sum(pg_column_size(limited.*)) OVER (ROWS UNBOUNDED PRECEDING) AS chat_sql_running_bytes,
-            count(*) OVER () AS chat_sql_rows, limited.*
+          SELECT sum(pg_column_size(limited.*)) OVER (ROWS UNBOUNDED PRECEDING) AS chat_sql_bytes_\(tag),
+            count(*) OVER () AS chat_sql_rows_\(tag), limited.*
           FROM (SELECT * FROM (
         \(statement)
         ) AS admin_query LIMIT \(maxRows + 1)) AS limited
-        ) AS capped WHERE capped.chat_sql_running_bytes <= \(SQLiteGuard.maxAnswerBytes)
+        ) AS capped WHERE capped.chat_sql_bytes_\(tag) <= \(SQLiteGuard.maxAnswerBytes)
         """
     }
 
-    /// Whether `statement` has rows at all, when every one was past the byte cap (so the answer says it is cut).
-    static func hadRows(_ statement: String, on connection: PostgresConnection, logger: Logger) async throws -> Bool {
-        let rows = try await connection.query(
-            PostgresQuery(unsafeSQL: "SELECT EXISTS (SELECT 1 FROM (\n\(statement)\n) AS admin_query)"),
-            logger: logger
-        ).collect()
-        return try rows.first?.decode(Bool.self) ?? false
+    /// Whether `statement` has rows at all, when none came back (every one past the byte cap, or none there): asked
+    /// within what is left of the time limit; past it, the answer is taken as cut.
+    static func hadRows(
+        _ statement: String, within remaining: Duration, on connection: PostgresConnection, logger: Logger
+    ) async throws -> Bool {
+        try await connection.query(
+            PostgresQuery(unsafeSQL: "SET LOCAL statement_timeout = \(max(100, remaining.wholeMilliseconds))"),
+            logger: logger)
+        do {
+            let rows = try await connection.query(
+                PostgresQuery(unsafeSQL: "SELECT EXISTS (SELECT 1 FROM (\n\(statement)\n) AS admin_query)"),
+                logger: logger
+            ).collect()
+            return try rows.first?.decode(Bool.self) ?? false
+        } catch let error as PSQLError where error.serverInfo?[.sqlState] == "57014" {
+            return true
+        }
     }
 
     /// Thrown to roll the transaction back while handing the result out.

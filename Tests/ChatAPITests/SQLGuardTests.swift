@@ -292,6 +292,13 @@ struct PostgresGuardTests {
             #expect(small.rows.compactMap { $0[0].flatMap { Int($0) } } == (1...40).reversed())
             let none = try await guard_.answer("SELECT id FROM chat_messages WHERE id < 0")
             #expect(none.rows.isEmpty && !none.truncated)
+            // The cap's own column names are the admin's to use too, and duplicate names stay as written.
+            let named = try await guard_.answer(
+                "SELECT id AS chat_sql_running_bytes, id AS chat_sql_rows, 1 AS x, 2 AS x FROM chat_messages ORDER BY id"
+            )
+            #expect(named.columns == ["chat_sql_running_bytes", "chat_sql_rows", "x", "x"])
+            #expect(named.rows.count == 40 && !named.truncated)
+            #expect(named.rows.first == ["1", "1", "1", "2"])
         }
     }
 
