@@ -146,8 +146,9 @@ extension Kind {
                 .text("field"), .text("equals"),
             ]),
         KindSpec(
-            Kind(.http, "header"), "a response header is present, equal to a value, or absent",
-            [.text("path"), .text("name"), .text("value"), .flag("absent")]),
+            Kind(.http, "header"),
+            "a response header is present, equal to a value (case aside), without any of excludes, or absent",
+            [.text("path"), .text("name"), .text("value"), .flag("absent"), .list("excludes")]),
         KindSpec(
             Kind(.http, "hsts"), "Strict-Transport-Security is valid with max-age at least N",
             [.text("path"), .integer("max_age"), .flag("include_subdomains"), .flag("preload")]),
@@ -172,9 +173,20 @@ extension Kind {
         KindSpec(Kind(.http, "smoke"), "a named flow of requests succeeds", [.text("flow")]),
         KindSpec(
             Kind(.http, "metrics"), "the metrics endpoint exposes a metric family", [.text("path"), .text("metric")]),
-        KindSpec(Kind(.tls, "protocols"), "protocol versions accepted and refused", [.text("min"), .list("refuse")]),
-        KindSpec(Kind(.tls, "certificate"), "the chain verifies and names the host", []),
-        KindSpec(Kind(.tls, "expiry"), "days until the certificate expires", [.integer("min_days")]),
+        KindSpec(
+            Kind(.tls, "protocols"),
+            "protocol versions accepted and refused: none below min (1.2 unless accept alone is given), none in refuse, "
+                + "every one in accept",
+            [.text("min"), .list("refuse"), .list("accept")]),
+        KindSpec(
+            Kind(.tls, "certificate"),
+            "the chain verifies and names the host; with ocsp, a stapled OCSP answer; "
+                + "with min_key_bits, a key at least that strong (an EC key by its RSA equivalent)",
+            [.flag("ocsp"), .integer("min_key_bits")]),
+        KindSpec(
+            Kind(.tls, "expiry"),
+            "days until the certificate expires; with valid, the chain verifies and names the host too",
+            [.integer("min_days"), .flag("valid")]),
         KindSpec(
             Kind(.latency, "request"), "percentiles of a request at a steady rate against a threshold",
             [

@@ -87,7 +87,9 @@ extension Recognizers {
 
     /// "CORS origins configured", "CORS headers from backend match frontend domain".
     static func cors(_ c: ItemContext) -> Recognition? {
-        guard c.own.hasAny(["cors", "cross origin", "access control allow origin", "allowed origins", "allow origin"])
+        guard c.own.hasAny(["cors", "cross origin", "access control allow origin", "allowed origins", "allow origin"]),
+            // "Referrer policy strict-origin-when-cross-origin" names a referrer policy, not CORS.
+            !c.own.has("referrer policy")
         else { return nil }
         // "CORS disabled entirely (no `Access-Control-Allow-Origin`)": the header must be absent.
         if c.own.hasAny(["disabled", "off", "no access control allow origin", "not sent", "never sent"]) {
@@ -219,7 +221,12 @@ extension Recognizers {
             // "X-XSS-Protection header removed": the header must be absent.
             let absent = c.own.hasAny(["removed", "not sent", "absent", "dropped"])
             var params: [(String, Params.Value)] = [("name", .string(headers[0]))]
-            if absent { params.append(("absent", .bool(true))) }
+            if absent {
+                params.append(("absent", .bool(true)))
+            } else if let value = namedValue(of: headers[0], in: c) {
+                // "X-Frame-Options set to DENY": that value, not any.
+                params.append(value)
+            }
             return Recognition(Kind(.http, "header"), params, rule: "named header")
         }
         // Protection against XSS or injection in general (input validation, sanitising, integrity of scripts):
@@ -228,6 +235,32 @@ extension Recognizers {
             return Recognition(.manual, rule: "protection in code, not a header")
         }
         return Recognition(Kind(.http, "security_headers"), [], rule: "security headers")
+    }
+
+    /// The value a sentence states for a header it names: `X-Frame-Options` DENY or SAMEORIGIN, `nosniff` (the only
+    /// value there is), a referrer policy, a CSP "without unsafe-inline" (as `excludes`).
+    static func namedValue(of header: String, in c: ItemContext) -> (String, Params.Value)? {
+        switch header {
+        case "X-Frame-Options":
+            if c.own.has("deny") { return ("value", .string("DENY")) }
+            if c.own.hasAny(["sameorigin", "same origin"]) { return ("value", .string("SAMEORIGIN")) }
+        case "X-Content-Type-Options":
+            return ("value", .string("nosniff"))
+        case "Referrer-Policy":
+            let policies = [
+                "strict-origin-when-cross-origin", "no-referrer-when-downgrade", "origin-when-cross-origin",
+                "strict-origin", "same-origin", "no-referrer",
+            ]
+            if let policy = policies.first(where: { c.own.contains($0) }) { return ("value", .string(policy)) }
+        case "Content-Security-Policy":
+            let unsafe = [("unsafe inline", "'unsafe-inline'"), ("unsafe eval", "'unsafe-eval'")]
+                .filter { c.own.contains($0.0) }.map(\.1)
+            if !unsafe.isEmpty, c.own.hasAny(["no", "without", "not", "never", "nor"]) {
+                return ("excludes", .list(unsafe))
+            }
+        default: break
+        }
+        return nil
     }
 
     /// A header named in a code span: "`X-Frame-Options: DENY` sent".

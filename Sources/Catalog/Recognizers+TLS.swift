@@ -26,8 +26,10 @@ extension Recognizers {
         guard c.own.hasAny(["tls", "ssl"]) || c.own.hasPrefix("tlsv") || c.own.hasPrefix("sslv") else { return nil }
         let versions = tlsVersions(in: c.text)
         guard !versions.isEmpty else {
+            // "SSLv2 and SSLv3 disabled": the OpenSSL gonogo links (3.x, built without SSLv3) cannot offer either,
+            // so it cannot see a server accept them; reading it as "TLS 1.2 or later" checked something else.
             if c.own.hasAny(["sslv3", "sslv2"]) || c.own.hasPrefix("sslv") {
-                return Recognition(Kind(.tls, "protocols"), [("min", .string("1.2"))], rule: "tls versions")
+                return Recognition(.manual, rule: "SSLv2/SSLv3, which gonogo's OpenSSL cannot offer")
             }
             return nil
         }
@@ -36,6 +38,8 @@ extension Recognizers {
         let all = ["1.0", "1.1", "1.2", "1.3"]
         var accepted: [String] = []
         var refused: [String] = []
+        // Versions that must be accepted, with no floor: "TLS 1.3 supported" (TLS 1.2 may be too).
+        var supported: [String] = []
         let sentences = c.text.split(separator: ". ").joined(separator: ";")  // not the dot of "1.2"
         for clause in sentences.split(whereSeparator: { ";,".contains($0) }).map(String.init) {
             let found = tlsVersions(in: clause)
@@ -51,20 +55,39 @@ extension Recognizers {
                 accepted += found
                 continue
             }
+            // "Disable TLS < 1.2", "versions older than 1.2 disabled": the ones below the named version.
+            let belowNamed =
+                !andBelow && words.hasAny(["<", "below", "lower than", "older than", "prior to", "before", "under"])
             if refusing {
-                refused += andBelow ? all.filter { $0 <= found.max()! } : found
+                refused +=
+                    andBelow
+                    ? all.filter { $0 <= found.max()! } : belowNamed ? all.filter { $0 < found.min()! } : found
             } else {
                 let floor = words.hasAny([
                     "minimum", "min", "at least", "or higher", "or later", "or above",
                     "and above", "and later", "+", "required",
                 ])
-                accepted += floor ? all.filter { $0 >= found.min()! } : found
+                let offered =
+                    !floor && !words.has("only")
+                    && words.hasAny(["supported", "support", "enabled", "enable", "available", "offered", "accepted"])
+                if offered {
+                    supported += found
+                } else {
+                    accepted += floor ? all.filter { $0 >= found.min()! } : found
+                }
             }
+        }
+        var params: [(String, Params.Value)] = []
+        if accepted.isEmpty && refused.isEmpty {
+            // Only "supported" versions: each must be accepted, and nothing else is asked.
+            params.append(("accept", .list(Array(Set(supported)).sorted())))
+            return Recognition(Kind(.tls, "protocols"), params, rule: "tls versions")
         }
         let min = accepted.min() ?? all.first { $0 > (refused.max() ?? "1.1") } ?? "1.3"
         let refuse = Array(Set(all.filter { $0 < min } + refused)).sorted()
-        var params: [(String, Params.Value)] = [("min", .string(min))]
+        params.append(("min", .string(min)))
         if !refuse.isEmpty { params.append(("refuse", .list(refuse))) }
+        if !supported.isEmpty { params.append(("accept", .list(Array(Set(supported)).sorted()))) }
         return Recognition(Kind(.tls, "protocols"), params, rule: "tls versions")
     }
 
@@ -96,7 +119,10 @@ extension Recognizers {
             c.own.hasPrefix("expir") || c.own.hasPrefix("renew")
             || c.own.hasAny(["days", "day", "week", "weeks", "month", "months", "year", "years"])
         if expiry {
-            var days = 30.0
+            // "Not expired" with no number of days is today, not a month ahead.
+            var days =
+                c.own.hasAny(["not expired", "unexpired", "hasn t expired", "isn t expired", "not be expired"])
+                ? 0.0 : 30.0
             if let bound = ThresholdParser(tokens: c.own).all().first(where: { $0.dimension == .time }) {
                 days = bound.value / 86_400_000
             } else if let i = c.own.words.firstIndex(where: { $0 == "days" || $0 == "day" }), i > 0,
@@ -104,22 +130,35 @@ extension Recognizers {
             {
                 days = v
             }
-            return Recognition(
-                Kind(.tls, "expiry"), [("min_days", .int(ThresholdParser.clampedInt(days)))], rule: "certificate expiry"
-            )
+            var params: [(String, Params.Value)] = [("min_days", .int(ThresholdParser.clampedInt(days)))]
+            // "SSL certificate valid and not expiring within 30 days" names validity as well: both are checked
+            // ("valid for 30 days" is the expiry alone).
+            if c.own.hasAny(["trusted", "verified", "verifies", "chain"])
+                || c.own.has("valid") && !c.own.hasAny(["valid for", "valid until", "valid through"])
+            {
+                params.append(("valid", .bool(true)))
+            }
+            return Recognition(Kind(.tls, "expiry"), params, rule: "certificate expiry")
         }
         var params: [(String, Params.Value)] = []
         if c.own.has("ocsp") { params.append(("ocsp", .bool(true))) }
+        // "Certificate key at least 4096 bits", "RSA 2048-bit key or stronger".
+        if c.own.hasAny(["key", "rsa", "ecdsa"]),
+            let i = c.own.words.firstIndex(where: { $0 == "bit" || $0 == "bits" }), i > 0,
+            let bits = Int(c.own.words[i - 1])
+        {
+            params.append(("min_key_bits", .int(bits)))
+        }
         return Recognition(Kind(.tls, "certificate"), params, rule: "certificate")
     }
 
-    /// Whether `w` is a host name: labels of ASCII letters, digits and `-` joined by dots, the first starting with a
-    /// letter or digit, the last of two letters or more (`shop.example.com`; not `1.2`, `v2`, `./certs`).
+    /// Whether `w` is a host name: labels of ASCII letters, digits and `-` joined by dots, the last of two letters or
+    /// more (`shop.example.com`; not `1.2`, `v2`, `./certs`).
     static func isHostName(_ w: Substring) -> Bool {
         let labels = w.utf8.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false)
         func isLetter(_ b: UInt8) -> Bool { (b | 0x20) >= 0x61 && (b | 0x20) <= 0x7A }
         func isLabelByte(_ b: UInt8) -> Bool { isLetter(b) || (0x30...0x39).contains(b) || b == UInt8(ascii: "-") }
-        guard labels.count >= 2, let first = w.utf8.first, first != UInt8(ascii: "-"), let last = labels.last,
+        guard labels.count >= 2, let last = labels.last,
             last.count >= 2, last.allSatisfy(isLetter),
             labels.allSatisfy({ !$0.isEmpty && $0.allSatisfy(isLabelByte) })
         else { return false }

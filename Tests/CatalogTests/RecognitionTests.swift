@@ -338,7 +338,11 @@ struct AnnotationTests {
                 "sqlite.journal_mode mdoe=wal",
                 "`mdoe` is not a parameter of sqlite.journal_mode (it takes: path, mode); did you mean `mode`?"
             ),
-            ("tls.certificate host=example.com", "tls.certificate takes no parameters, not `host`"),
+            (
+                "tls.certificate host=example.com",
+                "`host` is not a parameter of tls.certificate (it takes: ocsp, min_key_bits)"
+            ),
+            ("manual host=example.com", "manual takes no parameters, not `host`"),
             // Thresholds by hand are read strictly: a unit gonogo does not know, a negative bound, the wrong dimension.
             (#"latency.request request=x threshold="p95 < 200 parsecs""#, "threshold `p95 < 200 parsecs` is not like"),
             (#"latency.request request=x threshold="p95 < -5ms""#, "threshold `p95 < -5ms` is not like"),
@@ -373,7 +377,7 @@ struct TextHelperTests {
         for host in ["shop.example.com", "api.example.io", "a-b.example.co.uk", "EXAMPLE.COM"] {
             #expect(Recognizers.isHostName(Substring(host)), "\(host)")
         }
-        for word in ["1.2", "v2", "./certs", "-a.example.com", "example.c", "example..com", "example.com,", "a/b.com"] {
+        for word in ["1.2", "v2", "./certs", "example.c", "example..com", "example.com,", "a/b.com"] {
             #expect(!Recognizers.isHostName(Substring(word)), "\(word)")
         }
     }
@@ -395,5 +399,44 @@ struct TextHelperTests {
         #expect(ThresholdParser(tokens: Tokens("under a minute")).all().first?.value == 60_000)
         #expect(ThresholdParser(tokens: Tokens("under a load balancer")).all().isEmpty)
         #expect(ThresholdParser(tokens: Tokens("p95 under 250 ms")).all().first?.value == 250)
+    }
+}
+
+@Suite("TLS items read as people mean them")
+struct TLSWordingTests {
+    func params(_ text: String) throws -> (kind: String, params: Params) {
+        let item = try kindOf(text, under: "Edge")
+        return (item.kind.description, item.params)
+    }
+
+    @Test("supported is accepted, not 'only'; below a version refuses the older ones; SSLv3 is a person's")
+    func protocols() throws {
+        let supported = try params("TLS 1.3 supported")
+        #expect(supported.kind == "tls.protocols")
+        #expect(supported.params.strings("accept") == ["1.3"] && supported.params["min"] == nil)
+        let below = try params("Disable TLS < 1.2")
+        #expect(below.params["min"] == .string("1.2") && below.params.strings("refuse") == ["1.0", "1.1"])
+        let older = try params("TLS versions older than 1.2 disabled")
+        #expect(older.params["min"] == .string("1.2"), "\(older.params)")
+        let only = try params("Only TLS 1.3 accepted")
+        #expect(only.params["min"] == .string("1.3") && only.params["accept"] == nil)
+        let both = try params("TLS 1.3 enabled; TLS 1.0 and 1.1 disabled")
+        #expect(both.params.strings("accept") == ["1.3"] && both.params["min"] == .string("1.2"), "\(both.params)")
+        #expect(try params("SSLv2 and SSLv3 disabled").kind == "manual")
+        #expect(try params("SSL protocols: TLSv1.2 minimum").params["min"] == .string("1.2"))
+    }
+
+    @Test("a certificate sentence names its parts: validity with expiry, today for 'not expired', key bits, OCSP")
+    func certificates() throws {
+        let valid = try params("SSL certificate valid and not expiring within 30 days")
+        #expect(valid.kind == "tls.expiry")
+        #expect(valid.params["valid"] == .bool(true) && valid.params.int("min_days") == 30)
+        let validFor = try params("Certificate valid for at least 30 days")
+        #expect(validFor.params["valid"] == nil && validFor.params.int("min_days") == 30)
+        #expect(try params("Certificate not expired").params.int("min_days") == 0)
+        #expect(try params("Certificate key at least 4096 bits").params.int("min_key_bits") == 4096)
+        #expect(try params("RSA 2048-bit key or stronger on the certificate").params.int("min_key_bits") == 2048)
+        let ocsp = try params("OCSP stapling enabled")
+        #expect(ocsp.kind == "tls.certificate" && ocsp.params["ocsp"] == .bool(true))
     }
 }

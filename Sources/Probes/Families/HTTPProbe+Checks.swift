@@ -78,24 +78,35 @@ extension HTTPProbe {
         let sensitive = ["set-cookie", "cookie", "authorization", "proxy-authorization", "www-authenticate"]
         let received = response.values(name)
         let values = received.map { sensitive.contains(name.lowercased()) ? Redaction.mask : $0 }
+        // A path that answers an error may lack headers the pages have: the status is shown with what was seen.
+        let status = (200..<400).contains(response.status) ? "" : "HTTP \(response.status): "
         if c.params["absent"] == .bool(true) {
             let sent = values.map { "\(name): \($0)" }.joined(separator: "; ")
             return .check(
                 values.isEmpty, expected: "no \(name)", observed: values.isEmpty ? "absent" : sent,
                 pass: "no \(name) header", fail: "\(name) is sent (\(sent))")
         }
+        let shown = status + (values.isEmpty ? "no \(name)" : values.map { "\(name): \($0)" }.joined(separator: "; "))
         if let wanted = c.params.string("value") {
+            // `DENY` and `deny` are one value (header tokens are compared without case).
+            let same =
+                received.count == 1 && received[0].trimmingCharacters(in: " \t").lowercased() == wanted.lowercased()
             return .check(
-                received == [wanted], expected: "\(name): \(wanted)",
-                observed: values.isEmpty
-                    ? "no \(name)" : values.map { "\(name): \($0)" }.joined(separator: "; "),
-                pass: "\(name): \(wanted)",
+                same, expected: "\(name): \(wanted)", observed: shown, pass: "\(name): \(wanted)",
                 fail: values.isEmpty ? "no \(name) header" : "\(name) is \(values.joined(separator: ", "))")
+        }
+        if let excluded = c.params.strings("excludes"), !values.isEmpty {
+            let found = excluded.filter { part in received.contains { $0.lowercased().contains(part.lowercased()) } }
+            return .check(
+                found.isEmpty, expected: "\(name) without \(excluded.joined(separator: ", "))", observed: shown,
+                pass: "\(name) has none of \(excluded.joined(separator: ", "))",
+                fail: "\(name) has \(found.joined(separator: ", "))")
         }
         return .check(
             !values.isEmpty, expected: "\(name) present",
-            observed: values.isEmpty ? "absent" : values.joined(separator: "; "),
-            pass: "\(name): \(values.first ?? "")", fail: "no \(name) header")
+            observed: values.isEmpty ? status + "absent" : status + values.joined(separator: "; "),
+            pass: "\(name): \(values.first ?? "")",
+            fail: "no \(name) header" + (status.isEmpty ? "" : " (\(status.dropLast(2)))"))
     }
 
     func hsts(_ c: HTTPCall) async throws -> Outcome {

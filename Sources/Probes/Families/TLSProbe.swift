@@ -30,7 +30,8 @@ struct TLSProbe: Probe {
                 case "protocols": return try Self.protocols(host, port, params, timeout)
                 case "certificate", "expiry":
                     let peer = try Handshake.run(host: host, port: port, version: nil, caFile: caFile, timeout: timeout)
-                    return kind == "certificate" ? Self.certificate(peer, host) : Self.expiry(peer, params)
+                    return kind == "certificate"
+                        ? Self.certificate(peer, host, params) : Self.expiry(peer, host, params)
                 default: return .unsupported(item.kind)
                 }
             }
@@ -47,7 +48,9 @@ struct TLSProbe: Probe {
     ]
 
     static func protocols(_ host: String, _ port: Int, _ params: Params, _ timeout: Duration) throws -> Outcome {
-        let minimum = params.string("min") ?? "1.2"
+        let mustAccept = params.strings("accept") ?? []
+        // "TLS 1.3 supported" alone asks for no floor; anything else has one, 1.2 unless the item names it.
+        let minimum = params.string("min") ?? (mustAccept.isEmpty || params["refuse"] != nil ? "1.2" : nil)
         var accepted: [String] = []
         var alerted = false
         var closed: ProbeError? = nil
@@ -66,206 +69,96 @@ struct TLSProbe: Probe {
         if accepted.isEmpty, !alerted, let closed { throw closed }
         // Below the minimum, and any version the item names as refused ("TLSv1.0 and 1.1 disabled").
         let refuse = params.strings("refuse") ?? []
-        let tooOld = accepted.filter { $0 < minimum || refuse.contains($0) }
-        let modern = accepted.filter { $0 >= minimum }
+        let tooOld = accepted.filter { version in
+            minimum.map { version < $0 } == true || refuse.contains(version)
+        }
+        let modern = accepted.filter { version in minimum.map { version >= $0 } ?? true }
+        let missing = mustAccept.filter { !accepted.contains($0) }
         let observed =
             "accepts " + (accepted.isEmpty ? "nothing" : accepted.map { "TLSv\($0)" }.joined(separator: ", "))
+        var expected: [String] = []
+        if let minimum { expected.append("TLSv\(minimum) or later only") }
+        if !mustAccept.isEmpty { expected.append("TLSv" + mustAccept.joined(separator: " and TLSv") + " accepted") }
+        let fail: String
+        if !tooOld.isEmpty {
+            fail =
+                "TLSv\(tooOld.joined(separator: " and TLSv")) still accepted: "
+                + (minimum.map { floor in tooOld.allSatisfy { version in version < floor } } == true
+                    ? "set the minimum to TLSv\(minimum!)" : "the item asks for these to be refused")
+        } else if !missing.isEmpty {
+            fail = "TLSv\(missing.joined(separator: " and TLSv")) not accepted"
+        } else {
+            fail = "no TLS version from \(minimum ?? "1.0") is accepted"
+        }
         return .check(
-            tooOld.isEmpty && !modern.isEmpty, expected: "TLSv\(minimum) or later only", observed: observed,
-            pass: observed,
-            fail: tooOld.isEmpty
-                ? "no TLS version from \(minimum) is accepted"
-                : "TLSv\(tooOld.joined(separator: " and TLSv")) still accepted: "
-                    + (tooOld.allSatisfy { $0 < minimum }
-                        ? "set the minimum to TLSv\(minimum)" : "the item asks for these to be refused"))
+            tooOld.isEmpty && missing.isEmpty && !modern.isEmpty, expected: expected.joined(separator: ", "),
+            observed: observed, pass: observed, fail: fail)
     }
 
-    static func certificate(_ peer: Handshake.Peer, _ host: String) -> Outcome {
-        let observed =
-            "\(peer.subject), \(peer.keyType) \(peer.keyBits) bits, \(peer.days) days left"
+    /// What the certificate shows: subject, key, days left, OCSP stapling.
+    static func describe(_ peer: Handshake.Peer) -> String {
+        let equivalent = peer.keyType == "RSA" ? "" : " (about RSA \(rsaEquivalentBits(peer)))"
+        return "\(peer.subject), \(peer.keyType) \(peer.keyBits) bits\(equivalent), \(peer.days) days left"
             + (peer.ocspStapled ? ", OCSP stapled" : ", no OCSP stapling")
-        guard peer.verified else {
+    }
+
+    /// A key's strength in RSA bits: an RSA key's own size; an elliptic-curve key's by NIST SP 800-57's table
+    /// (P-256 and Ed25519 as RSA 3072, P-384 as 7680, P-521 as 15360).
+    static func rsaEquivalentBits(_ peer: Handshake.Peer) -> Int {
+        guard peer.keyType != "RSA" else { return peer.keyBits }
+        switch peer.keyBits {
+        case ..<224: return 1024
+        case ..<256: return 2048
+        case ..<384: return 3072
+        case ..<512: return 7680
+        default: return 15360
+        }
+    }
+
+    /// `tls.certificate`: the chain verifies and names the host, and each part the item names: a stapled OCSP
+    /// answer (`ocsp`), a key at least `min_key_bits` strong.
+    static func certificate(_ peer: Handshake.Peer, _ host: String, _ params: Params) -> Outcome {
+        var expected = ["a chain to a trusted CA naming \(host)"]
+        var problems: [String] = []
+        if !peer.verified { problems.append("the chain does not verify for \(host): \(peer.verifyError)") }
+        if params["ocsp"] == .bool(true) {
+            expected.append("a stapled OCSP answer")
+            if !peer.ocspStapled {
+                problems.append("no OCSP answer is stapled: turn on stapling (nginx: ssl_stapling on)")
+            }
+        }
+        if let bits = params.int("min_key_bits") {
+            expected.append("a key of at least \(bits) bits")
+            if rsaEquivalentBits(peer) < bits {
+                problems.append("the key is \(peer.keyType) \(peer.keyBits) bits, weaker than \(bits)")
+            }
+        }
+        let observed = describe(peer)
+        guard problems.isEmpty else {
             return .fail(
-                "the chain does not verify for \(host): \(peer.verifyError)",
-                expected: "a chain to a trusted CA naming \(host)",
-                observed: observed)
+                problems.joined(separator: "; "), expected: expected.joined(separator: ", "), observed: observed)
         }
         return .pass(
-            "the chain verifies and names \(host)", expected: "a chain to a trusted CA naming \(host)",
-            observed: observed)
+            "the chain verifies and names \(host)"
+                + (expected.count > 1 ? ", " + expected.dropFirst().joined(separator: ", ") : ""),
+            expected: expected.joined(separator: ", "), observed: observed)
     }
 
-    static func expiry(_ peer: Handshake.Peer, _ params: Params) -> Outcome {
+    /// `tls.expiry`: at least `min_days` left; with `valid`, the chain verifies and names the host as well ("SSL
+    /// certificate valid and not expiring within 30 days" is both).
+    static func expiry(_ peer: Handshake.Peer, _ host: String, _ params: Params) -> Outcome {
         let minimum = params.int("min_days") ?? 30
+        let valid = params["valid"] == .bool(true)
+        var expected = "at least \(minimum) days left"
+        if valid { expected = "a chain to a trusted CA naming \(host), " + expected }
+        let observed = "\(peer.days) days left (until \(peer.notAfter))" + (valid ? "; " + describe(peer) : "")
+        if valid && !peer.verified {
+            return .fail(
+                "the chain does not verify for \(host): \(peer.verifyError)", expected: expected, observed: observed)
+        }
         return .check(
-            peer.days >= minimum, expected: "at least \(minimum) days left",
-            observed: "\(peer.days) days left (until \(peer.notAfter))",
-            pass: "the certificate is valid for \(peer.days) more days",
+            peer.days >= minimum, expected: expected, observed: observed,
+            pass: (valid ? "the chain verifies and " : "") + "the certificate is valid for \(peer.days) more days",
             fail: "the certificate expires in \(peer.days) days: renew it (certbot renew)")
-    }
-}
-
-/// One TLS handshake, blocking, with every wait bounded by the timeout.
-enum Handshake {
-    struct Peer {
-        var verified: Bool
-        var verifyError: String
-        var subject: String
-        var notAfter: String
-        var days: Int
-        var keyType: String
-        var keyBits: Int
-        var ocspStapled: Bool
-    }
-
-    static func run(
-        host: String, port: Int, version: Int32?, caFile: String?, verify: Bool = true, timeout: Duration
-    ) throws -> Peer {
-        let fd = try TCP.connect(host: host, port: port, timeout: timeout)
-        defer { close(fd) }
-        guard let ctx = SSL_CTX_new(TLS_client_method()) else { throw ProbeError.tls("OpenSSL could not start") }
-        defer { SSL_CTX_free(ctx) }
-        if let version {
-            _ = gonogo_ssl_ctx_set_min_proto_version(ctx, version)
-            _ = gonogo_ssl_ctx_set_max_proto_version(ctx, version)
-            SSL_CTX_set_security_level(ctx, 0)
-            SSL_CTX_set_cipher_list(ctx, "DEFAULT:@SECLEVEL=0")
-        }
-        if let caFile {
-            guard SSL_CTX_load_verify_locations(ctx, caFile, nil) == 1 else {
-                throw ProbeError.local("cannot read the CA file \(caFile)")
-            }
-        } else {
-            SSL_CTX_set_default_verify_paths(ctx)
-        }
-        guard let ssl = SSL_new(ctx) else { throw ProbeError.tls("OpenSSL could not start") }
-        defer { SSL_free(ssl) }
-        SSL_set_fd(ssl, fd)
-        if verify { SSL_set1_host(ssl, host) }
-        if !host.allSatisfy({ $0.isNumber || $0 == "." || $0 == ":" }) {
-            _ = gonogo_ssl_set_tlsext_host_name(ssl, host)
-        }
-        _ = gonogo_ssl_set_tlsext_status_type(ssl, 1)  // TLSEXT_STATUSTYPE_ocsp
-        ERR_clear_error()
-        errno = 0
-        let connected = SSL_connect(ssl)
-        guard connected == 1 else {
-            let failure = errno
-            let code = ERR_get_error()
-            var buffer = [CChar](repeating: 0, count: 256)
-            ERR_error_string_n(code, &buffer, buffer.count)
-            // OpenSSL 3 reports the peer's hang-up as an error of its own ("unexpected eof while reading").
-            let eof = code != 0 && Self.text(buffer).contains("unexpected eof")
-            if code != 0 && !eof {
-                // The server answered with an alert, or OpenSSL refused what it sent: a refusal.
-                let reason = Self.text(buffer)
-                throw ProbeError.tls(
-                    reason: reason, handshake: true, "TLS handshake with \(host):\(port) failed: \(reason)")
-            }
-            if failure == EAGAIN || failure == EWOULDBLOCK || failure == ETIMEDOUT {
-                // The socket's read timeout ran out: the server never answered, which is no refusal.
-                throw ProbeError.tls(
-                    reason: "timeout", handshake: false,
-                    "TLS handshake with \(host):\(port): no answer within \(seconds(timeout))")
-            }
-            // End of stream, EPIPE or ECONNRESET: the server hung up in the middle of the handshake.
-            let how = failure == 0 ? "" : " (\(String(cString: strerror(failure))))"
-            throw ProbeError.tls(
-                reason: nil, handshake: true,
-                "TLS handshake with \(host):\(port) failed: the server closed the connection during the handshake\(how)"
-            )
-        }
-        SSL_shutdown(ssl)
-        guard let cert = SSL_get1_peer_certificate(ssl) else {
-            throw ProbeError.tls("the server sent no certificate")
-        }
-        defer { X509_free(cert) }
-        var days: Int32 = 0
-        var secs: Int32 = 0
-        ASN1_TIME_diff(&days, &secs, nil, X509_get0_notAfter(cert))
-        let notAfter = bio { ASN1_TIME_print($0, X509_get0_notAfter(cert)) }
-        var name = [CChar](repeating: 0, count: 256)
-        X509_NAME_oneline(X509_get_subject_name(cert), &name, Int32(name.count))
-        let subject = Self.text(name)
-        let key = X509_get0_pubkey(cert)
-        let keyType: String
-        switch EVP_PKEY_get_base_id(key) {
-        case EVP_PKEY_RSA: keyType = "RSA"
-        case EVP_PKEY_EC: keyType = "EC"
-        case EVP_PKEY_ED25519: keyType = "Ed25519"
-        default: keyType = "key"
-        }
-        let result = SSL_get_verify_result(ssl)
-        var ocsp: UnsafePointer<UInt8>? = nil
-        let ocspLength = gonogo_ssl_get_tlsext_status_ocsp_resp(ssl, &ocsp)
-        return Peer(
-            verified: result == X509_V_OK, verifyError: String(cString: X509_verify_cert_error_string(result)),
-            subject: subject, notAfter: notAfter, days: Int(days), keyType: keyType,
-            keyBits: Int(EVP_PKEY_get_bits(key)),
-            ocspStapled: ocspLength > 0 && ocsp != nil)
-    }
-
-    /// A NUL-terminated C buffer as a string.
-    static func text(_ buffer: [CChar]) -> String {
-        String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-    }
-
-    /// What an OpenSSL printer writes, as a string.
-    static func bio(_ print: (OpaquePointer?) -> Int32) -> String {
-        guard let bio = BIO_new(BIO_s_mem()) else { return "" }
-        defer { BIO_free(bio) }
-        _ = print(bio)
-        var buffer = [UInt8](repeating: 0, count: 512)
-        let n = BIO_read(bio, &buffer, Int32(buffer.count))
-        return n > 0 ? String(decoding: buffer[0..<Int(n)], as: UTF8.self) : ""
-    }
-}
-
-/// A TCP connection with a bounded connect and bounded reads and writes.
-enum TCP {
-    static func connect(host: String, port: Int, timeout: Duration) throws -> Int32 {
-        var hints = addrinfo()
-        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
-        var list: UnsafeMutablePointer<addrinfo>? = nil
-        let status = getaddrinfo(host, String(port), &hints, &list)
-        guard status == 0, let first = list else {
-            throw ProbeError.local("cannot resolve \(host): \(String(cString: gai_strerror(status)))")
-        }
-        defer { freeaddrinfo(list) }
-        let ms = Int32(max(1, timeout.wholeMilliseconds))
-        var lastError = "no address"
-        var next: UnsafeMutablePointer<addrinfo>? = first
-        while let info = next {
-            next = info.pointee.ai_next
-            let fd = socket(info.pointee.ai_family, info.pointee.ai_socktype, info.pointee.ai_protocol)
-            guard fd >= 0 else { continue }
-            let flags = fcntl(fd, F_GETFL)
-            _ = fcntl(fd, F_SETFL, flags | O_NONBLOCK)
-            var connected = Glibc.connect(fd, info.pointee.ai_addr, info.pointee.ai_addrlen) == 0
-            if !connected, errno == EINPROGRESS {
-                var poller = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
-                if poll(&poller, 1, ms) == 1 {
-                    var error: Int32 = 0
-                    var length = socklen_t(MemoryLayout<Int32>.size)
-                    getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &length)
-                    connected = error == 0
-                    if !connected { lastError = String(cString: strerror(error)) }
-                } else {
-                    lastError = "no answer within \(seconds(timeout))"
-                }
-            } else if !connected {
-                lastError = String(cString: strerror(errno))
-            }
-            guard connected else {
-                close(fd)
-                continue
-            }
-            _ = fcntl(fd, F_SETFL, flags)
-            var tv = timeval(tv_sec: Int(ms / 1000), tv_usec: Int(ms % 1000) * 1000)
-            setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
-            setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
-            return fd
-        }
-        throw ProbeError.local("cannot connect to \(host):\(port): \(lastError)")
     }
 }

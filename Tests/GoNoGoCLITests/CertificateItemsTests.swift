@@ -1,0 +1,116 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// Certificate items check every part their sentence names, against chat-api serving a certificate the test makes
+/// (EC P-256, five days left, no OCSP stapling) over TLS on loopback; no annotations: the words alone.
+@Suite("gonogo verify: certificate items check what they say")
+struct CertificateItemsTests {
+    static let checklist = """
+        # TLS
+        - [ ] Certificate not expired
+        - [ ] SSL certificate valid and not expiring within 30 days
+        - [ ] Certificate key at least 4096 bits
+        - [ ] Certificate key at least 2048 bits
+        - [ ] OCSP stapling enabled
+        - [ ] SSL certificate valid and not expiring within 3 days
+        - [ ] Certificate does not expire within 3 days
+
+        """
+
+    @Test("validity, days, key strength and OCSP each decide; a chain that does not verify fails a 'valid' item")
+    func parts() async throws {
+        let dir = try VerifyFixture.make()
+        let (server, port) = try await VerifyFixture.serveTLS(in: dir, days: 5)
+        defer { server.stop() }
+        let checklist = dir.appendingPathComponent("tls.md")
+        try Data(Self.checklist.utf8).write(to: checklist)
+        func verify(caFile: Bool) async throws -> [(status: String, text: String)] {
+            let config = "root: .\napi_url: https://127.0.0.1:\(port)\n" + (caFile ? "http: {ca_file: cert.pem}\n" : "")
+            try Data(config.utf8).write(to: dir.appendingPathComponent("gonogo.yml"))
+            let run = try await Blocking.run {
+                try gonogo([
+                    "verify", checklist.path, "--config", dir.path + "/gonogo.yml", "--format", "json", "--gate", "ci",
+                ])
+            }
+            let items = Report(run).items
+            try #require(items.count == 7, "\(run.stdout.prefix(1500)) \(run.stderr)")
+            return items.map { item in
+                let text = ["kind", "observed", "message"].map { "\(item[$0] ?? "-")" }.joined(separator: " | ")
+                return (item["status"] as? String ?? "?", text)
+            }
+        }
+        let trusted = try await verify(caFile: true)
+        let wanted: [(String, String)] = [
+            ("pass", "tls.expiry"),  // not expired: today, not 30 days ahead
+            ("fail", "expires in"),  // valid, but 5 days < 30
+            ("fail", "weaker than 4096"),  // EC P-256 is about RSA 3072
+            ("pass", "about RSA 3072"),
+            ("fail", "no OCSP answer is stapled"),
+            ("pass", "the chain verifies and the certificate is valid for"),
+            ("pass", "the certificate is valid for"),
+        ]
+        for (n, (status, text)) in wanted.enumerated() {
+            #expect(trusted[n].status == status, "item \(n + 1): \(trusted[n])")
+            #expect(trusted[n].text.contains(text), "item \(n + 1): \(trusted[n])")
+        }
+        // Without the test's CA the chain does not verify: the item that says "valid" fails, the expiry alone passes.
+        let untrusted = try await verify(caFile: false)
+        #expect(untrusted[5].status == "fail", "\(untrusted[5])")
+        #expect(untrusted[5].text.contains("does not verify"), "\(untrusted[5])")
+        #expect(untrusted[6].status == "pass", "\(untrusted[6])")
+    }
+}
+
+/// Header items check the header they name and the value they state, in words alone, against chat-api (which sends
+/// `X-Frame-Options: DENY`, `X-Content-Type-Options: nosniff`, `Referrer-Policy: no-referrer`, and no CSP).
+@Suite("gonogo verify: header items check the value they state")
+struct HeaderValueItemsTests {
+    @Test("DENY is not SAMEORIGIN; the referrer policy named; CSP present and without unsafe-inline; a 404 is shown")
+    func values() async throws {
+        let dir = try VerifyFixture.make()
+        let (server, port) = try await VerifyFixture.serveTLS(in: dir, days: 30)
+        defer { server.stop() }
+        let checklist = dir.appendingPathComponent("headers.md")
+        try Data(
+            """
+            # Headers
+            - [ ] X-Frame-Options set to DENY
+            - [ ] X-Frame-Options set to SAMEORIGIN
+            - [ ] X-Content-Type-Options header set
+            - [ ] Referrer policy set to no-referrer
+            - [ ] Referrer policy set to strict-origin-when-cross-origin
+            - [ ] Content-Security-Policy set
+            - [ ] CSP without unsafe-inline
+
+            """.utf8
+        ).write(to: checklist)
+        try Data("root: .\napi_url: https://127.0.0.1:\(port)\nhttp: {ca_file: cert.pem}\n".utf8)
+            .write(to: dir.appendingPathComponent("gonogo.yml"))
+        let run = try await Blocking.run {
+            try gonogo([
+                "verify", checklist.path, "--config", dir.path + "/gonogo.yml", "--format", "json", "--gate", "ci",
+            ])
+        }
+        let items = Report(run).items
+        try #require(items.count == 7, "\(run.stdout.prefix(1500)) \(run.stderr)")
+        func line(_ n: Int) -> String {
+            ["kind", "status", "observed", "message"].map { "\(items[n][$0] ?? "-")" }.joined(separator: " | ")
+        }
+        let wanted: [(String, String)] = [
+            ("pass", "X-Frame-Options: DENY"),
+            ("fail", "X-Frame-Options is DENY"),
+            ("pass", "nosniff"),
+            ("pass", "Referrer-Policy: no-referrer"),
+            ("fail", "Referrer-Policy is no-referrer"),
+            ("fail", "no Content-Security-Policy"),
+            ("fail", "no Content-Security-Policy"),
+        ]
+        for (n, (status, text)) in wanted.enumerated() {
+            #expect(items[n]["status"] as? String == status, "item \(n + 1): \(line(n))")
+            #expect(line(n).contains(text), "item \(n + 1): \(line(n))")
+        }
+        // The items probe `/`, which chat-api answers 404 (with its headers): the status is shown.
+        #expect(line(0).contains("HTTP 404"), "\(line(0))")
+    }
+}
