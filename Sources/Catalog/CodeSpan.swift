@@ -105,6 +105,21 @@ enum CodeSpan {
         return false
     }
 
+    /// The origin of an absolute http(s) URL (`https://app.example.com/x` -> `https://app.example.com`), when it is
+    /// one: a scheme, a host of letters, digits, dots and dashes, an optional port.
+    static func origin(_ word: String) -> String? {
+        let s = word.trimmingCharacters(in: "`\"'(),;.")
+        guard let scheme = s.firstRange(of: "://") else { return nil }
+        let name = s[..<scheme.lowerBound].lowercased()
+        guard name == "https" || name == "http" else { return nil }
+        let rest = s[scheme.upperBound...]
+        let authority = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+        guard !authority.isEmpty, !authority.contains("@"),
+            authority.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || ".-:".contains($0)) })
+        else { return nil }
+        return name + "://" + authority.lowercased()
+    }
+
     /// The path of an absolute URL (`https://api.example.com/health?x=1` -> `/health`), when it has one.
     static func pathOfURL(_ s: String) -> String? {
         guard let scheme = s.firstRange(of: "://"), !s.contains(" ") else { return nil }

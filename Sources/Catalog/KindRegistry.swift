@@ -162,7 +162,10 @@ extension Kind {
             Kind(.http, "cache_headers"), "cache headers are present (and long enough)",
             [.text("path"), .threshold("threshold")]),
         KindSpec(
-            Kind(.http, "cors"), "the configured origin is allowed, a foreign one refused, never * with credentials", []
+            Kind(.http, "cors"),
+            "the origin (the item's, else the config's) is allowed; a foreign origin and null are neither echoed on "
+                + "the preflight nor on a simple GET; never * with credentials",
+            [.text("origin"), .text("path")]
         ),
         KindSpec(
             Kind(.http, "rate_limit"), "a bounded burst meets 429 with Retry-After",

@@ -97,7 +97,9 @@ extension Recognizers {
                 Kind(.http, "header"), [("name", .string("Access-Control-Allow-Origin")), ("absent", .bool(true))],
                 rule: "cors disabled")
         }
-        return Recognition(Kind(.http, "cors"), [], rule: "cors")
+        // "CORS allows only https://app.example.com": that origin (scheme, host and port, no path).
+        let named = (c.code + c.text.split(separator: " ").map(String.init)).lazy.compactMap(CodeSpan.origin).first
+        return Recognition(Kind(.http, "cors"), named.map { [("origin", .string($0))] } ?? [], rule: "cors")
     }
 
     /// "Rate limiting on login endpoints", "Rate limiting configured".

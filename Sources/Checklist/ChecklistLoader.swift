@@ -1,4 +1,6 @@
 import Crypto
+import Dispatch
+import Synchronization
 
 #if canImport(Glibc)
     import Glibc
@@ -16,11 +18,27 @@ public enum ChecklistLoader {
     public static func load(path: String) throws -> ChecklistDocument {
         let bytes = try read(path: path)
         let text = try decode(bytes, path: path)
-        let digest = SHA256.hash(data: bytes).map { byte in
+        guard bytes.count > 1 << 20 else { return try ChecklistParser.parse(text, path: path, sha256: digest(bytes)) }
+        // A long checklist's digest is made on another thread while its text is parsed.
+        let made = Mutex<String>("")
+        let group = DispatchGroup()
+        DispatchQueue.global().async(group: group) {
+            let hex = digest(bytes)
+            made.withLock { $0 = hex }
+        }
+        defer { group.wait() }
+        var document = try ChecklistParser.parse(text, path: path)
+        group.wait()
+        document.sha256 = made.withLock { $0 }
+        return document
+    }
+
+    /// The SHA-256 of `bytes`, in lower-case hex.
+    static func digest(_ bytes: [UInt8]) -> String {
+        SHA256.hash(data: bytes).map { byte in
             let hex = String(byte, radix: 16)
             return byte < 16 ? "0" + hex : hex
         }.joined()
-        return try ChecklistParser.parse(text, path: path, sha256: digest)
     }
 
     /// Throws the error ``read(path:)`` would for a file that is missing, a directory or unreadable.

@@ -9,47 +9,58 @@ public enum ItemIDs {
 
     /// Ids for `items` (in document order, parents before children), in the same order.
     public static func assign(_ items: [TaskItem]) -> [String] {
+        // Each item's own slug depends on its text alone: a long checklist's are made on every core.
+        let slugs = items.concurrentMap { slug($0.text, fallback: "item") }
+        // Depth, and the first maxChain/2 slugs of each item's chain: from the parent's, so deep nesting stays linear.
+        var depth: [Int] = []
+        var head: [[String]] = []
+        depth.reserveCapacity(items.count)
+        head.reserveCapacity(items.count)
+        for index in items.indices {
+            let parent = items[index].parent
+            depth.append((parent.map { depth[$0] } ?? -1) + 1)
+            let parentHead = parent.map { head[$0] } ?? []
+            head.append(parentHead.count < maxChain / 2 ? parentHead + [slugs[index]] : parentHead)
+        }
+        // The id each item would have if no other had it: its section's slugs and its chain's, on every core.
+        let (depths, heads) = (depth, head)
+        let bases: [String] = Concurrent.chunks(items.count) { range in
+            var sectionSlugs: [[String]: String] = [:]
+            var lastSection: [String] = []
+            var prefix = ""
+            return range.map { index in
+                let item = items[index]
+                // The item's own slug and its ancestors', nearest first, at most `walk` of them.
+                func up(_ walk: Int) -> [String] {
+                    var out: [String] = []
+                    var p: Int? = index
+                    while let i = p, out.count < walk {
+                        out.append(slugs[i])
+                        p = items[i].parent
+                    }
+                    return out.reversed()
+                }
+                let chain = depths[index] < maxChain ? up(maxChain) : heads[index] + up(maxChain / 2)
+                // Items come section by section: the previous item's section is the likely one (no hashing of it).
+                if item.section != lastSection || index == range.lowerBound {
+                    lastSection = item.section
+                    if let cached = sectionSlugs[item.section] {
+                        prefix = cached
+                    } else {
+                        prefix = item.section.map { slug($0, fallback: "section") + "/" }.joined()
+                        sectionSlugs[item.section] = prefix
+                    }
+                }
+                return prefix + chain.joined(separator: "/")
+            }
+        }
+        // A repeated id gets `-2`, `-3`: in document order, so the first keeps its id.
         var ids: [String] = []
         ids.reserveCapacity(items.count)
         var used: Set<String> = []
         used.reserveCapacity(items.count)
         var nextSuffix: [String: Int] = [:]
-        // Each item's own slug depends on its text alone: a long checklist's are made on every core.
-        let slugs = items.concurrentMap { slug($0.text, fallback: "item") }
-        var depth: [Int] = []
-        var head: [[String]] = []  // the first maxChain/2 slugs of each item's chain
-        var sectionSlugs: [[String]: String] = [:]
-        var lastSection: [String] = []
-        var prefix = ""
-        for index in items.indices {
-            let item = items[index]
-            let own = slugs[index]
-            let parentDepth = item.parent.map { depth[$0] } ?? -1
-            depth.append(parentDepth + 1)
-            let parentHead = item.parent.map { head[$0] } ?? []
-            head.append(parentHead.count < maxChain / 2 ? parentHead + [own] : parentHead)
-            // The item's own slug and its ancestors', nearest first, at most `walk` of them.
-            func up(_ walk: Int) -> [String] {
-                var out: [String] = []
-                var p: Int? = item.index
-                while let i = p, out.count < walk {
-                    out.append(slugs[i])
-                    p = items[i].parent
-                }
-                return out.reversed()
-            }
-            let chain = depth[item.index] < maxChain ? up(maxChain) : head[item.index] + up(maxChain / 2)
-            // Items come section by section: the previous item's section is the likely one (no hashing of it).
-            if item.section != lastSection {
-                lastSection = item.section
-                if let cached = sectionSlugs[item.section] {
-                    prefix = cached
-                } else {
-                    prefix = item.section.map { slug($0, fallback: "section") + "/" }.joined()
-                    sectionSlugs[item.section] = prefix
-                }
-            }
-            let base = prefix + chain.joined(separator: "/")
+        for base in bases {
             var id = base
             if !used.insert(base).inserted {
                 var n = nextSuffix[base] ?? 2

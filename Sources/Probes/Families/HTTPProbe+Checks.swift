@@ -207,7 +207,7 @@ extension HTTPProbe {
     }
 
     func corsCheck(_ c: HTTPCall) async throws -> Outcome {
-        return try await cors(c.context, c.http, request: c.make)
+        return try await cors(c.context, c.http, c.params, request: c.make)
     }
 
     /// One burst per route and run: the burst spends the service's allowance for this client, so another item about

@@ -79,41 +79,55 @@ extension HTTPProbe {
     }
 
     func cors(
-        _ context: ProbeContext, _ http: HTTPSettings, request: (String, String, [(String, String)]) -> HTTPProbeRequest
+        _ context: ProbeContext, _ http: HTTPSettings, _ params: Params,
+        request: (String, String, [(String, String)]) -> HTTPProbeRequest
     ) async throws -> Outcome {
         func send(_ r: HTTPProbeRequest) async throws -> HTTPProbeResponse { try await answer(r, expecting: nil) }
+        // The origin the item names ("CORS allows only https://app.example.com"), else the config's.
         let configured =
-            http.corsOrigin
+            params.string("origin") ?? http.corsOrigin
             ?? context.environment.values["CORS_ORIGINS"]?.split(separator: ",").first.map {
                 $0.trimmingCharacters(in: .whitespaces)
             }
+        let path = params.string("path") ?? http.corsPath
         let foreign = "https://gonogo-foreign.invalid"
-        func preflight(_ origin: String) async throws -> HTTPProbeResponse {
-            try await send(
-                request("OPTIONS", http.corsPath, [("Origin", origin), ("Access-Control-Request-Method", "POST")]))
-        }
-        let evil = try await preflight(foreign)
-        let evilOrigin = evil.header("access-control-allow-origin")
         var problems: [String] = []
-        if evilOrigin == "*" {
-            problems.append("any origin is allowed (*)")
-            if evil.header("access-control-allow-credentials")?.lowercased() == "true" {
-                problems.append("* with credentials")
+        var seen: [String] = []
+        // What a browser sends: a preflight, and a simple GET, from a foreign origin and from `null` (sandboxed
+        // frames, files). A server whose preflight is right may still echo any origin on the answer itself.
+        for origin in [foreign, "null"] {
+            let who = origin == "null" ? "the null origin" : "a foreign origin"
+            for (method, headers) in [
+                ("OPTIONS", [("Origin", origin), ("Access-Control-Request-Method", "POST")]),
+                ("GET", [("Origin", origin)]),
+            ] {
+                let answer = try await send(request(method, path, headers))
+                let allowed = answer.header("access-control-allow-origin")
+                let credentials = answer.header("access-control-allow-credentials")?.lowercased() == "true"
+                let how = method == "OPTIONS" ? "preflight" : "GET"
+                seen.append("\(how) from \(origin == "null" ? "null" : "a foreign origin"): \(allowed ?? "none")")
+                if allowed == "*" {
+                    problems.append(
+                        credentials ? "* with credentials on the \(how)" : "any origin is allowed (*) on the \(how)")
+                } else if allowed == origin {
+                    problems.append("\(who) is echoed back on the \(how)" + (credentials ? ", with credentials" : ""))
+                }
             }
-        } else if evilOrigin == foreign {
-            problems.append("a foreign origin is echoed back")
         }
-        var observed = "foreign origin: \(evilOrigin ?? "no Access-Control-Allow-Origin")"
         if let configured, !configured.isEmpty, configured != "*" {
-            let allowed = try await preflight(configured)
+            let allowed = try await send(
+                request("OPTIONS", path, [("Origin", configured), ("Access-Control-Request-Method", "POST")]))
             let got = allowed.header("access-control-allow-origin")
-            observed += "; \(configured): \(got ?? "no Access-Control-Allow-Origin")"
-            if got != configured { problems.append("the configured origin \(configured) is not allowed") }
+            seen.append("\(configured): \(got ?? "none")")
+            if got != configured { problems.append("the origin \(configured) is not allowed") }
         }
+        var unique: [String] = []
+        for p in problems where !unique.contains(p) { unique.append(p) }
         return .check(
-            problems.isEmpty, expected: "the configured origin allowed, a foreign one refused, never *",
-            observed: observed, pass: "CORS allows \(configured ?? "no origin") only",
-            fail: problems.joined(separator: "; "))
+            unique.isEmpty,
+            expected: "\(configured ?? "no origin") allowed; a foreign origin and null refused; never *",
+            observed: "Access-Control-Allow-Origin: " + seen.joined(separator: "; "),
+            pass: "CORS allows \(configured ?? "no origin") only", fail: unique.joined(separator: "; "))
     }
 
     /// A rate-limit item about logging in: `target: login`, or the config's login path named as its own.
