@@ -89,7 +89,7 @@ extension Recognizers {
     static func cors(_ c: ItemContext) -> Recognition? {
         guard c.own.hasAny(["cors", "cross origin", "access control allow origin", "allowed origins", "allow origin"]),
             // "Referrer policy strict-origin-when-cross-origin" names a referrer policy, not CORS.
-            !c.own.has("referrer policy")
+            !c.own.has("referrer policy") || c.own.has("cors")
         else { return nil }
         // "CORS disabled entirely (no `Access-Control-Allow-Origin`)": the header must be absent.
         if c.own.hasAny(["disabled", "off", "no access control allow origin", "not sent", "never sent"]) {
@@ -97,8 +97,15 @@ extension Recognizers {
                 Kind(.http, "header"), [("name", .string("Access-Control-Allow-Origin")), ("absent", .bool(true))],
                 rule: "cors disabled")
         }
-        // "CORS allows only https://app.example.com": that origin (scheme, host and port, no path).
-        let named = (c.code + c.text.split(separator: " ").map(String.init)).lazy.compactMap(CodeSpan.origin).first
+        // "CORS allows only https://app.example.com": that origin (scheme, host and port, no path), when it is the
+        // only one named and the sentence allows it ("Remove http://localhost:3000 from CORS origins", "CORS blocks
+        // https://evil.example" name origins that must not be allowed: the config's is checked then).
+        let origins = Set((c.code + c.text.split(separator: " ").map(String.init)).compactMap(CodeSpan.origin))
+        let refusing = c.own.hasAny([
+            "remove", "removed", "block", "blocks", "blocked", "deny", "denied", "not", "never", "refuse", "refused",
+            "reject", "rejected", "no", "except",
+        ])
+        let named = origins.count == 1 && !refusing ? origins.first : nil
         return Recognition(Kind(.http, "cors"), named.map { [("origin", .string($0))] } ?? [], rule: "cors")
     }
 
@@ -221,7 +228,10 @@ extension Recognizers {
         let headers = Array(Set(named.filter { $0.phrases.contains(where: c.own.contains) }.map(\.header)))
         if !c.own.hasAny(["security headers"]), headers.count == 1 {
             // "X-XSS-Protection header removed": the header must be absent.
-            let absent = c.own.hasAny(["removed", "not sent", "absent", "dropped"])
+            // ("'unsafe-inline' removed from the CSP" removes a source from the policy, not the header.)
+            let absent =
+                c.own.hasAny(["removed", "not sent", "absent", "dropped"])
+                && !c.own.hasAny(["unsafe inline", "unsafe eval", "directive", "source", "sources"])
             var params: [(String, Params.Value)] = [("name", .string(headers[0]))]
             if absent {
                 params.append(("absent", .bool(true)))
@@ -244,8 +254,10 @@ extension Recognizers {
     static func namedValue(of header: String, in c: ItemContext) -> (String, Params.Value)? {
         switch header {
         case "X-Frame-Options":
-            if c.own.has("deny") { return ("value", .string("DENY")) }
-            if c.own.hasAny(["sameorigin", "same origin"]) { return ("value", .string("SAMEORIGIN")) }
+            // One value named is that value; "DENY or SAMEORIGIN" asks only that the header be there.
+            let deny = c.own.has("deny")
+            let same = c.own.hasAny(["sameorigin", "same origin"])
+            if deny != same { return ("value", .string(deny ? "DENY" : "SAMEORIGIN")) }
         case "X-Content-Type-Options":
             return ("value", .string("nosniff"))
         case "Referrer-Policy":
@@ -253,12 +265,23 @@ extension Recognizers {
                 "strict-origin-when-cross-origin", "no-referrer-when-downgrade", "origin-when-cross-origin",
                 "strict-origin", "same-origin", "no-referrer",
             ]
-            if let policy = policies.first(where: { c.own.contains($0) }) { return ("value", .string(policy)) }
+            let found = policies.filter { c.own.contains($0) }
+            // "strict-origin" and "origin-when-cross-origin" are in "strict-origin-when-cross-origin".
+            let named = found.filter { p in !found.contains { $0 != p && $0.includes(p) } }
+            if named.count == 1 { return ("value", .string(named[0])) }
         case "Content-Security-Policy":
-            let unsafe = [("unsafe inline", "'unsafe-inline'"), ("unsafe eval", "'unsafe-eval'")]
-                .filter { c.own.contains($0.0) }.map(\.1)
-            if !unsafe.isEmpty, c.own.hasAny(["no", "without", "not", "never", "nor"]) {
-                return ("excludes", .list(unsafe))
+            // The negation next to the source it refuses: "no unsafe-inline", "without 'unsafe-eval'",
+            // "unsafe-inline removed" (not "unsafe-inline allowed for styles", not "not report-only").
+            let unsafe = ["unsafe inline", "unsafe eval"].filter { source in
+                ["no", "without", "not", "never", "nor", "disallow", "forbid", "free of"].contains {
+                    c.own.contains("\($0) \(source)")
+                }
+                    || ["removed", "disallowed", "forbidden", "not allowed", "not used"].contains {
+                        c.own.contains("\(source) \($0)")
+                    }
+            }
+            if !unsafe.isEmpty {
+                return ("excludes", .list(unsafe.map { "'" + $0.replacing(" ", with: "-") + "'" }))
             }
         default: break
         }

@@ -40,10 +40,21 @@ extension Recognizers {
         var refused: [String] = []
         // Versions that must be accepted, with no floor: "TLS 1.3 supported" (TLS 1.2 may be too).
         var supported: [String] = []
+        // "… supported, older versions disabled": a clause that names no version but refuses the older ones.
+        var olderRefused = false
         let sentences = c.text.split(separator: ". ").joined(separator: ";")  // not the dot of "1.2"
         for clause in sentences.split(whereSeparator: { ";,".contains($0) }).map(String.init) {
             let found = tlsVersions(in: clause)
-            guard !found.isEmpty else { continue }
+            guard !found.isEmpty else {
+                let words = Tokens(clause)
+                if words.hasAny(["nothing older", "nothing else", "nothing below", "nothing lower"])
+                    || words.hasAny(["disabled", "disable", "off", "refused", "rejected", "removed", "no", "not"])
+                        && words.hasAny(["older", "below", "lower", "earlier", "legacy", "other", "others"])
+                {
+                    olderRefused = true
+                }
+                continue
+            }
             let words = Tokens(clause)
             let refusing = words.hasAny([
                 "disabled", "disable", "off", "refused", "rejected", "not accepted", "not supported", "deprecated",
@@ -55,9 +66,9 @@ extension Recognizers {
                 accepted += found
                 continue
             }
-            // "Disable TLS < 1.2", "versions older than 1.2 disabled": the ones below the named version.
-            let belowNamed =
-                !andBelow && words.hasAny(["<", "below", "lower than", "older than", "prior to", "before", "under"])
+            // "Disable TLS < 1.2", "versions older than 1.2 disabled": the ones below the named version (the word
+            // right before it: "TLS 1.1 disabled before go-live" refuses 1.1).
+            let belowNamed = !andBelow && Self.belowVersion(words)
             if refusing {
                 refused +=
                     andBelow
@@ -69,7 +80,7 @@ extension Recognizers {
                 ])
                 let offered =
                     !floor && !words.has("only")
-                    && words.hasAny(["supported", "support", "enabled", "enable", "available", "offered", "accepted"])
+                    && words.hasAny(["supported", "support", "enabled", "enable", "available", "offered"])
                 if offered {
                     supported += found
                 } else {
@@ -78,17 +89,40 @@ extension Recognizers {
             }
         }
         var params: [(String, Params.Value)] = []
-        if accepted.isEmpty && refused.isEmpty {
+        if accepted.isEmpty && refused.isEmpty && !olderRefused {
             // Only "supported" versions: each must be accepted, and nothing else is asked.
             params.append(("accept", .list(Array(Set(supported)).sorted())))
             return Recognition(Kind(.tls, "protocols"), params, rule: "tls versions")
         }
-        let min = accepted.min() ?? all.first { $0 > (refused.max() ?? "1.1") } ?? "1.3"
-        let refuse = Array(Set(all.filter { $0 < min } + refused)).sorted()
+        // A supported version is never refused: the floor counts it ("TLS 1.2 supported; TLS 1.3 preferred").
+        let floor: String
+        if let lowest = accepted.min() {
+            floor = Swift.min(lowest, supported.min() ?? lowest)
+        } else if let highest = refused.max() {
+            let above = all.first { $0 > highest } ?? "1.3"
+            floor = Swift.min(above, supported.min() ?? above)
+        } else {
+            floor = supported.min() ?? "1.2"  // "… supported, older versions disabled"
+        }
+        let min = floor
+        let refuse = Set(all.filter { $0 < min } + refused).subtracting(supported).sorted()
         params.append(("min", .string(min)))
         if !refuse.isEmpty { params.append(("refuse", .list(refuse))) }
         if !supported.isEmpty { params.append(("accept", .list(Array(Set(supported)).sorted()))) }
         return Recognition(Kind(.tls, "protocols"), params, rule: "tls versions")
+    }
+
+    /// Whether the words right before a clause's first version say "below it": `<`, below, before, under, older
+    /// than, lower than, prior to, earlier than (past `TLS`, `version`).
+    static func belowVersion(_ words: Tokens) -> Bool {
+        let w = words.words
+        guard let at = w.firstIndex(where: { tlsVersions(in: $0) != [] }) else { return false }
+        var i = at - 1
+        while i >= 0, ["tls", "tlsv", "ssl", "v", "version", "versions"].contains(w[i]) { i -= 1 }
+        guard i >= 0 else { return false }
+        if ["<", "below", "before", "under"].contains(w[i]) { return true }
+        return i >= 1 && w[i] == "than" && ["older", "lower", "earlier"].contains(w[i - 1])
+            || i >= 1 && w[i] == "to" && w[i - 1] == "prior"
     }
 
     /// "Certificate installed", "Certificate renewal automated", "Certificate valid for at least 30 days".
@@ -141,7 +175,11 @@ extension Recognizers {
             return Recognition(Kind(.tls, "expiry"), params, rule: "certificate expiry")
         }
         var params: [(String, Params.Value)] = []
-        if c.own.has("ocsp") { params.append(("ocsp", .bool(true))) }
+        if c.own.has("ocsp") {
+            // "OCSP stapling disabled" asks for no stapling: no check of that here.
+            if c.own.hasAny(["disabled", "off", "not", "no"]) { return Recognition(.manual, rule: "OCSP off") }
+            params.append(("ocsp", .bool(true)))
+        }
         // "Certificate key at least 4096 bits", "RSA 2048-bit key or stronger".
         if c.own.hasAny(["key", "rsa", "ecdsa"]),
             let i = c.own.words.firstIndex(where: { $0 == "bit" || $0 == "bits" }), i > 0,

@@ -148,8 +148,10 @@ public struct PostgresGuard: AdminSQLGuard {
     static func hadRows(
         _ statement: String, within remaining: Duration, on connection: PostgresConnection, logger: Logger
     ) async throws -> Bool {
+        // No time left: the answer is taken as cut rather than run past the limit.
+        guard remaining > .milliseconds(50) else { return true }
         try await connection.query(
-            PostgresQuery(unsafeSQL: "SET LOCAL statement_timeout = \(max(100, remaining.wholeMilliseconds))"),
+            PostgresQuery(unsafeSQL: "SET LOCAL statement_timeout = \(remaining.wholeMilliseconds)"),
             logger: logger)
         do {
             let rows = try await connection.query(

@@ -423,6 +423,14 @@ struct TLSWordingTests {
         let both = try params("TLS 1.3 enabled; TLS 1.0 and 1.1 disabled")
         #expect(both.params.strings("accept") == ["1.3"] && both.params["min"] == .string("1.2"), "\(both.params)")
         #expect(try params("SSLv2 and SSLv3 disabled").kind == "manual")
+        // A supported version is never refused; a word far from the version is not "below it".
+        let mixed = try params("TLS 1.2 supported; TLS 1.3 preferred")
+        #expect(mixed.params["min"] == .string("1.2") && mixed.params.strings("refuse") == ["1.0", "1.1"])
+        let stray = try params("TLS 1.1 disabled before go-live")
+        #expect(stray.params.strings("refuse")?.contains("1.1") == true && stray.params["min"] == .string("1.2"))
+        let supportedOnly = try params("TLS 1.2 and 1.3 supported, older versions disabled")
+        #expect(supportedOnly.params["min"] == .string("1.2"), "\(supportedOnly.params)")
+        #expect(try params("OCSP stapling disabled").kind == "manual")
         #expect(try params("SSL protocols: TLSv1.2 minimum").params["min"] == .string("1.2"))
     }
 
@@ -438,5 +446,32 @@ struct TLSWordingTests {
         #expect(try params("RSA 2048-bit key or stronger on the certificate").params.int("min_key_bits") == 2048)
         let ocsp = try params("OCSP stapling enabled")
         #expect(ocsp.kind == "tls.certificate" && ocsp.params["ocsp"] == .bool(true))
+    }
+}
+
+@Suite("Header and CORS items read as people mean them")
+struct HeaderWordingTests {
+    @Test("one value named is checked; two named, only presence; a CSP source refused only where it is negated")
+    func headers() throws {
+        #expect(try kindOf("X-Frame-Options set to DENY", under: "Security").params["value"] == .string("DENY"))
+        #expect(try kindOf("X-Frame-Options set to DENY or SAMEORIGIN", under: "Security").params["value"] == nil)
+        let referrer = try kindOf("Referrer policy strict-origin-when-cross-origin", under: "Security")
+        #expect(referrer.kind == Kind(.http, "header"))
+        #expect(referrer.params["value"] == .string("strict-origin-when-cross-origin"))
+        let removed = try kindOf("'unsafe-inline' removed from the CSP", under: "Security")
+        #expect(removed.params["absent"] == nil && removed.params.strings("excludes") == ["'unsafe-inline'"])
+        let allowed = try kindOf("CSP enforced (not report-only), unsafe-inline allowed for styles", under: "Security")
+        #expect(allowed.params["excludes"] == nil, "\(allowed.params)")
+        #expect(
+            try kindOf("CSP without unsafe-eval", under: "Security").params.strings("excludes") == ["'unsafe-eval'"])
+    }
+
+    @Test("an origin a sentence refuses or removes is not the one to allow")
+    func corsOrigins() throws {
+        #expect(try kindOf("Remove http://localhost:3000 from CORS origins", under: "API").params["origin"] == nil)
+        #expect(try kindOf("CORS blocks https://evil.example", under: "API").params["origin"] == nil)
+        #expect(
+            try kindOf("CORS allows only https://app.example.com", under: "API").params["origin"]
+                == .string("https://app.example.com"))
     }
 }

@@ -32,7 +32,15 @@ import Testing
             return Response(status: preflight ? .noContent : .ok, headers: headers)
         }
         router.on("**", method: .options) { request, _ in answer(request, preflight: true) }
-        router.get("**") { request, _ in answer(request, preflight: false) }
+        router.get("**") { request, _ in
+            // `/csp…`: a Content-Security-Policy, with 'unsafe-inline' in script-src under `/csp-inline`.
+            guard request.uri.path.hasPrefix("/csp") else { return answer(request, preflight: false) }
+            var headers = HTTPFields()
+            headers[.contentSecurityPolicy] =
+                request.uri.path == "/csp-inline"
+                ? "default-src 'self'; script-src 'self' 'unsafe-inline'" : "default-src 'self'; img-src 'self' data:"
+            return Response(status: .ok, headers: headers)
+        }
         let (ports, continuation) = AsyncStream<Int>.makeStream()
         let app = Application(
             router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
@@ -81,5 +89,27 @@ import Testing
             ChecklistParser.parse("# Edge\n- [ ] CORS allows only https://app.example.com\n", path: "c.md"))
         #expect(plan.items[0].kind == Kind(.http, "cors"))
         #expect(plan.items[0].params.string("origin") == "https://app.example.com")
+    }
+
+    @Test("a header without a source: passes when the policy lacks it, fails naming it when present")
+    func excludes() async throws {
+        let (server, port) = try await Self.start()
+        defer { server.cancel() }
+        let plan = try Planner.plan(
+            ChecklistParser.parse(
+                """
+                # CSP
+                - [ ] CSP without unsafe-inline <!-- gonogo: http.header name=Content-Security-Policy excludes=unsafe-inline path=/csp -->
+                - [ ] CSP without unsafe-inline there <!-- gonogo: http.header name=Content-Security-Policy excludes=unsafe-inline path=/csp-inline -->
+                """, path: "csp.md"))
+        var options = VerifyOptions()
+        options.apiURL = "http://127.0.0.1:\(port)"
+        options.gate = .ci
+        let run = await Verifier.run(plan: plan, options: options, environment: Environment(files: [], process: [:]))
+        let results = run.results.map { ($0.status, $0.outcome.message) }
+        try #require(results.count == 2)
+        #expect(results[0].0 == .pass, "\(results[0])")
+        #expect(results[1].0 == .fail, "\(results[1])")
+        #expect(results[1].1.contains("Content-Security-Policy has unsafe-inline"), "\(results[1])")
     }
 }

@@ -13,6 +13,8 @@ enum Handshake {
         var subject: String
         var notAfter: String
         var days: Int
+        /// Seconds until notAfter, negative once it has passed (`days` is 0 for the day either side of it).
+        var secondsLeft: Int
         var keyType: String
         var keyBits: Int
         var ocspStapled: Bool
@@ -90,9 +92,11 @@ enum Handshake {
         let key = X509_get0_pubkey(cert)
         let keyType: String
         switch EVP_PKEY_get_base_id(key) {
-        case EVP_PKEY_RSA: keyType = "RSA"
+        case EVP_PKEY_RSA, EVP_PKEY_RSA_PSS: keyType = "RSA"
+        case EVP_PKEY_DSA: keyType = "DSA"
         case EVP_PKEY_EC: keyType = "EC"
         case EVP_PKEY_ED25519: keyType = "Ed25519"
+        case EVP_PKEY_ED448: keyType = "Ed448"
         default: keyType = "key"
         }
         let result = SSL_get_verify_result(ssl)
@@ -100,7 +104,8 @@ enum Handshake {
         let ocspLength = gonogo_ssl_get_tlsext_status_ocsp_resp(ssl, &ocsp)
         return Peer(
             verified: result == X509_V_OK, verifyError: String(cString: X509_verify_cert_error_string(result)),
-            subject: subject, notAfter: notAfter, days: Int(days), keyType: keyType,
+            subject: subject, notAfter: notAfter, days: Int(days), secondsLeft: Int(days) * 86_400 + Int(secs),
+            keyType: keyType,
             keyBits: Int(EVP_PKEY_get_bits(key)),
             ocspStapled: ocspLength > 0 && ocsp != nil)
     }

@@ -97,7 +97,9 @@ struct TLSProbe: Probe {
 
     /// What the certificate shows: subject, key, days left, OCSP stapling.
     static func describe(_ peer: Handshake.Peer) -> String {
-        let equivalent = peer.keyType == "RSA" ? "" : " (about RSA \(rsaEquivalentBits(peer)))"
+        let equivalent =
+            ["RSA", "DSA"].contains(peer.keyType) || rsaEquivalentBits(peer) == 0
+            ? "" : " (about RSA \(rsaEquivalentBits(peer)))"
         return "\(peer.subject), \(peer.keyType) \(peer.keyBits) bits\(equivalent), \(peer.days) days left"
             + (peer.ocspStapled ? ", OCSP stapled" : ", no OCSP stapling")
     }
@@ -105,7 +107,11 @@ struct TLSProbe: Probe {
     /// A key's strength in RSA bits: an RSA key's own size; an elliptic-curve key's by NIST SP 800-57's table
     /// (P-256 and Ed25519 as RSA 3072, P-384 as 7680, P-521 as 15360).
     static func rsaEquivalentBits(_ peer: Handshake.Peer) -> Int {
-        guard peer.keyType != "RSA" else { return peer.keyBits }
+        switch peer.keyType {
+        case "RSA", "DSA": return peer.keyBits
+        case "EC", "Ed25519", "Ed448": break
+        default: return 0  // a key gonogo cannot name is no strength it can vouch for
+        }
         switch peer.keyBits {
         case ..<224: return 1024
         case ..<256: return 2048
@@ -156,8 +162,9 @@ struct TLSProbe: Probe {
             return .fail(
                 "the chain does not verify for \(host): \(peer.verifyError)", expected: expected, observed: observed)
         }
+        // "Not expired" (0 days) is a time still ahead: `days` is 0 on either side of the expiry.
         return .check(
-            peer.days >= minimum, expected: expected, observed: observed,
+            peer.days >= minimum && peer.secondsLeft > 0, expected: expected, observed: observed,
             pass: (valid ? "the chain verifies and " : "") + "the certificate is valid for \(peer.days) more days",
             fail: "the certificate expires in \(peer.days) days: renew it (certbot renew)")
     }
