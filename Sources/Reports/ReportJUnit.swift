@@ -6,7 +6,10 @@ import Results
 /// `jenkins-junit.xsd`): a `testsuite` per top section, `classname` the section path, a `testcase` per item
 /// (groups are left out: their children are the cases). A failing item is a `failure`, one that could not be checked
 /// an `error`, one not run (not applicable, or a waiver's exception) `skipped`; under the release gate a manual
-/// blocker without an attestation is a `failure` too, since it blocks.
+/// blocker without an attestation is a `failure` too, since it blocks. An advisory item that failed is no `failure`
+/// (it does not block): its `system-out` says `advisory: failed, does not block the verdict`. A last suite, `gonogo
+/// verdict`, has a case per sign-off role and one for the verdict, failing when gonogo exits 1: a CI view is red
+/// exactly when the gate is.
 public enum ReportJUnit {
     public static func render(_ run: VerifyRun) -> String {
         let document = run.plan.document
@@ -19,6 +22,7 @@ public enum ReportJUnit {
             suites[top, default: []].append(r)
         }
         func outcome(_ r: ItemResult) -> (kind: String, text: String)? {
+            if r.planned.severity == .advisory, [.fail, .error, .warn].contains(r.status) { return nil }
             switch r.status {
             case .fail: return ("failure", r.outcome.message)
             case .error: return ("error", r.outcome.message)
@@ -33,11 +37,13 @@ public enum ReportJUnit {
         }
         func count(_ rs: [ItemResult], _ kind: String) -> Int { rs.filter { outcome($0)?.kind == kind }.count }
         func seconds(_ ms: Int) -> String { String(format: "%.3f", Double(ms) / 1000) }
+        let verdict = verdictCases(run)
+        let verdictFailures = verdict.filter { $0.failure != nil }.count
 
         var out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
         out +=
-            "<testsuites name=\"\(xml(document.title ?? document.path))\" tests=\"\(cases.count)\" "
-            + "failures=\"\(count(cases, "failure"))\" errors=\"\(count(cases, "error"))\" "
+            "<testsuites name=\"\(xml(document.title ?? document.path))\" tests=\"\(cases.count + verdict.count)\" "
+            + "failures=\"\(count(cases, "failure") + verdictFailures)\" errors=\"\(count(cases, "error"))\" "
             + "time=\"\(seconds(run.durationMs))\">\n"
         for (n, name) in order.enumerated() {
             let rs = suites[name] ?? []
@@ -79,13 +85,52 @@ public enum ReportJUnit {
                 var system = "id: \(r.id)\nkind: \(r.planned.kind)\nstatus: \(r.status.rawValue)\n"
                 system += "location: \(document.path):\(r.planned.item.line)\n"
                 if outcome(r) == nil { system += "message: \(r.outcome.message)\n" }
+                if r.planned.severity == .advisory, [.fail, .error, .warn].contains(r.status) {
+                    system += "advisory: \(r.status == .warn ? "warned" : "failed"), does not block the verdict\n"
+                }
                 out += "      <system-out>\(xml(system))</system-out>\n"
                 out += "    </testcase>\n"
             }
             out += "  </testsuite>\n"
         }
+        out +=
+            "  <testsuite name=\"gonogo verdict\" tests=\"\(verdict.count)\" failures=\"\(verdictFailures)\" "
+            + "errors=\"0\" skipped=\"0\" time=\"0.000\" id=\"\(order.count)\" "
+            + "timestamp=\"\(timestamp(run.startedAt))\">\n"
+        for c in verdict {
+            out += "    <testcase name=\"\(xml(c.name))\" classname=\"gonogo.verdict\" time=\"0.000\">\n"
+            if let failure = c.failure {
+                out += "      <failure message=\"\(xml(failure))\" type=\"gonogo.verdict\">\(xml(failure))</failure>\n"
+            }
+            out += "      <system-out>\(xml(c.detail))</system-out>\n"
+            out += "    </testcase>\n"
+        }
+        out += "  </testsuite>\n"
         out += "</testsuites>\n"
         return out
+    }
+
+    /// The verdict as cases: one per sign-off role (failing when the release gate needs it and it is missing), and
+    /// the verdict (failing on NO-GO, its reasons as the message).
+    static func verdictCases(_ run: VerifyRun) -> [(name: String, failure: String?, detail: String)] {
+        var cases: [(name: String, failure: String?, detail: String)] = []
+        for role in run.signoff.roles {
+            let missing = !role.signed && run.gate == .release
+            let detail =
+                role.signed
+                ? "signed by \(role.entry?.name ?? "?")"
+                : run.gate == .release
+                    ? "no sign-off" + (role.rejected.map { " (\($0))" } ?? "")
+                    : "no sign-off; the \(run.gate.rawValue) gate does not require one"
+            cases.append(("sign-off: \(role.role)", missing ? "sign-off missing: \(role.role)" : nil, detail))
+        }
+        let reasons = run.verdict.reasons.joined(separator: "; ")
+        cases.append(
+            (
+                "verdict", run.verdict.go ? nil : "NO-GO: \(reasons)",
+                "\(run.verdict.text) under the \(run.gate.rawValue) gate" + (run.verdict.go ? "" : ": \(reasons)")
+            ))
+        return cases
     }
 
     static func timestamp(_ date: Date) -> String {

@@ -12,61 +12,70 @@ public enum ReportSARIF {
         let items = run.results.filter { $0.planned.kind != .group }
         var rules: [String] = []
         for r in items where !rules.contains(r.planned.kind.description) { rules.append(r.planned.kind.description) }
-        let results: [JSONValue] = items.map { r in
-            let (kind, level) = classify(r, failOnWarn: run.failOnWarn)
-            var text = r.outcome.message
-            if let e = r.outcome.expected, let o = r.outcome.observed { text += " (expected \(e); observed \(o))" }
-            var pairs: [(String, JSONValue)] = [
-                ("ruleId", .string(r.planned.kind.description)),
-                ("ruleIndex", .int(rules.firstIndex(of: r.planned.kind.description) ?? 0)),
-                ("kind", .string(kind)),
-                ("level", .string(level)),
-                ("message", .object([("text", .string("\(r.planned.item.text): \(text)"))])),
-                (
-                    "locations",
-                    .array([
-                        .object([
-                            (
-                                "physicalLocation",
+        // The verdict's own reasons, so that a code-scanning view shows an error exactly when gonogo exits 1: a
+        // missing sign-off, and a NO-GO whose reasons no item result carries.
+        let missing = run.gate == .release ? run.signoff.roles.filter { !$0.signed }.map(\.role) : []
+        var verdictResults: [(rule: String, text: String)] = missing.map {
+            ("gonogo.signoff", "sign-off missing: \($0) (the release gate needs every role's sign-off)")
+        }
+        if !run.verdict.go {
+            verdictResults.append(("gonogo.verdict", "NO-GO: " + run.verdict.reasons.joined(separator: "; ")))
+        }
+        for (rule, _) in verdictResults where !rules.contains(rule) { rules.append(rule) }
+        let results: [JSONValue] =
+            items.map { r in
+                var (kind, level) = classify(r, failOnWarn: run.failOnWarn)
+                // An advisory item does not block: a failure of it is a warning.
+                if r.planned.severity == .advisory, level == "error" { level = "warning" }
+                var text = r.outcome.message
+                if let e = r.outcome.expected, let o = r.outcome.observed { text += " (expected \(e); observed \(o))" }
+                var pairs: [(String, JSONValue)] = [
+                    ("ruleId", .string(r.planned.kind.description)),
+                    ("ruleIndex", .int(rules.firstIndex(of: r.planned.kind.description) ?? 0)),
+                    ("kind", .string(kind)),
+                    ("level", .string(level)),
+                    ("message", .object([("text", .string("\(r.planned.item.text): \(text)"))])),
+                    ("locations", location(document.path, line: r.planned.item.line)),
+                    ("partialFingerprints", .object([("gonogoItemId/v1", .string(r.id))])),
+                ]
+                if r.status == .waived, let waiver = run.signoff.items[r.id]?.waiver {
+                    pairs.append(
+                        (
+                            "suppressions",
+                            .array([
                                 .object([
-                                    ("artifactLocation", .object([("uri", .string(uri(document.path)))])),
-                                    ("region", .object([("startLine", .int(max(1, r.planned.item.line)))])),
+                                    // No `status`: absent means accepted, and the 2.1.0 RTM schema has none.
+                                    ("kind", .string("external")),
+                                    (
+                                        "justification",
+                                        .string(
+                                            "\(waiver.justification) (approved by \(waiver.approvedBy), until \(waiver.expires))"
+                                        )
+                                    ),
                                 ])
-                            )
-                        ])
-                    ])
-                ),
-                ("partialFingerprints", .object([("gonogoItemId/v1", .string(r.id))])),
-            ]
-            if r.status == .waived, let waiver = run.signoff.items[r.id]?.waiver {
+                            ])
+                        ))
+                }
                 pairs.append(
                     (
-                        "suppressions",
-                        .array([
-                            .object([
-                                // No `status`: absent means accepted, and the 2.1.0 RTM schema has none.
-                                ("kind", .string("external")),
-                                (
-                                    "justification",
-                                    .string(
-                                        "\(waiver.justification) (approved by \(waiver.approvedBy), until \(waiver.expires))"
-                                    )
-                                ),
-                            ])
+                        "properties",
+                        .object([
+                            ("id", .string(r.id)), ("status", .string(r.status.rawValue)),
+                            ("severity", .string(r.planned.severity.rawValue)),
+                            ("section", .array(r.planned.item.section.map { .string($0) })),
                         ])
                     ))
+                return .object(pairs)
             }
-            pairs.append(
-                (
-                    "properties",
-                    .object([
-                        ("id", .string(r.id)), ("status", .string(r.status.rawValue)),
-                        ("severity", .string(r.planned.severity.rawValue)),
-                        ("section", .array(r.planned.item.section.map { .string($0) })),
-                    ])
-                ))
-            return .object(pairs)
-        }
+            + verdictResults.map { rule, text in
+                .object([
+                    ("ruleId", .string(rule)), ("ruleIndex", .int(rules.firstIndex(of: rule) ?? 0)),
+                    ("kind", .string("fail")), ("level", .string("error")),
+                    ("message", .object([("text", .string(text))])),
+                    ("locations", location(document.path, line: 1)),
+                    ("partialFingerprints", .object([("gonogoItemId/v1", .string(rule + ":" + text))])),
+                ])
+            }
         let sarif: JSONValue = .object([
             ("$schema", .string("https://json.schemastore.org/sarif-2.1.0.json")),
             ("version", .string("2.1.0")),
@@ -91,7 +100,7 @@ public enum ReportSARIF {
                                                         ("id", .string($0)),
                                                         (
                                                             "shortDescription",
-                                                            .object([("text", .string("gonogo check \($0)"))])
+                                                            .object([("text", .string(ruleText($0)))])
                                                         ),
                                                     ])
                                                 })
@@ -125,6 +134,30 @@ public enum ReportSARIF {
             ),
         ])
         return sarif.serialized() + "\n"
+    }
+
+    /// A result's `locations`: the checklist file at `line`.
+    static func location(_ path: String, line: Int) -> JSONValue {
+        .array([
+            .object([
+                (
+                    "physicalLocation",
+                    .object([
+                        ("artifactLocation", .object([("uri", .string(uri(path)))])),
+                        ("region", .object([("startLine", .int(max(1, line)))])),
+                    ])
+                )
+            ])
+        ])
+    }
+
+    /// A rule's short description: the check kind's, or the verdict's own.
+    static func ruleText(_ rule: String) -> String {
+        switch rule {
+        case "gonogo.signoff": return "a role's sign-off the release gate requires"
+        case "gonogo.verdict": return "the GO / NO-GO verdict"
+        default: return "gonogo check \(rule)"
+        }
     }
 
     /// SARIF's `kind` and `level` for an item: `level` is `none` unless the kind is `fail`, as SARIF asks.

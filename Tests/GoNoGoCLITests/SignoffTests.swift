@@ -107,6 +107,54 @@ struct SignoffTests {
         #expect(roles == ["QA Lead:signed:Sam Ortiz", "Release Manager:signed:Ari Chen"])
     }
 
+    @Test("a NO-GO from a missing sign-off alone is red in JUnit and an error in SARIF; signed, both are clean")
+    func verdictInCIViews() throws {
+        let dir = try SignoffFixture.make()
+        try Data("## 1.2\n".utf8).write(to: dir.appendingPathComponent("CHANGELOG.md"))
+        for id in SignoffFixture.manual {
+            let a = try SignoffFixture.attest(
+                dir, ["--item", id, "--role", "QA Lead", "--name", "Sam Ortiz", "--sign-key", dir.path + "/qa.key"])
+            #expect(a.status == 0, "\(a.stderr)")
+        }
+        let qa = try SignoffFixture.attest(
+            dir, ["--signoff", "--role", "QA Lead", "--name", "Sam Ortiz", "--sign-key", dir.path + "/qa.key"])
+        #expect(qa.status == 0, "\(qa.stderr)")
+        func run(_ out: String) throws -> (status: Int32, junit: String, sarif: [[String: Any]]) {
+            let run = try SignoffFixture.verify(
+                dir,
+                [
+                    "--roster", dir.path + "/roster.yml", "--attestations", dir.path + "/attestations.yml", "--out",
+                    dir.path + "/" + out, "--format", "junit", "--format", "sarif",
+                ])
+            let junit = try String(contentsOfFile: dir.path + "/\(out)/report.junit.xml", encoding: .utf8)
+            let sarif =
+                try JSONSerialization.jsonObject(
+                    with: Data(contentsOf: dir.appendingPathComponent(out + "/report.sarif")))
+                as? [String: Any]
+            let results = (sarif?["runs"] as? [[String: Any]])?.first?["results"] as? [[String: Any]] ?? []
+            return (run.status, junit, results)
+        }
+        let half = try run("half")
+        #expect(half.status == 1)
+        // Every item passed or was attested: only the verdict's own cases fail.
+        #expect(half.junit.contains("<testcase name=\"sign-off: Release Manager\" classname=\"gonogo.verdict\""))
+        #expect(half.junit.contains("<failure message=\"sign-off missing: Release Manager\""), "\(half.junit)")
+        #expect(!half.junit.contains("sign-off missing: QA Lead"))
+        #expect(half.junit.contains("<failure message=\"NO-GO: sign-off missing: Release Manager\""))
+        #expect(half.junit.contains("<testsuites name=") && half.junit.contains("failures=\"2\" errors=\"0\""))
+        let errors = half.sarif.filter { $0["level"] as? String == "error" }
+        #expect(errors.compactMap { $0["ruleId"] as? String }.sorted() == ["gonogo.signoff", "gonogo.verdict"])
+
+        let rm = try SignoffFixture.attest(
+            dir, ["--signoff", "--role", "Release Manager", "--name", "Ari Chen", "--sign-key", dir.path + "/rm.key"])
+        #expect(rm.status == 0, "\(rm.stderr)")
+        let signed = try run("signed")
+        #expect(signed.status == 0)
+        #expect(!signed.junit.contains("<failure"), "\(signed.junit)")
+        #expect(signed.junit.contains("<testcase name=\"verdict\" classname=\"gonogo.verdict\""))
+        #expect(signed.sarif.allSatisfy { $0["level"] as? String != "error" })
+    }
+
     @Test("a forged attestation (another role's key, an outsider's key, an altered entry) is not counted: NO-GO")
     func forged() throws {
         let dir = try SignoffFixture.make()
