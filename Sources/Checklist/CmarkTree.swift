@@ -32,60 +32,6 @@ final class CmarkTree {
     deinit { cmark_node_free(root) }
 }
 
-/// Node kinds gonogo cares about, read from cmark-gfm's type strings (extension node types are run-time values).
-enum NodeKind {
-    case heading, item, taskItem, list, paragraph, text, code, softbreak, linebreak, htmlInline, htmlBlock
-    case blockQuote, table, tableRow, tableCell, image, other
-
-    init(_ node: OpaquePointer) {
-        // Core nodes by their type number (no string made per node); items (a task list item is an item the
-        // extension renames) and the extensions' nodes by their type string.
-        switch cmark_node_get_type(node) {
-        case CMARK_NODE_HEADING: self = .heading
-        case CMARK_NODE_PARAGRAPH: self = .paragraph
-        case CMARK_NODE_TEXT: self = .text
-        case CMARK_NODE_CODE: self = .code
-        case CMARK_NODE_SOFTBREAK: self = .softbreak
-        case CMARK_NODE_LINEBREAK: self = .linebreak
-        case CMARK_NODE_HTML_INLINE: self = .htmlInline
-        case CMARK_NODE_HTML_BLOCK: self = .htmlBlock
-        case CMARK_NODE_BLOCK_QUOTE: self = .blockQuote
-        case CMARK_NODE_IMAGE: self = .image
-        case CMARK_NODE_LIST: self = .list
-        case CMARK_NODE_EMPH, CMARK_NODE_STRONG, CMARK_NODE_LINK, CMARK_NODE_DOCUMENT, CMARK_NODE_CODE_BLOCK,
-            CMARK_NODE_THEMATIC_BREAK:
-            self = .other
-        default: self.init(typeString: node)
-        }
-    }
-
-    private init(typeString node: OpaquePointer) {
-        guard let raw = cmark_node_get_type_string(node) else {
-            self = .other
-            return
-        }
-        switch String(cString: raw) {
-        case "heading": self = .heading
-        case "item": self = .item
-        case "tasklist": self = .taskItem
-        case "list": self = .list
-        case "paragraph": self = .paragraph
-        case "text": self = .text
-        case "code": self = .code
-        case "softbreak": self = .softbreak
-        case "linebreak": self = .linebreak
-        case "html_inline": self = .htmlInline
-        case "html_block": self = .htmlBlock
-        case "block_quote": self = .blockQuote
-        case "table": self = .table
-        case "table_row", "table_header": self = .tableRow
-        case "table_cell": self = .tableCell
-        case "image": self = .image
-        default: self = .other
-        }
-    }
-}
-
 /// One pass over the tree collecting items, headings and roles.
 struct Walker {
     let path: String
