@@ -2,6 +2,18 @@ import Foundation
 import TestSupport
 import Testing
 
+/// The report items of `gonogo verify CHECKLIST --config DIR/gonogo.yml --format json --gate ci`: seven of them.
+func verifyItems(_ checklist: URL, in dir: URL) async throws -> [[String: Any]] {
+    let run = try await Blocking.run {
+        try gonogo([
+            "verify", checklist.path, "--config", dir.path + "/gonogo.yml", "--format", "json", "--gate", "ci",
+        ])
+    }
+    let items = Report(run).items
+    try #require(items.count == 7, "\(run.stdout.prefix(1500)) \(run.stderr)")
+    return items
+}
+
 /// Certificate items check every part their sentence names, against chat-api serving a certificate the test makes
 /// (EC P-256, five days left, no OCSP stapling) over TLS on loopback; no annotations: the words alone.
 @Suite("gonogo verify: certificate items check what they say")
@@ -28,14 +40,7 @@ struct CertificateItemsTests {
         func verify(caFile: Bool) async throws -> [(status: String, text: String)] {
             let config = "root: .\napi_url: https://127.0.0.1:\(port)\n" + (caFile ? "http: {ca_file: cert.pem}\n" : "")
             try Data(config.utf8).write(to: dir.appendingPathComponent("gonogo.yml"))
-            let run = try await Blocking.run {
-                try gonogo([
-                    "verify", checklist.path, "--config", dir.path + "/gonogo.yml", "--format", "json", "--gate", "ci",
-                ])
-            }
-            let items = Report(run).items
-            try #require(items.count == 7, "\(run.stdout.prefix(1500)) \(run.stderr)")
-            return items.map { item in
+            return try await verifyItems(checklist, in: dir).map { item in
                 let text = ["kind", "observed", "message"].map { "\(item[$0] ?? "-")" }.joined(separator: " | ")
                 return (item["status"] as? String ?? "?", text)
             }
@@ -87,13 +92,7 @@ struct HeaderValueItemsTests {
         ).write(to: checklist)
         try Data("root: .\napi_url: https://127.0.0.1:\(port)\nhttp: {ca_file: cert.pem}\n".utf8)
             .write(to: dir.appendingPathComponent("gonogo.yml"))
-        let run = try await Blocking.run {
-            try gonogo([
-                "verify", checklist.path, "--config", dir.path + "/gonogo.yml", "--format", "json", "--gate", "ci",
-            ])
-        }
-        let items = Report(run).items
-        try #require(items.count == 7, "\(run.stdout.prefix(1500)) \(run.stderr)")
+        let items = try await verifyItems(checklist, in: dir)
         func line(_ n: Int) -> String {
             ["kind", "status", "observed", "message"].map { "\(items[n][$0] ?? "-")" }.joined(separator: " | ")
         }

@@ -54,6 +54,14 @@ import Testing
         return (task, port)
     }
 
+    /// `plan` verified against the server on `port`, under the ci gate, with no env files.
+    static func verify(_ plan: Plan, port: Int) async -> VerifyRun {
+        var options = VerifyOptions()
+        options.apiURL = "http://127.0.0.1:\(port)"
+        options.gate = .ci
+        return await Verifier.run(plan: plan, options: options, environment: Environment(files: [], process: [:]))
+    }
+
     @Test("a GET that echoes any origin fails though the preflight is right; null is no allowed origin; good passes")
     func realAnswers() async throws {
         let (server, port) = try await Self.start()
@@ -67,10 +75,7 @@ import Testing
                 - [ ] CORS on the null route <!-- gonogo: http.cors origin=https://app.example.com path=/null -->
                 - [ ] CORS for another origin <!-- gonogo: http.cors origin=https://other.example.com path=/good -->
                 """, path: "cors.md"))
-        var options = VerifyOptions()
-        options.apiURL = "http://127.0.0.1:\(port)"
-        options.gate = .ci
-        let run = await Verifier.run(plan: plan, options: options, environment: Environment(files: [], process: [:]))
+        let run = await Self.verify(plan, port: port)
         let results = run.results.map { ($0.status, $0.outcome.message, $0.outcome.observed ?? "") }
         try #require(results.count == 4)
         #expect(results[0].0 == .pass, "\(results[0])")
@@ -102,10 +107,7 @@ import Testing
                 - [ ] CSP without unsafe-inline <!-- gonogo: http.header name=Content-Security-Policy excludes=unsafe-inline path=/csp -->
                 - [ ] CSP without unsafe-inline there <!-- gonogo: http.header name=Content-Security-Policy excludes=unsafe-inline path=/csp-inline -->
                 """, path: "csp.md"))
-        var options = VerifyOptions()
-        options.apiURL = "http://127.0.0.1:\(port)"
-        options.gate = .ci
-        let run = await Verifier.run(plan: plan, options: options, environment: Environment(files: [], process: [:]))
+        let run = await Self.verify(plan, port: port)
         let results = run.results.map { ($0.status, $0.outcome.message) }
         try #require(results.count == 2)
         #expect(results[0].0 == .pass, "\(results[0])")
