@@ -61,9 +61,9 @@ public final class ItemContext {
     public var text: String { item.text }
 
     /// The database the item is about: its own words, then its ancestors', then its section's, then the document's.
-    var engine: Engine? {
+    /// Read once per item: many rules ask.
+    lazy var engine: Engine? =
         Engine.named(in: own, code: code) ?? Engine.named(in: ancestors) ?? Engine.named(in: section) ?? defaultEngine
-    }
 
     /// Parenthetical remarks of the item's text.
     var asides: [String] {
@@ -102,6 +102,7 @@ extension ItemContext {
         let document: Document
         let cache = PhraseCache()
         let evidence = Evidence()
+        private var vocabulary = Vocabulary.Local()
         private var sections: [[String]: Tokens] = [:]
         private var lastSection: (Tokens, [String])?
         // Every child of one parent has the same ancestors, and (under the parent's section) the same scope.
@@ -111,6 +112,12 @@ extension ItemContext {
         init(_ document: Document) {
             self.document = document
             none = Tokens("", cache: cache)
+        }
+
+        private mutating func words(_ text: String) -> Tokens {
+            var t = Tokens(text, vocabulary: &vocabulary)
+            t.cache = cache
+            return t
         }
 
         mutating func context(_ index: Int) -> ItemContext {
@@ -123,7 +130,7 @@ extension ItemContext {
             } else if let known = sections[item.section] {
                 section = known
             } else {
-                section = Tokens(item.section.joined(separator: " "), cache: cache)
+                section = words(item.section.joined(separator: " "))
                 sections[item.section] = section
             }
             lastSection = (section, item.section)
@@ -135,8 +142,8 @@ extension ItemContext {
                     (ancestorWords, scope) = known
                 } else {
                     let text = Planner.ancestorText(item, items)
-                    ancestorWords = Tokens(text, cache: cache)
-                    scope = Tokens(item.section.joined(separator: " ") + " " + text, cache: cache)
+                    ancestorWords = words(text)
+                    scope = words(item.section.joined(separator: " ") + " " + text)
                     if sameSection { ancestors[parent] = (ancestorWords, scope) }
                 }
             }

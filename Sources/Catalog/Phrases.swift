@@ -27,6 +27,8 @@ struct CompiledPhrases: Sendable {
 struct SiteTable<Value> {
     private var keys: [CallSite?] = Array(repeating: nil, count: 1024)
     private var values: [Value?] = Array(repeating: nil, count: 1024)
+    /// A word mask per slot, beside the value: most asks end at the mask, without touching the value.
+    private var masks: [UInt64] = Array(repeating: 0, count: 1024)
     private var count = 0
 
     private func slot(_ site: CallSite) -> Int {
@@ -36,26 +38,41 @@ struct SiteTable<Value> {
         return i
     }
 
+    /// The slot that holds `site`, if it is here (valid until the next insertion).
+    func slot(of site: CallSite) -> Int? {
+        let i = slot(site)
+        return keys[i] == nil ? nil : i
+    }
+
+    func mask(at slot: Int) -> UInt64 { masks[slot] }
+    func value(at slot: Int) -> Value { values[slot]! }
+
     subscript(site: CallSite) -> Value? {
         get { values[slot(site)] }
         set {
             guard let newValue else { return }
-            let i = slot(site)
-            if keys[i] == nil {
-                keys[i] = site
-                count += 1
-            }
-            values[i] = newValue
-            if count * 2 > keys.count { grow() }
+            insert(site, newValue, mask: 0)
         }
     }
 
+    mutating func insert(_ site: CallSite, _ value: Value, mask: UInt64) {
+        let i = slot(site)
+        if keys[i] == nil {
+            keys[i] = site
+            count += 1
+        }
+        values[i] = value
+        masks[i] = mask
+        if count * 2 > keys.count { grow() }
+    }
+
     private mutating func grow() {
-        let old = zip(keys, values).compactMap { k, v in k.flatMap { k in v.map { (k, $0) } } }
+        let old = keys.indices.compactMap { i in keys[i].flatMap { k in values[i].map { (k, $0, masks[i]) } } }
         keys = Array(repeating: nil, count: keys.count * 2)
         values = Array(repeating: nil, count: keys.count)
+        masks = Array(repeating: 0, count: keys.count)
         count = 0
-        for (k, v) in old { self[k] = v }
+        for (k, v, m) in old { insert(k, v, mask: m) }
     }
 }
 
@@ -69,10 +86,17 @@ final class PhraseCache: @unchecked Sendable {
 
     private var sites = SiteTable<Entry>()
 
-    func compiled(site: CallSite, _ phrases: () -> [String]) -> Entry {
-        if let found = sites[site] { return found }
-        let entry = Entry(Vocabulary.compiled(site: site, phrases))
-        sites[site] = entry
-        return entry
+    /// Whether `tokens` hold any of the phrases written at `site`: a mask compare for most, no reference counting.
+    func matches(site: CallSite, _ phrases: () -> [String], in tokens: Tokens) -> Bool {
+        let slot = slot(site, phrases)
+        guard sites.mask(at: slot) & tokens.mask != 0 else { return false }
+        return tokens.matches(sites.value(at: slot).phrases)
+    }
+
+    private func slot(_ site: CallSite, _ phrases: () -> [String]) -> Int {
+        if let found = sites.slot(of: site) { return found }
+        let compiled = Vocabulary.compiled(site: site, phrases)
+        sites.insert(site, Entry(compiled), mask: compiled.mask)
+        return sites.slot(of: site)!
     }
 }

@@ -6,6 +6,20 @@ extension Plan {
 
     /// The plan; `notApplicable`: the reason a config skips each item it skips, by id (`gonogo plan --config`).
     public func json(notApplicable: [String: String]) -> JSONValue {
+        .object(headerJSON + [("items", .array(items.concurrentMap { $0.json(notApplicable: notApplicable[$0.id]) }))])
+    }
+
+    /// ``json(notApplicable:)`` serialised, in pieces to write one after the other (see
+    /// ``JSONValue/objectPieces(_:thenArray:count:pretty:element:)``): the same bytes, without the whole tree.
+    public func jsonPieces(notApplicable: [String: String]) -> [[UInt8]] {
+        let items = items
+        return JSONValue.objectPieces(headerJSON, thenArray: "items", count: items.count) { i in
+            items[i].json(notApplicable: notApplicable[items[i].id])
+        }
+    }
+
+    /// Every key of the plan's JSON before `items`.
+    private var headerJSON: [(String, JSONValue)] {
         var checklist: [(String, JSONValue)] = [("path", .string(document.path)), ("sha256", .string(document.sha256))]
         if let title = document.title { checklist.append(("title", .string(title))) }
         checklist.append(("items", .int(items.count)))
@@ -17,13 +31,12 @@ extension Plan {
             ("advisory", .int(advisoryCount)),
             ("families", .object(countsByFamily.map { ($0.0.rawValue, .int($0.1)) })),
         ])
-        return .object([
+        return [
             ("schema", .string(Plan.schema)),
             ("checklist", .object(checklist)),
             ("roles", .array(document.roles.map { .string($0) })),
             ("summary", summary),
-            ("items", .array(items.concurrentMap { $0.json(notApplicable: notApplicable[$0.id]) })),
-        ])
+        ]
     }
 }
 

@@ -59,53 +59,77 @@ public enum Planner {
     /// ``plan(_:)``, recognising items in chunks of `chunkSize` (a test compares chunks with one pass).
     static func plan(_ document: ChecklistDocument, chunkSize: Int) throws -> Plan {
         let items = document.items
-        let cache = PhraseCache()
-        let tokens = items.concurrentMap { Tokens($0.text, cache: cache) }
-        let reading = ItemContext.Document(
-            items: items, tokens: tokens, engine: documentEngine(document, tokens),
-            // A data project's checklist (dbt models, a warehouse): its "test coverage" is the models'.
-            dataModels: tokens.contains { $0.hasAny(["dbt", "data warehouse"]) })
-        var planned = items.concurrentMap { item in
-            PlannedItem(
-                item: item, kind: .manual, params: Params(), severity: .blocker, source: .none, rule: "unrecognised",
-                parentID: item.parent.map { items[$0].id })
+        let tokens: [Tokens] = Concurrent.chunks(items.count) { range in
+            var vocabulary = Vocabulary.Local()
+            return range.map { Tokens(items[$0].text, vocabulary: &vocabulary) }
         }
+        // What each item says of itself: optional, its database, a data project's words. On every core, each chunk
+        // reading phrase lists through its own cache.
+        let own: [Own] = Concurrent.chunks(items.count) { range in
+            let cache = PhraseCache()
+            return range.map { i in
+                var t = tokens[i]
+                t.cache = cache
+                return Own(
+                    optional: isOptional(t, items[i].text), engine: Engine.named(in: t, code: items[i].codeSpans),
+                    dataWords: t.hasAny(["dbt", "data warehouse"]))
+            }
+        }
+        let reading = ItemContext.Document(
+            items: items, tokens: tokens, engine: documentEngine(document, own.lazy.map(\.engine)),
+            // A data project's checklist (dbt models, a warehouse): its "test coverage" is the models'.
+            dataModels: own.contains { $0.dataWords })
         // Parents come before their children, so an optional parent's severity is known when a child needs it.
         var optionalHere: [Bool] = []
         optionalHere.reserveCapacity(items.count)
+        var annotated: [Int: (Kind, Params)] = [:]
         // The items the recognisers read: after this loop, in parallel.
         var unread: [Int] = []
+        unread.reserveCapacity(items.count)
         for item in items {
-            let optional = isOptional(tokens[item.index], item.text) || item.parent.map { optionalHere[$0] } == true
-            optionalHere.append(optional)
-            if optional { planned[item.index].severity = .advisory }
+            optionalHere.append(own[item.index].optional || item.parent.map { optionalHere[$0] } == true)
             if item.annotations.count > 1 {
                 throw ChecklistError.badAnnotation(
                     document.path, line: item.annotations[1].line,
                     "an item takes one annotation; this one has \(item.annotations.count)")
             }
             if let raw = item.annotations.first {
-                (planned[item.index].kind, planned[item.index].params) = try AnnotationParser.parse(
-                    raw, file: document.path)
-                planned[item.index].source = .annotation
-                planned[item.index].rule = "annotation"
-            } else if tokens[item.index].words.count > Self.maxRecognizedWords {
-                // Pages of text in one item are no sentence a check could be read from; a person reads them.
-                planned[item.index].rule = "too long to be one check"
-            } else {
+                annotated[item.index] = try AnnotationParser.parse(raw, file: document.path)
+            } else if tokens[item.index].words.count <= Self.maxRecognizedWords {
                 unread.append(item.index)
             }
         }
-        for (i, found) in zip(unread, Recognizers.recognize(unread, in: reading, chunkSize: chunkSize)) {
-            guard let found else { continue }
-            planned[i].kind = found.kind
-            planned[i].params = found.params
-            planned[i].rule = found.rule
-            planned[i].evidence = found.evidence
-            planned[i].source = found.kind == .manual ? .none : .catalog
+        var found = [Recognition?](repeating: nil, count: items.count)
+        for (i, recognition) in zip(unread, Recognizers.recognize(unread, in: reading, chunkSize: chunkSize)) {
+            found[i] = recognition
+        }
+        // Each item's plan made once, on every core.
+        let (optional, recognized) = (optionalHere, found)
+        let annotations = annotated
+        var planned = items.concurrentMap { item in
+            var p = PlannedItem(
+                item: item, kind: .manual, params: Params(), severity: optional[item.index] ? .advisory : .blocker,
+                source: .none, rule: "unrecognised", parentID: item.parent.map { items[$0].id })
+            if let (kind, params) = annotations[item.index] {
+                (p.kind, p.params, p.source, p.rule) = (kind, params, .annotation, "annotation")
+            } else if let r = recognized[item.index] {
+                (p.kind, p.params, p.rule, p.evidence) = (r.kind, r.params, r.rule, r.evidence)
+                p.source = r.kind == .manual ? .none : .catalog
+            } else if tokens[item.index].words.count > Self.maxRecognizedWords {
+                // Pages of text in one item are no sentence a check could be read from; a person reads them.
+                p.rule = "too long to be one check"
+            }
+            return p
         }
         resolveGroups(&planned)
         return Plan(document: document, items: planned)
+    }
+
+    /// What an item says of itself, read once before recognition.
+    private struct Own: Sendable {
+        let optional: Bool
+        let engine: Engine?
+        let dataWords: Bool
     }
 
     /// A parent whose own check repeats what its children check (or that has none) is a `group`: the worst of them.
@@ -135,12 +159,18 @@ public enum Planner {
             return true
         }
         // Any aside that starts with "if": "(if caching enabled)".
-        guard text.utf8.contains(UInt8(ascii: "(")) else { return false }
-        var rest = Substring(text.lowercased())
-        while let open = rest.firstIndex(of: "(") {
-            let after = rest[rest.index(after: open)...].drop { $0 == " " }
-            if after.hasPrefix("if ") { return true }
-            rest = after
+        // On bytes: "if " is ASCII, so upper case folds by one bit.
+        let bytes = text.utf8
+        var i = bytes.startIndex
+        while let open = bytes[i...].firstIndex(of: UInt8(ascii: "(")) {
+            let after = bytes[bytes.index(after: open)...].drop { $0 == UInt8(ascii: " ") }
+            let word = Array(after.prefix(3))
+            if word.count == 3, word[0] | 0x20 == UInt8(ascii: "i"), word[1] | 0x20 == UInt8(ascii: "f"),
+                word[2] == UInt8(ascii: " ")
+            {
+                return true
+            }
+            i = after.startIndex
         }
         return false
     }
@@ -158,18 +188,14 @@ public enum Planner {
 
     /// The database a document means when an item names none: the one a "production" heading names, else the only
     /// one the document names anywhere.
-    static func documentEngine(_ document: ChecklistDocument, _ tokens: [Tokens]) -> Engine? {
+    static func documentEngine(_ document: ChecklistDocument, _ itemEngines: some Sequence<Engine?>) -> Engine? {
         for h in document.headings {
             let t = Tokens(h.text)
             if t.hasAny(["production", "prod"]), let e = Engine.named(in: t) { return e }
         }
         var seen: Set<String> = []
         for h in document.headings { if let e = Engine.named(in: Tokens(h.text)) { seen.insert(e.rawValue) } }
-        for item in document.items {
-            if let e = Engine.named(in: tokens[item.index], code: item.codeSpans) {
-                seen.insert(e.rawValue)
-            }
-        }
+        for e in itemEngines { if let e { seen.insert(e.rawValue) } }
         return seen.count == 1 ? Engine(rawValue: seen.first!) : nil
     }
 }

@@ -21,6 +21,26 @@ public struct Tokens: Sendable {
     var cache: PhraseCache?
 
     init(_ text: String) {
+        let words = Tokens.split(text)
+        self.init(words: words, ids: Vocabulary.ids(of: words))
+    }
+
+    /// The words of `text`, their ids read through `vocabulary` (one per thread: a long checklist's items are read on
+    /// every core, and the process-wide vocabulary's lock made them take turns).
+    init(_ text: String, vocabulary: inout Vocabulary.Local) {
+        let words = Tokens.split(text)
+        self.init(words: words, ids: vocabulary.ids(of: words))
+    }
+
+    private init(words: [String], ids: [Int32]) {
+        self.words = words
+        self.ids = ids
+        self.mask = ids.reduce(0) { $0 | CompiledPhrases.bit($1) }
+        self.hasNumber = words.contains(where: Tokens.isNumber)
+    }
+
+    /// `text` as tokens (see ``Tokens``).
+    static func split(_ text: String) -> [String] {
         // Work on UTF-8 bytes: checklist text is mostly ASCII, and recognition runs on every item.
         var source = text
         if source.utf8.contains(where: { $0 >= 0x80 }) { source = source.lowercased() }
@@ -90,10 +110,7 @@ public struct Tokens: Sendable {
             i += 1
         }
         flush()
-        self.words = words
-        self.ids = Vocabulary.ids(of: words)
-        self.mask = ids.reduce(0) { $0 | CompiledPhrases.bit($1) }
-        self.hasNumber = words.contains(where: Tokens.isNumber)
+        return words
     }
 
     /// The words of `text`, reading phrase lists through `cache`.
@@ -111,7 +128,7 @@ public struct Tokens: Sendable {
         _ phrase: @autoclosure () -> String, file: StaticString = #fileID, line: UInt = #line, column: UInt = #column
     ) -> Bool {
         let site = CallSite(file: file, line: line, column: column)
-        if let cache { return matches(cache.compiled(site: site) { [phrase()] }.phrases) }
+        if let cache { return cache.matches(site: site, { [phrase()] }, in: self) }
         return matches(Vocabulary.compiled(site: site) { [phrase()] })
     }
 
@@ -121,7 +138,7 @@ public struct Tokens: Sendable {
         column: UInt = #column
     ) -> Bool {
         let site = CallSite(file: file, line: line, column: column)
-        if let cache { return matches(cache.compiled(site: site, phrases).phrases) }
+        if let cache { return cache.matches(site: site, phrases, in: self) }
         return matches(Vocabulary.compiled(site: site, phrases))
     }
 
@@ -193,6 +210,20 @@ enum Vocabulary {
     /// The ids of `words`, numbering new ones.
     static func ids(of words: [String]) -> [Int32] {
         state.withLock { s in words.map { w in id(w, in: &s) } }
+    }
+
+    /// Ids already known to one thread: read without the lock; a word it has not seen is numbered under it.
+    struct Local {
+        private var known: [String: Int32] = [:]
+
+        mutating func ids(of words: [String]) -> [Int32] {
+            words.map { w in
+                if let id = known[w] { return id }
+                let id = Vocabulary.ids(of: [w])[0]
+                known[w] = id
+                return id
+            }
+        }
     }
 
     /// The compiled phrases of a call site, compiling `phrases` on first use.

@@ -74,10 +74,10 @@ extension GoNoGo {
                 }
                 switch format {
                 case .json:
-                    // Bytes straight out: a long checklist's plan is tens of megabytes.
-                    var bytes = plan.json(notApplicable: skipped).serializedBytes()
-                    bytes.append(UInt8(ascii: "\n"))
-                    bytes.withUnsafeBufferPointer { writeAll($0, to: 1) }
+                    // Bytes straight out, piece by piece: a long checklist's plan is tens of megabytes.
+                    let pieces = plan.jsonPieces(notApplicable: skipped) + [[UInt8(ascii: "\n")]]
+                    for piece in pieces { piece.withUnsafeBufferPointer { writeAll($0, to: 1) } }
+                    keptUntilExit((plan, document, pieces))
                 case .text:
                     var text = PlanText.render(
                         plan, color: stdoutWantsColor, explain: explain, notApplicable: skipped)

@@ -247,10 +247,13 @@ struct RecognitionTests {
             - [ ] WAL mode enabled
             - [ ] Backups are not optional
             - [ ] Mozilla recommended TLS configuration: TLS 1.2 minimum
+            - [ ] Metrics exported (  IF Prometheus runs)
+            - [ ] Restore drill done (iffy last time)
             """)
         #expect(
             items.map(\.severity) == [
                 .advisory, .advisory, .advisory, .advisory, .advisory, .advisory, .blocker, .blocker, .blocker,
+                .advisory, .blocker,
             ])
     }
 

@@ -332,5 +332,9 @@ struct ConcurrentPlanTests {
         let items = try #require(parsed["items"] as? [[String: Any]])
         #expect(items.map { $0["id"] as? String } == plan.items.map(\.id))
         #expect(String(decoding: bytes, as: UTF8.self) == plan.json.serialized())
+        // What `gonogo plan --format json` writes: the same bytes, in pieces (the items' chunks), without the tree.
+        let pieces = plan.jsonPieces(notApplicable: [:])
+        #expect(pieces.count > 2)
+        #expect(Array(pieces.joined()) == bytes)
     }
 }
