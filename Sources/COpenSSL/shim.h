@@ -17,6 +17,14 @@ static inline long gonogo_ssl_set_tlsext_status_type(SSL *s, int t) { return SSL
 static inline long gonogo_ssl_get_tlsext_status_ocsp_resp(SSL *s, const unsigned char **resp) {
     return SSL_get_tlsext_status_ocsp_resp(s, resp);
 }
+/* The client's cipher list (a STACK_OF macro), secure renegotiation and the fallback signal (SSL_ctrl macros). */
+static inline int gonogo_ssl_cipher_count(const SSL *s) {
+    STACK_OF(SSL_CIPHER) *sk = SSL_get_ciphers(s);
+    return sk ? sk_SSL_CIPHER_num(sk) : 0;
+}
+static inline const SSL_CIPHER *gonogo_ssl_cipher_at(const SSL *s, int i) { return sk_SSL_CIPHER_value(SSL_get_ciphers(s), i); }
+static inline long gonogo_ssl_secure_renegotiation(SSL *s) { return SSL_get_secure_renegotiation_support(s); }
+static inline long gonogo_ssl_ctx_send_fallback_scsv(SSL_CTX *c) { return SSL_CTX_set_mode(c, SSL_MODE_SEND_FALLBACK_SCSV); }
 static inline int gonogo_tls1_version(void) { return TLS1_VERSION; }
 static inline int gonogo_tls1_1_version(void) { return TLS1_1_VERSION; }
 static inline int gonogo_tls1_2_version(void) { return TLS1_2_VERSION; }

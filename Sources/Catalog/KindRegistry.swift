@@ -191,6 +191,22 @@ extension Kind {
             "days until the certificate expires; with valid, the chain verifies and names the host too",
             [.integer("min_days"), .flag("valid")]),
         KindSpec(
+            Kind(.tls, "ciphers"),
+            "cipher suites tried one by one (TLS 1.0-1.2 and 1.3, at OpenSSL's security level 0): none in a refused "
+                + "category (null, anull, export, rc4, des, 3des, md5, cbc, static_rsa); with forward_secrecy, every "
+                + "suite forward secret; with server_order, the server's order wins",
+            [.list("refuse"), .flag("forward_secrecy"), .flag("server_order")]),
+        KindSpec(
+            Kind(.tls, "alpn"), "the server selects the protocol by ALPN (h2: HTTP/2)",
+            [.text("protocol", default: "h2")]),
+        KindSpec(
+            Kind(.tls, "renegotiation"),
+            "secure renegotiation (RFC 5746) over TLS 1.2 and older; a TLS 1.3-only server has none to secure", []),
+        KindSpec(
+            Kind(.tls, "fallback_scsv"),
+            "a handshake one version below the server's best, signalled with TLS_FALLBACK_SCSV (RFC 7507), is refused",
+            []),
+        KindSpec(
             Kind(.latency, "request"), "percentiles of a request at a steady rate against a threshold",
             [
                 .text("request"), .text("method", default: "GET"), .text("path"), .text("target"),

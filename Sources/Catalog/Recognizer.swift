@@ -28,7 +28,7 @@ enum Recognizers {
         notMeasurable,
         migrationTool,
         coverage, junit,
-        tlsProtocols, certificate, hsts,
+        tlsProtocols, tlsCiphers, tlsNegotiation, certificate, hsts,
         environment,
         lighthouse, latency,
         database,

@@ -126,8 +126,16 @@ public final class ServerProcess: @unchecked Sendable {
         self.init(path: Executables.path(name), arguments, environment: environment, directory: directory)
     }
 
-    /// Any program that prints `listening on http(s)://HOST:PORT` (a stand-in server written for a test).
-    public init(path: String, _ arguments: [String], environment: [String: String], directory: String) {
+    /// The port the output so far says the process listens on, once it says so.
+    private let readyPort: @Sendable (String) -> Int?
+
+    /// Any program that prints `listening on http(s)://HOST:PORT` (a stand-in server written for a test), or, with
+    /// `ready`, whatever line `ready` reads a port from (`openssl s_server` prints `ACCEPT` on a port given to it).
+    public init(
+        path: String, _ arguments: [String], environment: [String: String], directory: String,
+        ready: @escaping @Sendable (String) -> Int? = ServerProcess.listeningOn
+    ) {
+        readyPort = ready
         process.executableURL = URL(fileURLWithPath: path)
         process.arguments = arguments
         process.currentDirectoryURL = URL(fileURLWithPath: directory)
@@ -150,14 +158,9 @@ public final class ServerProcess: @unchecked Sendable {
                 if data.isEmpty { break }
                 self.lock.lock()
                 self.output += String(decoding: data, as: UTF8.self)
-                if self.port == nil, let range = self.output.range(of: "listening on http") {
-                    let rest = self.output[range.upperBound...].drop { $0 != "/" }
-                    if let colon = rest.firstIndex(of: ":"), let end = rest.firstIndex(of: "\n"),
-                        let p = Int(rest[rest.index(after: colon)..<end])
-                    {
-                        self.port = p
-                        self.ready.signal()
-                    }
+                if self.port == nil, let p = self.readyPort(self.output) {
+                    self.port = p
+                    self.ready.signal()
                 }
                 self.lock.unlock()
             }
@@ -181,16 +184,36 @@ public final class ServerProcess: @unchecked Sendable {
         return port
     }
 
+    /// The port of a `listening on http(s)://HOST:PORT` line.
+    @Sendable public static func listeningOn(_ output: String) -> Int? {
+        guard let range = output.range(of: "listening on http") else { return nil }
+        let rest = output[range.upperBound...].drop { $0 != "/" }
+        guard let colon = rest.firstIndex(of: ":"), let end = rest.firstIndex(of: "\n") else { return nil }
+        return Int(rest[rest.index(after: colon)..<end])
+    }
+
     /// What the process wrote to stdout so far.
     public var stdout: String { lock.withLock { output } }
 
     /// What the process wrote to stderr so far.
     public var stderr: String { lock.withLock { String(decoding: errors, as: UTF8.self) } }
 
-    /// SIGTERM, then wait for the exit; returns the exit status.
+    /// SIGTERM, then wait for the exit (SIGKILL after `grace` seconds: a child can inherit the runner's blocked
+    /// SIGTERM, as `openssl s_server` does); returns the exit status.
     @discardableResult
-    public func stop() -> Int32 {
-        if process.isRunning { process.terminate() }
+    public func stop(grace: TimeInterval = 10) -> Int32 {
+        if process.isRunning {
+            process.terminate()
+            let exited = DispatchSemaphore(value: 0)
+            let process = process
+            Thread {
+                process.waitUntilExit()
+                exited.signal()
+            }.start()
+            if exited.wait(timeout: .now() + grace) == .timedOut, process.isRunning {
+                Foundation.kill(process.processIdentifier, SIGKILL)
+            }
+        }
         process.waitUntilExit()
         drainStderr()
         return process.terminationStatus

@@ -23,31 +23,48 @@ enum Handshake {
     static func run(
         host: String, port: Int, version: Int32?, caFile: String?, verify: Bool = true, timeout: Duration
     ) throws -> Peer {
+        try session(host: host, port: port, timeout: timeout) { ctx in
+            if let version {
+                _ = gonogo_ssl_ctx_set_min_proto_version(ctx, version)
+                _ = gonogo_ssl_ctx_set_max_proto_version(ctx, version)
+                SSL_CTX_set_security_level(ctx, 0)
+                SSL_CTX_set_cipher_list(ctx, "DEFAULT:@SECLEVEL=0")
+            }
+            if let caFile {
+                guard SSL_CTX_load_verify_locations(ctx, caFile, nil) == 1 else {
+                    throw ProbeError.local("cannot read the CA file \(caFile)")
+                }
+            } else {
+                SSL_CTX_set_default_verify_paths(ctx)
+            }
+        } prepare: { ssl in
+            if verify { SSL_set1_host(ssl, host) }
+            _ = gonogo_ssl_set_tlsext_status_type(ssl, 1)  // TLSEXT_STATUSTYPE_ocsp
+        } inspect: { ssl in
+            try peer(ssl)
+        }
+    }
+
+    /// One handshake with `host`: `configure` sets up the context, `prepare` the connection made from it (before SNI
+    /// and the handshake), `inspect` reads the session once it is up. Every failure is thrown as a ``ProbeError`` that says which it was:
+    /// an alert or a refusal (`isHandshake`), a hang-up during the handshake, no answer within `timeout`.
+    static func session<T>(
+        host: String, port: Int, timeout: Duration, configure: (OpaquePointer) throws -> Void,
+        prepare: (OpaquePointer) -> Void = { _ in }, inspect: (OpaquePointer) throws -> T
+    ) throws -> T {
         let fd = try TCP.connect(host: host, port: port, timeout: timeout)
         defer { close(fd) }
         guard let ctx = SSL_CTX_new(TLS_client_method()) else { throw ProbeError.tls("OpenSSL could not start") }
         defer { SSL_CTX_free(ctx) }
-        if let version {
-            _ = gonogo_ssl_ctx_set_min_proto_version(ctx, version)
-            _ = gonogo_ssl_ctx_set_max_proto_version(ctx, version)
-            SSL_CTX_set_security_level(ctx, 0)
-            SSL_CTX_set_cipher_list(ctx, "DEFAULT:@SECLEVEL=0")
-        }
-        if let caFile {
-            guard SSL_CTX_load_verify_locations(ctx, caFile, nil) == 1 else {
-                throw ProbeError.local("cannot read the CA file \(caFile)")
-            }
-        } else {
-            SSL_CTX_set_default_verify_paths(ctx)
-        }
+        // The context first: a connection copies its versions, ciphers and ALPN list when it is made.
+        try configure(ctx)
         guard let ssl = SSL_new(ctx) else { throw ProbeError.tls("OpenSSL could not start") }
         defer { SSL_free(ssl) }
+        prepare(ssl)
         SSL_set_fd(ssl, fd)
-        if verify { SSL_set1_host(ssl, host) }
         if !host.allSatisfy({ $0.isNumber || $0 == "." || $0 == ":" }) {
             _ = gonogo_ssl_set_tlsext_host_name(ssl, host)
         }
-        _ = gonogo_ssl_set_tlsext_status_type(ssl, 1)  // TLSEXT_STATUSTYPE_ocsp
         ERR_clear_error()
         errno = 0
         let connected = SSL_connect(ssl)
@@ -77,7 +94,12 @@ enum Handshake {
                 "TLS handshake with \(host):\(port) failed: the server closed the connection during the handshake\(how)"
             )
         }
-        SSL_shutdown(ssl)
+        defer { SSL_shutdown(ssl) }
+        return try inspect(ssl)
+    }
+
+    /// What the server's certificate shows, and whether it verified.
+    private static func peer(_ ssl: OpaquePointer) throws -> Peer {
         guard let cert = SSL_get1_peer_certificate(ssl) else {
             throw ProbeError.tls("the server sent no certificate")
         }

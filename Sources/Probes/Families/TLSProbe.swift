@@ -11,7 +11,9 @@ import Results
 /// the client's security level lowered so that it may ask for old versions: a refusal is then the server's.
 struct TLSProbe: Probe {
     /// The kinds this probe runs: exactly its family's in `Kind.registry` (`ProbeTableTests`).
-    let kinds = ["protocols", "certificate", "expiry"].map { Kind(.tls, $0) }
+    let kinds = ["protocols", "certificate", "expiry", "ciphers", "alpn", "renegotiation", "fallback_scsv"].map {
+        Kind(.tls, $0)
+    }
 
     func run(_ item: PlannedItem, in context: ProbeContext) async -> Outcome {
         guard let api = context.settings.apiURL, let url = URLComponents(string: api), let host = url.host,
@@ -28,6 +30,13 @@ struct TLSProbe: Probe {
             return try await Blocking.run {
                 switch kind {
                 case "protocols": return try Self.protocols(host, port, params, timeout)
+                case "ciphers":
+                    let deadline = ContinuousClock.now + context.settings.itemTimeout
+                    let scan = try CipherScan.scan(host: host, port: port, timeout: timeout, deadline: deadline)
+                    return Self.ciphers(scan, params)
+                case "alpn": return try Self.alpn(host, port, params, timeout)
+                case "renegotiation": return try Self.renegotiation(host, port, timeout)
+                case "fallback_scsv": return try Self.fallbackSCSV(host, port, timeout)
                 case "certificate", "expiry":
                     let peer = try Handshake.run(host: host, port: port, version: nil, caFile: caFile, timeout: timeout)
                     return kind == "certificate"
