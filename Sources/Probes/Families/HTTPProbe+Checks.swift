@@ -78,8 +78,7 @@ extension HTTPProbe {
         let sensitive = ["set-cookie", "cookie", "authorization", "proxy-authorization", "www-authenticate"]
         let received = response.values(name)
         let values = received.map { sensitive.contains(name.lowercased()) ? Redaction.mask : $0 }
-        // A path that answers an error may lack headers the pages have: the status is shown with what was seen.
-        let status = (200..<400).contains(response.status) ? "" : "HTTP \(response.status): "
+        let status = Self.errorStatus(response)
         if c.params["absent"] == .bool(true) {
             let sent = values.map { "\(name): \($0)" }.joined(separator: "; ")
             return .check(
@@ -115,12 +114,20 @@ extension HTTPProbe {
                 "the API URL is not HTTPS: HSTS is sent over HTTPS only", expected: "HTTPS with HSTS",
                 observed: c.base)
         }
-        let response = try await c.send(c.request(c.params.string("path") ?? "/health"))
-        return HSTS.check(response.values("strict-transport-security"), c.params)
+        let response = try await c.send(c.request(c.params.string("path") ?? "/"))
+        var outcome = HSTS.check(response.values("strict-transport-security"), c.params)
+        outcome.observed = Self.errorStatus(response) + (outcome.observed ?? "")
+        return outcome
+    }
+
+    /// `HTTP 404: ` for an answer that is an error, else nothing: a path that answers an error may lack headers the
+    /// pages have, so the status is shown with what was seen (header items probe `/` unless they name a path).
+    static func errorStatus(_ response: HTTPProbeResponse) -> String {
+        (200..<400).contains(response.status) ? "" : "HTTP \(response.status): "
     }
 
     func securityHeaders(_ c: HTTPCall) async throws -> Outcome {
-        let response = try await c.send(c.request(c.params.string("path") ?? "/health"))
+        let response = try await c.send(c.request(c.params.string("path") ?? "/"))
         var missing: [String] = []
         if response.header("x-content-type-options")?.lowercased() != "nosniff" {
             missing.append("X-Content-Type-Options: nosniff")
@@ -141,7 +148,7 @@ extension HTTPProbe {
             missing.isEmpty,
             expected: (["nosniff, frame options, referrer policy"] + (c.params.strings("headers") ?? []))
                 .joined(separator: ", "),
-            observed: present.isEmpty ? "none" : present.joined(separator: "; "),
+            observed: Self.errorStatus(response) + (present.isEmpty ? "none" : present.joined(separator: "; ")),
             pass: "security headers present", fail: "missing \(missing.joined(separator: ", "))")
     }
 
