@@ -1,4 +1,5 @@
 import Catalog
+import Crypto
 import Foundation
 import Results
 
@@ -36,26 +37,25 @@ public enum ReportSARIF {
                     ("level", .string(level)),
                     ("message", .object([("text", .string("\(r.planned.item.text): \(text)"))])),
                     ("locations", location(document.path, line: r.planned.item.line)),
-                    ("partialFingerprints", .object([("gonogoItemId/v1", .string(r.id))])),
+                    ("partialFingerprints", fingerprints(r.id, text: r.planned.item.text)),
                 ]
+                // Every result says whether it is suppressed (SARIF 3.27.23: all results or none carry the array).
+                var suppressions: [JSONValue] = []
                 if r.status == .waived, let waiver = run.signoff.items[r.id]?.waiver {
-                    pairs.append(
-                        (
-                            "suppressions",
-                            .array([
-                                .object([
-                                    // No `status`: absent means accepted, and the 2.1.0 RTM schema has none.
-                                    ("kind", .string("external")),
-                                    (
-                                        "justification",
-                                        .string(
-                                            "\(waiver.justification) (approved by \(waiver.approvedBy), until \(waiver.expires))"
-                                        )
-                                    ),
-                                ])
-                            ])
-                        ))
+                    suppressions.append(
+                        .object([
+                            // No `status`: absent is accepted (SARIF 3.35.3), and the 2.1.0 schema the tests validate
+                            // against (fixtures/schemas/) has none.
+                            ("kind", .string("external")),
+                            (
+                                "justification",
+                                .string(
+                                    "\(waiver.justification) (approved by \(waiver.approvedBy), until \(waiver.expires))"
+                                )
+                            ),
+                        ]))
                 }
+                pairs.append(("suppressions", .array(suppressions)))
                 pairs.append(
                     (
                         "properties",
@@ -73,7 +73,8 @@ public enum ReportSARIF {
                     ("kind", .string("fail")), ("level", .string("error")),
                     ("message", .object([("text", .string(text))])),
                     ("locations", location(document.path, line: 1)),
-                    ("partialFingerprints", .object([("gonogoItemId/v1", .string(rule + ":" + text))])),
+                    ("partialFingerprints", fingerprints(rule, text: rule)),
+                    ("suppressions", .array([])),
                 ])
             }
         let sarif: JSONValue = .object([
@@ -95,15 +96,7 @@ public enum ReportSARIF {
                                         (
                                             "rules",
                                             .array(
-                                                rules.map {
-                                                    .object([
-                                                        ("id", .string($0)),
-                                                        (
-                                                            "shortDescription",
-                                                            .object([("text", .string(ruleText($0)))])
-                                                        ),
-                                                    ])
-                                                })
+                                                rules.map(rule))
                                         ),
                                     ])
                                 )
@@ -118,6 +111,11 @@ public enum ReportSARIF {
                                 ])
                             ])
                         ),
+                        (
+                            "automationDetails",
+                            .object([("id", .string("gonogo/\(automationName(document.path))/\(run.gate.rawValue)/"))])
+                        ),
+                        ("originalUriBaseIds", baseIds(document.path)),
                         ("results", .array(results)),
                         (
                             "properties",
@@ -143,7 +141,10 @@ public enum ReportSARIF {
                 (
                     "physicalLocation",
                     .object([
-                        ("artifactLocation", .object([("uri", .string(uri(path)))])),
+                        (
+                            "artifactLocation",
+                            .object([("uri", .string(uri(path))), ("uriBaseId", .string(baseId(path)))])
+                        ),
                         ("region", .object([("startLine", .int(max(1, line)))])),
                     ])
                 )
@@ -172,12 +173,53 @@ public enum ReportSARIF {
         }
     }
 
-    /// A relative path stays relative (code scanning resolves it against the repository); an absolute one is a file
-    /// URI.
+    /// The checklist's URI relative to its base (``baseId(_:)``): a relative path as written (code scanning resolves it
+    /// against the repository), an absolute one by its file name under its folder.
     static func uri(_ path: String) -> String {
-        if path.hasPrefix("/") { return URL(fileURLWithPath: path).absoluteString }
-        return path.split(separator: "/").map {
+        let relative = path.hasPrefix("/") ? URL(fileURLWithPath: path).lastPathComponent : path
+        return relative.split(separator: "/").map {
             String($0).addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? String($0)
         }.joined(separator: "/")
+    }
+
+    /// `%SRCROOT%` (where gonogo ran) for a relative checklist path, `CHECKLISTDIR` (its folder) for an absolute one.
+    static func baseId(_ path: String) -> String { path.hasPrefix("/") ? "CHECKLISTDIR" : "%SRCROOT%" }
+
+    /// `originalUriBaseIds`: the base's absolute file URI, ending in `/`.
+    static func baseIds(_ path: String) -> JSONValue {
+        let folder =
+            path.hasPrefix("/")
+            ? URL(fileURLWithPath: path).deletingLastPathComponent().path
+            : FileManager.default.currentDirectoryPath
+        let uri = URL(fileURLWithPath: folder, isDirectory: true).absoluteString
+        return .object([(baseId(path), .object([("uri", .string(uri.hasSuffix("/") ? uri : uri + "/"))]))])
+    }
+
+    /// `automationDetails.id`'s middle: the checklist's file name without `.md`, as a slug.
+    static func automationName(_ path: String) -> String {
+        let name = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
+        return String(name.lowercased().map { $0.isLetter || $0.isNumber ? $0 : "-" })
+    }
+
+    /// Stable fingerprints: the item's id, and a hash of its text in the form of GitHub's `primaryLocationLineHash`
+    /// (hex, then `:` and the occurrence), so a result keeps its identity when lines move.
+    static func fingerprints(_ id: String, text: String) -> JSONValue {
+        let hash = SHA256.hash(data: Data(text.utf8)).prefix(8).map { String(format: "%02x", $0) }.joined()
+        return .object([("gonogoItemId/v1", .string(id)), ("primaryLocationLineHash", .string(hash + ":1"))])
+    }
+
+    /// A rule: the kind's summary as its full description, and help that points into docs/verify.md.
+    static func rule(_ id: String) -> JSONValue {
+        let summary = Kind.registry.first { $0.kind.description == id }?.summary ?? ruleText(id)
+        let help =
+            "gonogo's `\(id)` check: \(summary). What it tries and reports, and the sentences that get it: "
+            + "docs/verify.md and docs/checklist-syntax.md."
+        return .object([
+            ("id", .string(id)),
+            ("shortDescription", .object([("text", .string(ruleText(id)))])),
+            ("fullDescription", .object([("text", .string(summary))])),
+            ("help", .object([("text", .string(help)), ("markdown", .string(help))])),
+            ("helpUri", .string("https://github.com/gonogo/gonogo/blob/main/docs/verify.md")),
+        ])
     }
 }

@@ -186,6 +186,30 @@ struct SignedReportTests {
             as? [String: Any]
         let results = ((sarif?["runs"] as? [[String: Any]])?.first?["results"] as? [[String: Any]]) ?? []
         #expect(Set(results.compactMap { $0["kind"] as? String }) == ["pass", "fail", "review"])
+        // What GitHub code scanning documents as required or used: rules with a full description, help and a help
+        // URI; a location per result with a relative URI and its base; fingerprints; automationDetails.id; and
+        // suppressions on every result or on none (SARIF 3.27.23).
+        let sarifRun = (sarif?["runs"] as? [[String: Any]])?.first ?? [:]
+        let rules =
+            ((sarifRun["tool"] as? [String: Any])?["driver"] as? [String: Any])?["rules"] as? [[String: Any]] ?? []
+        #expect(!rules.isEmpty)
+        for rule in rules {
+            for key in ["id", "shortDescription", "fullDescription", "help", "helpUri"] {
+                #expect(rule[key] != nil, "rule \(rule["id"] ?? "?") has no \(key)")
+            }
+        }
+        #expect(((sarifRun["automationDetails"] as? [String: Any])?["id"] as? String)?.hasPrefix("gonogo/") == true)
+        let bases = sarifRun["originalUriBaseIds"] as? [String: [String: String]] ?? [:]
+        for result in results {
+            #expect(result["suppressions"] is [Any], "\(result["ruleId"] ?? "?"): no suppressions array")
+            let fingerprints = result["partialFingerprints"] as? [String: String] ?? [:]
+            #expect(fingerprints["primaryLocationLineHash"] != nil && fingerprints["gonogoItemId/v1"] != nil)
+            let location =
+                ((result["locations"] as? [[String: Any]])?.first?["physicalLocation"] as? [String: Any])?[
+                    "artifactLocation"] as? [String: String] ?? [:]
+            #expect(location["uri"].map { !$0.hasPrefix("file:") && !$0.hasPrefix("/") } == true, "\(location)")
+            #expect(location["uriBaseId"].flatMap { bases[$0]?["uri"] }?.hasPrefix("file:///") == true, "\(location)")
+        }
         let markdown = try String(contentsOfFile: full + "/report.md", encoding: .utf8)
         #expect(
             markdown.contains("- [x] Load test reviewed by the team — **✍️ attested**: attested passed by Sam (QA Lead)")
