@@ -25,6 +25,8 @@ static inline int gonogo_ssl_cipher_count(const SSL *s) {
 static inline const SSL_CIPHER *gonogo_ssl_cipher_at(const SSL *s, int i) { return sk_SSL_CIPHER_value(SSL_get_ciphers(s), i); }
 static inline long gonogo_ssl_secure_renegotiation(SSL *s) { return SSL_get_secure_renegotiation_support(s); }
 static inline long gonogo_ssl_ctx_send_fallback_scsv(SSL_CTX *c) { return SSL_CTX_set_mode(c, SSL_MODE_SEND_FALLBACK_SCSV); }
+/* OpenSSL 3 refuses, on the client side, a server without RFC 5746: a probe must see such a server to judge it. */
+static inline void gonogo_ssl_ctx_allow_legacy_server(SSL_CTX *c) { SSL_CTX_set_options(c, SSL_OP_LEGACY_SERVER_CONNECT); }
 static inline int gonogo_tls1_version(void) { return TLS1_VERSION; }
 static inline int gonogo_tls1_1_version(void) { return TLS1_1_VERSION; }
 static inline int gonogo_tls1_2_version(void) { return TLS1_2_VERSION; }

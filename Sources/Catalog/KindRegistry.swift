@@ -193,8 +193,9 @@ extension Kind {
         KindSpec(
             Kind(.tls, "ciphers"),
             "cipher suites tried one by one (TLS 1.0-1.2 and 1.3, at OpenSSL's security level 0): none in a refused "
-                + "category (null, anull, export, rc4, des, 3des, md5, cbc, static_rsa); with forward_secrecy, every "
-                + "suite forward secret; with server_order, the server's order wins",
+                + "category (null, anull, export, rc4, des, 3des, md5, cbc, static_rsa); with forward_secrecy, a usual "
+                + "client gets a forward-secret suite (as testssl.sh judges it; refuse=static_rsa asks it of every "
+                + "suite); with server_order, the server's order wins",
             [.list("refuse"), .flag("forward_secrecy"), .flag("server_order")]),
         KindSpec(
             Kind(.tls, "alpn"), "the server selects the protocol by ALPN (h2: HTTP/2)",

@@ -17,6 +17,16 @@ extension Recognizers {
         ]) {
             return nil
         }
+        // Another service's or another use's ciphers (SSH, mail, a database link, a VPN, backups, passwords, tokens,
+        // end-to-end messages), or an exception someone allows: not what the API's TLS server accepts.
+        if c.own.hasAny([
+            "ssh", "sshd", "smtp", "starttls", "imap", "redis", "database", "db", "postgres", "mysql", "sslmode", "vpn",
+            "wireguard", "ipsec", "tunnel", "jwt", "jwts", "token", "tokens", "password", "passwords", "hashed", "hash",
+            "backup", "backups", "encrypted", "at rest", "end to end", "ratchet", "messages", "client", "library",
+            "macs", "kafka", "allowed", "permitted", "accepted risk", "exception", "appliance",
+        ]) || c.scope.hasAny(["ssh", "sshd", "smtp", "mail", "vpn", "database", "backup", "backups"]) {
+            return nil
+        }
         if c.own.hasAny(["review", "reviewed", "documented", "approved", "audit", "audited", "inventory"])
             || c.text.contains(".conf")
             || c.code.contains(where: { $0.contains("/") || $0.lowercased().hasPrefix("ssl") })
@@ -44,20 +54,25 @@ extension Recognizers {
             for (category, words) in named where words.contains(where: c.own.contains) && !refuse.contains(category) {
                 refuse.append(category)
             }
-            if c.own.has("des") && !c.own.has("3des") && !refuse.contains("des") { refuse.append("des") }
+            if c.own.has("des") && !c.own.hasAny(["3des", "triple des", "des3", "des cbc3"]) && !refuse.contains("des")
+            {
+                refuse.append("des")
+            }
         }
         var params: [(String, Params.Value)] = []
         if secrecy || c.own.hasAny(["ecdhe", "dhe"]) && c.own.has("only") {
             // "All suites forward secret", "ECDHE only": every suite; else as testssl.sh judges it, a usual client's.
-            if c.own.hasAny(["only", "all", "every", "each"]) {
+            if c.own.hasAny(["only", "all ciphers", "all cipher suites", "all suites", "every suite", "every cipher"]) {
                 if !refuse.contains("static_rsa") { refuse.append("static_rsa") }
             } else if !c.own.hasAny(["disabled", "no", "not", "without"]) {
                 params.append(("forward_secrecy", .bool(true)))
             }
         }
         if !refuse.isEmpty { params.insert(("refuse", .list(refuse)), at: 0) }
-        if c.own.has("server") && c.own.hasAny(["order", "preference", "prefer", "preferred"])
-            || c.own.has("honor cipher order")
+        if c.own.hasAny([
+            "server cipher order", "server order", "server preference", "server s order", "server side order",
+        ])
+            || c.own.hasAny(["prefer server ciphers", "server preferred order", "honor cipher order"])
         {
             params.append(("server_order", .bool(true)))
         }
@@ -75,12 +90,13 @@ extension Recognizers {
             let insecureOff = c.own.has("insecure renegotiation") && c.own.hasAny(["disabled", "no", "not", "off"])
             return secure || insecureOff ? Recognition(Kind(.tls, "renegotiation"), rule: "renegotiation") : nil
         }
-        // "TLS_FALLBACK_SCSV supported", "TLS downgrade protection": the signal of RFC 7507.
-        if c.own.has("fallback scsv") || c.own.has("downgrade") && c.own.hasAny(["tls", "ssl", "protocol"]) {
+        // "TLS_FALLBACK_SCSV supported": the signal of RFC 7507 ("downgrade" alone is as often HSTS's stripping).
+        if c.own.has("fallback scsv") {
             return c.own.hasAny(["disabled", "not", "no"])
                 ? nil : Recognition(Kind(.tls, "fallback_scsv"), rule: "fallback signal")
         }
-        let h2 = c.own.hasAny(["http / 2", "http2", "h2"]) || c.own.has("alpn") && c.own.has("h2")
+        // HTTP/2 by name ("h2" alone is a heading tag or a database as often).
+        let h2 = c.own.hasAny(["http / 2", "http2"]) || c.own.has("alpn") && c.own.has("h2")
         guard h2, !c.own.hasAny(["http / 3", "http3", "quic", "disabled", "not", "no"]),
             c.own.hasAny(["enabled", "enable", "supported", "on", "available", "negotiated", "served", "alpn"])
         else { return nil }

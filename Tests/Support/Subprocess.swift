@@ -201,20 +201,23 @@ public final class ServerProcess: @unchecked Sendable {
     /// SIGTERM, then wait for the exit (SIGKILL after `grace` seconds: a child can inherit the runner's blocked
     /// SIGTERM, as `openssl s_server` does); returns the exit status.
     @discardableResult
-    public func stop(grace: TimeInterval = 10) -> Int32 {
+    public func stop(grace: TimeInterval = 60) -> Int32 {
         if process.isRunning {
             process.terminate()
+            // One thread waits for the exit (Foundation's wait is not safe from two at once); this one, for it.
             let exited = DispatchSemaphore(value: 0)
             let process = process
             Thread {
                 process.waitUntilExit()
                 exited.signal()
             }.start()
-            if exited.wait(timeout: .now() + grace) == .timedOut, process.isRunning {
+            if exited.wait(timeout: .now() + grace) == .timedOut {
                 Foundation.kill(process.processIdentifier, SIGKILL)
+                exited.wait()
             }
+        } else {
+            process.waitUntilExit()
         }
-        process.waitUntilExit()
         drainStderr()
         return process.terminationStatus
     }

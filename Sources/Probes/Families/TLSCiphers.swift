@@ -62,6 +62,8 @@ extension CipherScan {
         defer { SSL_CTX_free(ctx) }
         SSL_CTX_set_security_level(ctx, 0)
         SSL_CTX_set_cipher_list(ctx, "ALL:COMPLEMENTOFALL:@SECLEVEL=0")
+        // Every TLS 1.3 suite, not only the three OpenSSL offers by default.
+        SSL_CTX_set_ciphersuites(ctx, tls13Suites)
         guard let ssl = SSL_new(ctx) else { return [] }
         defer { SSL_free(ssl) }
         return (0..<gonogo_ssl_cipher_count(ssl)).compactMap { i in
@@ -73,6 +75,10 @@ extension CipherScan {
             }
         }
     }()
+
+    static let tls13Suites =
+        "TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256:TLS_AES_128_GCM_SHA256:TLS_AES_128_CCM_SHA256:"
+        + "TLS_AES_128_CCM_8_SHA256"
 
     /// The categories this OpenSSL can offer at least one suite of (RC4, 3DES, EXPORT and DES are gone from OpenSSL
     /// 3's default provider: whether a server accepts them cannot be seen from here).
@@ -113,6 +119,7 @@ extension CipherScan {
             return try Handshake.session(host: host, port: port, timeout: timeout) { ctx in
                 guard let offered else { return }
                 SSL_CTX_set_security_level(ctx, 0)
+                gonogo_ssl_ctx_allow_legacy_server(ctx)
                 let version = modern ? gonogo_tls1_3_version() : gonogo_tls1_2_version()
                 _ = gonogo_ssl_ctx_set_min_proto_version(ctx, modern ? version : gonogo_tls1_version())
                 _ = gonogo_ssl_ctx_set_max_proto_version(ctx, version)
@@ -126,7 +133,9 @@ extension CipherScan {
                     name: String(cString: SSL_CIPHER_get_name(cipher)), version: String(cString: SSL_get_version(ssl)),
                     categories: categories(of: cipher), forwardSecret: isForwardSecret(cipher))
             }
-        } catch let failure as ProbeError where failure.isHandshake {
+        } catch let failure as ProbeError where failure.isHandshake && !failure.isClosedByPeer {
+            // An alert: none of `offered` is accepted. A hang-up is thrown: a connection limit can look like one, and
+            // reading it as "the rest are refused" would pass a server that accepts them.
             return nil
         }
     }

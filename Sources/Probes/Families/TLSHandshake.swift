@@ -75,9 +75,13 @@ enum Handshake {
             ERR_error_string_n(code, &buffer, buffer.count)
             // OpenSSL 3 reports the peer's hang-up as an error of its own ("unexpected eof while reading").
             let eof = code != 0 && Self.text(buffer).contains("unexpected eof")
+            let reason = Self.text(buffer)
+            // What this client could not even offer (a system policy, a cipher list left empty): no server refused it.
+            if reason.contains("no protocols available") || reason.contains("no ciphers available") {
+                throw ProbeError.local("OpenSSL here could not offer the handshake: \(reason)")
+            }
             if code != 0 && !eof {
                 // The server answered with an alert, or OpenSSL refused what it sent: a refusal.
-                let reason = Self.text(buffer)
                 throw ProbeError.tls(
                     reason: reason, handshake: true, "TLS handshake with \(host):\(port) failed: \(reason)")
             }

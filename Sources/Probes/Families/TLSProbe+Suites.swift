@@ -102,6 +102,7 @@ extension TLSProbe {
         do {
             secure = try Handshake.session(host: host, port: port, timeout: timeout) { ctx in
                 SSL_CTX_set_security_level(ctx, 0)
+                gonogo_ssl_ctx_allow_legacy_server(ctx)
                 _ = gonogo_ssl_ctx_set_max_proto_version(ctx, gonogo_tls1_2_version())
             } inspect: { ssl in
                 gonogo_ssl_secure_renegotiation(ssl) == 1
@@ -136,6 +137,8 @@ extension TLSProbe {
             try Handshake.session(host: host, port: port, timeout: timeout) { ctx in
                 SSL_CTX_set_security_level(ctx, 0)
                 SSL_CTX_set_cipher_list(ctx, "DEFAULT:@SECLEVEL=0")
+                // The minimum too: a system policy (crypto-policies' MinProtocol) would keep the client from offering it.
+                _ = gonogo_ssl_ctx_set_min_proto_version(ctx, lower.flag)
                 _ = gonogo_ssl_ctx_set_max_proto_version(ctx, lower.flag)
                 _ = gonogo_ssl_ctx_send_fallback_scsv(ctx)
             } inspect: { _ in
