@@ -21,17 +21,10 @@ struct CipherItemsTests {
     /// `openssl s_server` on a free loopback port with `arguments`, an RSA certificate made in `dir` (`-www`: it answers
     /// each connection itself instead of reading the terminal, which a test does not have).
     static func serve(_ arguments: [String], in dir: URL) throws -> (ServerProcess, Int) {
-        let key = dir.appendingPathComponent("rsa.key").path
-        let cert = dir.appendingPathComponent("rsa.pem").path
-        if !FileManager.default.fileExists(atPath: cert) {
-            let made = try Executables.run(
-                path: "/usr/bin/openssl",
-                [
-                    "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert, "-days", "30",
-                    "-subj", "/CN=localhost",
-                ])
-            try #require(made.status == 0, "\(made.stderr)")
-        }
+        let (cert, key) =
+            FileManager.default.fileExists(atPath: dir.appendingPathComponent("rsa.pem").path)
+            ? (dir.appendingPathComponent("rsa.pem").path, dir.appendingPathComponent("rsa.key").path)
+            : try Certificates.selfSigned(in: dir, rsa: true)
         let port = try Ports.free()
         let server = ServerProcess(
             path: "/usr/bin/openssl",
