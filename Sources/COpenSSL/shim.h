@@ -27,6 +27,12 @@ static inline long gonogo_ssl_secure_renegotiation(SSL *s) { return SSL_get_secu
 static inline long gonogo_ssl_ctx_send_fallback_scsv(SSL_CTX *c) { return SSL_CTX_set_mode(c, SSL_MODE_SEND_FALLBACK_SCSV); }
 /* OpenSSL 3 refuses, on the client side, a server without RFC 5746: a probe must see such a server to judge it. */
 static inline void gonogo_ssl_ctx_allow_legacy_server(SSL_CTX *c) { SSL_CTX_set_options(c, SSL_OP_LEGACY_SERVER_CONNECT); }
+/* The certificates the server sent, leaf first (a STACK_OF macro). */
+static inline int gonogo_ssl_peer_chain_count(const SSL *s) {
+    STACK_OF(X509) *sk = SSL_get_peer_cert_chain(s);
+    return sk ? sk_X509_num(sk) : 0;
+}
+static inline X509 *gonogo_ssl_peer_chain_at(const SSL *s, int i) { return sk_X509_value(SSL_get_peer_cert_chain(s), i); }
 static inline int gonogo_tls1_version(void) { return TLS1_VERSION; }
 static inline int gonogo_tls1_1_version(void) { return TLS1_1_VERSION; }
 static inline int gonogo_tls1_2_version(void) { return TLS1_2_VERSION; }

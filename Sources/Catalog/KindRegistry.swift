@@ -183,9 +183,11 @@ extension Kind {
             [.text("min"), .list("refuse"), .list("accept")]),
         KindSpec(
             Kind(.tls, "certificate"),
-            "the chain verifies and names the host; with ocsp, a stapled OCSP answer; "
-                + "with min_key_bits, a key at least that strong (an EC key by its RSA equivalent)",
-            [.flag("ocsp"), .integer("min_key_bits")]),
+            "each part named: valid, the chain verifies, names the host and is in date (the default when no other "
+                + "part is named); ocsp, a stapled OCSP answer; min_key_bits, a key at least that strong (an EC key by "
+                + "its RSA equivalent); signature, every sent certificate signed with that digest or a stronger one "
+                + "(sha256); chain, the intermediates sent, in order",
+            [.flag("valid"), .flag("ocsp"), .integer("min_key_bits"), .text("signature"), .flag("chain")]),
         KindSpec(
             Kind(.tls, "expiry"),
             "days until the certificate expires; with valid, the chain verifies and names the host too",

@@ -28,10 +28,11 @@ extension Recognizers {
         guard !versions.isEmpty else {
             // "SSLv2 and SSLv3 disabled": the OpenSSL gonogo links (3.x, built without SSLv3) cannot offer either,
             // so it cannot see a server accept them; reading it as "TLS 1.2 or later" checked something else.
-            if c.own.hasAny(["sslv3", "sslv2"]) || c.own.hasPrefix("sslv") {
-                return Recognition(.manual, rule: "SSLv2/SSLv3, which gonogo's OpenSSL cannot offer")
-            }
-            return nil
+            // "SSLv2 and SSLv3 disabled": those refused, nothing else asked (gonogo tries both by hand-made hellos).
+            let named = sslVersions(c)
+            guard !named.isEmpty else { return nil }
+            guard c.own.hasAny(refusingWords) else { return Recognition(.manual, rule: "SSLv2/SSLv3 not refused") }
+            return Recognition(Kind(.tls, "protocols"), [("refuse", .list(named))], rule: "ssl versions")
         }
         // Read clause by clause: "Only TLS 1.3 and 1.2 negotiated; 1.1 and below rejected" accepts 1.2 and 1.3 and
         // refuses 1.1 and older.
@@ -56,10 +57,7 @@ extension Recognizers {
                 continue
             }
             let words = Tokens(clause)
-            let refusing = words.hasAny([
-                "disabled", "disable", "off", "refused", "rejected", "not accepted", "not supported", "deprecated",
-                "removed", "no", "not allowed", "forbidden", "blocked", "no longer", "never",
-            ])
+            let refusing = words.hasAny(refusingWords)
             let andBelow = words.hasAny(["and below", "or below", "and older", "or older", "and lower", "or lower"])
             // "use TLS 1.2 and disable all other schemes": the named version is the one kept.
             if refusing && words.hasAny(["all other", "other", "everything else"]) {
@@ -105,11 +103,37 @@ extension Recognizers {
             floor = supported.min() ?? "1.2"  // "… supported, older versions disabled"
         }
         let min = floor
-        let refuse = Set(all.filter { $0 < min } + refused).subtracting(supported).sorted()
+        let refuseTLS = Set(all.filter { $0 < min } + refused).subtracting(supported).sorted()
         params.append(("min", .string(min)))
+        // "SSLv3, TLS 1.0 and 1.1 disabled": below the floor anyway, and named as refused.
+        let refuse = sslVersions(c) + refuseTLS
         if !refuse.isEmpty { params.append(("refuse", .list(refuse))) }
         if !supported.isEmpty { params.append(("accept", .list(Array(Set(supported)).sorted()))) }
         return Recognition(Kind(.tls, "protocols"), params, rule: "tls versions")
+    }
+
+    static let refusingWords = [
+        "disabled", "disable", "off", "refused", "rejected", "not accepted", "not supported", "deprecated",
+        "removed", "no", "not allowed", "forbidden", "blocked", "no longer", "never",
+    ]
+
+    /// The SSL versions an item names: "SSLv2", "SSLv3", "SSL 3.0", "SSL 2" (as `ssl2`, `ssl3`).
+    static func sslVersions(_ c: ItemContext) -> [String] {
+        let w = c.own.words
+        var found: [String] = []
+        for (i, word) in w.enumerated() {
+            let version: String?
+            switch word {
+            case "sslv2", "ssl2": version = "ssl2"
+            case "sslv3", "ssl3": version = "ssl3"
+            case "ssl", "sslv":
+                let next = i + 1 < w.count ? w[i + 1] : ""
+                version = ["2", "3", "2.0", "3.0"].contains(next) ? "ssl" + next.prefix(1) : nil
+            default: version = nil
+            }
+            if let version, !found.contains(version) { found.append(version) }
+        }
+        return found.sorted()
     }
 
     /// Whether the words right before a clause's first version say "below it": `<`, below, before, under, older
@@ -187,7 +211,45 @@ extension Recognizers {
         {
             params.append(("min_key_bits", .int(bits)))
         }
+        // "Certificate signed with SHA-256 or stronger", "No SHA-1 certificates": the digest of the signatures.
+        if let digest = signatureFloor(c.own) { params.append(("signature", .string(digest))) }
+        // "Full certificate chain served (intermediates included)": the intermediates sent, in order.
+        if c.own.hasAny([
+            "intermediate", "intermediates", "full chain", "fullchain", "complete chain", "chain complete",
+            "chain is complete", "incomplete chain", "chain incomplete", "chain order", "chain in order",
+        ]) {
+            params.append(("chain", .bool(true)))
+        }
+        // A part named alone checks that part; "valid", "trusted", "chain of trust" beside it ask for validity too.
+        if !params.isEmpty,
+            c.own.hasAny(["valid", "trusted", "verified", "verifies", "chain of trust", "trust chain"])
+        {
+            params.append(("valid", .bool(true)))
+        }
         return Recognition(Kind(.tls, "certificate"), params, rule: "certificate")
+    }
+
+    /// The weakest signature digest a sentence accepts: "SHA-256 or stronger" and "no SHA-1" both mean sha256;
+    /// "SHA-384" means sha384. Nil when it names no digest.
+    static func signatureFloor(_ own: Tokens) -> String? {
+        let w = own.words
+        for (i, word) in w.enumerated() {
+            let digest: String
+            if word.hasPrefix("sha"), let bits = Int(word.dropFirst(3)) ?? (i + 1 < w.count ? Int(w[i + 1]) : nil) {
+                digest = "sha\(bits)"
+            } else if word == "md5" {
+                digest = "md5"
+            } else {
+                continue
+            }
+            switch digest {
+            // SHA-1 and MD5 are named to be refused ("no SHA-1", "SHA-1 certificates replaced"); SHA-2 is SHA-256.
+            case "sha1", "md5", "sha2", "sha256": return "sha256"
+            case "sha384", "sha512": return digest
+            default: return nil
+            }
+        }
+        return nil
     }
 
     /// Whether `w` is a host name: labels of ASCII letters, digits and `-` joined by dots, the last of two letters or

@@ -343,7 +343,7 @@ struct AnnotationTests {
             ),
             (
                 "tls.certificate host=example.com",
-                "`host` is not a parameter of tls.certificate (it takes: ocsp, min_key_bits)"
+                "`host` is not a parameter of tls.certificate (it takes: valid, ocsp, min_key_bits, signature, chain)"
             ),
             ("manual host=example.com", "manual takes no parameters, not `host`"),
             // Thresholds by hand are read strictly: a unit gonogo does not know, a negative bound, the wrong dimension.
@@ -412,7 +412,7 @@ struct TLSWordingTests {
         return (item.kind.description, item.params)
     }
 
-    @Test("supported is accepted, not 'only'; below a version refuses the older ones; SSLv3 is a person's")
+    @Test("supported is accepted, not 'only'; below a version refuses the older ones; SSLv3 named is SSLv3 refused")
     func protocols() throws {
         let supported = try params("TLS 1.3 supported")
         #expect(supported.kind == "tls.protocols")
@@ -425,7 +425,15 @@ struct TLSWordingTests {
         #expect(only.params["min"] == .string("1.3") && only.params["accept"] == nil)
         let both = try params("TLS 1.3 enabled; TLS 1.0 and 1.1 disabled")
         #expect(both.params.strings("accept") == ["1.3"] && both.params["min"] == .string("1.2"), "\(both.params)")
-        #expect(try params("SSLv2 and SSLv3 disabled").kind == "manual")
+        // SSL versions named are refused, with no floor: a server offering TLS 1.0 and no SSL passes "SSLv3 disabled".
+        let ssl = try params("SSLv2 and SSLv3 disabled")
+        #expect(
+            ssl.kind == "tls.protocols" && ssl.params.strings("refuse") == ["ssl2", "ssl3"] && ssl.params["min"] == nil)
+        #expect(try params("SSL 3.0 disabled").params.strings("refuse") == ["ssl3"])
+        let sslAndTLS = try params("SSLv3, TLS 1.0 and TLS 1.1 disabled")
+        #expect(
+            sslAndTLS.params.strings("refuse") == ["ssl3", "1.0", "1.1"] && sslAndTLS.params["min"] == .string("1.2"))
+        #expect(try params("SSLv3 enabled for legacy clients").kind == "manual")
         // A supported version is never refused; a word far from the version is not "below it".
         let mixed = try params("TLS 1.2 supported; TLS 1.3 preferred")
         #expect(mixed.params["min"] == .string("1.2") && mixed.params.strings("refuse") == ["1.0", "1.1"])
@@ -449,6 +457,21 @@ struct TLSWordingTests {
         #expect(try params("RSA 2048-bit key or stronger on the certificate").params.int("min_key_bits") == 2048)
         let ocsp = try params("OCSP stapling enabled")
         #expect(ocsp.kind == "tls.certificate" && ocsp.params["ocsp"] == .bool(true))
+        // A part named alone is that part; "valid" beside it asks for validity too; nothing named is validity.
+        #expect(ocsp.params["valid"] == nil)
+        #expect(try params("Valid certificate with a 2048-bit key").params["valid"] == .bool(true))
+        #expect(try params("SSL certificate installed").params.isEmpty)
+        for text in [
+            "Certificate signed with SHA-256 or stronger", "No SHA-1 certificates",
+            "SHA-2 signature on the certificate",
+        ] {
+            #expect(try params(text).params["signature"] == .string("sha256"), "\(text)")
+        }
+        #expect(try params("Certificate signature SHA-384").params["signature"] == .string("sha384"))
+        for text in ["Full certificate chain served (intermediates included)", "Intermediate certificates installed"] {
+            let chain = try params(text)
+            #expect(chain.kind == "tls.certificate" && chain.params["chain"] == .bool(true), "\(text)")
+        }
     }
 }
 

@@ -1,13 +1,19 @@
 import Foundation
 
-/// A loopback listener on a free port. `closing`: accepts and closes each connection at once; otherwise it never
-/// accepts (the kernel completes the TCP handshake; nothing is ever said).
+/// A loopback listener on a free port. `closing`: accepts and closes each connection at once; `answer`: answers each
+/// connection's first bytes; otherwise it never accepts (the kernel completes the TCP handshake; nothing is ever said).
 final class LoopbackListener: @unchecked Sendable {
     let fd: Int32
     let port: Int
     let thread: Thread?
 
-    init(closing: Bool) {
+    /// A listener that reads what each connection sends first (up to 4 KiB) and writes `answer(those bytes)` back,
+    /// then closes it.
+    convenience init(answer: @escaping @Sendable ([UInt8]) -> [UInt8]) {
+        self.init(closing: false, answer: answer)
+    }
+
+    init(closing: Bool, answer: (@Sendable ([UInt8]) -> [UInt8])? = nil) {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         self.fd = fd
         var address = sockaddr_in()
@@ -23,11 +29,23 @@ final class LoopbackListener: @unchecked Sendable {
         port = Int(UInt16(bigEndian: address.sin_port))
         let listening = fd
         thread =
-            closing
+            closing || answer != nil
             ? Thread {
                 while true {
                     let client = accept(listening, nil, nil)
                     if client < 0 { return }  // the listener was shut down
+                    if let answer {
+                        var tv = timeval(tv_sec: 10, tv_usec: 0)
+                        setsockopt(client, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
+                        var buffer = [UInt8](repeating: 0, count: 4096)
+                        let n = recv(client, &buffer, buffer.count, 0)
+                        let reply = answer(Array(buffer.prefix(max(0, n))))
+                        _ = reply.withUnsafeBytes { send(client, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+                        // Closed only once the client has: unread bytes at close would reset the connection and
+                        // could discard the answer before the client reads it.
+                        shutdown(client, Int32(SHUT_WR))
+                        while recv(client, &buffer, buffer.count, 0) > 0 {}
+                    }
                     close(client)
                 }
             } : nil

@@ -21,3 +21,93 @@ public enum Certificates {
         return (cert, key)
     }
 }
+
+/// A local certificate authority made with `openssl ca`: a root (`root.pem`, the file `--ca-file` trusts) and an
+/// intermediate (`intermediate.pem`, the one a server sends beside its leaf), which signs leaves with a chosen key
+/// size, digest, names and validity: the certificates a TLS cross-check needs (expired, not yet valid, wrong host,
+/// RSA 1024, SHA-1).
+public struct Authority: Sendable {
+    public let directory: URL
+    public var root: String { directory.appendingPathComponent("root.pem").path }
+    public var intermediate: String { directory.appendingPathComponent("intermediate.pem").path }
+
+    static let config = """
+        [ca]
+        default_ca = local
+        [local]
+        dir = .
+        database = index.txt
+        new_certs_dir = .
+        serial = serial
+        default_md = sha256
+        policy = any
+        copy_extensions = copy
+        unique_subject = no
+        [any]
+        commonName = supplied
+        [authority]
+        basicConstraints = critical,CA:true
+        keyUsage = critical,keyCertSign,cRLSign
+        subjectKeyIdentifier = hash
+        authorityKeyIdentifier = keyid:always
+        [leaf]
+        basicConstraints = CA:false
+        keyUsage = critical,digitalSignature,keyEncipherment
+        extendedKeyUsage = serverAuth
+        subjectKeyIdentifier = hash
+        authorityKeyIdentifier = keyid
+
+        """
+
+    /// Makes the root and the intermediate in `directory`.
+    public init(in directory: URL) throws {
+        self.directory = directory
+        try Data(Self.config.utf8).write(to: directory.appendingPathComponent("ca.cnf"))
+        try Data().write(to: directory.appendingPathComponent("index.txt"))
+        try Data("1000\n".utf8).write(to: directory.appendingPathComponent("serial"))
+        try openssl([
+            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "root.key", "-out", "root.pem", "-days", "3650",
+            "-subj", "/CN=gonogo test root", "-addext", "basicConstraints=critical,CA:true", "-addext",
+            "keyUsage=critical,keyCertSign,cRLSign",
+        ])
+        try openssl([
+            "req", "-newkey", "rsa:2048", "-nodes", "-keyout", "intermediate.key", "-out", "intermediate.csr", "-subj",
+            "/CN=gonogo test intermediate",
+        ])
+        try openssl([
+            "ca", "-batch", "-config", "ca.cnf", "-cert", "root.pem", "-keyfile", "root.key", "-extensions",
+            "authority", "-days", "3650", "-in", "intermediate.csr", "-out", "intermediate.pem", "-notext",
+        ])
+    }
+
+    /// A leaf signed by the intermediate: (certificate, key) paths. `from` and `until` are seconds from now.
+    public func leaf(
+        _ name: String, bits: Int = 2048, names: String = "IP:127.0.0.1,DNS:localhost", digest: String = "sha256",
+        from: TimeInterval = -86_400, until: TimeInterval = 365 * 86_400
+    ) throws -> (certificate: String, key: String) {
+        try openssl([
+            "req", "-newkey", "rsa:\(bits)", "-nodes", "-keyout", "\(name).key", "-out", "\(name).csr", "-subj",
+            "/CN=\(name)", "-addext", "subjectAltName=\(names)",
+        ])
+        let format = DateFormatter()
+        format.timeZone = TimeZone(identifier: "UTC")
+        format.locale = Locale(identifier: "en_US_POSIX")
+        format.dateFormat = "yyyyMMddHHmmss'Z'"
+        try openssl([
+            "ca", "-batch", "-config", "ca.cnf", "-cert", "intermediate.pem", "-keyfile", "intermediate.key",
+            "-extensions", "leaf", "-md", digest, "-startdate", format.string(from: Date(timeIntervalSinceNow: from)),
+            "-enddate", format.string(from: Date(timeIntervalSinceNow: until)), "-in", "\(name).csr", "-out",
+            "\(name).pem", "-notext",
+        ])
+        return (
+            directory.appendingPathComponent("\(name).pem").path, directory.appendingPathComponent("\(name).key").path
+        )
+    }
+
+    private func openssl(_ arguments: [String]) throws {
+        let made = try Executables.run(path: "/usr/bin/openssl", arguments, directory: directory.path)
+        guard made.status == 0 else {
+            throw ServerProcess.ServerError(description: "openssl \(arguments[0]): \(made.stderr)")
+        }
+    }
+}

@@ -18,6 +18,20 @@ enum Handshake {
         var keyType: String
         var keyBits: Int
         var ocspStapled: Bool
+        /// OpenSSL's verify result (`X509_V_OK` is 0): 2, 20 and 21 mean an issuer was neither sent nor trusted.
+        var verifyCode: Int = 0
+        /// The certificates the server sent, leaf first: subject, the digest its issuer signed it with, and whether
+        /// it signs itself (a root, whose own signature no client checks).
+        var sent: [Sent] = []
+        /// Whether each sent certificate is issued by the next one.
+        var inOrder = true
+    }
+
+    struct Sent {
+        var subject: String
+        var issuer: String
+        var digest: String
+        var selfIssued: Bool
     }
 
     static func run(
@@ -126,6 +140,28 @@ enum Handshake {
         default: keyType = "key"
         }
         let result = SSL_get_verify_result(ssl)
+        var sent: [Sent] = []
+        var inOrder = true
+        var previous: OpaquePointer? = nil
+        for i in 0..<gonogo_ssl_peer_chain_count(ssl) {
+            guard let next = gonogo_ssl_peer_chain_at(ssl, i) else { continue }
+            if let previous, X509_check_issued(next, previous) != X509_V_OK { inOrder = false }
+            var digest: Int32 = 0
+            var key: Int32 = 0
+            let signature = X509_get_signature_nid(next)
+            _ = OBJ_find_sigid_algs(signature, &digest, &key)
+            // EdDSA signs without a separate digest: the scheme is its name.
+            let name = OBJ_nid2sn(digest == 0 ? signature : digest).map { String(cString: $0) } ?? "unknown"
+            var line = [CChar](repeating: 0, count: 256)
+            X509_NAME_oneline(X509_get_subject_name(next), &line, Int32(line.count))
+            let subject = Self.text(line)
+            X509_NAME_oneline(X509_get_issuer_name(next), &line, Int32(line.count))
+            sent.append(
+                Sent(
+                    subject: subject, issuer: Self.text(line), digest: name,
+                    selfIssued: X509_check_issued(next, next) == X509_V_OK))
+            previous = next
+        }
         var ocsp: UnsafePointer<UInt8>? = nil
         let ocspLength = gonogo_ssl_get_tlsext_status_ocsp_resp(ssl, &ocsp)
         return Peer(
@@ -133,7 +169,7 @@ enum Handshake {
             subject: subject, notAfter: notAfter, days: Int(days), secondsLeft: Int(days) * 86_400 + Int(secs),
             keyType: keyType,
             keyBits: Int(EVP_PKEY_get_bits(key)),
-            ocspStapled: ocspLength > 0 && ocsp != nil)
+            ocspStapled: ocspLength > 0 && ocsp != nil, verifyCode: Int(result), sent: sent, inOrder: inOrder)
     }
 
     /// A NUL-terminated C buffer as a string.

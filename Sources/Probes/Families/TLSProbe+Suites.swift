@@ -71,7 +71,26 @@ extension TLSProbe {
     /// `tls.alpn`: the protocol the server selects when offered `protocol` and HTTP/1.1.
     static func alpn(_ host: String, _ port: Int, _ params: Params, _ timeout: Duration) throws -> Outcome {
         let wanted = params.string("protocol") ?? "h2"
-        let selected = try Handshake.session(host: host, port: port, timeout: timeout) { ctx in
+        let selected: String?
+        do {
+            selected = try alpnSelected(host, port, wanted, timeout)
+        } catch let refusal as ProbeError where refusal.isHandshake && !refusal.isClosedByPeer {
+            // An alert (no_application_protocol, or no version in common): no client gets `wanted` here.
+            return .fail(
+                "\(wanted) cannot be selected: \(refusal.description)", expected: "\(wanted) selected by ALPN",
+                observed: "refuses the handshake")
+        }
+        let observed = selected.map { "selects \($0) by ALPN" } ?? "selects no protocol by ALPN"
+        return .check(
+            selected == wanted, expected: "\(wanted) selected by ALPN", observed: observed, pass: observed,
+            fail:
+                "\(wanted) is not selected (\(selected ?? "no ALPN answer")): enable it on the server (nginx: http2 on)"
+        )
+    }
+
+    /// The protocol the server selects when offered `wanted` and HTTP/1.1 (nil: none).
+    static func alpnSelected(_ host: String, _ port: Int, _ wanted: String, _ timeout: Duration) throws -> String? {
+        try Handshake.session(host: host, port: port, timeout: timeout) { ctx in
             var wire: [UInt8] = []
             for name in [wanted, "http/1.1"] {
                 wire.append(UInt8(min(name.utf8.count, 255)))
@@ -87,12 +106,6 @@ extension TLSProbe {
             guard let data, length > 0 else { return nil }
             return String(decoding: UnsafeBufferPointer(start: data, count: Int(length)), as: UTF8.self)
         }
-        let observed = selected.map { "selects \($0) by ALPN" } ?? "selects no protocol by ALPN"
-        return .check(
-            selected == wanted, expected: "\(wanted) selected by ALPN", observed: observed, pass: observed,
-            fail:
-                "\(wanted) is not selected (\(selected ?? "no ALPN answer")): enable it on the server (nginx: http2 on)"
-        )
     }
 
     /// `tls.renegotiation`: the server signals secure renegotiation (RFC 5746) over TLS 1.2 or older.

@@ -40,7 +40,7 @@ struct TLSProbe: Probe {
                 case "certificate", "expiry":
                     let peer = try Handshake.run(host: host, port: port, version: nil, caFile: caFile, timeout: timeout)
                     return kind == "certificate"
-                        ? Self.certificate(peer, host, params) : Self.expiry(peer, host, params)
+                        ? try Self.certificate(peer, host, params) : Self.expiry(peer, host, params)
                 default: return .unsupported(item.kind)
                 }
             }
@@ -56,13 +56,30 @@ struct TLSProbe: Probe {
         ("1.3", gonogo_tls1_3_version()),
     ]
 
+    /// Versions in order, oldest first: SSLv2 and SSLv3 by hand-made hellos, TLS by OpenSSL.
+    static let order = ["ssl2", "ssl3", "1.0", "1.1", "1.2", "1.3"]
+    static func display(_ version: String) -> String {
+        version.hasPrefix("ssl") ? "SSLv" + version.dropFirst(3) : "TLSv" + version
+    }
+
     static func protocols(_ host: String, _ port: Int, _ params: Params, _ timeout: Duration) throws -> Outcome {
         let mustAccept = params.strings("accept") ?? []
-        // "TLS 1.3 supported" alone asks for no floor; anything else has one, 1.2 unless the item names it.
-        let minimum = params.string("min") ?? (mustAccept.isEmpty || params["refuse"] != nil ? "1.2" : nil)
+        let refuse = params.strings("refuse") ?? []
+        // "TLS 1.3 supported" or "SSLv3 disabled" alone asks for no floor; otherwise 1.2 unless the item names one.
+        let minimum = params.string("min") ?? (mustAccept.isEmpty && refuse.isEmpty ? "1.2" : nil)
+        for name in [minimum].compactMap({ $0 }) + refuse + mustAccept where !order.contains(name) {
+            throw ProbeError.local("\(name) is no protocol version: name ssl2, ssl3, 1.0, 1.1, 1.2 or 1.3")
+        }
+        func below(_ version: String, _ floor: String) -> Bool {
+            order.firstIndex(of: version)! < order.firstIndex(of: floor)!
+        }
         var accepted: [String] = []
         var alerted = false
         var closed: ProbeError? = nil
+        for (name, hello) in [("ssl2", LegacyHello.sslv2), ("ssl3", LegacyHello.sslv3)] {
+            // Refused by an alert or a hang-up alike: no server that speaks SSLv2 or SSLv3 hangs up on its hello.
+            if try hello(host, port, timeout) == .accepted { accepted.append(name) }
+        }
         for (name, flag) in versions {
             do {
                 _ = try Handshake.run(
@@ -74,30 +91,29 @@ struct TLSProbe: Probe {
             }
             // A timeout or a connection failure is thrown: the check could not decide, it is no refusal.
         }
-        // A server that hangs up on every version refused nothing in particular: it could not be checked.
+        // A server that hangs up on every TLS version refused nothing in particular: it could not be checked.
         if accepted.isEmpty, !alerted, let closed { throw closed }
         // Below the minimum, and any version the item names as refused ("TLSv1.0 and 1.1 disabled").
-        let refuse = params.strings("refuse") ?? []
         let tooOld = accepted.filter { version in
-            minimum.map { version < $0 } == true || refuse.contains(version)
+            minimum.map { below(version, $0) } == true || refuse.contains(version)
         }
-        let modern = accepted.filter { version in minimum.map { version >= $0 } ?? true }
+        let modern = accepted.filter { version in minimum.map { !below(version, $0) } ?? true }
         let missing = mustAccept.filter { !accepted.contains($0) }
-        let observed =
-            "accepts " + (accepted.isEmpty ? "nothing" : accepted.map { "TLSv\($0)" }.joined(separator: ", "))
+        let observed = "accepts " + (accepted.isEmpty ? "nothing" : accepted.map(display).joined(separator: ", "))
         var expected: [String] = []
-        if let minimum { expected.append("TLSv\(minimum) or later only") }
-        if !mustAccept.isEmpty { expected.append("TLSv" + mustAccept.joined(separator: " and TLSv") + " accepted") }
+        if let minimum { expected.append("\(display(minimum)) or later only") }
+        if !refuse.isEmpty { expected.append(refuse.map(display).joined(separator: " and ") + " refused") }
+        if !mustAccept.isEmpty { expected.append(mustAccept.map(display).joined(separator: " and ") + " accepted") }
         let fail: String
         if !tooOld.isEmpty {
             fail =
-                "TLSv\(tooOld.joined(separator: " and TLSv")) still accepted: "
-                + (minimum.map { floor in tooOld.allSatisfy { version in version < floor } } == true
-                    ? "set the minimum to TLSv\(minimum!)" : "the item asks for these to be refused")
+                tooOld.map(display).joined(separator: " and ") + " still accepted: "
+                + (minimum.map { floor in tooOld.allSatisfy { below($0, floor) } } == true
+                    ? "set the minimum to \(display(minimum!))" : "the item asks for these to be refused")
         } else if !missing.isEmpty {
-            fail = "TLSv\(missing.joined(separator: " and TLSv")) not accepted"
+            fail = missing.map(display).joined(separator: " and ") + " not accepted"
         } else {
-            fail = "no TLS version from \(minimum ?? "1.0") is accepted"
+            fail = "no protocol version from \(display(minimum ?? "1.0")) is accepted"
         }
         return .check(
             tooOld.isEmpty && missing.isEmpty && !modern.isEmpty, expected: expected.joined(separator: ", "),
@@ -109,8 +125,10 @@ struct TLSProbe: Probe {
         let equivalent =
             ["RSA", "DSA"].contains(peer.keyType) || rsaEquivalentBits(peer) == 0
             ? "" : " (about RSA \(rsaEquivalentBits(peer)))"
-        return "\(peer.subject), \(peer.keyType) \(peer.keyBits) bits\(equivalent), \(peer.days) days left"
-            + (peer.ocspStapled ? ", OCSP stapled" : ", no OCSP stapling")
+        let signed = peer.sent.first.map { ", signed with \($0.digest)" } ?? ""
+        let chain = peer.sent.count == 1 ? ", 1 certificate sent" : ", \(peer.sent.count) certificates sent"
+        return "\(peer.subject), \(peer.keyType) \(peer.keyBits) bits\(equivalent)\(signed), \(peer.days) days left"
+            + (peer.ocspStapled ? ", OCSP stapled" : ", no OCSP stapling") + chain
     }
 
     /// A key's strength in RSA bits: an RSA key's own size; an elliptic-curve key's by NIST SP 800-57's table
@@ -130,12 +148,17 @@ struct TLSProbe: Probe {
         }
     }
 
-    /// `tls.certificate`: the chain verifies and names the host, and each part the item names: a stapled OCSP
-    /// answer (`ocsp`), a key at least `min_key_bits` strong.
-    static func certificate(_ peer: Handshake.Peer, _ host: String, _ params: Params) -> Outcome {
-        var expected = ["a chain to a trusted CA naming \(host)"]
+    /// `tls.certificate`: each part the item names. `valid` (the chain verifies, names the host and is in date; the
+    /// default when no other part is named), a stapled OCSP answer (`ocsp`), a key at least `min_key_bits` strong,
+    /// every sent certificate signed with `signature` or a stronger digest, the intermediates sent in order (`chain`).
+    static func certificate(_ peer: Handshake.Peer, _ host: String, _ params: Params) throws -> Outcome {
+        let parts = ["ocsp", "min_key_bits", "signature", "chain"].filter { params[$0] != nil }
+        var expected: [String] = []
         var problems: [String] = []
-        if !peer.verified { problems.append("the chain does not verify for \(host): \(peer.verifyError)") }
+        if params["valid"] == .bool(true) || parts.isEmpty {
+            expected.append("a chain to a trusted CA naming \(host)")
+            if !peer.verified { problems.append("the chain does not verify for \(host): \(peer.verifyError)") }
+        }
         if params["ocsp"] == .bool(true) {
             expected.append("a stapled OCSP answer")
             if !peer.ocspStapled {
@@ -148,15 +171,55 @@ struct TLSProbe: Probe {
                 problems.append("the key is \(peer.keyType) \(peer.keyBits) bits, weaker than \(bits)")
             }
         }
+        if let floor = params.string("signature") {
+            guard let wanted = digestRank(floor) else {
+                throw ProbeError.local(
+                    "signature=\(floor) names no digest: give md5, sha1, sha224, sha256, sha384 or sha512")
+            }
+            expected.append("signatures with \(floor.uppercased()) or stronger")
+            // A root's signature on itself is checked by no client: the leaf and the intermediates count.
+            let weak = peer.sent.enumerated().filter { i, sent in
+                (i == 0 || !sent.selfIssued) && (digestRank(sent.digest) ?? 0) < wanted
+            }
+            if !weak.isEmpty {
+                problems.append(
+                    weak.map { "\($0.element.subject) is signed with \($0.element.digest)" }.joined(separator: ", ")
+                        + ": reissue it signed with SHA-256 or stronger")
+            }
+        }
+        if params["chain"] == .bool(true) {
+            expected.append("the intermediates sent, in order")
+            if !peer.inOrder {
+                problems.append("the certificates are sent out of order: the leaf first, then each one's issuer")
+            } else if [2, 20, 21].contains(peer.verifyCode), let last = peer.sent.last {
+                // 2, 20, 21: an issuer neither sent nor in the trust store (a missing intermediate, or a private CA).
+                problems.append(
+                    "the chain sent ends at \(last.subject), whose issuer \(last.issuer) is neither sent nor trusted: "
+                        + "send the intermediates (nginx: ssl_certificate fullchain.pem), or give the CA with --ca-file"
+                )
+            }
+        }
         let observed = describe(peer)
         guard problems.isEmpty else {
             return .fail(
                 problems.joined(separator: "; "), expected: expected.joined(separator: ", "), observed: observed)
         }
-        return .pass(
-            "the chain verifies and names \(host)"
-                + (expected.count > 1 ? ", " + expected.dropFirst().joined(separator: ", ") : ""),
-            expected: expected.joined(separator: ", "), observed: observed)
+        let met = expected.map { $0.hasPrefix("a chain to") ? "the chain verifies and names \(host)" : $0 }
+        return .pass(met.joined(separator: ", "), expected: expected.joined(separator: ", "), observed: observed)
+    }
+
+    /// A digest's strength, weakest first; EdDSA signs without a separate digest and counts as the strongest. Nil
+    /// for a name that is no digest.
+    static func digestRank(_ name: String) -> Int? {
+        switch name.lowercased().replacingOccurrences(of: "-", with: "") {
+        case "md2", "md4", "md5", "md5sha1": return 0
+        case "sha1": return 1
+        case "sha224": return 2
+        case "sha256": return 3
+        case "sha384": return 4
+        case "sha512", "ed25519", "ed448": return 5
+        default: return nil
+        }
     }
 
     /// `tls.expiry`: at least `min_days` left; with `valid`, the chain verifies and names the host as well ("SSL
@@ -175,6 +238,8 @@ struct TLSProbe: Probe {
         return .check(
             peer.days >= minimum && peer.secondsLeft > 0, expected: expected, observed: observed,
             pass: (valid ? "the chain verifies and " : "") + "the certificate is valid for \(peer.days) more days",
-            fail: "the certificate expires in \(peer.days) days: renew it (certbot renew)")
+            fail: peer.secondsLeft <= 0
+                ? "the certificate expired on \(peer.notAfter): renew it (certbot renew)"
+                : "the certificate expires in \(peer.days) days: renew it (certbot renew)")
     }
 }
