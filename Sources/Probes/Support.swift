@@ -26,6 +26,14 @@ enum Blocking {
     static let queue = DispatchQueue(label: "gonogo.blocking", attributes: .concurrent)
 
     static func run<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+        try await run { _ in try work() }
+    }
+
+    /// Like ``run(_:)``, for work of many steps: `work` is given a test of whether the awaiting task was cancelled
+    /// (its timeout, the run's deadline), to stop between steps instead of running on unawaited.
+    static func run<T: Sendable>(
+        _ work: @escaping @Sendable (_ cancelled: @escaping @Sendable () -> Bool) throws -> T
+    ) async throws -> T {
         try Task.checkCancellation()
         let waiter = LockedBox<CheckedContinuation<T, any Error>?>(nil)
         let done = LockedBox(false)
@@ -44,7 +52,7 @@ enum Blocking {
                 }
                 if cancelledAlready { return continuation.resume(throwing: CancellationError()) }
                 queue.async {
-                    let result = Result { try work() }
+                    let result = Result { try work { done.withLock { $0 } } }
                     take()?.resume(with: result)
                 }
             }

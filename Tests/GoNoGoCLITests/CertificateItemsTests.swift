@@ -67,6 +67,40 @@ struct CertificateItemsTests {
     }
 }
 
+/// The chain item: what the server sends, in order and complete, against `openssl s_server` given three chains.
+@Suite("gonogo verify: the certificate chain sent")
+struct CertificateChainTests {
+    @Test("the intermediate sent after the leaf passes; the root before it is out of order; none is incomplete")
+    func order() async throws {
+        let dir = try Executables.temporaryDirectory("chain")
+        let ca = try Authority(in: dir)
+        let (certificate, key) = try ca.leaf("site")
+        let rootFirst = dir.appendingPathComponent("root-first.pem")
+        try (Data(contentsOf: URL(fileURLWithPath: ca.root)) + Data(contentsOf: URL(fileURLWithPath: ca.intermediate)))
+            .write(to: rootFirst)
+        let checklist = dir.appendingPathComponent("chain.md")
+        try Data("# TLS\n- [ ] Full certificate chain served (intermediates included)\n".utf8).write(to: checklist)
+        let chains: [(name: String, arguments: [String], status: String, text: String)] = [
+            ("in order", ["-cert_chain", ca.intermediate], "pass", "the intermediates sent, in order"),
+            ("root first", ["-cert_chain", rootFirst.path], "fail", "sent out of order"),
+            ("none", [], "fail", "is neither sent nor trusted"),
+        ]
+        for chain in chains {
+            let port = try Ports.free()
+            let server = ServerProcess(
+                path: "/usr/bin/openssl",
+                ["s_server", "-accept", "127.0.0.1:\(port)", "-cert", certificate, "-key", key, "-www"]
+                    + chain.arguments, environment: [:], directory: dir.path,
+                ready: { $0.contains("ACCEPT") ? port : nil })
+            _ = try server.start()
+            defer { server.kill() }  // SIGKILL: s_server inherits the test runner's blocked SIGTERM
+            let got = try await TLSCrossCheckTests.verify(checklist, port: port, caFile: ca.root, count: 1)
+            #expect(got[0].status == chain.status, "\(chain.name): \(got[0])")
+            #expect(got[0].text.contains(chain.text), "\(chain.name): \(got[0])")
+        }
+    }
+}
+
 /// Header items check the header they name and the value they state, in words alone, against chat-api (which sends
 /// `X-Frame-Options: DENY`, `X-Content-Type-Options: nosniff`, `Referrer-Policy: no-referrer`, and no CSP).
 @Suite("gonogo verify: header items check the value they state")

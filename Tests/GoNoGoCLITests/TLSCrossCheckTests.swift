@@ -53,6 +53,7 @@ struct TLSCrossCheckTests {
         Property(name: "chain complete", sentence: "Full certificate chain served (intermediates included)") {
             $0["cert_chain_of_trust"].map { !$0.finding.contains("chain incomplete") }
         },
+        Property(name: "OCSP stapled", sentence: "OCSP stapling enabled") { starts($0, "OCSP_stapling", "offered") },
         Property(name: "no TLS 1.0/1.1", sentence: "TLS 1.0 and 1.1 disabled") { f in
             starts(f, "TLS1", "not offered").flatMap { old in starts(f, "TLS1_1", "not offered").map { old && $0 } }
         },
@@ -90,6 +91,8 @@ struct TLSCrossCheckTests {
         let name: String
         let leaf: String?
         var chain = true
+        /// Whether it staples an OCSP answer the CA made for its leaf.
+        var ocsp = false
         var arguments = goodSuites
         let expected: String
     }
@@ -99,27 +102,27 @@ struct TLSCrossCheckTests {
         "h2,http/1.1",
     ]
     static let targets: [Target] = [
-        Target(name: "good", leaf: "good", expected: "pppppppppppppppp"),
-        Target(name: "expired", leaf: "expired", expected: "fffppppppppppppp"),
-        Target(name: "expiring in 5 days", leaf: "expiring", expected: "ppfppppppppppppp"),
-        Target(name: "not yet valid", leaf: "notyet", expected: "fppppppppppppppp"),
-        Target(name: "wrong host", leaf: "wronghost", expected: "fppppppppppppppp"),
-        Target(name: "self-signed", leaf: "selfsigned", chain: false, expected: "fppppppppppppppp"),
-        Target(name: "intermediate missing", leaf: "good", chain: false, expected: "fppppfpppppppppp"),
-        Target(name: "RSA 1024", leaf: "rsa1024", expected: "fppfpppppppppppp"),
-        Target(name: "SHA-1", leaf: "sha1", expected: "fpppfppppppppppp"),
+        Target(name: "good", leaf: "good", ocsp: true, expected: "ppppppppppppppppp"),
+        Target(name: "expired", leaf: "expired", expected: "fffpppfpppppppppp"),
+        Target(name: "expiring in 5 days", leaf: "expiring", expected: "ppfpppfpppppppppp"),
+        Target(name: "not yet valid", leaf: "notyet", expected: "fpppppfpppppppppp"),
+        Target(name: "wrong host", leaf: "wronghost", expected: "fpppppfpppppppppp"),
+        Target(name: "self-signed", leaf: "selfsigned", chain: false, expected: "fpppppfpppppppppp"),
+        Target(name: "intermediate missing", leaf: "good", chain: false, expected: "fppppffpppppppppp"),
+        Target(name: "RSA 1024", leaf: "rsa1024", expected: "fppfppfpppppppppp"),
+        Target(name: "SHA-1", leaf: "sha1", expected: "fpppfpfpppppppppp"),
         Target(
             name: "TLS 1.0", leaf: "good",
             arguments: ["-cipher", "ECDHE-RSA-AES128-SHA:ECDHE-RSA-AES256-GCM-SHA384:@SECLEVEL=0", "-serverpref"],
-            expected: "ppppppfppppppppf"),
+            expected: "ppppppffppppppppf"),
         Target(
             name: "NULL suite", leaf: "good",
             arguments: ["-cipher", "NULL-SHA256:AES128-SHA:@SECLEVEL=0", "-no_tls1_3"],
-            expected: "ppppppffpfpfpppf"),
+            expected: "ppppppfffpfpfpppf"),
         Target(
             name: "no forward secrecy", leaf: "good",
-            arguments: ["-cipher", "AES128-GCM-SHA256:AES256-GCM-SHA384", "-no_tls1_3"], expected: "pppppppfpppffppf"),
-        Target(name: "SSLv3 only", leaf: nil, expected: "------fff------f"),
+            arguments: ["-cipher", "AES128-GCM-SHA256:AES256-GCM-SHA384", "-no_tls1_3"], expected: "ppppppfpfpppffppf"),
+        Target(name: "SSLv3 only", leaf: nil, expected: "-------fff------f"),
     ]
 
     /// Where gonogo's verdict differs from testssl.sh's and the test shows gonogo right: (target, property, gonogo's
@@ -180,10 +183,11 @@ struct TLSCrossCheckTests {
             if let leaf = target.leaf, let (certificate, key) = leaves[leaf] {
                 port = try Ports.free()
                 let chain = target.chain ? ["-cert_chain", ca.intermediate] : []
+                let stapled = target.ocsp ? ["-status_file", try ca.ocspResponse(for: certificate)] : []
                 server = ServerProcess(
                     path: "/usr/bin/openssl",
                     ["s_server", "-accept", "127.0.0.1:\(port)", "-cert", certificate, "-key", key, "-www"] + chain
-                        + target.arguments,
+                        + stapled + target.arguments,
                     environment: [:], directory: dir.path, ready: { $0.contains("ACCEPT") ? port : nil })
                 _ = try server!.start()
             } else {

@@ -104,6 +104,18 @@ public struct Authority: Sendable {
         )
     }
 
+    /// An OCSP answer ("good", for seven days) the intermediate signs for the leaf at `certificate`, as a server
+    /// staples it (`openssl s_server -status_file`): its path.
+    public func ocspResponse(for certificate: String) throws -> String {
+        let response = certificate + ".ocsp"
+        try openssl([
+            "ocsp", "-index", "index.txt", "-rsigner", "intermediate.pem", "-rkey", "intermediate.key", "-CA",
+            "intermediate.pem", "-issuer", "intermediate.pem", "-cert", certificate, "-respout", response, "-ndays",
+            "7",
+        ])
+        return response
+    }
+
     private func openssl(_ arguments: [String]) throws {
         let made = try Executables.run(path: "/usr/bin/openssl", arguments, directory: directory.path)
         guard made.status == 0 else {

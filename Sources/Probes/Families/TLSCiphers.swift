@@ -84,15 +84,18 @@ extension CipherScan {
     /// 3's default provider: whether a server accepts them cannot be seen from here).
     static var testableCategories: Set<String> { Set(offerable.flatMap(\.categories)) }
 
-    /// Scans `host:port`, stopping with an error once `deadline` passes.
-    static func scan(host: String, port: Int, timeout: Duration, deadline: ContinuousClock.Instant) throws -> Result {
+    /// Scans `host:port`, stopping with an error once `deadline` passes or `cancelled` says so.
+    static func scan(
+        host: String, port: Int, timeout: Duration, deadline: ContinuousClock.Instant,
+        cancelled: @Sendable () -> Bool = { false }
+    ) throws -> Result {
         var result = Result()
         result.usual = try pick(host, port, nil, modern: false, timeout: timeout)
         for modern in [false, true] {
             var offered = offerable.filter { $0.modern == modern }.map(\.name)
             var picked: [Suite] = []
             while !offered.isEmpty {
-                guard ContinuousClock.now < deadline else {
+                guard ContinuousClock.now < deadline, !cancelled() else {
                     throw ProbeError.local(
                         "the cipher scan did not end in time (\(result.suites.count + picked.count) suites found)")
                 }

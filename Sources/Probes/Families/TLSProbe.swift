@@ -27,12 +27,14 @@ struct TLSProbe: Probe {
         let params = item.params
         let kind = item.kind.name ?? ""
         do {
-            return try await Blocking.run {
+            // Scans of many handshakes stop between them once the check is abandoned (its timeout, the run's).
+            return try await Blocking.run { cancelled in
                 switch kind {
-                case "protocols": return try Self.protocols(host, port, params, timeout)
+                case "protocols": return try Self.protocols(host, port, params, timeout, cancelled: cancelled)
                 case "ciphers":
                     let deadline = ContinuousClock.now + context.settings.itemTimeout
-                    let scan = try CipherScan.scan(host: host, port: port, timeout: timeout, deadline: deadline)
+                    let scan = try CipherScan.scan(
+                        host: host, port: port, timeout: timeout, deadline: deadline, cancelled: cancelled)
                     return Self.ciphers(scan, params)
                 case "alpn": return try Self.alpn(host, port, params, timeout)
                 case "renegotiation": return try Self.renegotiation(host, port, timeout)
@@ -62,7 +64,10 @@ struct TLSProbe: Probe {
         version.hasPrefix("ssl") ? "SSLv" + version.dropFirst(3) : "TLSv" + version
     }
 
-    static func protocols(_ host: String, _ port: Int, _ params: Params, _ timeout: Duration) throws -> Outcome {
+    static func protocols(
+        _ host: String, _ port: Int, _ params: Params, _ timeout: Duration,
+        cancelled: @Sendable () -> Bool = { false }
+    ) throws -> Outcome {
         let mustAccept = params.strings("accept") ?? []
         let refuse = params.strings("refuse") ?? []
         // "TLS 1.3 supported" or "SSLv3 disabled" alone asks for no floor; otherwise 1.2 unless the item names one.
@@ -81,6 +86,7 @@ struct TLSProbe: Probe {
             if try hello(host, port, timeout) == .accepted { accepted.append(name) }
         }
         for (name, flag) in versions {
+            if cancelled() { throw CancellationError() }
             do {
                 _ = try Handshake.run(
                     host: host, port: port, version: flag, caFile: nil, verify: false, timeout: timeout)
@@ -182,9 +188,13 @@ struct TLSProbe: Probe {
                 (i == 0 || !sent.selfIssued) && (digestRank(sent.digest) ?? 0) < wanted
             }
             if !weak.isEmpty {
+                // A scheme whose digest gonogo cannot tell (RSASSA-PSS keeps it in its parameters) is not vouched for.
                 problems.append(
-                    weak.map { "\($0.element.subject) is signed with \($0.element.digest)" }.joined(separator: ", ")
-                        + ": reissue it signed with SHA-256 or stronger")
+                    weak.map { sent in
+                        digestRank(sent.element.digest) == nil
+                            ? "gonogo cannot tell the digest of \(sent.element.subject)'s \(sent.element.digest) signature"
+                            : "\(sent.element.subject) is signed with \(sent.element.digest)"
+                    }.joined(separator: ", ") + ": reissue it signed with \(floor.uppercased()) or stronger")
             }
         }
         if params["chain"] == .bool(true) {
