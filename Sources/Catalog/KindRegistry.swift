@@ -157,7 +157,9 @@ extension Kind {
             [.text("path"), .list("headers")]),
         KindSpec(Kind(.http, "redirect_https"), "plain HTTP redirects to HTTPS on the same host", [.text("path")]),
         KindSpec(
-            Kind(.http, "compression"), "the response is compressed when asked", [.text("path"), .text("encoding")]),
+            Kind(.http, "compression"),
+            "the response is compressed when asked: encoding gzip, br, zstd or deflate; gzip|br for either, gzip,br for "
+                + "each", [.text("path"), .text("encoding")]),
         KindSpec(
             Kind(.http, "cache_headers"), "cache headers are present (and long enough)",
             [.text("path"), .threshold("threshold")]),
@@ -178,7 +180,8 @@ extension Kind {
             Kind(.http, "metrics"), "the metrics endpoint exposes a metric family", [.text("path"), .text("metric")]),
         KindSpec(
             Kind(.tls, "protocols"),
-            "protocol versions accepted and refused: none below min (1.2 unless accept alone is given), none in refuse, "
+            "protocol versions (ssl2, ssl3, 1.0 to 1.3) accepted and refused: none below min (1.2 unless only accept or "
+                + "refuse is given), none in refuse, "
                 + "every one in accept",
             [.text("min"), .list("refuse"), .list("accept")]),
         KindSpec(

@@ -52,7 +52,21 @@ extension Recognizers {
         guard c.own.hasAny(["gzip", "brotli", "compression", "compressed", "deflate", "zstd"]),
             !c.own.hasAny(["backup", "backups", "log", "logs", "archive", "archives", "image", "images"])
         else { return nil }
-        let encoding = c.own.has("brotli") ? "br" : c.own.has("zstd") ? "zstd" : "gzip"
+        // Every encoding named, in the order named: "gzip or brotli" is either (`gzip|br`), "gzip and brotli" each
+        // (`gzip,br`); none named is gzip.
+        var named: [String] = []
+        for word in c.own.words {
+            let encoding: String? =
+                switch word {
+                case "gzip": "gzip"
+                case "brotli", "br": "br"
+                case "zstd": "zstd"
+                case "deflate": "deflate"
+                default: nil
+                }
+            if let encoding, !named.contains(encoding), c.own.contains(word) { named.append(encoding) }  // as evidence
+        }
+        let encoding = named.isEmpty ? "gzip" : named.joined(separator: c.own.has("or") ? "|" : ",")
         return Recognition(Kind(.http, "compression"), [("encoding", .string(encoding))], rule: "compression")
     }
 

@@ -24,16 +24,8 @@ extension Recognizers {
     /// "SSL protocols: TLSv1.2 minimum", "TLS 1.0 and 1.1 disabled", "Only TLS 1.3 accepted".
     static func tlsProtocols(_ c: ItemContext) -> Recognition? {
         guard c.own.hasAny(["tls", "ssl"]) || c.own.hasPrefix("tlsv") || c.own.hasPrefix("sslv") else { return nil }
-        let versions = tlsVersions(in: c.text)
-        guard !versions.isEmpty else {
-            // "SSLv2 and SSLv3 disabled": the OpenSSL gonogo links (3.x, built without SSLv3) cannot offer either,
-            // so it cannot see a server accept them; reading it as "TLS 1.2 or later" checked something else.
-            // "SSLv2 and SSLv3 disabled": those refused, nothing else asked (gonogo tries both by hand-made hellos).
-            let named = sslVersions(c)
-            guard !named.isEmpty else { return nil }
-            guard c.own.hasAny(refusingWords) else { return Recognition(.manual, rule: "SSLv2/SSLv3 not refused") }
-            return Recognition(Kind(.tls, "protocols"), [("refuse", .list(named))], rule: "ssl versions")
-        }
+        // "SSLv2 and SSLv3 disabled": those refused (gonogo tries both by hand-made hellos); no TLS floor is asked.
+        guard !tlsVersions(in: c.text).isEmpty || !sslVersions(in: c.text).isEmpty else { return nil }
         // Read clause by clause: "Only TLS 1.3 and 1.2 negotiated; 1.1 and below rejected" accepts 1.2 and 1.3 and
         // refuses 1.1 and older.
         let all = ["1.0", "1.1", "1.2", "1.3"]
@@ -43,11 +35,38 @@ extension Recognizers {
         var supported: [String] = []
         // "… supported, older versions disabled": a clause that names no version but refuses the older ones.
         var olderRefused = false
+        // SSL versions refused, and whether a clause allows one ("SSLv3 allowed for legacy clients": not checked).
+        var sslRefused: [String] = []
+        var sslAllowed = false
+        // Versions of a clause with no verb of its own ("TLS 1.0, TLS 1.1 disabled"): the next clause's verb is theirs.
+        var pendingTLS: [String] = []
+        var pendingSSL: [String] = []
         let sentences = c.text.split(separator: ". ").joined(separator: ";")  // not the dot of "1.2"
-        for clause in sentences.split(whereSeparator: { ";,".contains($0) }).map(String.init) {
-            let found = tlsVersions(in: clause)
+        let clauses = sentences.split(whereSeparator: { ";,".contains($0) }).map(String.init)
+        for (index, clause) in clauses.enumerated() {
+            var found = tlsVersions(in: clause)
+            let ssl = sslVersions(in: clause)
+            let words = Tokens(clause)
+            let refusing = words.hasAny(refusingWords)
+            if !refusing, index + 1 < clauses.count, !(found.isEmpty && ssl.isEmpty),
+                !words.hasAny([
+                    "only", "accepted", "accept", "allowed", "allow", "enforced", "enforce", "required", "require",
+                    "use", "used", "uses", "enabled", "enable", "negotiated", "preferred", "minimum", "min",
+                    "at least", "or higher", "or later", "or above", "and above", "and later", "supported",
+                    "support", "available", "offered",
+                ])
+            {
+                pendingTLS += found
+                pendingSSL += ssl
+                continue
+            }
+            if !(pendingSSL + ssl).isEmpty {
+                if refusing { sslRefused += pendingSSL + ssl } else { sslAllowed = true }
+            }
+            pendingSSL = []
+            found = pendingTLS + found
+            pendingTLS = []
             guard !found.isEmpty else {
-                let words = Tokens(clause)
                 if words.hasAny(["nothing older", "nothing else", "nothing below", "nothing lower"])
                     || words.hasAny(["disabled", "disable", "off", "refused", "rejected", "removed", "no", "not"])
                         && words.hasAny(["older", "below", "lower", "earlier", "legacy", "other", "others"])
@@ -56,8 +75,6 @@ extension Recognizers {
                 }
                 continue
             }
-            let words = Tokens(clause)
-            let refusing = words.hasAny(refusingWords)
             let andBelow = words.hasAny(["and below", "or below", "and older", "or older", "and lower", "or lower"])
             // "use TLS 1.2 and disable all other schemes": the named version is the one kept.
             if refusing && words.hasAny(["all other", "other", "everything else"]) {
@@ -86,10 +103,18 @@ extension Recognizers {
                 }
             }
         }
+        if sslAllowed { return Recognition(.manual, rule: "an SSL version allowed") }
+        let sslRefuse = Array(Set(sslRefused)).sorted()
         var params: [(String, Params.Value)] = []
         if accepted.isEmpty && refused.isEmpty && !olderRefused {
-            // Only "supported" versions: each must be accepted, and nothing else is asked.
+            if supported.isEmpty {
+                // SSL versions alone: those refused, nothing else asked.
+                guard !sslRefuse.isEmpty else { return Recognition(.manual, rule: "no version refused or asked for") }
+                return Recognition(Kind(.tls, "protocols"), [("refuse", .list(sslRefuse))], rule: "ssl versions")
+            }
+            // Only "supported" versions: each must be accepted, and nothing else is asked but SSL versions refused.
             params.append(("accept", .list(Array(Set(supported)).sorted())))
+            if !sslRefuse.isEmpty { params.append(("refuse", .list(sslRefuse))) }
             return Recognition(Kind(.tls, "protocols"), params, rule: "tls versions")
         }
         // A supported version is never refused: the floor counts it ("TLS 1.2 supported; TLS 1.3 preferred").
@@ -106,7 +131,7 @@ extension Recognizers {
         let refuseTLS = Set(all.filter { $0 < min } + refused).subtracting(supported).sorted()
         params.append(("min", .string(min)))
         // "SSLv3, TLS 1.0 and 1.1 disabled": below the floor anyway, and named as refused.
-        let refuse = sslVersions(c) + refuseTLS
+        let refuse = sslRefuse + refuseTLS
         if !refuse.isEmpty { params.append(("refuse", .list(refuse))) }
         if !supported.isEmpty { params.append(("accept", .list(Array(Set(supported)).sorted()))) }
         return Recognition(Kind(.tls, "protocols"), params, rule: "tls versions")
@@ -117,21 +142,30 @@ extension Recognizers {
         "removed", "no", "not allowed", "forbidden", "blocked", "no longer", "never",
     ]
 
-    /// The SSL versions an item names: "SSLv2", "SSLv3", "SSL 3.0", "SSL 2" (as `ssl2`, `ssl3`).
-    static func sslVersions(_ c: ItemContext) -> [String] {
-        let w = c.own.words
+    /// The SSL versions a text names: "SSLv2", "SSLv3", "SSL 3.0", "ssl3" (as `ssl2`, `ssl3`); not "OpenSSL 3",
+    /// "SSL 3rd-party", "SSL 2-way".
+    static func sslVersions(in text: String) -> [String] {
+        let b = Array(text.lowercased().utf8)
+        func isWordByte(_ x: UInt8) -> Bool { (0x61...0x7A).contains(x) || (0x30...0x39).contains(x) }
         var found: [String] = []
-        for (i, word) in w.enumerated() {
-            let version: String?
-            switch word {
-            case "sslv2", "ssl2": version = "ssl2"
-            case "sslv3", "ssl3": version = "ssl3"
-            case "ssl", "sslv":
-                let next = i + 1 < w.count ? w[i + 1] : ""
-                version = ["2", "3", "2.0", "3.0"].contains(next) ? "ssl" + next.prefix(1) : nil
-            default: version = nil
+        var i = 0
+        while i + 3 < b.count {
+            defer { i += 1 }
+            guard b[i] == UInt8(ascii: "s"), b[i + 1] == UInt8(ascii: "s"), b[i + 2] == UInt8(ascii: "l"),
+                i == 0 || !isWordByte(b[i - 1])
+            else { continue }
+            var j = i + 3
+            if j < b.count, b[j] == UInt8(ascii: "v") { j += 1 }
+            if j < b.count, b[j] == UInt8(ascii: " ") { j += 1 }
+            guard j < b.count, b[j] == UInt8(ascii: "2") || b[j] == UInt8(ascii: "3") else { continue }
+            let digit = b[j]
+            j += 1
+            if j + 1 < b.count, b[j] == UInt8(ascii: "."), b[j + 1] == UInt8(ascii: "0") { j += 2 }
+            guard j >= b.count || !isWordByte(b[j]) && b[j] != UInt8(ascii: "-") && b[j] != UInt8(ascii: ".") else {
+                continue
             }
-            if let version, !found.contains(version) { found.append(version) }
+            let version = digit == UInt8(ascii: "2") ? "ssl2" : "ssl3"
+            if !found.contains(version) { found.append(version) }
         }
         return found.sorted()
     }
@@ -154,8 +188,15 @@ extension Recognizers {
         guard c.own.hasAny(["certificate", "certificates", "cert", "certs", "ocsp"]),
             !c.own.hasAny(["client certificate", "code signing", "signing certificate"])
         else { return nil }
-        // Certificates to come ("ready to provision"), pinning in a client: nothing the server shows today.
-        if c.own.hasAny(["ready to provision", "to provision", "pinning", "pinned"]) {
+        // Certificates to come ("ready to provision"), pinning in a client, a fingerprint written down, other
+        // certificates (clients', signing, SAML, a CA's own kept offline): nothing the API's handshake shows.
+        if c.own.hasAny([
+            "ready to provision", "to provision", "pinning", "pinned", "pin", "pins", "fingerprint", "fingerprints",
+            "thumbprint", "checksum", "checksums", "client certificates", "client cert", "client certs",
+            "signing certificates", "signing cert", "signing certs", "saml", "idp", "s mime", "smime", "jwt",
+            "developer id", "ca certificate", "ca certificates", "root ca", "intermediate ca", "third party",
+            "3rd party", "backed up", "offline", "hash", "hashes", "hashed",
+        ]) {
             return Recognition(.manual, rule: "not the served certificate")
         }
         // Monitoring set up, renewal automated: a process; a certificate's expiry today says nothing of either.
@@ -232,10 +273,16 @@ extension Recognizers {
     /// The weakest signature digest a sentence accepts: "SHA-256 or stronger" and "no SHA-1" both mean sha256;
     /// "SHA-384" means sha384. Nil when it names no digest.
     static func signatureFloor(_ own: Tokens) -> String? {
+        // SHA-2 named of a certificate is its signature ("Certificate uses SHA-256": a fingerprint, pin or hash is
+        // no check here, see `certificate`); SHA-1 or MD5 counts where the sentence speaks of signing or refuses it.
+        let signing = own.hasAny(["signed", "signature", "signatures", "signing"])
+        let refusing = own.hasAny(["no", "not", "without", "disabled", "removed", "replaced", "never"])
         let w = own.words
         for (i, word) in w.enumerated() {
             let digest: String
-            if word.hasPrefix("sha"), let bits = Int(word.dropFirst(3)) ?? (i + 1 < w.count ? Int(w[i + 1]) : nil) {
+            if word.hasPrefix("sha"),
+                let bits = Int(word.dropFirst(3)) ?? (word == "sha" && i + 1 < w.count ? Int(w[i + 1]) : nil)
+            {
                 digest = "sha\(bits)"
             } else if word == "md5" {
                 digest = "md5"
@@ -244,7 +291,8 @@ extension Recognizers {
             }
             switch digest {
             // SHA-1 and MD5 are named to be refused ("no SHA-1", "SHA-1 certificates replaced"); SHA-2 is SHA-256.
-            case "sha1", "md5", "sha2", "sha256": return "sha256"
+            case "sha1", "md5": return signing || refusing ? "sha256" : nil
+            case "sha2", "sha256": return "sha256"
             case "sha384", "sha512": return digest
             default: return nil
             }

@@ -434,6 +434,20 @@ struct TLSWordingTests {
         #expect(
             sslAndTLS.params.strings("refuse") == ["ssl3", "1.0", "1.1"] && sslAndTLS.params["min"] == .string("1.2"))
         #expect(try params("SSLv3 enabled for legacy clients").kind == "manual")
+        // Clause by clause: a version listed without a verb takes the next clause's; an SSL version allowed anywhere
+        // is a person's; "SSL" before a number that is no version is none.
+        let listed = try params("TLS 1.0, TLS 1.1 disabled")
+        #expect(listed.params["min"] == .string("1.2") && listed.params.strings("refuse") == ["1.0", "1.1"])
+        let withSupported = try params("SSLv2 and SSLv3 disabled, TLS 1.2 supported")
+        #expect(
+            withSupported.params.strings("refuse") == ["ssl2", "ssl3"]
+                && withSupported.params.strings("accept") == ["1.2"])
+        #expect(try params("TLS 1.3 supported, SSLv3 disabled").params.strings("refuse") == ["ssl3"])
+        for text in ["SSLv2 disabled, SSLv3 allowed for legacy clients", "SSLv3 enabled on the legacy port; no SSLv2"] {
+            #expect(try params(text).kind == "manual", "\(text)")
+        }
+        #expect(try params("OpenSSL 3.0 installed").kind != "tls.protocols")
+        #expect(try params("SSL 2-way authentication off").params["refuse"] == nil)
         // A supported version is never refused; a word far from the version is not "below it".
         let mixed = try params("TLS 1.2 supported; TLS 1.3 preferred")
         #expect(mixed.params["min"] == .string("1.2") && mixed.params.strings("refuse") == ["1.0", "1.1"])
@@ -468,6 +482,17 @@ struct TLSWordingTests {
             #expect(try params(text).params["signature"] == .string("sha256"), "\(text)")
         }
         #expect(try params("Certificate signature SHA-384").params["signature"] == .string("sha384"))
+        #expect(try params("Certificates for shard 1 installed").params["signature"] == nil)
+        // A fingerprint, a pin, a checksum, a hash, other certificates, a CA kept offline: not the served certificate.
+        for text in [
+            "Certificate fingerprint (SHA-256) recorded in the runbook", "Certificate SHA-256 pin configured",
+            "Certificate bundle MD5 checksum verified", "Signing certificates (SHA-256) rotated for JWT",
+            "SAML IdP certificate uses SHA-256", "Intermediate CA certificate kept offline",
+            "Root and intermediate CA certificates backed up", "mTLS client certificates issued by our intermediate CA",
+            "No SSL 3rd-party certificates",
+        ] {
+            #expect(try params(text).kind == "manual", "\(text)")
+        }
         for text in ["Full certificate chain served (intermediates included)", "Intermediate certificates installed"] {
             let chain = try params(text)
             #expect(chain.kind == "tls.certificate" && chain.params["chain"] == .bool(true), "\(text)")

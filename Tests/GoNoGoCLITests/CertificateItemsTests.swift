@@ -86,13 +86,8 @@ struct CertificateChainTests {
             ("none", [], "fail", "is neither sent nor trusted"),
         ]
         for chain in chains {
-            let port = try Ports.free()
-            let server = ServerProcess(
-                path: "/usr/bin/openssl",
-                ["s_server", "-accept", "127.0.0.1:\(port)", "-cert", certificate, "-key", key, "-www"]
-                    + chain.arguments, environment: [:], directory: dir.path,
-                ready: { $0.contains("ACCEPT") ? port : nil })
-            _ = try server.start()
+            let (server, port) = try OpenSSLServer.start(
+                certificate: certificate, key: key, chain.arguments, directory: dir.path)
             defer { server.kill() }  // SIGKILL: s_server inherits the test runner's blocked SIGTERM
             let got = try await TLSCrossCheckTests.verify(checklist, port: port, caFile: ca.root, count: 1)
             #expect(got[0].status == chain.status, "\(chain.name): \(got[0])")

@@ -25,12 +25,8 @@ struct CipherItemsTests {
             FileManager.default.fileExists(atPath: dir.appendingPathComponent("rsa.pem").path)
             ? (dir.appendingPathComponent("rsa.pem").path, dir.appendingPathComponent("rsa.key").path)
             : try Certificates.selfSigned(in: dir, rsa: true)
-        let port = try Ports.free()
-        let server = ServerProcess(
-            path: "/usr/bin/openssl",
-            ["s_server", "-accept", "127.0.0.1:\(port)", "-cert", cert, "-key", key, "-www"] + arguments,
-            environment: [:], directory: dir.path, ready: { $0.contains("ACCEPT") ? port : nil })
-        _ = try server.start()
+        let (server, port) = try OpenSSLServer.start(
+            certificate: cert, key: key, arguments, directory: dir.path)
         return (server, port)
     }
 

@@ -47,6 +47,60 @@ struct HeaderCrossCheckTests {
         ("headers only on /health", [], [hsts(31_536_000)] + others, "fffff"),
     ]
 
+    /// nginx from Debian in one process on a free loopback port, serving TLS with `certificate` (the full chain)
+    /// and `key`, with `server` as the lines of its server block. nginx cannot say which port the kernel gave it: a
+    /// port another process took between choosing and binding it makes nginx exit at once, and the next is tried.
+    static func nginx(
+        in dir: URL, certificate: String, key: String, server lines: [String]
+    ) throws -> (
+        ServerProcess, Int
+    ) {
+        for attempt in 1... {
+            do {
+                return try nginx(in: dir, port: try Ports.free(), certificate: certificate, key: key, server: lines)
+            } catch  where attempt < 3 {
+                continue
+            }
+        }
+        fatalError("unreachable")
+    }
+
+    private static func nginx(
+        in dir: URL, port: Int, certificate: String, key: String, server lines: [String]
+    ) throws
+        -> (ServerProcess, Int)
+    {
+        let conf = dir.appendingPathComponent("nginx-\(port).conf")
+        try Data(
+            """
+            master_process off;
+            daemon off;
+            error_log /dev/stdout notice;
+            pid \(dir.path)/nginx-\(port).pid;
+            events { worker_connections 64; }
+            http {
+              access_log off;
+              default_type text/plain;
+              client_body_temp_path \(dir.path)/tmp; proxy_temp_path \(dir.path)/tmp;
+              fastcgi_temp_path \(dir.path)/tmp; uwsgi_temp_path \(dir.path)/tmp; scgi_temp_path \(dir.path)/tmp;
+              server {
+                listen 127.0.0.1:\(port) ssl;
+                ssl_certificate \(certificate);
+                ssl_certificate_key \(key);
+                \(lines.joined(separator: "\n    "))
+              }
+            }
+
+            """.utf8
+        ).write(to: conf)
+        // nginx logs its limits once its sockets listen: the line that says it is ready.
+        let server = ServerProcess(
+            path: "/usr/sbin/nginx", ["-p", dir.path, "-c", conf.path, "-e", "/dev/stdout"], environment: [:],
+            directory: dir.path, ready: { $0.contains("getrlimit") ? port : nil })
+        _ = try server.start()
+        return (server, port)
+    }
+
     @Test("every header property gonogo judges agrees with testssl.sh's judgement on every target")
     func agreement() async throws {
         let dir = try Executables.temporaryDirectory("header-crosscheck")
@@ -64,36 +118,12 @@ struct HeaderCrossCheckTests {
         table.append("| --- |" + String(repeating: " --- |", count: Self.properties.count))
         var agree = 0
         for target in Self.targets {
-            let port = try Ports.free()
-            let conf = dir.appendingPathComponent("nginx-\(port).conf")
-            try Data(
-                """
-                master_process off;
-                daemon off;
-                error_log /dev/stdout notice;
-                pid \(dir.path)/nginx-\(port).pid;
-                events { worker_connections 64; }
-                http {
-                  access_log off;
-                  client_body_temp_path \(dir.path)/tmp; proxy_temp_path \(dir.path)/tmp;
-                  fastcgi_temp_path \(dir.path)/tmp; uwsgi_temp_path \(dir.path)/tmp; scgi_temp_path \(dir.path)/tmp;
-                  server {
-                    listen 127.0.0.1:\(port) ssl;
-                    ssl_certificate \(fullchain.path);
-                    ssl_certificate_key \(key);
-                    \(target.headers.joined(separator: "\n    "))
-                    location / { return 200 "ok\\n"; }
-                    location /health { \(target.health.joined(separator: " ")) return 200 "ok\\n"; }
-                  }
-                }
-
-                """.utf8
-            ).write(to: conf)
-            // nginx logs its limits once its sockets listen: the line that says it is ready.
-            let server = ServerProcess(
-                path: "/usr/sbin/nginx", ["-p", dir.path, "-c", conf.path, "-e", "/dev/stdout"], environment: [:],
-                directory: dir.path, ready: { $0.contains("getrlimit") ? port : nil })
-            _ = try server.start()
+            let (server, port) = try Self.nginx(
+                in: dir, certificate: fullchain.path, key: key,
+                server: target.headers + [
+                    "location / { return 200 \"ok\\n\"; }",
+                    "location /health { \(target.health.joined(separator: " ")) return 200 \"ok\\n\"; }",
+                ])
             defer { server.kill() }
             let got = try await TLSCrossCheckTests.verify(
                 checklist, port: port, caFile: ca.root, count: Self.properties.count)
@@ -118,6 +148,40 @@ struct HeaderCrossCheckTests {
             "\n\(agree) of \(Self.targets.count * Self.properties.count) verdicts agree with testssl.sh's judgement")
         if let out = ProcessInfo.processInfo.environment["GONOGO_CROSSCHECK_OUT"] {
             try Data((table.joined(separator: "\n") + "\n").utf8).write(to: URL(fileURLWithPath: out + "/headers.md"))
+        }
+    }
+}
+
+/// Compression items read as people write them, against nginx with gzip on (Debian's nginx has no brotli).
+@Suite("gonogo verify: compression wordings")
+struct CompressionItemsTests {
+    @Test("gzip or brotli is either; gzip and brotli is each; brotli alone is brotli")
+    func wordings() async throws {
+        let dir = try Executables.temporaryDirectory("compression")
+        let ca = try Authority(in: dir)
+        let (certificate, key) = try ca.leaf("site")
+        let fullchain = dir.appendingPathComponent("fullchain.pem")
+        try
+            (Data(contentsOf: URL(fileURLWithPath: certificate))
+            + Data(contentsOf: URL(fileURLWithPath: ca.intermediate)))
+            .write(to: fullchain)
+        let body = String(repeating: "compressible text ", count: 40)
+        let (server, port) = try HeaderCrossCheckTests.nginx(
+            in: dir, certificate: fullchain.path, key: key,
+            server: ["gzip on;", "gzip_types text/plain;", "location / { return 200 \"\(body)\"; }"])
+        defer { server.kill() }
+        let checklist = dir.appendingPathComponent("compression.md")
+        let items = [
+            ("Compression (gzip or brotli) enabled", "pass", "Content-Encoding: gzip"),
+            ("Gzip and Brotli compression enabled", "fail", "no br compression"),
+            ("Brotli compression enabled", "fail", "no br compression"),
+            ("Gzip compression enabled", "pass", "gzip-compressed"),
+        ]
+        try Data(("# Performance\n" + items.map { "- [ ] \($0.0)\n" }.joined()).utf8).write(to: checklist)
+        let got = try await TLSCrossCheckTests.verify(checklist, port: port, caFile: ca.root, count: items.count)
+        for (n, (sentence, status, text)) in items.enumerated() {
+            #expect(got[n].status == status, "\(sentence): \(got[n])")
+            #expect(got[n].text.contains(text), "\(sentence): \(got[n])")
         }
     }
 }

@@ -2,7 +2,7 @@ import Foundation
 import TestSupport
 import Testing
 
-/// gonogo's TLS verdicts beside testssl.sh's judgement, property by property, on fourteen loopback targets: `openssl
+/// gonogo's TLS verdicts beside testssl.sh's judgement, property by property, on thirteen loopback targets: `openssl
 /// s_server` serving certificates a local CA makes (good, expired, expiring in 5 days, not yet valid, wrong host,
 /// self-signed, intermediate missing, RSA 1024, SHA-1), servers offering TLS 1.0, a NULL suite or no forward secrecy,
 /// and a listener that speaks only SSLv3 (no OpenSSL here can: it answers an SSLv3 hello by hand).
@@ -181,15 +181,12 @@ struct TLSCrossCheckTests {
             var listener: LoopbackListener? = nil
             let port: Int
             if let leaf = target.leaf, let (certificate, key) = leaves[leaf] {
-                port = try Ports.free()
                 let chain = target.chain ? ["-cert_chain", ca.intermediate] : []
                 let stapled = target.ocsp ? ["-status_file", try ca.ocspResponse(for: certificate)] : []
-                server = ServerProcess(
-                    path: "/usr/bin/openssl",
-                    ["s_server", "-accept", "127.0.0.1:\(port)", "-cert", certificate, "-key", key, "-www"] + chain
-                        + stapled + target.arguments,
-                    environment: [:], directory: dir.path, ready: { $0.contains("ACCEPT") ? port : nil })
-                _ = try server!.start()
+                let (started, at) = try OpenSSLServer.start(
+                    certificate: certificate, key: key, chain + stapled + target.arguments, directory: dir.path)
+                server = started
+                port = at
             } else {
                 listener = Self.sslv3Only()
                 port = listener!.port

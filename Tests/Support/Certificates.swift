@@ -123,3 +123,26 @@ public struct Authority: Sendable {
         }
     }
 }
+
+/// `openssl s_server -www` on a port the kernel picks (`-accept 127.0.0.1:0`; it prints `ACCEPT 127.0.0.1:PORT`), so
+/// no other process can take the port between choosing and binding it. Stop it with `kill()`: s_server inherits the
+/// test runner's blocked SIGTERM.
+public enum OpenSSLServer {
+    public static func start(
+        certificate: String, key: String, _ arguments: [String], directory: String
+    ) throws -> (ServerProcess, Int) {
+        let server = ServerProcess(
+            path: "/usr/bin/openssl",
+            ["s_server", "-accept", "127.0.0.1:0", "-cert", certificate, "-key", key, "-www"] + arguments,
+            environment: [:], directory: directory, ready: acceptLine)
+        return (server, try server.start())
+    }
+
+    /// The port of s_server's `ACCEPT 127.0.0.1:PORT` line, once it is whole.
+    @Sendable static func acceptLine(_ output: String) -> Int? {
+        guard let range = output.range(of: "ACCEPT 127.0.0.1:") else { return nil }
+        let rest = output[range.upperBound...]
+        guard let end = rest.firstIndex(of: "\n") else { return nil }
+        return Int(rest[..<end])
+    }
+}

@@ -178,7 +178,7 @@ public final class ServerProcess: @unchecked Sendable {
             self.stderrDone.signal()
         }.start()
         guard ready.wait(timeout: .now() + timeout) == .success, let port = lock.withLock({ self.port }) else {
-            stop()
+            kill()  // never ready: nothing of it to keep, and a child may ignore SIGTERM (openssl s_server does)
             throw ServerError(description: "no 'listening on' line within \(timeout) s; stderr: \(stderr)")
         }
         return port

@@ -85,19 +85,13 @@ final class SlowRelay: @unchecked Sendable {
     func scanStops() async throws {
         let dir = try Executables.temporaryDirectory("scan-stop")
         let (certificate, key) = try Certificates.selfSigned(in: dir, rsa: true)
-        let port = try Ports.free()
-        // Dozens of suites: the scan needs a handshake for each, 600 ms late each (half a minute or more), far past
-        // the run's 8 s (which leave a busy machine time to start the check).
-        let server = ServerProcess(
-            path: "/usr/bin/openssl",
-            [
-                "s_server", "-accept", "127.0.0.1:\(port)", "-cert", certificate, "-key", key, "-www", "-cipher",
-                "ALL:@SECLEVEL=0",
-            ],
-            environment: [:], directory: dir.path, ready: { $0.contains("ACCEPT") ? port : nil })
-        _ = try server.start()
+        // Dozens of suites: the scan needs a handshake for each, 1.5 s late each (over a minute), far past the run's
+        // 30 s. The run's clock starts before the check does: on a machine the other suites keep busy, the check may
+        // start many seconds late, and 30 s leave it time to.
+        let (server, port) = try OpenSSLServer.start(
+            certificate: certificate, key: key, ["-cipher", "ALL:@SECLEVEL=0"], directory: dir.path)
         defer { server.kill() }  // SIGKILL: s_server inherits the test runner's blocked SIGTERM
-        let relay = try SlowRelay(to: port, delay: .milliseconds(600))
+        let relay = try SlowRelay(to: port, delay: .milliseconds(1500))
         defer { relay.stop() }
         let plan = try Planner.plan(
             try ChecklistParser.parse(
@@ -105,9 +99,9 @@ final class SlowRelay: @unchecked Sendable {
         var options = VerifyOptions()
         options.apiURL = "https://127.0.0.1:\(relay.port)"
         options.gate = .ci
-        // The run's deadline cuts the check, long before the scan's own limit (the item's 60 s) would.
-        options.itemTimeout = .seconds(60)
-        options.timeout = .seconds(8)
+        // The run's deadline cuts the check, long before the scan's own limit (the item's 300 s) would.
+        options.itemTimeout = .seconds(300)
+        options.timeout = .seconds(30)
         let run = await Verifier.run(plan: plan, options: options, environment: Environment(files: [], process: [:]))
         let result = try #require(run.results.first)
         #expect(result.status == .error, "\(result.outcome.message)")

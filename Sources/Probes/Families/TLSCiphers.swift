@@ -104,6 +104,7 @@ extension CipherScan {
                 offered.removeAll { $0 == suite.name }
             }
             if !modern && picked.count >= 2 {
+                if cancelled() { throw CancellationError() }
                 // Offered the server's second pick first: a server that keeps its own order picks its first again.
                 let again = try pick(host, port, [picked[1].name, picked[0].name], modern: false, timeout: timeout)
                 result.serverOrder = again?.name == picked[0].name

@@ -32,6 +32,8 @@ enum Handshake {
         var issuer: String
         var digest: String
         var selfIssued: Bool
+        /// Whether it is a CA's certificate (basicConstraints CA:true, or an old root).
+        var isCA = false
     }
 
     static func run(
@@ -159,7 +161,7 @@ enum Handshake {
             sent.append(
                 Sent(
                     subject: subject, issuer: Self.text(line), digest: name,
-                    selfIssued: X509_check_issued(next, next) == X509_V_OK))
+                    selfIssued: X509_check_issued(next, next) == X509_V_OK, isCA: X509_check_ca(next) != 0))
             previous = next
         }
         var ocsp: UnsafePointer<UInt8>? = nil

@@ -29,8 +29,8 @@ enum LegacyHello {
                 let alert = try read(2)
                 return .refused("the server answered with alert \(alert.map { String($0[1]) } ?? "?")")
             case 0x16:
-                // A handshake record: the ServerHello's version is after its 4-byte header.
-                guard let hello = try read(6), hello[0] == 0x02 else {
+                // A handshake record: the ServerHello's version is after its 4-byte header (within this record).
+                guard Int(header[3]) << 8 | Int(header[4]) >= 6, let hello = try read(6), hello[0] == 0x02 else {
                     return .refused("the server answered with no ServerHello")
                 }
                 return hello[4] == 0x03 && hello[5] == 0x00
@@ -53,36 +53,53 @@ enum LegacyHello {
             guard let header = try read(3) else { return .refused("the server closed the connection") }
             // An SSLv2 record has the high bit of its first byte set; SERVER-HELLO is message 4.
             if header[0] & 0x80 != 0 && header[2] == 0x04 { return .accepted }
+            // SSLv2's ERROR message (0): an SSLv2 server with nothing in common refuses.
+            if header[0] & 0x80 != 0 && header[2] == 0x00 { return .refused("the server answered with an SSLv2 error") }
             if header[0] == 0x15 || header[0] == 0x16 { return .refused("the server answered with TLS, not SSLv2") }
             throw ProbeError.tls("the server's answer to an SSLv2 hello is not TLS: is this a TLS port?")
         }
     }
 
     /// Connects, sends `bytes`, and lets `decide` read the answer a few bytes at a time (nil at end of stream). A
-    /// hang-up or a reset is a refusal; no answer within `timeout` is thrown (nothing was decided).
+    /// hang-up or a reset is a refusal; no answer within `timeout` (for the whole exchange, however the server
+    /// trickles its bytes) or another socket error is thrown: nothing was decided.
     private static func exchange(
         _ name: String, host: String, port: Int, timeout: Duration, send bytes: [UInt8],
         decide: (_ read: (Int) throws -> [UInt8]?) throws -> Answer
     ) throws -> Answer {
+        let deadline = ContinuousClock.now + timeout
         let fd = try TCP.connect(host: host, port: port, timeout: timeout)
         defer { close(fd) }
+        func failure(_ what: String) -> ProbeError {
+            ProbeError.tls(reason: what, handshake: false, "\(name) hello to \(host):\(port): \(what)")
+        }
         let sent = bytes.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
-        guard sent == bytes.count else { return .refused("the server closed the connection") }
+        if sent != bytes.count {
+            if sent < 0 && (errno == EPIPE || errno == ECONNRESET) {
+                return .refused("the server closed the connection")
+            }
+            throw failure(sent < 0 ? String(cString: strerror(errno)) : "the hello was not sent whole")
+        }
         return try decide { count in
             var buffer = [UInt8](repeating: 0, count: count)
             var have = 0
             while have < count {
+                let left = ContinuousClock.now.duration(to: deadline)
+                guard left > .zero else { throw failure("no answer within \(seconds(timeout))") }
+                var poller = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+                let ready = poll(&poller, 1, Int32(max(1, left.wholeMilliseconds)))
+                if ready == 0 { throw failure("no answer within \(seconds(timeout))") }
+                if ready < 0 {
+                    if errno == EINTR { continue }
+                    throw failure(String(cString: strerror(errno)))
+                }
                 let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress! + have, count - have, 0) }
                 if n > 0 {
                     have += n
                 } else if n == 0 || errno == ECONNRESET || errno == EPIPE {
-                    return nil
-                } else if errno == EAGAIN || errno == EWOULDBLOCK {
-                    throw ProbeError.tls(
-                        reason: "timeout", handshake: false,
-                        "\(name) hello to \(host):\(port): no answer within \(seconds(timeout))")
-                } else if errno != EINTR {
-                    return nil
+                    return nil  // the server hung up
+                } else if errno != EINTR && errno != EAGAIN && errno != EWOULDBLOCK {
+                    throw failure(String(cString: strerror(errno)))
                 }
             }
             return buffer

@@ -81,10 +81,6 @@ struct TLSProbe: Probe {
         var accepted: [String] = []
         var alerted = false
         var closed: ProbeError? = nil
-        for (name, hello) in [("ssl2", LegacyHello.sslv2), ("ssl3", LegacyHello.sslv3)] {
-            // Refused by an alert or a hang-up alike: no server that speaks SSLv2 or SSLv3 hangs up on its hello.
-            if try hello(host, port, timeout) == .accepted { accepted.append(name) }
-        }
         for (name, flag) in versions {
             if cancelled() { throw CancellationError() }
             do {
@@ -99,6 +95,19 @@ struct TLSProbe: Probe {
         }
         // A server that hangs up on every TLS version refused nothing in particular: it could not be checked.
         if accepted.isEmpty, !alerted, let closed { throw closed }
+        // SSLv2 and SSLv3 where the item asks of them: named, or below its floor.
+        var legacy: [String] = []
+        for (name, hello) in [("ssl2", LegacyHello.sslv2), ("ssl3", LegacyHello.sslv3)]
+        where minimum != nil || refuse.contains(name) || mustAccept.contains(name) {
+            if cancelled() { throw CancellationError() }
+            do {
+                // Refused by an alert or a hang-up alike: no server that speaks SSLv2 or SSLv3 hangs up on its hello.
+                if try hello(host, port, timeout) == .accepted { legacy.append(name) }
+            } catch is ProbeError where !accepted.isEmpty {
+                // A TLS server that lets an SSL hello time out or answers it oddly does not speak SSL: refused.
+            }
+        }
+        accepted = legacy + accepted
         // Below the minimum, and any version the item names as refused ("TLSv1.0 and 1.1 disabled").
         let tooOld = accepted.filter { version in
             minimum.map { below(version, $0) } == true || refuse.contains(version)
@@ -201,8 +210,9 @@ struct TLSProbe: Probe {
             expected.append("the intermediates sent, in order")
             if !peer.inOrder {
                 problems.append("the certificates are sent out of order: the leaf first, then each one's issuer")
-            } else if [2, 20, 21].contains(peer.verifyCode), let last = peer.sent.last {
-                // 2, 20, 21: an issuer neither sent nor in the trust store (a missing intermediate, or a private CA).
+            } else if [2, 20, 21].contains(peer.verifyCode), let last = peer.sent.last, !last.isCA {
+                // 2, 20, 21: an issuer neither sent nor in the trust store. After a CA's certificate, that is a root
+                // the trust store lacks (a private CA: not the chain's fault); after the leaf, a missing intermediate.
                 problems.append(
                     "the chain sent ends at \(last.subject), whose issuer \(last.issuer) is neither sent nor trusted: "
                         + "send the intermediates (nginx: ssl_certificate fullchain.pem), or give the CA with --ca-file"
