@@ -105,12 +105,7 @@ struct HeaderCrossCheckTests {
     func agreement() async throws {
         let dir = try Executables.temporaryDirectory("header-crosscheck")
         let ca = try Authority(in: dir)
-        let (certificate, key) = try ca.leaf("site")
-        let fullchain = dir.appendingPathComponent("fullchain.pem")
-        try
-            (Data(contentsOf: URL(fileURLWithPath: certificate))
-            + Data(contentsOf: URL(fileURLWithPath: ca.intermediate)))
-            .write(to: fullchain)
+        let (fullchain, key) = try ca.servedLeaf("site")
         let checklist = dir.appendingPathComponent("headers.md")
         try Data(("# Headers\n" + Self.properties.map { "- [ ] \($0.sentence)\n" }.joined()).utf8).write(to: checklist)
         let withTestssl = ProcessInfo.processInfo.environment["GONOGO_TESTSSL"] == "1"
@@ -119,7 +114,7 @@ struct HeaderCrossCheckTests {
         var agree = 0
         for target in Self.targets {
             let (server, port) = try Self.nginx(
-                in: dir, certificate: fullchain.path, key: key,
+                in: dir, certificate: fullchain, key: key,
                 server: target.headers + [
                     "location / { return 200 \"ok\\n\"; }",
                     "location /health { \(target.health.joined(separator: " ")) return 200 \"ok\\n\"; }",
@@ -159,15 +154,10 @@ struct CompressionItemsTests {
     func wordings() async throws {
         let dir = try Executables.temporaryDirectory("compression")
         let ca = try Authority(in: dir)
-        let (certificate, key) = try ca.leaf("site")
-        let fullchain = dir.appendingPathComponent("fullchain.pem")
-        try
-            (Data(contentsOf: URL(fileURLWithPath: certificate))
-            + Data(contentsOf: URL(fileURLWithPath: ca.intermediate)))
-            .write(to: fullchain)
+        let (fullchain, key) = try ca.servedLeaf("site")
         let body = String(repeating: "compressible text ", count: 40)
         let (server, port) = try HeaderCrossCheckTests.nginx(
-            in: dir, certificate: fullchain.path, key: key,
+            in: dir, certificate: fullchain, key: key,
             server: ["gzip on;", "gzip_types text/plain;", "location / { return 200 \"\(body)\"; }"])
         defer { server.kill() }
         let checklist = dir.appendingPathComponent("compression.md")

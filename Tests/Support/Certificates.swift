@@ -104,6 +104,16 @@ public struct Authority: Sendable {
         )
     }
 
+    /// A leaf as a server sends it: (the leaf and the intermediate in one file, the key), as nginx's
+    /// `ssl_certificate` takes them.
+    public func servedLeaf(_ name: String) throws -> (fullchain: String, key: String) {
+        let (certificate, key) = try leaf(name)
+        let fullchain = directory.appendingPathComponent("\(name).fullchain.pem")
+        try (Data(contentsOf: URL(fileURLWithPath: certificate)) + Data(contentsOf: URL(fileURLWithPath: intermediate)))
+            .write(to: fullchain)
+        return (fullchain.path, key)
+    }
+
     /// An OCSP answer ("good", for seven days) the intermediate signs for the leaf at `certificate`, as a server
     /// staples it (`openssl s_server -status_file`): its path.
     public func ocspResponse(for certificate: String) throws -> String {
