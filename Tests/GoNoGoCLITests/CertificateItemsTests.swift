@@ -73,8 +73,11 @@ struct CertificateChainTests {
     @Test("the intermediate sent after the leaf passes; the root before it is out of order; none is incomplete")
     func order() async throws {
         let dir = try Executables.temporaryDirectory("chain")
-        let ca = try Authority(in: dir)
-        let (certificate, key) = try ca.leaf("site")
+        // Made, and every server started, on threads of their own: a test holds none of the cooperative pool's few.
+        let (ca, (certificate, key)) = try await Blocking.run {
+            let ca = try Authority(in: dir)
+            return (ca, try ca.leaf("site"))
+        }
         let rootFirst = dir.appendingPathComponent("root-first.pem")
         try (Data(contentsOf: URL(fileURLWithPath: ca.root)) + Data(contentsOf: URL(fileURLWithPath: ca.intermediate)))
             .write(to: rootFirst)
@@ -86,8 +89,9 @@ struct CertificateChainTests {
             ("none", [], "fail", "is neither sent nor trusted"),
         ]
         for chain in chains {
-            let (server, port) = try OpenSSLServer.start(
-                certificate: certificate, key: key, chain.arguments, directory: dir.path)
+            let (server, port) = try await Blocking.run {
+                try OpenSSLServer.start(certificate: certificate, key: key, chain.arguments, directory: dir.path)
+            }
             defer { server.kill() }  // SIGKILL: s_server inherits the test runner's blocked SIGTERM
             let got = try await TLSCrossCheckTests.verify(checklist, port: port, caFile: ca.root, count: 1)
             #expect(got[0].status == chain.status, "\(chain.name): \(got[0])")

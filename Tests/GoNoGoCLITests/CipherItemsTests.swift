@@ -80,7 +80,7 @@ struct CipherItemsTests {
             ),
         ]
         for target in targets {
-            let (server, port) = try Self.serve(target.arguments, in: dir)
+            let (server, port) = try await Blocking.run { try Self.serve(target.arguments, in: dir) }
             // SIGKILL: s_server inherits the test runner's blocked SIGTERM.
             defer { server.kill() }
             let got = try await Self.verify(checklist, port: port)

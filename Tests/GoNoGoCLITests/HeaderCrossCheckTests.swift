@@ -104,8 +104,11 @@ struct HeaderCrossCheckTests {
     @Test("every header property gonogo judges agrees with testssl.sh's judgement on every target")
     func agreement() async throws {
         let dir = try Executables.temporaryDirectory("header-crosscheck")
-        let ca = try Authority(in: dir)
-        let (fullchain, key) = try ca.servedLeaf("site")
+        // Made, and every server started, on threads of their own: a test holds none of the cooperative pool's few.
+        let (ca, (fullchain, key)) = try await Blocking.run {
+            let ca = try Authority(in: dir)
+            return (ca, try ca.servedLeaf("site"))
+        }
         let checklist = dir.appendingPathComponent("headers.md")
         try Data(("# Headers\n" + Self.properties.map { "- [ ] \($0.sentence)\n" }.joined()).utf8).write(to: checklist)
         let withTestssl = ProcessInfo.processInfo.environment["GONOGO_TESTSSL"] == "1"
@@ -113,19 +116,23 @@ struct HeaderCrossCheckTests {
         table.append("| --- |" + String(repeating: " --- |", count: Self.properties.count))
         var agree = 0
         for target in Self.targets {
-            let (server, port) = try Self.nginx(
-                in: dir, certificate: fullchain, key: key,
-                server: target.headers + [
-                    "location / { return 200 \"ok\\n\"; }",
-                    "location /health { \(target.health.joined(separator: " ")) return 200 \"ok\\n\"; }",
-                ])
+            let (server, port) = try await Blocking.run {
+                try Self.nginx(
+                    in: dir, certificate: fullchain, key: key,
+                    server: target.headers + [
+                        "location / { return 200 \"ok\\n\"; }",
+                        "location /health { \(target.health.joined(separator: " ")) return 200 \"ok\\n\"; }",
+                    ])
+            }
             defer { server.kill() }
             let got = try await TLSCrossCheckTests.verify(
                 checklist, port: port, caFile: ca.root, count: Self.properties.count)
             let expected = Array(target.expected)
             var judged = expected
             if withTestssl {
-                let findings = try TLSCrossCheckTests.testssl(port: port, caFile: ca.root, checks: ["-h"], in: dir)
+                let findings = try await Blocking.run {
+                    try TLSCrossCheckTests.testssl(port: port, caFile: ca.root, checks: ["-h"], in: dir)
+                }
                 judged = Self.properties.map { $0.testssl(findings).map { $0 ? "p" : "f" } ?? "-" }
                 #expect(
                     judged == expected, "\(target.name): testssl.sh judges \(String(judged)), not \(target.expected)")
@@ -153,12 +160,17 @@ struct CompressionItemsTests {
     @Test("gzip or brotli is either; gzip and brotli is each; brotli alone is brotli")
     func wordings() async throws {
         let dir = try Executables.temporaryDirectory("compression")
-        let ca = try Authority(in: dir)
-        let (fullchain, key) = try ca.servedLeaf("site")
+        // Made, and every server started, on threads of their own: a test holds none of the cooperative pool's few.
+        let (ca, (fullchain, key)) = try await Blocking.run {
+            let ca = try Authority(in: dir)
+            return (ca, try ca.servedLeaf("site"))
+        }
         let body = String(repeating: "compressible text ", count: 40)
-        let (server, port) = try HeaderCrossCheckTests.nginx(
-            in: dir, certificate: fullchain, key: key,
-            server: ["gzip on;", "gzip_types text/plain;", "location / { return 200 \"\(body)\"; }"])
+        let (server, port) = try await Blocking.run {
+            try HeaderCrossCheckTests.nginx(
+                in: dir, certificate: fullchain, key: key,
+                server: ["gzip on;", "gzip_types text/plain;", "location / { return 200 \"\(body)\"; }"])
+        }
         defer { server.kill() }
         let checklist = dir.appendingPathComponent("compression.md")
         let items = [

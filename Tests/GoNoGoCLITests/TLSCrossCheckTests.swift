@@ -167,7 +167,8 @@ struct TLSCrossCheckTests {
     @Test("every property gonogo judges agrees with testssl.sh's judgement on every target")
     func agreement() async throws {
         let dir = try Executables.temporaryDirectory("crosscheck")
-        let (ca, leaves) = try Self.certificates(in: dir)
+        // Made, and every server started, on threads of their own: a test holds none of the cooperative pool's few.
+        let (ca, leaves) = try await Blocking.run { try Self.certificates(in: dir) }
         let checklist = dir.appendingPathComponent("tls.md")
         let text = "# TLS\n" + Self.properties.map { "- [ ] \($0.sentence)\n" }.joined()
         try Data(text.utf8).write(to: checklist)
@@ -182,9 +183,13 @@ struct TLSCrossCheckTests {
             let port: Int
             if let leaf = target.leaf, let (certificate, key) = leaves[leaf] {
                 let chain = target.chain ? ["-cert_chain", ca.intermediate] : []
-                let stapled = target.ocsp ? ["-status_file", try ca.ocspResponse(for: certificate)] : []
-                let (started, at) = try OpenSSLServer.start(
-                    certificate: certificate, key: key, chain + stapled + target.arguments, directory: dir.path)
+                let ocsp = target.ocsp
+                let arguments = target.arguments
+                let (started, at) = try await Blocking.run {
+                    let stapled = ocsp ? ["-status_file", try ca.ocspResponse(for: certificate)] : []
+                    return try OpenSSLServer.start(
+                        certificate: certificate, key: key, chain + stapled + arguments, directory: dir.path)
+                }
                 server = started
                 port = at
             } else {
@@ -201,15 +206,19 @@ struct TLSCrossCheckTests {
             try #require(expected.count == Self.properties.count, "\(target.name): one letter per property")
             var judged = expected
             if withTestssl {
-                let findings = try Self.testssl(
-                    port: port, caFile: ca.root, checks: target.leaf == nil ? ["-p"] : Self.full, in: dir)
+                let findings = try await Blocking.run {
+                    try Self.testssl(
+                        port: port, caFile: ca.root, checks: target.leaf == nil ? ["-p"] : Self.full, in: dir)
+                }
                 judged = Self.properties.map { $0.testssl(findings).map { $0 ? "p" : "f" } ?? "-" }
                 #expect(
                     judged == expected, "\(target.name): testssl.sh judges \(String(judged)), not \(target.expected)")
             }
             for dispute in Self.disputed where dispute.target == target.name {
                 let n = Self.properties.firstIndex { $0.name == dispute.property }!
-                let picked = try dispute.orders.map { try Self.picked(port: port, offering: $0) }
+                let picked = try await Blocking.run {
+                    try dispute.orders.map { try Self.picked(port: port, offering: $0) }
+                }
                 #expect(
                     Set(picked).count == picked.count, "\(target.name): \(picked): the server's order wins after all")
                 expected[n] = dispute.verdict

@@ -84,12 +84,14 @@ final class SlowRelay: @unchecked Sendable {
     @Test("a cipher scan outlasting the run's --timeout ends as an error, and sends nothing more once it has")
     func scanStops() async throws {
         let dir = try Executables.temporaryDirectory("scan-stop")
-        let (certificate, key) = try Certificates.selfSigned(in: dir, rsa: true)
+        let (certificate, key) = try await Blocking.run { try Certificates.selfSigned(in: dir, rsa: true) }
         // Dozens of suites: the scan needs a handshake for each, 1.5 s late each (over a minute), far past the run's
         // 30 s. The run's clock starts before the check does: on a machine the other suites keep busy, the check may
         // start many seconds late, and 30 s leave it time to.
-        let (server, port) = try OpenSSLServer.start(
-            certificate: certificate, key: key, ["-cipher", "ALL:@SECLEVEL=0"], directory: dir.path)
+        let (server, port) = try await Blocking.run {
+            try OpenSSLServer.start(
+                certificate: certificate, key: key, ["-cipher", "ALL:@SECLEVEL=0"], directory: dir.path)
+        }
         defer { server.kill() }  // SIGKILL: s_server inherits the test runner's blocked SIGTERM
         let relay = try SlowRelay(to: port, delay: .milliseconds(1500))
         defer { relay.stop() }
