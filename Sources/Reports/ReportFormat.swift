@@ -23,13 +23,16 @@ public enum ReportFormat: String, Sendable, CaseIterable {
     public static let envelopeFile = "report.intoto.json"
 
     /// `run` in this format. `report` is the run's JSON (what the envelope signs, so it is made once);
-    /// `checklistSource` the checklist's text, which the Markdown report re-renders.
-    public func render(_ run: VerifyRun, report: Data, checklistSource: String, toolVersion: String) -> Data {
+    /// `checklistSource` the checklist's text, which the Markdown report re-renders; `sarifPasses`, whether SARIF lists
+    /// the items that need no attention too.
+    public func render(
+        _ run: VerifyRun, report: Data, checklistSource: String, toolVersion: String, sarifPasses: Bool = false
+    ) -> Data {
         switch self {
         case .json: report
         case .text: Data(VerifyText.render(run).utf8)
         case .junit: Data(ReportJUnit.render(run).utf8)
-        case .sarif: Data(ReportSARIF.render(run, toolVersion: toolVersion).utf8)
+        case .sarif: Data(ReportSARIF.render(run, toolVersion: toolVersion, includePasses: sarifPasses).utf8)
         case .html: Data(ReportHTML.render(run).utf8)
         case .markdown: Data(ReportMarkdown.render(run, source: checklistSource).utf8)
         }

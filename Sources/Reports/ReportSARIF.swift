@@ -6,11 +6,15 @@ import Results
 /// SARIF 2.1.0, for code-scanning views (GitHub, GitLab, Azure DevOps): one result per item located at its line of the
 /// checklist, the item's kind as the rule. `kind` says what came of it: `pass`, `fail`, `review` for an item awaiting a
 /// person's attestation, `notApplicable` for a skipped one. A waived failure stays a `fail` with an accepted
-/// `suppression` carrying the justification, so the exception is visible and not forgotten.
+/// `suppression` carrying the justification, so the exception is visible and not forgotten. By default only what needs
+/// attention is a result (a failure, an error, a warning, a waived failure, an item awaiting a person): a code-scanning
+/// view lists every result as a finding; `includePasses` adds the passed, attested and skipped items.
 public enum ReportSARIF {
-    public static func render(_ run: VerifyRun, toolVersion: String) -> String {
+    public static func render(_ run: VerifyRun, toolVersion: String, includePasses: Bool = false) -> String {
         let document = run.plan.document
-        let items = run.results.filter { $0.planned.kind != .group }
+        let items = run.results.filter { r in
+            r.planned.kind != .group && (includePasses || ![.pass, .attested, .skip].contains(r.status))
+        }
         var rules: [String] = []
         for r in items where !rules.contains(r.planned.kind.description) { rules.append(r.planned.kind.description) }
         // The verdict's own reasons, so that a code-scanning view shows an error exactly when gonogo exits 1: a

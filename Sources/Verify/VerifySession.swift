@@ -203,7 +203,7 @@ public struct VerifySession: Sendable {
     /// envelope when there is a key (``signingKey``, or `key` when given). Returns the paths written, in order.
     public func write(
         _ run: VerifyRun, formats: [ReportFormat], to directory: String, toolVersion: String,
-        signingWith key: P256.Signing.PrivateKey? = nil
+        signingWith key: P256.Signing.PrivateKey? = nil, sarifPasses: Bool = false
     ) throws -> [String] {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let report = ReportFormat.json(run, toolVersion: toolVersion)
@@ -211,8 +211,10 @@ public struct VerifySession: Sendable {
         var written: [String] = []
         for format in [ReportFormat.json] + formats.filter({ $0 != .json && $0 != .text }) {
             let path = directory + "/" + format.file
-            try format.render(run, report: report, checklistSource: source, toolVersion: toolVersion)
-                .write(to: URL(fileURLWithPath: path), options: .atomic)
+            try format.render(
+                run, report: report, checklistSource: source, toolVersion: toolVersion, sarifPasses: sarifPasses
+            )
+            .write(to: URL(fileURLWithPath: path), options: .atomic)
             written.append(path)
         }
         if let key = key ?? signingKey {

@@ -103,6 +103,12 @@ extension GoNoGo {
                     + "else one, on stdout.", valueName: "format"))
         var format: [ReportFormat] = []
 
+        @Flag(
+            help: ArgumentHelp(
+                "SARIF: list the items that need no attention too (passed, attested, skipped); by default only "
+                    + "failures, errors, warnings, waived failures and items awaiting a person are results."))
+        var sarifPasses = false
+
         @Option(help: ArgumentHelp("Attestations and sign-offs (YAML; docs/signoff.md).", valueName: "file"))
         var attestations: String?
 
@@ -209,7 +215,8 @@ extension GoNoGo {
             if let out {
                 let written: [String]
                 do {
-                    written = try session.write(verified, formats: machine, to: out, toolVersion: GoNoGo.version)
+                    written = try session.write(
+                        verified, formats: machine, to: out, toolVersion: GoNoGo.version, sarifPasses: sarifPasses)
                 } catch {
                     writeError("cannot write the reports into \(out): \(error.localizedDescription)")
                     throw ExitCode(2)
@@ -227,7 +234,8 @@ extension GoNoGo {
                 writeStdout(
                     String(
                         decoding: only.render(
-                            verified, report: report, checklistSource: source, toolVersion: GoNoGo.version),
+                            verified, report: report, checklistSource: source, toolVersion: GoNoGo.version,
+                            sarifPasses: sarifPasses),
                         as: UTF8.self))
             } else {
                 writeStdout(VerifyText.render(verified, color: stdoutWantsColor))

@@ -154,8 +154,10 @@ struct SignedReportTests {
         let full = dir.path + "/full"
         let run = try SignoffFixture.verify(
             dir,
-            ["--out", full, "--waivers", dir.path + "/waivers.yml", "--attestations", dir.path + "/attestations.yml"]
-                + formats)
+            [
+                "--out", full, "--waivers", dir.path + "/waivers.yml", "--attestations", dir.path + "/attestations.yml",
+                "--sarif-passes",
+            ] + formats)
         #expect(run.status == 1)  // the release gate: one manual item and both roles still missing
         // The first run's directory, NO-GO under the ci gate, gets every format too.
         #expect(try SignoffFixture.verify(dir, ["--gate", "ci", "--out", out] + formats).status == 1)
@@ -186,6 +188,12 @@ struct SignedReportTests {
             as? [String: Any]
         let results = ((sarif?["runs"] as? [[String: Any]])?.first?["results"] as? [[String: Any]]) ?? []
         #expect(Set(results.compactMap { $0["kind"] as? String }) == ["pass", "fail", "review"])
+        // By default only what needs attention: no pass, no skipped item; the failure and the awaited item stay.
+        let attention =
+            ((try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/report.sarif")))
+            as? [String: Any])?["runs"] as? [[String: Any]])?.first?["results"] as? [[String: Any]] ?? []
+        #expect(Set(attention.compactMap { $0["kind"] as? String }) == ["fail", "review"], "\(attention)")
+        #expect(attention.count < results.count)
         // What GitHub code scanning documents as required or used: rules with a full description, help and a help
         // URI; a location per result with a relative URI and its base; fingerprints; automationDetails.id; and
         // suppressions on every result or on none (SARIF 3.27.23).

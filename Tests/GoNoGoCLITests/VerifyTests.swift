@@ -221,10 +221,11 @@ struct VerifyTests {
         for canary in VerifyFixture.canaries {
             #expect(!run.stdout.contains(canary) && !run.stderr.contains(canary), "\(canary) leaked")
         }
-        // Nor in any report a person or a dashboard reads.
+        // Nor in any report a person or a dashboard reads (SARIF with its passes: every item in every format).
         let formats = try gonogo(
             [
                 "verify", VerifyFixture.checklist, "--config", dir.path + "/gonogo.yml", "--out", dir.path + "/all",
+                "--sarif-passes",
             ] + ["json", "junit", "markdown", "html", "sarif"].flatMap { ["--format", $0] })
         let files = try FileManager.default.contentsOfDirectory(atPath: dir.path + "/all")
         #expect(files.count == 5, "\(files) \(formats.stderr)")
