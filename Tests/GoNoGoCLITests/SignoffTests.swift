@@ -144,6 +144,8 @@ struct SignoffTests {
         #expect(half.junit.contains("<testsuites name=") && half.junit.contains("failures=\"2\" errors=\"0\""))
         let errors = half.sarif.filter { $0["level"] as? String == "error" }
         #expect(errors.compactMap { $0["ruleId"] as? String }.sorted() == ["gonogo.signoff", "gonogo.verdict"])
+        // As the field's readers see them: junitparser counts the failed cases, sarif-tools the error results.
+        #expect(try Self.readers(dir.path + "/half") == "junit failures 2, sarif errors 2")
 
         let rm = try SignoffFixture.attest(
             dir, ["--signoff", "--role", "Release Manager", "--name", "Ari Chen", "--sign-key", dir.path + "/rm.key"])
@@ -153,6 +155,28 @@ struct SignoffTests {
         #expect(!signed.junit.contains("<failure"), "\(signed.junit)")
         #expect(signed.junit.contains("<testcase name=\"verdict\" classname=\"gonogo.verdict\""))
         #expect(signed.sarif.allSatisfy { $0["level"] as? String != "error" })
+        #expect(try Self.readers(dir.path + "/signed") == "junit failures 0, sarif errors 0")
+    }
+
+    /// What junitparser and sarif-tools (PyPI, installed by scripts/test into a virtualenv named by
+    /// GONOGO_TEST_PYTHON) read in `dir`'s report.junit.xml and report.sarif: failed or erred cases, error results.
+    static func readers(_ dir: String) throws -> String {
+        let python = try #require(
+            ProcessInfo.processInfo.environment["GONOGO_TEST_PYTHON"],
+            "GONOGO_TEST_PYTHON is not set: run the tests through scripts/test, which installs junitparser and sarif-tools"
+        )
+        let script = """
+            import sys, junitparser
+            from sarif import loader
+            xml = junitparser.JUnitXml.fromfile(sys.argv[1] + "/report.junit.xml")
+            failed = sum(1 for suite in xml for case in suite
+                         if any(isinstance(r, (junitparser.Failure, junitparser.Error)) for r in case.result))
+            errors = loader.load_sarif_file(sys.argv[1] + "/report.sarif").get_report().get_issue_count_for_severity("error")
+            print(f"junit failures {failed}, sarif errors {errors}")
+            """
+        let run = try Executables.run(path: python, ["-c", script, dir])
+        #expect(run.status == 0, "\(run.stderr)")
+        return run.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     @Test("a forged attestation (another role's key, an outsider's key, an altered entry) is not counted: NO-GO")
