@@ -37,7 +37,7 @@ public enum ReportHTML {
         }
         out += "</div></header>\n<main>\n<nav class=\"filter\" aria-label=\"Filter by status\">\n"
         out +=
-            "<button type=\"button\" class=\"chip on\" data-status=\"all\">all <b>\(run.results.count)</b></button>\n"
+            "<button type=\"button\" class=\"chip on\" data-status=\"all\">all <b>\(summary.values.reduce(0, +))</b></button>\n"
         for status in Status.allCases {
             guard let n = summary[status] else { continue }
             out +=

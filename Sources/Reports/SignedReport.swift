@@ -22,8 +22,8 @@ public enum SignedReport {
     /// The in-toto Statement for a report whose bytes are `report`.
     public static func statement(_ run: VerifyRun, report: Data) -> Data {
         let checked = run.results.filter { $0.planned.kind != .group }
-        func ids(_ statuses: Set<Status>) -> JSONValue {
-            .array(checked.filter { statuses.contains($0.status) }.map { .string($0.id) })
+        func ids(_ standing: VerifyRun.Standing) -> [JSONValue] {
+            checked.filter { run.standing(of: $0) == standing }.map { .string($0.id) }
         }
         let document = run.plan.document
         let statement: JSONValue = .object([
@@ -43,9 +43,19 @@ public enum SignedReport {
                             ])
                         ])
                     ),
-                    ("passedTests", ids([.pass, .attested])),
-                    ("warnedTests", ids([.warn, .waived, .manual, .skip])),
-                    ("failedTests", ids([.fail, .error])),
+                    // As the verdict reads them (VerifyRun.standing): what blocks fails, with each sign-off the
+                    // release gate still needs; skipped items are in none of the three lists.
+                    ("passedTests", .array(ids(.passed))),
+                    ("warnedTests", .array(ids(.warns))),
+                    (
+                        "failedTests",
+                        .array(
+                            ids(.blocks)
+                                + (run.gate == .release
+                                    ? run.signoff.roles.filter { !$0.signed }.map { .string("sign-off: \($0.role)") }
+                                    : [])
+                        )
+                    ),
                 ])
             ),
         ])

@@ -39,58 +39,62 @@ public struct VerifyRun: Sendable {
     }
 
     /// How much of the checklist a check decided: of the items that apply (not skipped), those whose status came
-    /// from a check's verdict (pass, fail, warn; groups included, when a child's did), those whose check could not
-    /// decide (error), those that await a person, and those a person attested. An error is never counted as checked.
+    /// from a check's verdict (pass, fail, warn), those whose check could not decide (error), those that await a
+    /// person, and those a person attested. An error is never counted as checked. Groups are not counted: their
+    /// status is their children's, counted once, as every format counts (``summary``).
     public var coverage: (applicable: Int, checked: Int, awaiting: Int, skipped: Int, errored: Int, attested: Int) {
-        enum Decided { case checked, errored, awaiting, attested }
-        // Children come after their parent in file order: walk backwards so a group sees its children decided.
-        var decided: [String: Decided] = [:]
-        var children: [String: (checked: Bool, errored: Bool, attested: Bool)] = [:]
-        for r in results.reversed() where r.status != .skip {
-            let state: Decided
-            if r.planned.kind == .group {
-                let seen = children[r.id]
-                state =
-                    seen?.checked == true
-                    ? .checked
-                    : seen?.errored == true
-                        ? .errored : r.status != .manual && seen?.attested == true ? .attested : .awaiting
-            } else if !r.planned.kind.family.isAutomated {
-                // A person's attestation decided it (passed or failed), else it still awaits one.
-                state = r.status == .manual ? .awaiting : .attested
+        let items = results.filter { $0.planned.kind != .group }
+        let applicable = items.filter { $0.status != .skip }
+        var checked = 0
+        var awaiting = 0
+        var errored = 0
+        var attested = 0
+        for r in applicable {
+            if !r.planned.kind.family.isAutomated || r.status == .manual || r.status == .attested {
+                if r.status == .manual { awaiting += 1 } else { attested += 1 }
+            } else if r.status == .error {
+                errored += 1
             } else {
-                state = r.status == .error ? .errored : .checked
-            }
-            decided[r.id] = state
-            if let parent = r.planned.parentID {
-                var seen = children[parent] ?? (false, false, false)
-                seen.checked = seen.checked || state == .checked
-                seen.errored = seen.errored || state == .errored
-                seen.attested = seen.attested || state == .attested
-                children[parent] = seen
+                checked += 1
             }
         }
-        let count = { (wanted: Decided) in decided.values.filter { $0 == wanted }.count }
-        return (
-            decided.count, count(.checked), count(.awaiting), results.count - decided.count, count(.errored),
-            count(.attested)
-        )
+        return (applicable.count, checked, awaiting, items.count - applicable.count, errored, attested)
     }
 
+    /// The items by status, groups left out (a group's status is its children's): the one set of counts the text,
+    /// JSON, JUnit, SARIF, HTML, Markdown and in-toto reports all give.
     public var summary: [Status: Int] {
         var counts: [Status: Int] = [:]
-        for r in results { counts[r.status, default: 0] += 1 }
+        for r in results where r.planned.kind != .group { counts[r.status, default: 0] += 1 }
         return counts
     }
 
-    /// "79 pass · 76 skip · 39 manual": the counts by status, the same words in every format.
+    /// How an item stands for the verdict, the one reading JUnit, SARIF and the in-toto predicate share: it blocks
+    /// (a failure or an error; a warning under --fail-on-warn; a blocker awaiting a person under the release gate),
+    /// it warns (a warning, a waived failure, an advisory item that failed, an item awaiting a person that does not
+    /// block), it passed (passed or attested), or it was skipped.
+    public enum Standing: Sendable { case blocks, warns, passed, skipped }
+
+    public func standing(of r: ItemResult) -> Standing {
+        switch r.status {
+        case .pass, .attested: return .passed
+        case .skip: return .skipped
+        case .waived: return .warns
+        case _ where r.planned.severity == .advisory: return .warns
+        case .fail, .error: return .blocks
+        case .warn: return failOnWarn ? .blocks : .warns
+        case .manual: return gate == .release && r.planned.severity == .blocker ? .blocks : .warns
+        }
+    }
+
+    /// "75 pass · 72 skip · 35 manual": the counts by status (groups left out), the same words in every format.
     public var countsLine: String {
         let counts = summary
         return Status.allCases.compactMap { s in counts[s].map { "\($0) \(s.rawValue)" } }.joined(separator: " · ")
     }
 
-    /// "Checked automatically: 79 of the 118 items that apply (67%); 2 could not be checked (error); 39 await a
-    /// person; 76 skipped (not applicable or not selected)": from ``coverage``, the same sentence in every format.
+    /// "Checked automatically: 75 of the 111 items that apply (68%); 2 could not be checked (error); 36 await a
+    /// person; 71 skipped (not applicable or not selected)": from ``coverage``, the same sentence in every format.
     /// Nil when no item applies.
     public var coverageLine: String? {
         let c = coverage

@@ -44,6 +44,7 @@ extension ProductionTests {
         let reasons = report["reasons"] as? [String] ?? []
         #expect(reasons.contains { $0.contains("manual items await attestation") }, "\(reasons)")
         #expect(reasons.last?.hasPrefix("sign-off missing") == true, "\(reasons)")
+        try Self.sameCounts(in: out, text: run.stdout, summary: summary)
         // The signed envelope verifies with the key the demo printed.
         let checked = try gonogo(["verify-report", out + "/report.intoto.json", "--key", out + "/demo-signing.pub"])
         #expect(checked.status == 0, "\(checked.stderr)")
@@ -107,5 +108,54 @@ extension ProductionTests {
         let reasons = report["reasons"] as? [String] ?? []
         #expect(
             reasons.last?.hasPrefix("sign-off missing: Developer, DevOps Lead, Product Manager") == true, "\(reasons)")
+    }
+
+    /// One set of counts in all six formats of a run in `dir` (groups left out everywhere): the text's total, the
+    /// JSON summary, the JUnit cases, the SARIF results that need attention, the HTML chips, the Markdown header and the
+    /// in-toto predicate's lists.
+    static func sameCounts(in dir: String, text: String, summary: [String: Int]) throws {
+        let order = ["pass", "fail", "warn", "skip", "error", "manual", "attested", "waived"]
+        // report.json lists every status, 0 included; the other formats name those that occur.
+        let line = order.compactMap { s in summary[s].flatMap { $0 > 0 ? "\($0) \(s)" : nil } }.joined(separator: " · ")
+        let total = summary.values.reduce(0, +)
+        #expect(text.contains("Total: \(line) · "), "text: \(line)")
+        let markdown = try String(contentsOfFile: dir + "/report.md", encoding: .utf8)
+        #expect(markdown.contains("> \(line)"), "markdown: \(line)")
+        let html = try String(contentsOfFile: dir + "/report.html", encoding: .utf8)
+        #expect(html.contains("data-status=\"all\">all <b>\(total)</b>"), "html: all \(total)")
+        for (status, n) in summary where n > 0 {
+            #expect(html.contains("data-status=\"\(status)\">\(status) <b>\(n)</b>"), "html: \(status) \(n)")
+        }
+        // JUnit: a case per item, the verdict's own suite aside.
+        let junit = try String(contentsOfFile: dir + "/report.junit.xml", encoding: .utf8)
+        let verdictSuite = junit.range(of: "<testsuite name=\"gonogo verdict\"").map { junit[$0.lowerBound...] } ?? ""
+        let cases = junit.components(separatedBy: "<testcase ").count - 1
+        let verdictCases = verdictSuite.components(separatedBy: "<testcase ").count - 1
+        #expect(cases - verdictCases == total, "junit: \(cases - verdictCases) item cases, \(total) items")
+        #expect(junit.contains("value=\"\(line)\""), "junit summary property: \(line)")
+        // SARIF: a result for each item that needs attention, and the same summary.
+        let sarif =
+            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/report.sarif")))
+            as? [String: Any]
+        let sarifRun = (sarif?["runs"] as? [[String: Any]])?.first ?? [:]
+        let itemResults = (sarifRun["results"] as? [[String: Any]] ?? []).filter {
+            !(($0["ruleId"] as? String)?.hasPrefix("gonogo.") ?? false)
+        }
+        let attention = ["fail", "error", "warn", "waived", "manual"].reduce(0) { $0 + (summary[$1] ?? 0) }
+        #expect(itemResults.count == attention, "sarif: \(itemResults.count) results, \(attention) need attention")
+        #expect((sarifRun["properties"] as? [String: Any])?["summary"] as? String == line, "sarif summary: \(line)")
+        // in-toto: passed are pass and attested; the three lists hold every item but the skipped ones.
+        let envelope =
+            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/report.intoto.json")))
+            as? [String: Any]
+        let payload = Data(base64Encoded: envelope?["payload"] as? String ?? "") ?? Data()
+        let predicate =
+            (try JSONSerialization.jsonObject(with: payload) as? [String: Any])?["predicate"] as? [String: Any] ?? [:]
+        let passed = (predicate["passedTests"] as? [String] ?? []).count
+        let warned = (predicate["warnedTests"] as? [String] ?? []).count
+        let failed = (predicate["failedTests"] as? [String] ?? []).filter { !$0.hasPrefix("sign-off: ") }.count
+        #expect(passed == (summary["pass"] ?? 0) + (summary["attested"] ?? 0), "in-toto passed \(passed)")
+        #expect(
+            passed + warned + failed == total - (summary["skip"] ?? 0), "in-toto: \(passed) + \(warned) + \(failed)")
     }
 }
