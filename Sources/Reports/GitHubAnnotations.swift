@@ -9,10 +9,11 @@ public enum GitHubAnnotations {
         var out = ""
         for r in run.results where r.planned.kind != .group {
             let command: String
-            switch r.status {
-            case .fail, .error: command = "error"
-            case .warn: command = run.failOnWarn ? "error" : "warning"
-            case .manual where run.gate == .release && r.planned.severity == .blocker: command = "notice"
+            // As the verdict reads it: what blocks is an error (a blocker awaiting a person, a notice that says so).
+            switch (r.status, run.standing(of: r)) {
+            case (.manual, .blocks): command = "notice"
+            case (.fail, .blocks), (.error, .blocks), (.warn, .blocks): command = "error"
+            case (.fail, _), (.error, _), (.warn, _): command = "warning"
             default: continue
             }
             var message = r.outcome.message

@@ -86,7 +86,12 @@ public enum ReportHTML {
 
     static func item(_ r: ItemResult, _ signoff: ItemSignoff?, _ path: String) -> String {
         let depth = max(0, r.planned.item.section.count - 1)
-        var out = "<li class=\"item s-\(r.status.rawValue)\" data-status=\"\(r.status.rawValue)\" "
+        // A group is a heading over its children, counted in them: no status of its own for the filter to show.
+        let group = r.planned.kind == .group
+        var out =
+            group
+            ? "<li class=\"item grp s-\(r.status.rawValue)\" data-status=\"group\" "
+            : "<li class=\"item s-\(r.status.rawValue)\" data-status=\"\(r.status.rawValue)\" "
         out += "id=\"\(xml(r.id))\" style=\"--depth:\(depth)\">"
         out += "<span class=\"pill s-\(r.status.rawValue)\">\(r.status.rawValue)</span>"
         out += "<div class=\"body\"><div class=\"text\">\(xml(r.planned.item.text))</div>"
@@ -134,7 +139,7 @@ public enum ReportHTML {
         font-weight:600}
         details.section>summary small{font-weight:400;color:#57606a}
         ol.items{list-style:none;margin:0;padding:0 8px 8px}
-        .item{display:flex;gap:10px;padding:8px 4px;border-top:1px solid #eaeef2;\
+        .item.grp{background:transparent;border-color:transparent}.item{display:flex;gap:10px;padding:8px 4px;border-top:1px solid #eaeef2;\
         margin-left:calc(var(--depth) * 12px)}
         .item.hidden{display:none}
         .pill{flex:none;min-width:74px;text-align:center;border-radius:10px;padding:2px 6px;color:#fff;font-size:12px;\

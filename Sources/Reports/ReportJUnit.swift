@@ -21,18 +21,19 @@ public enum ReportJUnit {
             if suites[top] == nil { order.append(top) }
             suites[top, default: []].append(r)
         }
+        // As the verdict reads each item (VerifyRun.standing): what blocks is a failure (an error, an `error`); a
+        // waived failure, an item awaiting a person that does not block and a skipped one are skipped; a warning and
+        // an advisory failure pass (their system-out says so).
         func outcome(_ r: ItemResult) -> (kind: String, text: String)? {
-            if r.planned.severity == .advisory, [.fail, .error, .warn].contains(r.status) { return nil }
-            switch r.status {
-            case .fail: return ("failure", r.outcome.message)
-            case .error: return ("error", r.outcome.message)
-            case .warn where run.failOnWarn: return ("failure", r.outcome.message)
-            case .manual where run.gate == .release && r.planned.severity == .blocker:
-                return ("failure", "awaiting attestation: " + r.outcome.message)
-            case .manual: return ("skipped", "awaiting attestation (gate \(run.gate.rawValue) does not block on it)")
-            case .skip: return ("skipped", r.outcome.message)
-            case .waived: return ("skipped", r.outcome.message)
-            case .pass, .attested, .warn: return nil
+            switch run.standing(of: r) {
+            case .blocks:
+                if r.status == .error { return ("error", r.outcome.message) }
+                return ("failure", (r.status == .manual ? "awaiting attestation: " : "") + r.outcome.message)
+            case .skipped: return ("skipped", r.outcome.message)
+            case .warns where r.status == .waived: return ("skipped", r.outcome.message)
+            case .warns where r.status == .manual:
+                return ("skipped", "awaiting attestation (gate \(run.gate.rawValue) does not block on it)")
+            case .warns, .passed: return nil
             }
         }
         func count(_ rs: [ItemResult], _ kind: String) -> Int { rs.filter { outcome($0)?.kind == kind }.count }
@@ -85,7 +86,9 @@ public enum ReportJUnit {
                 var system = "id: \(r.id)\nkind: \(r.planned.kind)\nstatus: \(r.status.rawValue)\n"
                 system += "location: \(document.path):\(r.planned.item.line)\n"
                 if outcome(r) == nil { system += "message: \(r.outcome.message)\n" }
-                if r.planned.severity == .advisory, [.fail, .error, .warn].contains(r.status) {
+                if r.planned.severity == .advisory, [.fail, .error, .warn].contains(r.status),
+                    run.standing(of: r) != .blocks
+                {
                     system += "advisory: \(r.status == .warn ? "warned" : "failed"), does not block the verdict\n"
                 }
                 out += "      <system-out>\(xml(system))</system-out>\n"

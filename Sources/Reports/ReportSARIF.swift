@@ -30,8 +30,8 @@ public enum ReportSARIF {
         let results: [JSONValue] =
             items.map { r in
                 var (kind, level) = classify(r, failOnWarn: run.failOnWarn)
-                // An advisory item does not block: a failure of it is a warning.
-                if r.planned.severity == .advisory, level == "error" { level = "warning" }
+                // What does not block the verdict (an advisory failure, a warning) is a warning, what does an error.
+                if kind == "fail" { level = run.standing(of: r) == .blocks ? "error" : "warning" }
                 var text = r.outcome.message
                 if let e = r.outcome.expected, let o = r.outcome.observed { text += " (expected \(e); observed \(o))" }
                 var pairs: [(String, JSONValue)] = [

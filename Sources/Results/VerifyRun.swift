@@ -80,9 +80,10 @@ public struct VerifyRun: Sendable {
         case .pass, .attested: return .passed
         case .skip: return .skipped
         case .waived: return .warns
+        // --fail-on warn blocks on every warning, an advisory item's too (the verdict counts them all).
+        case .warn: return failOnWarn ? .blocks : .warns
         case _ where r.planned.severity == .advisory: return .warns
         case .fail, .error: return .blocks
-        case .warn: return failOnWarn ? .blocks : .warns
         case .manual: return gate == .release && r.planned.severity == .blocker ? .blocks : .warns
         }
     }

@@ -125,6 +125,10 @@ extension ProductionTests {
         #expect(html.contains("data-status=\"all\">all <b>\(total)</b>"), "html: all \(total)")
         for (status, n) in summary where n > 0 {
             #expect(html.contains("data-status=\"\(status)\">\(status) <b>\(n)</b>"), "html: \(status) \(n)")
+            // The rows the chip filters to: as many as it says.
+            let rows =
+                html.components(separatedBy: "<li class=\"item s-\(status)\" data-status=\"\(status)\"").count - 1
+            #expect(rows == n, "html: \(rows) \(status) rows, the chip says \(n)")
         }
         // JUnit: a case per item, the verdict's own suite aside.
         let junit = try String(contentsOfFile: dir + "/report.junit.xml", encoding: .utf8)
@@ -157,5 +161,22 @@ extension ProductionTests {
         #expect(passed == (summary["pass"] ?? 0) + (summary["attested"] ?? 0), "in-toto passed \(passed)")
         #expect(
             passed + warned + failed == total - (summary["skip"] ?? 0), "in-toto: \(passed) + \(warned) + \(failed)")
+        // And the verdict's own words: "N manual items await attestation" (nothing else blocks the demo), and the
+        // roles whose sign-off is missing.
+        let reasons = try #require(
+            (try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/report.json")))
+                as? [String: Any])?["reasons"] as? [String])
+        let awaiting = reasons.compactMap { reason -> Int? in
+            reason.contains("manual items await attestation") ? Int(reason.prefix { $0.isNumber }) : nil
+        }.first
+        #expect(awaiting == failed, "in-toto: \(failed) failed items; reasons: \(reasons)")
+        let missing = Set(
+            (reasons.first { $0.hasPrefix("sign-off missing: ") }?.dropFirst("sign-off missing: ".count) ?? "")
+                .split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
+        let signoffs = Set(
+            (predicate["failedTests"] as? [String] ?? []).filter { $0.hasPrefix("sign-off: ") }.map {
+                String($0.dropFirst("sign-off: ".count))
+            })
+        #expect(!missing.isEmpty && signoffs == missing, "in-toto sign-offs \(signoffs); reasons \(missing)")
     }
 }

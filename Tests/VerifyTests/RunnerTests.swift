@@ -44,13 +44,15 @@ struct StubProbe: Probe {
 
 @Suite struct RunnerTests {
     static func run(
-        _ markdown: String, _ probe: StubProbe, gate: Gate = .ci, timeout: Duration = .seconds(20)
+        _ markdown: String, _ probe: StubProbe, gate: Gate = .ci, timeout: Duration = .seconds(20),
+        failOnWarn: Bool = false
     ) async throws
         -> VerifyRun
     {
         let plan = try Planner.plan(ChecklistParser.parse(markdown, path: "runner.md"))
         var options = VerifyOptions()
         options.gate = gate
+        options.failOnWarn = failOnWarn
         options.itemTimeout = timeout
         return await Verifier.run(
             plan: plan, options: options, environment: Environment(files: [], process: [:]),
@@ -183,5 +185,40 @@ struct ClaimingAll: Probe {
         let json = try #require(
             JSONSerialization.jsonObject(with: ReportFormat.json(run, toolVersion: "0")) as? [String: Any])
         #expect((json["coverage"] as? [String: Int])?["errored"] == 1)
+    }
+}
+
+/// Every format reads an item as the verdict does: under `--fail-on warn` an advisory item's warning blocks, and JUnit,
+/// SARIF, GitHub's annotations and the in-toto predicate all say so; without it, none does.
+@Suite struct StandingTests {
+    @Test("--fail-on warn: an advisory warning is a JUnit failure, a SARIF error, an ::error and a failed test")
+    func failOnWarn() async throws {
+        let markdown = """
+            # Release
+            - [ ] Replica lag measured (if applicable) <!-- gonogo: env.set name=R -->
+            - [ ] Other <!-- gonogo: env.set name=O -->
+            """
+        let probe = StubProbe(answers: ["Replica lag measured (if applicable)": (.warn, .zero)])
+        for failOnWarn in [true, false] {
+            let run = try await RunnerTests.run(markdown, probe, failOnWarn: failOnWarn)
+            let item = try #require(run.results.first { $0.planned.item.text.hasPrefix("Replica") })
+            #expect(item.planned.severity == .advisory && item.status == .warn)
+            #expect(run.verdict.go == !failOnWarn)
+            let junit = ReportJUnit.render(run)
+            #expect(junit.contains("<failure message=\"stub warn\"") == failOnWarn, "\(junit)")
+            let sarif =
+                try JSONSerialization.jsonObject(with: Data(ReportSARIF.render(run, toolVersion: "0").utf8))
+                as? [String: Any]
+            let results = (sarif?["runs"] as? [[String: Any]])?.first?["results"] as? [[String: Any]] ?? []
+            let level = results.first { ($0["properties"] as? [String: Any])?["id"] as? String == item.id }?["level"]
+            #expect(level as? String == (failOnWarn ? "error" : "warning"), "\(results)")
+            #expect(GitHubAnnotations.render(run).hasPrefix(failOnWarn ? "::error" : "::warning"))
+            let statement = SignedReport.statement(run, report: Data())
+            let predicate =
+                (try JSONSerialization.jsonObject(with: statement) as? [String: Any])?["predicate"] as? [String: Any]
+            let failed = predicate?["failedTests"] as? [String] ?? []
+            #expect(failed == (failOnWarn ? [item.id] : []), "\(failed)")
+            #expect(predicate?["result"] as? String == (failOnWarn ? "FAILED" : "WARNED"))
+        }
     }
 }
