@@ -38,6 +38,8 @@ extension GoNoGo {
         @Option(help: ArgumentHelp("Where the reports go.", valueName: "dir"))
         var out = "gonogo-report"
 
+        @OptionGroup var colors: ColorOptions
+
         @Flag(help: "Keep the temporary project folder (database, env file, certificate).")
         var keep = false
 
@@ -73,7 +75,7 @@ extension GoNoGo {
                 writeError("demo: \(error)")
                 throw ExitCode(1)
             }
-            writeStdout("\n" + VerifyText.render(result.run, color: stdoutWantsColor))
+            writeStdout("\n" + VerifyText.render(result.run, color: colors.stdout))
             writeStdout(
                 """
 

@@ -98,10 +98,21 @@ func writeStdout(_ text: String) { writeAll(text, to: 1) }
 /// Prints `gonogo: error: …` to stderr.
 func writeError(_ message: String) { writeAll("gonogo: error: \(message)\n", to: 2) }
 
-/// Whether stdout is a terminal that wants colour (`NO_COLOR` and `TERM=dumb` turn it off).
-var stdoutWantsColor: Bool {
-    isatty(1) == 1 && getenv("NO_COLOR") == nil && (getenv("TERM").map { String(cString: $0) } ?? "dumb") != "dumb"
+/// `--color` / `--no-color`, shared by the commands that print text.
+struct ColorOptions: ParsableArguments {
+    @Flag(
+        inversion: .prefixedNo,
+        help: ArgumentHelp(
+            "Colour the text on stdout, or not (default: when stdout is a terminal, NO_COLOR is unset and TERM is "
+                + "not dumb)."))
+    var color: Bool? = nil
+
+    /// Whether stdout gets colour: the flag when given, else a terminal that wants it.
+    var stdout: Bool { color ?? (isatty(1) == 1 && getenv("NO_COLOR") == nil && !terminalIsDumb) }
 }
+
+/// `TERM` unset or `dumb`: a terminal that understands no escape codes (no colour, no erasing a line).
+var terminalIsDumb: Bool { (getenv("TERM").map { String(cString: $0) } ?? "dumb") == "dumb" }
 
 /// Runs `body`, turning the input errors of the libraries into exit code 2 with a message naming the file and line.
 func exitingOnInputErrors(_ body: () throws -> Void) throws {

@@ -46,6 +46,8 @@ extension GoNoGo {
                 valueName: "file"))
         var config: String?
 
+        @OptionGroup var colors: ColorOptions
+
         @Flag(
             help:
                 "Under each item, why it has its kind: the rule and the words it matched, or the annotation or config line."
@@ -80,7 +82,7 @@ extension GoNoGo {
                     keptUntilExit((plan, document, pieces))
                 case .text:
                     var text = PlanText.render(
-                        plan, color: stdoutWantsColor, explain: explain, notApplicable: skipped)
+                        plan, color: colors.stdout, explain: explain, notApplicable: skipped)
                     if let config {
                         text +=
                             "Config: \(config) (items it overrides show “config, line N” with --explain; "

@@ -103,6 +103,8 @@ extension GoNoGo {
                     + "else one, on stdout.", valueName: "format"))
         var format: [ReportFormat] = []
 
+        @OptionGroup var colors: ColorOptions
+
         @Flag(
             help: ArgumentHelp(
                 "SARIF: list the items that need no attention too (passed, attested, skipped); by default only "
@@ -205,11 +207,16 @@ extension GoNoGo {
             let session = try VerifySession.prepareForCommand(inputs)
 
             let showProgress = isatty(2) == 1 && !format.contains(.json)
+            // One line, rewritten in place: erased with an escape code, or on a dumb terminal (none understood)
+            // overwritten with spaces.
+            let dumb = terminalIsDumb
             let progress: Verifier.Progress = { done, total, item in
-                writeAll("\r\u{1B}[K[\(done)/\(total)] \(item.status.rawValue) " + String(item.id.prefix(70)), to: 2)
+                let line = "[\(done)/\(total)] \(item.status.rawValue) " + String(item.id.prefix(70))
+                writeAll(
+                    dumb ? "\r" + line.padding(toLength: 90, withPad: " ", startingAt: 0) : "\r\u{1B}[K" + line, to: 2)
             }
             let verified = await session.run(progress: showProgress ? progress : nil)
-            if showProgress { writeAll("\r\u{1B}[K", to: 2) }
+            if showProgress { writeAll(dumb ? "\r" + String(repeating: " ", count: 90) + "\r" : "\r\u{1B}[K", to: 2) }
 
             let machine = format.filter { $0 != .text }
             if let out {
@@ -225,7 +232,7 @@ extension GoNoGo {
                     writeStdout(
                         String(decoding: ReportFormat.json(verified, toolVersion: GoNoGo.version), as: UTF8.self))
                 } else {
-                    writeStdout(VerifyText.render(verified, color: stdoutWantsColor))
+                    writeStdout(VerifyText.render(verified, color: colors.stdout))
                     writeStdout("Reports: " + written.joined(separator: ", ") + "\n")
                 }
             } else if let only = machine.first {
@@ -238,7 +245,7 @@ extension GoNoGo {
                             sarifPasses: sarifPasses),
                         as: UTF8.self))
             } else {
-                writeStdout(VerifyText.render(verified, color: stdoutWantsColor))
+                writeStdout(VerifyText.render(verified, color: colors.stdout))
             }
             if ProcessInfo.processInfo.environment["GITHUB_ACTIONS"] == "true" {
                 // On stdout beside the text summary; on stderr when stdout carries a report a program will read.

@@ -171,3 +171,34 @@ struct PlanCLITests {
         #expect(b.stdout.contains("items run automatically"))
     }
 }
+
+/// Colour and escape codes: `--color`/`--no-color` over the defaults; a dumb terminal gets no escape code at all, the
+/// progress line included (run under a pseudo-terminal made by util-linux's `script`).
+@Suite("gonogo: --color, --no-color, TERM=dumb")
+struct ColorTests {
+    @Test("--color colours a pipe, --no-color and a pipe do not; TERM=dumb on a terminal gets no escape code")
+    func color() throws {
+        let checklist = Executables.repositoryRoot + "/checklists/orders-service-release.md"
+        let escape = "\u{1B}["
+        #expect(try gonogo(["plan", checklist, "--color"]).stdout.contains(escape))
+        #expect(!(try gonogo(["plan", checklist, "--no-color"]).stdout.contains(escape)))
+        #expect(!(try gonogo(["plan", checklist]).stdout.contains(escape)))  // stdout is a pipe here
+        let dir = try Executables.temporaryDirectory("color")
+        let small = dir.appendingPathComponent("small.md").path
+        try Data("# R\n- [ ] A <!-- gonogo: env.set name=A -->\n- [ ] B <!-- gonogo: env.set name=B -->\n".utf8)
+            .write(to: URL(fileURLWithPath: small))
+        func underTerminal(_ term: String) throws -> String {
+            let command = "'\(Executables.path("gonogo"))' verify '\(small)' --gate ci"
+            let run = try Executables.run(
+                path: "/usr/bin/script", ["-qec", command, "/dev/null"], environment: ["TERM": term])
+            #expect(run.stdout.contains("Verdict:"), "\(run.stdout) \(run.stderr)")
+            return run.stdout
+        }
+        // On a terminal that understands them: colour and the progress line erased in place.
+        let xterm = try underTerminal("xterm")
+        #expect(xterm.contains("\u{1B}[K") && xterm.contains("[2/2]"), "\(xterm)")
+        let dumb = try underTerminal("dumb")
+        #expect(!dumb.contains("\u{1B}"), "\(dumb.debugDescription)")
+        #expect(dumb.contains("[2/2]"), "\(dumb)")
+    }
+}
