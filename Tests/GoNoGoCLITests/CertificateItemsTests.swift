@@ -73,11 +73,7 @@ struct CertificateChainTests {
     @Test("the intermediate sent after the leaf passes; the root before it is out of order; none is incomplete")
     func order() async throws {
         let dir = try Executables.temporaryDirectory("chain")
-        // Made, and every server started, on threads of their own: a test holds none of the cooperative pool's few.
-        let (ca, (certificate, key)) = try await Blocking.run {
-            let ca = try Authority(in: dir)
-            return (ca, try ca.leaf("site"))
-        }
+        let (ca, (certificate, key)) = try await Authority.made(in: dir) { try $0.leaf("site") }
         let rootFirst = dir.appendingPathComponent("root-first.pem")
         try (Data(contentsOf: URL(fileURLWithPath: ca.root)) + Data(contentsOf: URL(fileURLWithPath: ca.intermediate)))
             .write(to: rootFirst)

@@ -104,11 +104,7 @@ struct HeaderCrossCheckTests {
     @Test("every header property gonogo judges agrees with testssl.sh's judgement on every target")
     func agreement() async throws {
         let dir = try Executables.temporaryDirectory("header-crosscheck")
-        // Made, and every server started, on threads of their own: a test holds none of the cooperative pool's few.
-        let (ca, (fullchain, key)) = try await Blocking.run {
-            let ca = try Authority(in: dir)
-            return (ca, try ca.servedLeaf("site"))
-        }
+        let (ca, (fullchain, key)) = try await Authority.made(in: dir) { try $0.servedLeaf("site") }
         let checklist = dir.appendingPathComponent("headers.md")
         try Data(("# Headers\n" + Self.properties.map { "- [ ] \($0.sentence)\n" }.joined()).utf8).write(to: checklist)
         let withTestssl = ProcessInfo.processInfo.environment["GONOGO_TESTSSL"] == "1"
@@ -160,11 +156,7 @@ struct CompressionItemsTests {
     @Test("gzip or brotli is either; gzip and brotli is each; brotli alone is brotli")
     func wordings() async throws {
         let dir = try Executables.temporaryDirectory("compression")
-        // Made, and every server started, on threads of their own: a test holds none of the cooperative pool's few.
-        let (ca, (fullchain, key)) = try await Blocking.run {
-            let ca = try Authority(in: dir)
-            return (ca, try ca.servedLeaf("site"))
-        }
+        let (ca, (fullchain, key)) = try await Authority.made(in: dir) { try $0.servedLeaf("site") }
         let body = String(repeating: "compressible text ", count: 40)
         let (server, port) = try await Blocking.run {
             try HeaderCrossCheckTests.nginx(

@@ -59,6 +59,17 @@ public struct Authority: Sendable {
 
         """
 
+    /// A new authority in `directory` and what `make` makes with it (its leaves), on a thread of their own (`openssl`
+    /// runs a while: a test holds none of the cooperative pool's few threads).
+    public static func made<T: Sendable>(
+        in directory: URL, _ make: @escaping @Sendable (Authority) throws -> T
+    ) async throws -> (Authority, T) {
+        try await Blocking.run {
+            let ca = try Authority(in: directory)
+            return (ca, try make(ca))
+        }
+    }
+
     /// Makes the root and the intermediate in `directory`.
     public init(in directory: URL) throws {
         self.directory = directory
