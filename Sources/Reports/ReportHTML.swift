@@ -26,6 +26,7 @@ public enum ReportHTML {
         if !run.verdict.reasons.isEmpty {
             out += "<ul class=\"reasons\">" + run.verdict.reasons.map { "<li>\(xml($0))</li>" }.joined() + "</ul>\n"
         }
+        if let line = run.identity.line { out += "<p class=\"deployment\">Deployment: \(xml(line))</p>\n" }
         for caution in run.cautions { out += "<p class=\"caution\"><strong>Caution:</strong> \(xml(caution))</p>\n" }
         out += "<p class=\"counts\">\(xml(run.countsLine))"
         if let line = run.coverageLine { out += "<br>\(xml(line))" }

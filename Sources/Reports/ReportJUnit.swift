@@ -60,6 +60,9 @@ public enum ReportJUnit {
                     ("checklist.sha256", document.sha256), ("summary", run.countsLine),
                 ]
                 if let line = run.coverageLine { properties.append(("coverage", line)) }
+                if let line = run.identity.line { properties.append(("deployment", line)) }
+                if let name = run.identity.environment { properties.append(("environment", name)) }
+                if let git = run.identity.git { properties.append(("git.commit", git.commit)) }
                 properties += run.cautions.map { ("caution", $0) } + run.targetLines.map { ("target", $0) }
                 for (k, v) in properties {
                     out += "      <property name=\"\(xml(k))\" value=\"\(xml(v))\"/>\n"

@@ -52,6 +52,7 @@ public enum ReportMarkdown {
 
         var header = "> **gonogo verdict: \(run.verdict.go ? "GO ✅" : "NO-GO ❌")** (gate `\(run.gate.rawValue)`)"
         if !run.verdict.reasons.isEmpty { header += "  \n> " + run.verdict.reasons.joined(separator: "; ") }
+        if let line = run.identity.line { header += "  \n> Deployment: " + line }
         for caution in run.cautions { header += "  \n> **Caution:** \(caution)" }
         header += "  \n> " + run.countsLine
         if let line = run.coverageLine { header += "  \n> " + line }

@@ -129,6 +129,7 @@ public enum ReportSARIF {
                                 ("coverage", .string(run.coverageLine ?? "")),
                                 ("cautions", .array(run.cautions.map { .string($0) })),
                                 ("targets", .array(run.targetLines.map { .string($0) })),
+                                ("deployment", run.identity.json),
                             ])
                         ),
                     ])

@@ -20,6 +20,7 @@ public enum VerifyText {
         out += "\(document.title ?? document.path)\n"
         out +=
             "\(document.path) · sha256 \(document.sha256.prefix(12)) · \(run.results.count) items · gate \(run.gate.rawValue)\n"
+        if let line = run.identity.line { out += "Deployment: \(line)\n" }
         for caution in run.cautions { out += paint("Caution: \(caution)", "33;1") + "\n" }
         if !run.targets.isEmpty {
             out += "Targets from the checklist (no flag or config named them):\n"

@@ -16,6 +16,7 @@ extension VerifyRun {
             ("schema", .string(Self.schema)),
             ("tool", .object([("name", .string("gonogo")), ("version", .string(toolVersion))])),
             ("checklist", .object(checklist)),
+            ("target", identity.json),
             ("gate", .string(gate.rawValue)),
             ("startedAt", .string(Self.timestamp(startedAt))),
             ("durationMs", .int(durationMs)),

@@ -23,6 +23,8 @@ public struct VerifyRun: Sendable {
     public var targets: [Target] = []
     /// What a reader must know before trusting the verdict, shown first in every format ("TLS verification off").
     public var cautions: [String] = []
+    /// What was verified: environment, URLs, databases, the root's git commit (`target` in report.json).
+    public var identity = RunIdentity()
 
     public init(
         plan: Plan, gate: Gate, failOnWarn: Bool, results: [ItemResult], startedAt: Date, durationMs: Int,

@@ -26,6 +26,7 @@ extension VerifyConfig {
             string("frontend_url") { $0.frontendURL = $1 },
             ("artifacts", { r, v, _, c in try artifacts(r, v, &c) }),
             ("roles", { r, v, _, c in c.roles = try r.strings(v, "roles") }),
+            string("environment") { $0.environment = $1 },
             (
                 "targets",
                 { r, v, _, c in

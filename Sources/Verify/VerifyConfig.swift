@@ -16,6 +16,7 @@ import Yams
 /// env_files: [.env.production]         # dotenv files the env checks read (they win over the process environment)
 /// sqlite: data/messages.db
 /// database_url: ${DATABASE_URL}        # ${VAR} expands from the environment and the env files
+/// environment: production              # named in every report (`--env-name` wins)
 /// api_url: https://api.example.com
 /// frontend_url: https://chat.example.com
 /// artifacts:
@@ -52,6 +53,8 @@ public struct VerifyConfig: Sendable {
     public var artifacts: [String: [String]] = [:]
     /// Roles that must sign off, beside those of the checklist's sign-off table (a checklist may have none).
     public var roles: [String] = []
+    /// The environment's name the reports carry (`production`, `staging`); `--env-name` wins.
+    public var environment: String?
     public var targets: [String: [String]] = [:]
     public var notApplicable: [NotApplicable] = []
     public var items: [ItemOverride] = []

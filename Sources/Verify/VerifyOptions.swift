@@ -31,6 +31,8 @@ public struct VerifyOptions: Sendable {
     public var signoff = SignoffInputs()
     /// Roles that must sign off beyond the checklist's table: the config's `roles:`, then `--role`.
     public var roles: [String] = []
+    /// The environment's name for the report: the config's `environment:`, then `--env-name`.
+    public var environmentName: String?
 
     /// Who must sign off `document`: its sign-off table's roles, then ``roles``, each once, in that order.
     public func signoffRoles(of document: ChecklistDocument) -> [String] {
@@ -68,6 +70,7 @@ public struct VerifyOptions: Sendable {
         probe.targets = config.targets
         notApplicable = config.notApplicable
         roles = config.roles
+        environmentName = config.environment
         overrides = config.items
         if let t = config.timeout { timeout = .milliseconds(Int(t * 1000)) }
         if let t = config.itemTimeout { probe.itemTimeout = .milliseconds(Int(t * 1000)) }

@@ -44,6 +44,8 @@ public struct VerifySession: Sendable {
         public var roster: String?
         /// Roles that must sign off, beyond the sign-off table's and the config's (`--role`).
         public var roles: [String] = []
+        /// The environment's name for the report (`--env-name`), over the config's `environment:`.
+        public var envName: String?
         /// A PEM private key to sign the report with.
         public var signKey: String?
         /// A CA bundle to trust for HTTPS (`http.ca_file`), no certificate verification (`http.insecure`; every http
@@ -167,6 +169,7 @@ public struct VerifySession: Sendable {
         if let file = inputs.waivers { options.waiversFile = inputs.absolute(file) }
         if let file = inputs.roster { options.rosterFile = inputs.absolute(file) }
         options.roles += inputs.roles
+        if let name = inputs.envName { options.environmentName = name }
         if let file = inputs.caFile { options.http.caFile = inputs.absolute(file) }
         if inputs.insecure { options.http.insecure = true }
         if let url = inputs.plainURL { options.http.plainURL = url }
@@ -184,6 +187,7 @@ public struct VerifySession: Sendable {
         var run = await Verifier.run(
             plan: plan, options: options, environment: environment, scoped: scoped, progress: progress)
         run.targets = targets
+        run.identity = await identity()
         if options.gate == .release, options.signoffRoles(of: plan.document).isEmpty {
             let manual = plan.items.contains { $0.kind == .manual }
             run.cautions.append(
@@ -197,6 +201,27 @@ public struct VerifySession: Sendable {
                     + "certificate, so a tls.certificate pass says nothing about the chain")
         }
         return run
+    }
+
+    /// What this run verifies, for every report: the environment's name, the URLs and databases the checks reach,
+    /// and the root's git commit.
+    func identity() async -> RunIdentity {
+        var identity = RunIdentity()
+        identity.environment = options.environmentName
+        for name in ["api_url", "frontend_url"] {
+            if let url = options.probe.connections[name], !url.isEmpty { identity.urls[name] = RunIdentity.shown(url) }
+        }
+        if let plain = options.http.plainURL { identity.urls["plain_url"] = RunIdentity.shown(plain) }
+        if let file = options.sqlite, !file.isEmpty {
+            let path = options.resolve(file)
+            let root = options.root.hasSuffix("/") ? options.root : options.root + "/"
+            identity.databases.append(("sqlite", path.hasPrefix(root) ? String(path.dropFirst(root.count)) : path))
+        }
+        if let url = options.databaseURL, !url.isEmpty {
+            identity.databases.append(("postgresql", RunIdentity.postgresLocation(url)))
+        }
+        identity.git = await RunIdentity.git(at: options.root)
+        return identity
     }
 
     /// Writes `report.json` and every other format of `formats` into `directory` (made if missing), and the signed

@@ -83,6 +83,13 @@ extension GoNoGo {
                 valueName: "url"))
         var plainURL: String?
 
+        @Option(
+            name: .customLong("env-name"),
+            help: ArgumentHelp(
+                "The environment's name every report carries (production, staging), over the config's `environment:`.",
+                valueName: "name"))
+        var envName: String?
+
         @Option(help: ArgumentHelp("The SQLite database file.", valueName: "path"))
         var sqlite: String?
 
@@ -204,6 +211,7 @@ extension GoNoGo {
             )
             (inputs.caFile, inputs.insecure, inputs.plainURL) = (caFile, insecure, plainURL)
             inputs.roles = roles
+            inputs.envName = envName
             let session = try VerifySession.prepareForCommand(inputs)
 
             let showProgress = isatty(2) == 1 && !format.contains(.json)

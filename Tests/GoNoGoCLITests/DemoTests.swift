@@ -33,7 +33,7 @@ extension ProductionTests {
         }
         #expect(broken.isEmpty, "\(broken.map { "\($0["id"] ?? ""): \($0["message"] ?? "")" })")
         for item in items where item["kind"] as? String == "latency.request" && item["status"] as? String != "skip" {
-            let p95 = ((item["details"] as? [String: Any])?["percentilesMs"] as? [String: Double])?["p(95)"] ?? -1
+            let p95 = ((item["details"] as? [String: Any])?["percentilesMs"] as? [String: Double])?["p95"] ?? -1
             let limit =
                 (((item["params"] as? [String: Any])?["threshold"] as? [String: Any])?["value"] as? NSNumber)?
                 .doubleValue ?? -1

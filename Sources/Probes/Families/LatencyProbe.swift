@@ -201,9 +201,9 @@ struct LatencyProbe: Probe {
         let h = m.histogram
         func ms(_ v: Double) -> String { v < 10 ? String(format: "%.2f ms", v) : String(format: "%.0f ms", v) }
         let percentiles: [(String, Double)] = [
-            ("min", Double(h.min) / 1000), ("med", Double(h.valueAtPercentile(50)) / 1000),
-            ("avg", h.mean / 1000), ("p(90)", Double(h.valueAtPercentile(90)) / 1000),
-            ("p(95)", Double(h.valueAtPercentile(95)) / 1000), ("p(99)", Double(h.valueAtPercentile(99)) / 1000),
+            ("min", Double(h.min) / 1000), ("p50", Double(h.valueAtPercentile(50)) / 1000),
+            ("mean", h.mean / 1000), ("p90", Double(h.valueAtPercentile(90)) / 1000),
+            ("p95", Double(h.valueAtPercentile(95)) / 1000), ("p99", Double(h.valueAtPercentile(99)) / 1000),
             ("max", Double(h.max) / 1000),
         ]
         let achieved = m.elapsed > 0 ? Double(m.sent) / m.elapsed : 0

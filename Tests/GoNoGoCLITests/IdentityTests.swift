@@ -1,0 +1,67 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// Every report names what it verified (`target` in report.json; "Deployment:" for people), so that a dashboard tells
+/// staging from production and one release from the last.
+@Suite("gonogo verify: the report names its target")
+struct IdentityTests {
+    @Test("environment, URLs and databases without their secrets, the root's commit and tag, and uncommitted changes")
+    func target() throws {
+        let dir = try VerifyFixture.make()
+        let secret = "canary-identity-3f9a"
+        let arguments = [
+            "verify", VerifyFixture.checklist, "--config", dir.path + "/gonogo.yml", "--gate", "ci",
+            "--only", "database-preparation/sqlite-development/*", "--env-name", "staging",
+            "--api-url", "https://probe:\(secret)@127.0.0.1:9/base?token=\(secret)",
+            "--database-url", "postgresql://chat:\(secret)@127.0.0.1:9/chat?sslmode=disable",
+        ]
+        let head = try Executables.run(path: "/usr/bin/git", ["rev-parse", "HEAD"], directory: dir.path)
+        let commit = head.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        try #require(commit.count == 40, "\(head.stderr)")
+
+        let report = Report(try gonogo(arguments + ["--format", "json"]))
+        let target = try #require(report.json["target"] as? [String: Any], "\(report.run.stderr)")
+        #expect(target["environment"] as? String == "staging")
+        #expect(target["urls"] as? [String: String] == ["api_url": "https://127.0.0.1:9/base"])
+        let databases = (target["databases"] as? [[String: String]]) ?? []
+        #expect(
+            databases == [
+                ["kind": "sqlite", "location": "data/messages.db"],
+                ["kind": "postgresql", "location": "127.0.0.1:9/chat"],
+            ])
+        let git = try #require(target["git"] as? [String: Any])
+        #expect(git["commit"] as? String == commit)
+        #expect(git["tag"] as? String == "v1.0.0-s5")
+        #expect(git["dirty"] as? Bool == false)
+        #expect(!report.run.stdout.contains(secret) && !report.run.stderr.contains(secret))
+
+        // A tracked file changed: the report says so, in the text a person reads too.
+        try Data("# Chat, edited\n".utf8).write(to: dir.appendingPathComponent("README.md"))
+        let text = try gonogo(arguments)
+        #expect(
+            text.stdout.contains(
+                "Deployment: staging · https://127.0.0.1:9/base · sqlite data/messages.db · postgresql 127.0.0.1:9/chat"
+                    + " · commit \(commit.prefix(12)) (v1.0.0-s5) with uncommitted changes"),
+            "\(text.stdout.prefix(1500))")
+        #expect(!text.stdout.contains(secret))
+    }
+
+    @Test("the config's environment: names it; --env-name wins; a root that is no git work tree has no git entry")
+    func configAndNoGit() throws {
+        let dir = try VerifyFixture.make()
+        try FileManager.default.removeItem(at: dir.appendingPathComponent(".git"))
+        let config = try String(contentsOf: dir.appendingPathComponent("gonogo.yml"), encoding: .utf8)
+        try Data((config + "environment: production-eu\n").utf8).write(to: dir.appendingPathComponent("gonogo.yml"))
+        let base = [
+            "verify", VerifyFixture.checklist, "--config", dir.path + "/gonogo.yml", "--gate", "ci",
+            "--only", "database-preparation/sqlite-development/*", "--format", "json",
+        ]
+        let fromConfig = try #require(Report(try gonogo(base)).json["target"] as? [String: Any])
+        #expect(fromConfig["environment"] as? String == "production-eu")
+        #expect(fromConfig["git"] == nil)
+        let fromFlag = try #require(
+            Report(try gonogo(base + ["--env-name", "canary"])).json["target"] as? [String: Any])
+        #expect(fromFlag["environment"] as? String == "canary")
+    }
+}
