@@ -88,6 +88,7 @@ let package = Package(
             name: "Reports",
             dependencies: [
                 "Catalog", "Checklist", "Results", "Signing", .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
         // gonogo demo: chat-api as a child on loopback, verified with the shipped config, every report written.

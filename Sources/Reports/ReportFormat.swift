@@ -5,7 +5,7 @@ import Results
 /// Every report gonogo writes, with its file name: the one list the `verify` command, `gonogo demo` and the session
 /// that writes them share.
 public enum ReportFormat: String, Sendable, CaseIterable {
-    case text, json, junit, markdown, html, sarif
+    case text, json, junit, markdown, html, sarif, prometheus
 
     /// The file it is written to in a report directory.
     public var file: String {
@@ -16,6 +16,7 @@ public enum ReportFormat: String, Sendable, CaseIterable {
         case .markdown: "report.md"
         case .html: "report.html"
         case .sarif: "report.sarif"
+        case .prometheus: "report.prom"
         }
     }
 
@@ -35,6 +36,7 @@ public enum ReportFormat: String, Sendable, CaseIterable {
         case .sarif: Data(ReportSARIF.render(run, toolVersion: toolVersion, includePasses: sarifPasses).utf8)
         case .html: Data(ReportHTML.render(run).utf8)
         case .markdown: Data(ReportMarkdown.render(run, source: checklistSource).utf8)
+        case .prometheus: Data(ReportPrometheus.render(run, toolVersion: toolVersion).utf8)
         }
     }
 

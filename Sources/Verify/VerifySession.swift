@@ -224,6 +224,12 @@ public struct VerifySession: Sendable {
         return identity
     }
 
+    /// Pushes the run's metrics to a Pushgateway (`--push URL`), trusting what the HTTP checks trust.
+    public func push(_ run: VerifyRun, to url: String, toolVersion: String) async throws {
+        try await Pushgateway.push(
+            ReportPrometheus.render(run, toolVersion: toolVersion), run: run, to: url, http: options.http)
+    }
+
     /// Writes `report.json` and every other format of `formats` into `directory` (made if missing), and the signed
     /// envelope when there is a key (``signingKey``, or `key` when given). Returns the paths written, in order.
     public func write(

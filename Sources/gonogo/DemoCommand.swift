@@ -76,11 +76,14 @@ extension GoNoGo {
                 throw ExitCode(1)
             }
             writeStdout("\n" + VerifyText.render(result.run, color: colors.stdout))
+            // What the demo wrote: every format's file (the text is on the screen), then the signed envelope.
+            let reports =
+                (ReportFormat.allCases.filter { $0 != .text }.map(\.file).sorted() + [ReportFormat.envelopeFile])
+                .joined(separator: ", ")
             writeStdout(
                 """
 
-                Reports in \(out)/: report.html, report.json, report.junit.xml, report.md, report.sarif, \
-                report.intoto.json
+                Reports in \(out)/: \(reports)
                 Open the HTML report: file://\(options.out)/report.html
                 Check the signature (a key made for this run): \
                 gonogo verify-report \(out)/report.intoto.json --key \(out)/demo-signing.pub

@@ -31,6 +31,8 @@ extension GoNoGo {
                   gonogo verify checklist.md --only 'database-preparation/*' --format json > report.json
                   gonogo verify checklist.md --out gonogo-report      # writes gonogo-report/report.json
                   gonogo verify checklist.md --out r --format junit --format sarif --format html --format markdown
+                  gonogo verify checklist.md --env-name production --push http://127.0.0.1:9091   # Pushgateway
+                  gonogo verify checklist.md --format prometheus > /var/lib/node_exporter/gonogo.prom
                   gonogo verify checklist.md --attestations attestations.yml --waivers waivers.yml \\
                       --roster roster.yml --out r --sign-key release.key  # a signed, signed-off report
                 """
@@ -106,9 +108,15 @@ extension GoNoGo {
 
         @Option(
             help: ArgumentHelp(
-                "text (default), json, junit, markdown, html, sarif; repeatable with --out (each to its file), "
+                "text (default), json, junit, markdown, html, sarif, prometheus; repeatable with --out (each to its file), "
                     + "else one, on stdout.", valueName: "format"))
         var format: [ReportFormat] = []
+
+        @Option(
+            help: ArgumentHelp(
+                "Push the run's metrics to a Prometheus Pushgateway (its base URL; grouped by job gonogo, the checklist "
+                    + "and the environment), replacing the group's last run.", valueName: "url"))
+        var push: String?
 
         @OptionGroup var colors: ColorOptions
 
@@ -180,6 +188,10 @@ extension GoNoGo {
             if connection.contains(where: { !$0.contains("=") || $0.hasPrefix("=") }) {
                 throw ValidationError(
                     "--connection takes NAME=VALUE, as in --connection redis_url=redis://127.0.0.1:6379")
+            }
+            if let push, !(push.hasPrefix("http://") || push.hasPrefix("https://")) {
+                throw ValidationError(
+                    "--push takes the Pushgateway's http:// or https:// URL, as in http://127.0.0.1:9091")
             }
             if signKey != nil, out == nil {
                 throw ValidationError("--sign-key signs report.json in --out DIR: add --out")
@@ -259,6 +271,15 @@ extension GoNoGo {
                 // On stdout beside the text summary; on stderr when stdout carries a report a program will read.
                 let stdoutIsText = machine.isEmpty || (out != nil && machine != [.json])
                 writeAll(GitHubAnnotations.render(verified), to: stdoutIsText ? 1 : 2)
+            }
+            if let push {
+                do {
+                    try await session.push(verified, to: push, toolVersion: GoNoGo.version)
+                } catch {
+                    // The verdict above stands, but a dashboard would go on showing the last run: not a success.
+                    writeError("\(error)")
+                    throw ExitCode(2)
+                }
             }
             if !verified.verdict.go { throw ExitCode(1) }
         }

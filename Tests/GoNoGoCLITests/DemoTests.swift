@@ -148,6 +148,12 @@ extension ProductionTests {
         let attention = ["fail", "error", "warn", "waived", "manual"].reduce(0) { $0 + (summary[$1] ?? 0) }
         #expect(itemResults.count == attention, "sarif: \(itemResults.count) results, \(attention) need attention")
         #expect((sarifRun["properties"] as? [String: Any])?["summary"] as? String == line, "sarif summary: \(line)")
+        // Prometheus: gonogo_items by status, every status listed (0 included), as report.json does.
+        let prom = try String(contentsOfFile: dir + "/report.prom", encoding: .utf8)
+        for status in order {
+            let series = "gonogo_items{checklist=\"checklists/sprint5-production.md\",status=\"\(status)\"} "
+            #expect(prom.contains(series + "\(summary[status] ?? 0).0\n"), "prometheus: \(status)")
+        }
         // in-toto: passed are pass and attested; the three lists hold every item but the skipped ones.
         let envelope =
             try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/report.intoto.json")))
