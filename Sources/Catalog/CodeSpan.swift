@@ -148,6 +148,37 @@ enum CodeSpan {
             && !isFilePath(s)
     }
 
+    /// An address on the service (`/healthz`, `/static/app.css`, `/api/`), not a host's file (`/etc/…`) or a pattern.
+    static func isServicePath(_ s: String) -> Bool {
+        s.hasPrefix("/") && s.count > 1 && !s.utf8.contains(UInt8(ascii: " ")) && !s.utf8.contains(UInt8(ascii: "*"))
+            && !hasPlaceholder(s)
+            && !["/etc/", "/var/", "/opt/", "/srv/", "/usr/", "/home/", "/tmp/"].contains {
+                s.hasPrefix($0)
+            }
+    }
+
+    /// `{"status": "ok"}`, `"kill_switch": "armed"` -> ("status", "ok"): one JSON field and its value.
+    static func jsonField(_ s: String) -> (String, String)? {
+        var body = Substring(s)
+        if body.first == "{", body.last == "}" { body = body.dropFirst().dropLast() }
+        let parts = body.split(separator: ":", maxSplits: 1)
+        guard parts.count == 2 else { return nil }
+        let key = parts[0].trimmingCharacters(in: " ")
+        let value = parts[1].trimmingCharacters(in: " ")
+        guard key.count > 2, key.first == "\"", key.last == "\"", !value.isEmpty, !value.contains(",") else {
+            return nil
+        }
+        let unquoted =
+            value.first == "\"" && value.last == "\"" && value.count >= 2 ? String(value.dropFirst().dropLast()) : value
+        return (String(key.dropFirst().dropLast()), unquoted)
+    }
+
+    /// `.env.production`, `.env`, `fastlane/.env.release`, `config/prod.env`: a dotenv file.
+    static func isEnvFile(_ s: String) -> Bool {
+        let name = s.split(separator: "/").last.map(String.init) ?? s
+        return !s.contains(" ") && (name.hasPrefix(".env") || name.hasSuffix(".env"))
+    }
+
     /// `GET /orders` -> ("GET", "/orders").
     static func request(_ s: String) -> (method: String, path: String)? {
         let parts = s.split(separator: " ")

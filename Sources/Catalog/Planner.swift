@@ -138,7 +138,10 @@ public enum Planner {
         for i in planned.indices where !planned[i].item.children.isEmpty && planned[i].source != .annotation {
             let childFamilies = Set(planned[i].item.children.map { planned[$0].kind.family })
             let own = planned[i].kind.family
-            if own == .manual || childFamilies.contains(own) {
+            // "Limits file `config/risk/limits.yaml` contains:": the file only introduces what its children check.
+            // ("Frontend `.env` updated:" still says the file was written: it keeps its own check.)
+            let introduces = planned[i].kind == Kind(.file, "exists") && planned[i].item.text.hasSuffix(":")
+            if own == .manual || childFamilies.contains(own) || introduces {
                 planned[i].kind = .group
                 planned[i].params = Params()
                 planned[i].source = .catalog

@@ -79,10 +79,43 @@ enum Recognizers {
                 {
                     found.evidence.append("`\(span)`")
                 }
+                completeParams(&found, ctx)
                 return found
             }
         }
         return nil
+    }
+
+    /// What the sentence names that its kind reads, whichever rule matched: the address an HTTP check asks
+    /// ("`/static/css/app.css` is served compressed"), the JSON field a status check reads ("returns `{"status":
+    /// "ok"}`"), the report an artifact check reads ("coverage ≥ 85% in `coverage.xml`"), the env file a variable is
+    /// read from ("`TRADING_MODE=live` in `.env.live`"). Without them the check would ask another address or read
+    /// another file than the one the sentence is about.
+    static func completeParams(_ found: inout Recognition, _ c: ItemContext) {
+        guard let spec = Kind.spec(of: found.kind) else { return }
+        func add(_ name: String, _ value: Params.Value) {
+            if found.params[name] == nil, spec.param(name) != nil { found.params[name] = value }
+        }
+        switch found.kind.family {
+        case .http:
+            if let path = c.code.lazy.compactMap({
+                CodeSpan.request($0)?.path ?? (CodeSpan.isServicePath($0) ? $0 : nil)
+            })
+            .first, !found.params.pairs.contains(where: { $0.0 == "target" }) {
+                add("path", .string(path))
+            }
+            if found.kind.name == "status", let (field, value) = c.code.lazy.compactMap(CodeSpan.jsonField).first {
+                add("field", .string(field))
+                add("equals", .string(value))
+            }
+        case .artifact:
+            if let file = c.code.first(where: { CodeSpan.isFilePath($0) && !$0.hasSuffix("/") }) {
+                add("path", .string(file))
+            }
+        case .env:
+            if let file = c.code.first(where: CodeSpan.isEnvFile) { add("env_file", .string(file)) }
+        default: break
+        }
     }
 
     /// Alerts, estimates, objectives and people: a threshold there is a target for humans, not a measurement.
@@ -94,8 +127,20 @@ enum Recognizers {
             "estimated", "estimate", "objective", "rto", "rpo", "drill", "trained", "training", "informed", "notified",
             "stakeholders", "sign off", "signed off", "approved", "approval", "compliant", "compliance",
             // Someone read it: "Changelog reviewed by product" is a person's act, not a file that exists.
-            "reviewed by", "signed by", "acknowledged by",
+            "reviewed by", "signed by", "acknowledged by", "ok d by", "okd by", "proofread",
         ])
+        // Seen somewhere gonogo does not look (a log, an error tracker, a host's tools, a third party's console, a
+        // load test or staging): the words of a check there are not a check of the service.
+        // (Judged on the prose: `FIREBASE_SERVICE_ACCOUNT_JSON` is a variable, "on Firebase Test Lab" a place.)
+        let prose = Tokens(
+            c.text.split(separator: " ").filter { w in !c.code.contains { $0.includes(w) } }.joined(separator: " "))
+        let elsewhere = prose.hasAny([
+            "visible in", "land in", "lands in", "shows up in", "show up in", "in the error log", "in the logs",
+            "in the access log", "cloudflare", "fail2ban", "logrotate", "firewall", "security group", "load test",
+            "in staging", "on staging", "firebase", "test lab", "testflight", "play console",
+            "on the host",
+        ])
+        if elsewhere { return Recognition(.manual, rule: "seen elsewhere") }
         return alerting || human ? Recognition(.manual, rule: alerting ? "alerting" : "human judgement") : nil
     }
 }

@@ -13,8 +13,14 @@ extension Recognizers {
             "thumbprint", "checksum", "checksums", "client certificates", "client cert", "client certs",
             "signing certificates", "signing cert", "signing certs", "saml", "idp", "s mime", "smime", "jwt",
             "developer id", "ca certificate", "ca certificates", "root ca", "intermediate ca", "third party",
-            "3rd party", "backed up", "offline", "hash", "hashes", "hashed",
-        ]) {
+            "3rd party", "backed up", "offline", "hash", "hashes", "hashed", "vpn", "distribution certificate",
+            "provisioning profile", "apns", "push certificate", "private key", "private keys", "git ignored",
+            "gitignored", "ipv6", "aaaa record",
+        ])
+            // Certificate files in the repository ("`deploy/nginx/certs/` git-ignored"): files, not the handshake.
+            || c.code.contains(where: { CodeSpan.isFilePath($0) && !$0.hasPrefix("/etc/") })
+                && !c.own.hasAny(["served", "serves", "valid", "expires", "expiry", "days"])
+        {
             return Recognition(.manual, rule: "not the served certificate")
         }
         // Monitoring set up, renewal automated: a process; a certificate's expiry today says nothing of either.

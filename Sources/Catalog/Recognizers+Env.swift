@@ -23,7 +23,9 @@ extension Recognizers {
         let settingsFile =
             c.scope.hasAny(["settings py", "django settings"]) || c.own.hasAny(["settings py", "django settings"])
             || c.code.contains { $0.hasSuffix("settings.py") }
-        if settingsFile
+        // (An item that names its env file is about the environment, whatever the heading: "`DJANGO_DEBUG=False` in
+        // `.env.production`" under "Django settings".)
+        if !c.code.contains(where: CodeSpan.isEnvFile) && settingsFile
             || c.code.contains(where: { span in
                 let name = span.split(whereSeparator: { $0 == "=" || $0 == " " }).first.map(String.init) ?? ""
                 return djangoSettings.contains(name)
@@ -32,6 +34,11 @@ extension Recognizers {
             if c.code.contains(where: { CodeSpan.isEnvName($0) || CodeSpan.envAssignment($0) != nil }) {
                 return Recognition(.manual, rule: "a settings file's value")
             }
+        }
+        // A value in a named file that is no env file ("`MARKETING_VERSION = 5.12.0` in `…/project.pbxproj`"): that
+        // file's contents (the file rule's), not the environment.
+        if c.own.has("in"), c.code.contains(where: { CodeSpan.isFilePath($0) && !CodeSpan.isEnvFile($0) }) {
+            return nil
         }
         // `DEBUG=false` in a code span, or NODE_ENV=production written plainly.
         let plainWords =
@@ -58,9 +65,26 @@ extension Recognizers {
         ]) {
             return Recognition(Kind(.env, "not_wildcard"), [("name", .string(name))], rule: "environment variable")
         }
+        // Set where gonogo does not look (a CI workflow's environment), or with a value the sentence gives but not as
+        // the variable's (`FIX_COMP_ID` is the live comp ID from the broker, `LIVE1`): a check that it is merely set
+        // would pass whatever the value.
+        // A scheme the sentence names (`postgres://`, "`rediss://` scheme"): the URL's.
+        let scheme = c.code.first { $0.hasSuffix("://") && $0.dropLast(3).allSatisfy { $0.isLetter || $0 == "+" } }
+        if c.own.hasAny(["in the workflow", "in ci", "in the pipeline", "in github actions", "in the ci"])
+            || c.code.contains(where: {
+                $0 != name && $0 != scheme && !CodeSpan.isEnvName($0) && !CodeSpan.isFilePath($0)
+            })
+        {
+            return Recognition(.manual, rule: "a value gonogo cannot tie to the variable")
+        }
         let upper = name.uppercased()
         if upper.hasSuffix("_URL") || upper.hasSuffix("_URI") || upper.hasSuffix("_ENDPOINT") || c.own.has("url") {
-            return Recognition(Kind(.env, "url"), [("name", .string(name)), secret], rule: "environment variable")
+            // "a valid https URL": that scheme, not any.
+            let named = scheme.map { String($0.dropLast(3)) } ?? (c.own.has("https") ? "https" : nil)
+            return Recognition(
+                Kind(.env, "url"),
+                [("name", .string(name))] + (named.map { [("scheme", .string($0))] } ?? []) + [secret],
+                rule: "environment variable")
         }
         return Recognition(Kind(.env, "set"), [("name", .string(name)), secret], rule: "environment variable")
     }
@@ -106,8 +130,9 @@ extension Recognizers {
         } else if lower.hasPrefix("equals ") {
             rest = after.dropFirst(7)
         } else if let verb = [
-            "is not ", "is set to ", "set to ", "must never be ", "must not be ", "should not be ", "must be ",
-            "should be ", "is ", "never ",
+            "is not ", "is never ", "is exactly ", "is set to ", "set to ", "must never be ", "must not be ",
+            "should not be ",
+            "must be ", "should be ", "points to ", "points at ", "is ", "never ",
         ].first(where: { lower.hasPrefix($0) }) {
             rest = after.dropFirst(verb.count)
             wordAllowed = false

@@ -17,7 +17,9 @@ extension Recognizers {
                 .joined(separator: " "))
         prose.evidence = c.own.evidence
         prose.cache = c.own.cache
-        let editVerbs: Set<String> = ["bump", "modify", "edit", "change", "update"]
+        let editVerbs: Set<String> = [
+            "bump", "modify", "edit", "change", "update", "add", "remove", "delete", "rename", "move",
+        ]
         let editing =
             prose.words.first.map(editVerbs.contains) == true
             || prose.hasAny([
@@ -31,13 +33,40 @@ extension Recognizers {
         {
             return Recognition(.manual, rule: "editing a file")
         }
+        // What a person judges about a file (its permissions and owner, whether it was proofread or approved, what it
+        // must not hold without naming it: "Secrets … none in `values-prod.yaml`"), or a directory named for what
+        // happens under it ("review on every change under `risk-engine/`", "`tests/data/` stays out of the wheel").
+        if c.text.contains(/\bmode 0?[0-7]{3}\b/)
+            || c.own.hasAny([
+                "owner", "owned", "permissions", "chmod", "chown", "writable", "readable", "root owned",
+                "proofread", "reviewed by", "approved by", "signed off by", "none in", "nothing in",
+            ]) || path.hasSuffix("/") && !c.own.hasAny(["exists", "exist", "present", "created", "in place"])
+        {
+            return Recognition(.manual, rule: "a person judges the file")
+        }
+        // An address on the service, not a file: "`/.well-known/assetlinks.json` returns 200".
+        if path.hasPrefix("/"), c.own.hasAny(["returns", "responds", "answers", "serves", "served"]) { return nil }
         if c.own.hasAny([
             "absent", "not present", "not exist", "must not exist", "removed", "not shipped",
             "never shipped", "not deployed", "not committed", "no",
         ]) && !c.own.hasAny(["no errors", "no warnings"]) {
             return Recognition(Kind(.file, "absent"), [("path", .string(path))], rule: "file absent")
         }
-        if c.own.hasAny(["contains", "includes", "mentions", "lists", "references", "has", "in", "set in"]),
+        // "`.env` is listed in `.dockerignore`": the second file holds the first's name.
+        let paths = c.code.filter(CodeSpan.isFilePath)
+        if paths.count == 2, c.own.hasAny(["listed in", "is in", "included in", "present in", "mentioned in"]) {
+            return Recognition(
+                Kind(.file, "contains"), [("path", .string(paths[1])), ("pattern", .string(paths[0]))],
+                rule: "file contents")
+        }
+        // "`restart: unless-stopped` on every service": one match anywhere in the file would pass it.
+        if c.own.hasAny(["on every", "for every", "in every", "every service", "each service", "all services"]) {
+            return Recognition(.manual, rule: "a claim about every part of a file")
+        }
+        if c.own.hasAny([
+            "contains", "includes", "mentions", "lists", "references", "has", "in", "set in", "says", "requires",
+            "pins", "declares", "specifies",
+        ]),
             let pattern = c.code.first(where: { $0 != path && !CodeSpan.isFilePath($0) })
         {
             return Recognition(
@@ -47,7 +76,7 @@ extension Recognizers {
         let written = c.own.hasAny([
             "complete", "completed", "documented", "written", "filled", "updated", "up to date", "reviewed",
             "populated",
-            "finished", "current",
+            "finished", "current", "not empty", "non empty", "nonempty", "isn t empty", "is not empty",
         ])
         return Recognition(Kind(.file, written ? "nonempty" : "exists"), [("path", .string(path))], rule: "file")
     }
@@ -112,6 +141,33 @@ extension Recognizers {
                 "to add", "to copy", "to fetch", "to pull",
             ]) && !c.own.hasAny(["nothing", "no"])
         if placeholder || server || step { return Recognition(.manual, rule: "a step, not a check") }
+        // Only a command whose success is what the sentence asserts is a check: "`ruff check .` is clean", "`twine
+        // check dist/*` passes", or a label and the command ("Docs build: `sphinx-build -W …`"). A command named for
+        // what it shows ("healthy in `docker compose ps`", "`flutter gen-l10n` reports 0 untranslated messages",
+        // "timer enabled (`systemctl list-timers`)"), on a schedule ("Nightly `pg_dump` to S3") or on
+        // another machine ("OK on the prod box") is for a person to read.
+        let succeeds = c.own.hasAny([
+            "pass", "passes", "passing", "passed", "succeeds", "succeed", "successful", "successfully", "green",
+            "clean", "exits 0", "exit 0", "exit code 0", "returns 0", "no errors", "no error", "no issues",
+            "no warnings", "no problems", "0 errors", "zero errors", "without errors", "without warnings", "ok",
+            "cleanly", "finds nothing", "reports nothing", "no findings", "no offenses", "zero offenses",
+        ])
+        var bare = Substring(c.text)
+        while let last = bare.last, " .;".contains(last) { bare = bare.dropLast() }
+        while bare.first == " " { bare = bare.dropFirst() }
+        // (The text may keep the code span's backticks or not.)
+        let quoted = bare.hasSuffix("`\(cmd)`")
+        var head = quoted ? bare.dropLast(cmd.count + 2) : bare.hasSuffix(cmd) ? bare.dropLast(cmd.count) : bare
+        while head.last == " " { head = head.dropLast() }
+        let labelled = head.isEmpty || (quoted || bare.hasSuffix(cmd)) && head.last == ":"
+        let elsewhere = c.own.hasAny([
+            "prod box", "production box", "on the host", "on the server", "on prod", "on the bastion", "nightly",
+            "daily",
+            "weekly", "hourly", "cron", "scheduled",
+        ])
+        if !(succeeds || labelled) || elsewhere {
+            return Recognition(.manual, rule: "the sentence does not say the command must succeed")
+        }
         // A command that changes or destroys state is something a person does, never a check gonogo runs.
         let words = Tokens(cmd)
         if words.hasAny([

@@ -34,8 +34,11 @@ extension Recognizers {
         let named = serverNames.first { c.own.matches($0.phrase) } ?? serverNames.first { c.scope.matches($0.phrase) }
         guard let server = named?.name else { return nil }
         if let directive = c.code.first(where: CodeSpan.isServerDirective) {
+            // The file the sentence names ("`server_tokens off;` in `deploy/nginx/nginx.conf`"), else the server's.
+            let file = c.code.first { $0 != directive && CodeSpan.isFilePath($0) }
             return Recognition(
-                Kind(.file, "contains"), [("target", .string(server)), ("pattern", .string(directive))],
+                Kind(.file, "contains"),
+                [file.map { ("path", .string($0)) } ?? ("target", .string(server)), ("pattern", .string(directive))],
                 rule: "server directive")
         }
         if c.own.contains(server)
@@ -155,6 +158,10 @@ extension Recognizers {
         var params: [(String, Params.Value)] = []
         if admin || rbac { params.append(("role", .string("admin"))) }
         let request = c.code.lazy.compactMap(CodeSpan.request).first
+        // `GET /api/customers/{id}/export`: an address to fill in, not one to ask.
+        if let path = request?.path, CodeSpan.hasPlaceholder(path) || path.contains("{") {
+            return Recognition(.manual, rule: "a placeholder in the address")
+        }
         if let path = request?.path ?? c.code.first(where: CodeSpan.isURLPath) {
             params.append(("path", .string(path)))
         }

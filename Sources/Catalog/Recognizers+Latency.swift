@@ -26,6 +26,8 @@ extension Recognizers {
             "lag", "replication", "boot", "startup", "start", "restart", "queue", "queues", "gc", "garbage",
             "pause", "pauses", "job", "jobs", "worker", "workers", "batch", "batches", "pipeline", "ingest",
             "cron", "consumer", "sidekiq", "celery",
+            // An objective over a window, or figures someone else measured: a report to read, not a request to send.
+            "slo", "over 28 days", "over 30 days", "days", "report", "simulator", "staging", "attached", "dashboard",
         ])
         guard timing, !notLatency else { return nil }
         // Watching response times ("Monitor response times (target: < 200ms)") is a monitor set up; a database's

@@ -195,6 +195,11 @@ extension Recognizers {
             if let v = Int(digits) { params.append(("max_age", .int(v))) }
         } else if let seconds = ThresholdParser.firstDurationSeconds(in: c.own) {
             params.append(("max_age", .int(seconds)))
+        } else if let age = c.own.words.firstIndex(of: "age"), age > 0, c.own.words[age - 1] == "max",
+            let v = c.own.words[(age + 1)...].prefix(5).lazy.compactMap({ Int($0) }).first
+        {
+            // "a max-age of at least 31536000": seconds, as the header counts them.
+            params.append(("max_age", .int(v)))
         }
         if all.includes("includesubdomains") || c.own.has("subdomains") {
             params.append(("include_subdomains", .bool(true)))

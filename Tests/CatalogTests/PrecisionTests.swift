@@ -1,0 +1,96 @@
+import Testing
+
+@testable import Catalog
+@testable import Checklist
+
+/// Sentences that name what a check reads, but assert something else: the false automations the project's own
+/// recognition corpus (fixtures/recognition/) found, each in other words here. And the params the sentence gives
+/// that a check must use (the address, the JSON field, the report, the env file, the URL scheme).
+@Suite("Recognition: what the sentence asserts, and what it names")
+struct PrecisionTests {
+    static let manual: [(text: String, heading: String)] = [
+        // A command named for what it prints, as an aside, on a schedule or on another machine.
+        ("All queue workers show as up in `docker compose ps`", "Containers"),
+        ("`kubectl get pods` shows every pod Running", "Cluster"),
+        ("Log shipping timer active (`systemctl list-timers`)", "Host"),
+        ("Weekly `pg_dump` copied off-site", "Backups"),
+        ("`certbot renew --dry-run` succeeds on the prod box", "TLS"),
+        ("The image builds with `docker build .` to produce the release tag", "Build"),
+        // A file named for something a person judges, or a directory for what happens under it.
+        ("`secrets/prod.key` has mode 0400 and belongs to root", "Host"),
+        ("Release notes (`docs/notes.md`) proofread by the docs team", "Docs"),
+        ("Code under `billing/` had a second reviewer", "Process"),
+        ("Add a `## Next` heading back to `CHANGES.md`", "Release"),
+        ("`healthcheck:` set on every service in `compose.prod.yml`", "Containers"),
+        // Seen in a log, a third party's console, a load test or staging.
+        ("429 responses visible in the access log", "Edge"),
+        ("Header violations land in the error tracker", "Edge"),
+        ("Bot rule in Cloudflare disabled", "Edge"),
+        ("p99 under 200 ms during the load test", "Performance"),
+        ("p95 under 300 ms in staging", "Performance"),
+        ("Availability SLO: 99.9% of requests under 800 ms over 30 days", "SLOs"),
+        // Certificates that are not the one the service serves, and certificate files in the repository.
+        ("VPN client certificates reissued", "Security"),
+        ("Apple distribution certificate valid for 60 more days", "Mobile"),
+        ("`infra/certs/` is git-ignored", "Repo"),
+        // An address with a placeholder; a variable whose value the sentence gives in other words.
+        ("`DELETE /api/users/{id}` requires authentication", "API"),
+        ("`REGION` is the primary region of the account, `EU_WEST_1`", "Config"),
+        ("`BUILD_SHA` set in the workflow", "CI"),
+    ]
+
+    @Test("a sentence that names what a check reads but asserts something else stays manual", arguments: manual)
+    func staysManual(_ case_: (text: String, heading: String)) throws {
+        let item = try kindOf(case_.text, under: case_.heading)
+        #expect(item.kind == .manual, "\(case_.text) got \(item.kind) by \(item.rule)")
+    }
+
+    @Test("a command whose success is the assertion is still a check; one named for its output is not")
+    func commands() throws {
+        for text in [
+            "`npm audit --omit=dev` passes", "Lint: `npm run lint`", "`bundle exec rubocop` has zero offenses",
+            "`flake8 src` exits 0", "`terraform validate` is clean",
+        ] {
+            #expect(try kindOf(text, under: "CI").kind == Kind(.command, "run"), "\(text)")
+        }
+    }
+
+    @Test("params the sentence names: the address, the JSON field, the report, the env file, the URL scheme")
+    func params() throws {
+        let compressed = try kindOf("`/static/site.css` is served compressed (gzip or br)", under: "Web")
+        #expect(compressed.kind == Kind(.http, "compression"))
+        #expect(compressed.params.string("path") == "/static/site.css")
+        let status = try kindOf("`GET /status` returns 200 with `{\"queue\": \"idle\"}`", under: "Ops")
+        #expect(status.kind == Kind(.http, "status"))
+        #expect(status.params.string("field") == "queue" && status.params.string("equals") == "idle")
+        let coverage = try kindOf("Line coverage at least 80% in `build/cobertura.xml`", under: "CI")
+        #expect(coverage.kind == Kind(.artifact, "coverage"))
+        #expect(coverage.params.string("path") == "build/cobertura.xml")
+        let env = try kindOf("`APP_MODE=live` in `.env.live`", under: "Config")
+        #expect(env.kind == Kind(.env, "equals"))
+        #expect(env.params.string("env_file") == ".env.live")
+        let url = try kindOf("`CACHE_URL` is a `rediss://` URL", under: "Config")
+        #expect(url.kind == Kind(.env, "url") && url.params.string("scheme") == "rediss")
+        let hsts = try kindOf("HSTS sent with a max-age of at least 63072000", under: "Edge")
+        #expect(hsts.params["max_age"] == .int(63_072_000))
+        let ignored = try kindOf("`.env.local` is listed in `.dockerignore`", under: "Containers")
+        #expect(ignored.kind == Kind(.file, "contains"))
+        #expect(ignored.params.string("path") == ".dockerignore" && ignored.params.string("pattern") == ".env.local")
+        let directive = try kindOf("`server_tokens off;` in `ops/nginx/site.conf`", under: "nginx")
+        #expect(directive.params.string("path") == "ops/nginx/site.conf" && directive.params["target"] == nil)
+        let value = try kindOf("`BUILD_VERSION = 2.0.1` in `app/build.gradle`", under: "Mobile")
+        #expect(value.kind == Kind(.file, "contains") && value.params.string("path") == "app/build.gradle")
+    }
+
+    @Test("a parent that only introduces a file's contents is a group")
+    func introducesFile() throws {
+        let items = try planItems(
+            """
+            ## Risk
+            - [ ] Limits file `config/limits.yaml` contains:
+              - [ ] `max_orders_per_second: 20`
+              - [ ] `price_collar_bps: 150`
+            """)
+        #expect(items[0].kind == .group)
+    }
+}
