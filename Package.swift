@@ -91,6 +91,12 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
+        // Runs over time: a SQLite file (GRDB) or PostgreSQL (libpq, through Probes) that `verify --history` appends
+        // to and `gonogo history` and `gonogo diff` read.
+        .target(
+            name: "History",
+            dependencies: ["Results", "Probes", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
         // gonogo demo: chat-api as a child on loopback, verified with the shipped config, every report written.
         .target(
             name: "Demo",
@@ -103,7 +109,7 @@ let package = Package(
         .executableTarget(
             name: "gonogo",
             dependencies: [
-                "Checklist", "Catalog", "Reports", "Verify", "Results", "Probes", "DotEnv", "Signing", "Demo",
+                "Checklist", "Catalog", "Reports", "Verify", "Results", "Probes", "DotEnv", "Signing", "Demo", "History",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]

@@ -165,7 +165,10 @@ enum CodeSpan {
         guard parts.count == 2 else { return nil }
         let key = parts[0].trimmingCharacters(in: " ")
         let value = parts[1].trimmingCharacters(in: " ")
-        guard key.count > 2, key.first == "\"", key.last == "\"", !value.isEmpty, !value.contains(",") else {
+        // One string or number: an object, a list, true, false or null is not compared as text.
+        guard key.count > 2, key.first == "\"", key.last == "\"", !value.isEmpty, !value.contains(","),
+            !"{[".contains(value.first!), !["true", "false", "null"].contains(value)
+        else {
             return nil
         }
         let unquoted =

@@ -91,6 +91,16 @@ enum Recognizers {
     /// "ok"}`"), the report an artifact check reads ("coverage ≥ 85% in `coverage.xml`"), the env file a variable is
     /// read from ("`TRADING_MODE=live` in `.env.live`"). Without them the check would ask another address or read
     /// another file than the one the sentence is about.
+    /// A service address the sentence is about: its subject ("`/assets/` served with…") or what a header or an
+    /// encoding is "on" ("`X-Frame-Options: DENY` on `/checkout/`"), not a document or a config it mentions ("runbook
+    /// at `/wiki/tls`", "limits in `/mnt/limits.yml`").
+    static func addressed(_ span: String, in c: ItemContext) -> Bool {
+        guard CodeSpan.isServicePath(span), let at = c.text.firstRange(of: span) else { return false }
+        let before = c.text[..<at.lowerBound].trimmingCharacters(in: " `*_-:.")
+        let word = before.split(separator: " ").last.map { $0.lowercased() } ?? ""
+        return before.isEmpty || ["on", "for", "from", "of", "via"].contains(word)
+    }
+
     static func completeParams(_ found: inout Recognition, _ c: ItemContext) {
         guard let spec = Kind.spec(of: found.kind) else { return }
         func add(_ name: String, _ value: Params.Value) {
@@ -99,12 +109,15 @@ enum Recognizers {
         switch found.kind.family {
         case .http:
             if let path = c.code.lazy.compactMap({
-                CodeSpan.request($0)?.path ?? (CodeSpan.isServicePath($0) ? $0 : nil)
+                CodeSpan.request($0)?.path ?? (addressed($0, in: c) ? $0 : nil)
             })
             .first, !found.params.pairs.contains(where: { $0.0 == "target" }) {
                 add("path", .string(path))
             }
-            if found.kind.name == "status", let (field, value) = c.code.lazy.compactMap(CodeSpan.jsonField).first {
+            // The body the sentence says comes back, not one it describes for a failure.
+            if found.kind.name == "status", !c.own.hasAny(["on failure", "when", "if", "otherwise", "unless"]),
+                let (field, value) = c.code.lazy.compactMap(CodeSpan.jsonField).first
+            {
                 add("field", .string(field))
                 add("equals", .string(value))
             }
@@ -133,12 +146,14 @@ enum Recognizers {
         // load test or staging): the words of a check there are not a check of the service.
         // (Judged on the prose: `FIREBASE_SERVICE_ACCOUNT_JSON` is a variable, "on Firebase Test Lab" a place.)
         let prose = Tokens(
-            c.text.split(separator: " ").filter { w in !c.code.contains { $0.includes(w) } }.joined(separator: " "))
+            c.text.split(separator: " ").filter { w in
+                !c.code.contains { $0.includes(w) } && !w.contains("=")
+                    && !CodeSpan.isEnvName(String(w).trimmingCharacters(in: ",.;:()"))
+            }.joined(separator: " "))
         let elsewhere = prose.hasAny([
             "visible in", "land in", "lands in", "shows up in", "show up in", "in the error log", "in the logs",
             "in the access log", "cloudflare", "fail2ban", "logrotate", "firewall", "security group", "load test",
             "in staging", "on staging", "firebase", "test lab", "testflight", "play console",
-            "on the host",
         ])
         if elsewhere { return Recognition(.manual, rule: "seen elsewhere") }
         return alerting || human ? Recognition(.manual, rule: alerting ? "alerting" : "human judgement") : nil

@@ -37,7 +37,11 @@ extension Recognizers {
         }
         // A value in a named file that is no env file ("`MARKETING_VERSION = 5.12.0` in `…/project.pbxproj`"): that
         // file's contents (the file rule's), not the environment.
-        if c.own.has("in"), c.code.contains(where: { CodeSpan.isFilePath($0) && !CodeSpan.isEnvFile($0) }) {
+        if c.own.has("in"), let file = c.code.first(where: { CodeSpan.isFilePath($0) && !CodeSpan.isEnvFile($0) }) {
+            // A CI workflow's environment is not the deployment's.
+            if file.contains(".github/workflows") || file.contains(".gitlab-ci") || file.contains(".circleci") {
+                return Recognition(.manual, rule: "a value gonogo cannot tie to the variable")
+            }
             return nil
         }
         // `DEBUG=false` in a code span, or NODE_ENV=production written plainly.
@@ -71,16 +75,21 @@ extension Recognizers {
         // A scheme the sentence names (`postgres://`, "`rediss://` scheme"): the URL's.
         let scheme = c.code.first { $0.hasSuffix("://") && $0.dropLast(3).allSatisfy { $0.isLetter || $0 == "+" } }
         if c.own.hasAny(["in the workflow", "in ci", "in the pipeline", "in github actions", "in the ci"])
-            || c.code.contains(where: {
-                $0 != name && $0 != scheme && !CodeSpan.isEnvName($0) && !CodeSpan.isFilePath($0)
-            })
+            || !c.own.hasAny(["set", "defined", "present", "configured", "exists", "provided", "exported", "populated"])
+                && c.code.contains(where: {
+                    $0 != name && $0 != scheme && !CodeSpan.isEnvName($0) && !CodeSpan.isFilePath($0)
+                })
         {
             return Recognition(.manual, rule: "a value gonogo cannot tie to the variable")
         }
         let upper = name.uppercased()
         if upper.hasSuffix("_URL") || upper.hasSuffix("_URI") || upper.hasSuffix("_ENDPOINT") || c.own.has("url") {
             // "a valid https URL": that scheme, not any.
-            let named = scheme.map { String($0.dropLast(3)) } ?? (c.own.has("https") ? "https" : nil)
+            // ("http or https", "must not use https": no scheme.)
+            let https =
+                c.own.hasAny(["https url", "an https", "https only", "uses https", "is https"])
+                && !c.own.hasAny(["http or https", "not", "never"])
+            let named = scheme.map { String($0.dropLast(3)) } ?? (https ? "https" : nil)
             return Recognition(
                 Kind(.env, "url"),
                 [("name", .string(name))] + (named.map { [("scheme", .string($0))] } ?? []) + [secret],

@@ -36,7 +36,7 @@ extension Recognizers {
         // What a person judges about a file (its permissions and owner, whether it was proofread or approved, what it
         // must not hold without naming it: "Secrets … none in `values-prod.yaml`"), or a directory named for what
         // happens under it ("review on every change under `risk-engine/`", "`tests/data/` stays out of the wheel").
-        if c.text.contains(/\bmode 0?[0-7]{3}\b/)
+        if c.text.contains(/(?i)\bmode:?\s*0?[0-7]{3}\b|\b0[0-7]{3}\b|\bperms\b/)
             || c.own.hasAny([
                 "owner", "owned", "permissions", "chmod", "chown", "writable", "readable", "root owned",
                 "proofread", "reviewed by", "approved by", "signed off by", "none in", "nothing in",
@@ -54,6 +54,10 @@ extension Recognizers {
         }
         // "`.env` is listed in `.dockerignore`": the second file holds the first's name.
         let paths = c.code.filter(CodeSpan.isFilePath)
+        if paths.count == 2, paths[1].hasSuffix("/"), c.own.hasAny(["is in", "present in", "in"]) {
+            // "`robots.txt` is present in `public/`": that file in that folder.
+            return Recognition(Kind(.file, "exists"), [("path", .string(paths[1] + paths[0]))], rule: "file")
+        }
         if paths.count == 2, c.own.hasAny(["listed in", "is in", "included in", "present in", "mentioned in"]) {
             return Recognition(
                 Kind(.file, "contains"), [("path", .string(paths[1])), ("pattern", .string(paths[0]))],
@@ -138,7 +142,7 @@ extension Recognizers {
         let step =
             c.own.hasAny([
                 "to update", "to generate", "to see", "to create", "to download", "to install", "to build the",
-                "to add", "to copy", "to fetch", "to pull",
+                "to add", "to copy", "to fetch", "to pull", "to produce", "to make",
             ]) && !c.own.hasAny(["nothing", "no"])
         if placeholder || server || step { return Recognition(.manual, rule: "a step, not a check") }
         // Only a command whose success is what the sentence asserts is a check: "`ruff check .` is clean", "`twine
@@ -146,11 +150,15 @@ extension Recognizers {
         // what it shows ("healthy in `docker compose ps`", "`flutter gen-l10n` reports 0 untranslated messages",
         // "timer enabled (`systemctl list-timers`)"), on a schedule ("Nightly `pg_dump` to S3") or on
         // another machine ("OK on the prod box") is for a person to read.
-        let succeeds = c.own.hasAny([
+        var commandless = Tokens(c.text.replacing(cmd, with: " "))
+        commandless.evidence = c.own.evidence
+        commandless.cache = c.own.cache
+        let succeeds = commandless.hasAny([
             "pass", "passes", "passing", "passed", "succeeds", "succeed", "successful", "successfully", "green",
             "clean", "exits 0", "exit 0", "exit code 0", "returns 0", "no errors", "no error", "no issues",
             "no warnings", "no problems", "0 errors", "zero errors", "without errors", "without warnings", "ok",
-            "cleanly", "finds nothing", "reports nothing", "no findings", "no offenses", "zero offenses",
+            "cleanly", "finds nothing", "reports nothing", "no findings", "no offenses", "zero offenses", "completes",
+            "works", "no vulnerabilities", "succeeded", "builds",
         ])
         var bare = Substring(c.text)
         while let last = bare.last, " .;".contains(last) { bare = bare.dropLast() }
@@ -165,7 +173,8 @@ extension Recognizers {
             "daily",
             "weekly", "hourly", "cron", "scheduled",
         ])
-        if !(succeeds || labelled) || elsewhere {
+        // `git status` exits 0 on a dirty tree too: "is clean" is its output, not its exit code.
+        if !(succeeds || labelled) || elsewhere || tokens.prefix(2) == ["git", "status"] {
             return Recognition(.manual, rule: "the sentence does not say the command must succeed")
         }
         // A command that changes or destroys state is something a person does, never a check gonogo runs.

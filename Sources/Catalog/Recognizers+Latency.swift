@@ -27,7 +27,8 @@ extension Recognizers {
             "pause", "pauses", "job", "jobs", "worker", "workers", "batch", "batches", "pipeline", "ingest",
             "cron", "consumer", "sidekiq", "celery",
             // An objective over a window, or figures someone else measured: a report to read, not a request to send.
-            "slo", "over 28 days", "over 30 days", "days", "report", "simulator", "staging", "attached", "dashboard",
+            "slo", "over 7 days", "over 28 days", "over 30 days", "rolling", "simulator", "staging", "attached",
+            "k6 report", "load test report", "in the report",
         ])
         guard timing, !notLatency else { return nil }
         // Watching response times ("Monitor response times (target: < 200ms)") is a monitor set up; a database's

@@ -40,7 +40,10 @@ public struct RunIdentity: Sendable, Equatable {
     /// `https://user:pw@host:8443/base?token=x` → `https://host:8443/base`: what the report may show of a URL.
     public static func shown(_ url: String) -> String {
         guard var parts = URLComponents(string: url), parts.scheme != nil else {
-            return Redaction.redactingURLPasswords(url)
+            // Not one URL (`postgresql://a:pw@h1,h2/db?password=x`): no userinfo, no query, no fragment.
+            let bare = url.split(separator: "?", maxSplits: 1).first.map(String.init) ?? url
+            return Redaction.redactingURLPasswords(
+                bare.split(separator: "#", maxSplits: 1).first.map(String.init) ?? bare)
         }
         parts.user = nil
         parts.password = nil
@@ -49,8 +52,18 @@ public struct RunIdentity: Sendable, Equatable {
         return parts.string ?? Redaction.redactingURLPasswords(url)
     }
 
-    /// `postgresql://app:pw@db:5432/chat?sslmode=require` → `db:5432/chat`.
+    /// `postgresql://app:pw@db:5432/chat?sslmode=require` → `db:5432/chat`; libpq's `host=db port=5432 dbname=chat
+    /// password=…` → `db:5432/chat` (only those three keys, never the others).
     public static func postgresLocation(_ url: String) -> String {
+        if !url.contains("://") {
+            var keys: [String: String] = [:]
+            for pair in url.split(separator: " ") {
+                let kv = pair.split(separator: "=", maxSplits: 1).map(String.init)
+                if kv.count == 2 { keys[kv[0]] = kv[1].trimmingCharacters(in: CharacterSet(charactersIn: "'")) }
+            }
+            return (keys["host"] ?? "localhost") + (keys["port"].map { ":" + $0 } ?? "")
+                + (keys["dbname"].map { "/" + $0 } ?? "")
+        }
         guard let parts = URLComponents(string: url), let host = parts.host else { return shown(url) }
         let port = parts.port.map { ":\($0)" } ?? ""
         return host + port + parts.path

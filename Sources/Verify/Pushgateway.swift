@@ -14,11 +14,13 @@ public enum Pushgateway {
     /// `URL/metrics/job/gonogo/checklist@base64/…`, and `/environment@base64/…` when the run names one. Label values
     /// are base64url-encoded, as the Pushgateway reads them, so a path with slashes is one value.
     public static func groupURL(_ base: String, run: VerifyRun) -> String {
-        if base.contains("/metrics/job/") { return base }
-        var url = (base.hasSuffix("/") ? String(base.dropLast()) : base) + "/metrics/job/gonogo"
-        url += "/checklist@base64/" + base64url(run.plan.document.path)
-        if let environment = run.identity.environment { url += "/environment@base64/" + base64url(environment) }
-        return url
+        guard var parts = URLComponents(string: base), !parts.path.contains("/metrics/job/") else { return base }
+        // The group goes into the path, whatever query the base carries.
+        var path = parts.path.hasSuffix("/") ? String(parts.path.dropLast()) : parts.path
+        path += "/metrics/job/gonogo/checklist@base64/" + base64url(run.plan.document.path)
+        if let environment = run.identity.environment { path += "/environment@base64/" + base64url(environment) }
+        parts.percentEncodedPath = path
+        return parts.string ?? base
     }
 
     static func base64url(_ value: String) -> String {

@@ -207,7 +207,10 @@ public struct VerifySession: Sendable {
     /// and the root's git commit.
     func identity() async -> RunIdentity {
         var identity = RunIdentity()
-        identity.environment = options.environmentName
+        // One line, never empty: a name with a line break would break the text reports' lines.
+        identity.environment = options.environmentName.map {
+            $0.split(whereSeparator: \.isNewline).joined(separator: " ").trimmingCharacters(in: .whitespaces)
+        }.flatMap { $0.isEmpty ? nil : $0 }
         for name in ["api_url", "frontend_url"] {
             if let url = options.probe.connections[name], !url.isEmpty { identity.urls[name] = RunIdentity.shown(url) }
         }

@@ -43,6 +43,8 @@ struct GoNoGo: AsyncParsableCommand {
             KeygenCommand.self,
             VerifyReportCommand.self,
             KindsCommand.self,
+            DiffCommand.self,
+            HistoryCommand.self,
         ]
     )
 

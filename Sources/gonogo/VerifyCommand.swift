@@ -4,6 +4,7 @@ import Checklist
 import Crypto
 import DotEnv
 import Foundation
+import History
 import Probes
 import Reports
 import Results
@@ -33,6 +34,7 @@ extension GoNoGo {
                   gonogo verify checklist.md --out r --format junit --format sarif --format html --format markdown
                   gonogo verify checklist.md --env-name production --push http://127.0.0.1:9091   # Pushgateway
                   gonogo verify checklist.md --format prometheus > /var/lib/node_exporter/gonogo.prom
+                  gonogo verify checklist.md --history gonogo-history.db   # then: gonogo history, gonogo diff
                   gonogo verify checklist.md --attestations attestations.yml --waivers waivers.yml \\
                       --roster roster.yml --out r --sign-key release.key  # a signed, signed-off report
                 """
@@ -117,6 +119,12 @@ extension GoNoGo {
                 "Push the run's metrics to a Prometheus Pushgateway (its base URL; grouped by job gonogo, the checklist "
                     + "and the environment), replacing the group's last run.", valueName: "url"))
         var push: String?
+
+        @Option(
+            help: ArgumentHelp(
+                "Keep the run (items, statuses, observed values, durations, target) in a history: a SQLite file or a "
+                    + "postgres:// URL; gonogo history and gonogo diff read it.", valueName: "url"))
+        var history: String?
 
         @OptionGroup var colors: ColorOptions
 
@@ -272,6 +280,16 @@ extension GoNoGo {
                 let stdoutIsText = machine.isEmpty || (out != nil && machine != [.json])
                 writeAll(GitHubAnnotations.render(verified), to: stdoutIsText ? 1 : 2)
             }
+            if let history {
+                do {
+                    let record = RunRecord(verified, toolVersion: GoNoGo.version)
+                    let id = try await Self.offPool { try History.open(history).append(record) }
+                    writeAll("gonogo: kept as run:\(id) in \(RunIdentity.shown(history))\n", to: 2)
+                } catch let error as HistoryError {
+                    writeError(error.description)
+                    throw ExitCode(2)
+                }
+            }
             if let push {
                 do {
                     try await session.push(verified, to: push, toolVersion: GoNoGo.version)
@@ -287,6 +305,15 @@ extension GoNoGo {
 }
 
 extension ReportFormat: ExpressibleByArgument {}
+
+extension GoNoGo.VerifyCommand {
+    /// Blocking work (a database) on a Dispatch thread, not on Swift's cooperative pool.
+    static func offPool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async { continuation.resume(with: Result { try work() }) }
+        }
+    }
+}
 
 extension VerifySession {
     /// ``prepare(_:)`` for a command: warnings on stderr; an input that cannot be read is exit code 2 with the file

@@ -37,6 +37,10 @@ struct PrecisionTests {
         ("`DELETE /api/users/{id}` requires authentication", "API"),
         ("`REGION` is the primary region of the account, `EU_WEST_1`", "Config"),
         ("`BUILD_SHA` set in the workflow", "CI"),
+        ("`SENTRY_DSN` is set in `.github/workflows/deploy.yml`", "CI"),
+        ("`git status` is clean", "Release"),
+        ("`.env` is 0600", "Host"),
+        ("`secrets.yml` perms are 600", "Host"),
     ]
 
     @Test("a sentence that names what a check reads but asserts something else stays manual", arguments: manual)
@@ -80,6 +84,33 @@ struct PrecisionTests {
         #expect(directive.params.string("path") == "ops/nginx/site.conf" && directive.params["target"] == nil)
         let value = try kindOf("`BUILD_VERSION = 2.0.1` in `app/build.gradle`", under: "Mobile")
         #expect(value.kind == Kind(.file, "contains") && value.params.string("path") == "app/build.gradle")
+    }
+
+    @Test("what the review found read wrongly: a document's path, a failure's body, a folder, an env var's name")
+    func reviewed() throws {
+        // A document or a config the sentence mentions is not the address the check asks.
+        let documented = try kindOf("HSTS enabled; runbook at `/wiki/tls`", under: "Edge")
+        #expect(documented.kind == Kind(.http, "hsts") && documented.params["path"] == nil)
+        let limits = try kindOf("Rate limiting returns 429; limits in `/mnt/config/limits.yml`", under: "API")
+        #expect(limits.params["path"] == nil)
+        // A body for a failure, a boolean or an object is not the field a success must show.
+        for text in [
+            "`/healthz` returns 200; on failure it returns `{\"status\": \"degraded\"}`",
+            "`/healthz` returns 200 with `{\"ok\": true}`",
+            "`/healthz` returns 200 with `{\"checks\": {\"db\": \"ok\"}}`",
+        ] {
+            let item = try kindOf(text, under: "Ops")
+            #expect(item.params["field"] == nil && item.params["equals"] == nil, "\(text): \(item.params)")
+        }
+        let inFolder = try kindOf("`robots.txt` is present in `public/`", under: "Web")
+        #expect(inFolder.kind == Kind(.file, "exists") && inFolder.params.string("path") == "public/robots.txt")
+        // A variable's name in the prose is not a place ("FIREBASE", "CLOUDFLARE").
+        #expect(try kindOf("CLOUDFLARE_ZONE_ID is set in production", under: "Config").rule != "seen elsewhere")
+        // "http or https" names no scheme; "is set (used by `sentry-sdk`)" is still a check that it is set.
+        #expect(try kindOf("`API_URL` is a valid URL (http or https)", under: "Config").params["scheme"] == nil)
+        #expect(try kindOf("`SENTRY_DSN` is set (used by `sentry-sdk`)", under: "Config").kind == Kind(.env, "set"))
+        // Commands whose success words are in their own name are not asserted to succeed.
+        #expect(try kindOf("`npm run e2e:pass` output checked", under: "CI").kind == .manual)
     }
 
     @Test("a parent that only introduces a file's contents is a group")

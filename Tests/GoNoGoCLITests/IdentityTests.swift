@@ -1,4 +1,5 @@
 import Foundation
+import Results
 import TestSupport
 import Testing
 
@@ -45,6 +46,15 @@ struct IdentityTests {
                     + " · commit \(commit.prefix(12)) (v1.0.0-s5) with uncommitted changes"),
             "\(text.stdout.prefix(1500))")
         #expect(!text.stdout.contains(secret))
+    }
+
+    @Test("a database or URL that is not one plain URL shows no password: libpq key=value, several hosts, a query")
+    func oddURLs() throws {
+        let kv = "host=db.internal port=5432 user=app password=hunter2-canary dbname=chat"
+        #expect(RunIdentity.postgresLocation(kv) == "db.internal:5432/chat")
+        let hosts = "postgresql://app:pw-canary@db1:5432,db2:5432/chat?sslmode=require&password=q-canary"
+        #expect(!RunIdentity.postgresLocation(hosts).contains("canary"), "\(RunIdentity.postgresLocation(hosts))")
+        #expect(!RunIdentity.shown(hosts).contains("canary"))
     }
 
     @Test("the config's environment: names it; --env-name wins; a root that is no git work tree has no git entry")

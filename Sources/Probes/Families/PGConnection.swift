@@ -4,10 +4,10 @@ import Foundation
 import Results
 
 /// One libpq connection, closed when released. Blocking: use it on a Dispatch thread.
-final class PGConnection {
+public final class PGConnection {
     private let conn: OpaquePointer
 
-    init(_ conninfo: String) throws {
+    public init(_ conninfo: String) throws {
         guard let conn = PQconnectdb(conninfo) else {
             throw ProbeError.postgres(sqlState: nil, "libpq could not allocate a connection")
         }
@@ -23,7 +23,7 @@ final class PGConnection {
     deinit { PQfinish(conn) }
 
     /// The rows of `sql` as text (nil for NULL), with `$1…` bound to `parameters`.
-    func query(_ sql: String, _ parameters: [String] = []) throws -> [[String?]] {
+    public func query(_ sql: String, _ parameters: [String] = []) throws -> [[String?]] {
         let copies = parameters.map { strdup($0) }
         defer { copies.forEach { free($0) } }
         var values = copies.map { UnsafePointer<CChar>($0) }
@@ -48,7 +48,7 @@ final class PGConnection {
 
     /// `url` with `connect_timeout` and a `statement_timeout` added unless it sets them: a URL gets query
     /// parameters, a key=value string more pairs.
-    static func bounded(_ url: String, connectTimeout: Int, statementTimeoutMs: Int) -> String {
+    public static func bounded(_ url: String, connectTimeout: Int, statementTimeoutMs: Int) -> String {
         let isURI = url.hasPrefix("postgres://") || url.hasPrefix("postgresql://")
         var extra: [String] = []
         if !url.contains("connect_timeout") { extra.append("connect_timeout=\(connectTimeout)") }
