@@ -11,6 +11,14 @@ import Results
 /// verdict`, has a case per sign-off role and one for the verdict, failing when gonogo exits 1: a CI view is red
 /// exactly when the gate is.
 public enum ReportJUnit {
+    /// A suite's wall time: from its first check's start to its last one's end (checks run concurrently, so the sum
+    /// of their times would overstate it); items no check ran take no time.
+    static func wallTime(_ results: [ItemResult]) -> Int {
+        let ran = results.compactMap { r in r.startMs.map { ($0, $0 + r.durationMs) } }
+        guard let first = ran.map(\.0).min(), let last = ran.map(\.1).max() else { return 0 }
+        return last - first
+    }
+
     public static func render(_ run: VerifyRun) -> String {
         let document = run.plan.document
         let cases = run.results.filter { $0.planned.kind != .group }
@@ -51,7 +59,7 @@ public enum ReportJUnit {
             out +=
                 "  <testsuite name=\"\(xml(name))\" tests=\"\(rs.count)\" failures=\"\(count(rs, "failure"))\" "
                 + "errors=\"\(count(rs, "error"))\" skipped=\"\(count(rs, "skipped"))\" "
-                + "time=\"\(seconds(rs.reduce(0) { $0 + $1.durationMs }))\" id=\"\(n)\" "
+                + "time=\"\(seconds(wallTime(rs)))\" id=\"\(n)\" "
                 + "timestamp=\"\(timestamp(run.startedAt))\">\n"
             if n == 0 {
                 out += "    <properties>\n"
@@ -89,6 +97,8 @@ public enum ReportJUnit {
                 var system = "id: \(r.id)\nkind: \(r.planned.kind)\nstatus: \(r.status.rawValue)\n"
                 system += "location: \(document.path):\(r.planned.item.line)\n"
                 if outcome(r) == nil { system += "message: \(r.outcome.message)\n" }
+                // A warning that does not block passes, and says so on a line of its own (docs/verify.md).
+                if r.status == .warn, run.standing(of: r) != .blocks { system += "warning: \(r.outcome.message)\n" }
                 if r.planned.severity == .advisory, [.fail, .error, .warn].contains(r.status),
                     run.standing(of: r) != .blocks
                 {

@@ -63,6 +63,9 @@ public struct ItemResult: Sendable {
     public var planned: PlannedItem
     public var outcome: Outcome
     public var durationMs: Int
+    /// When its check began, in milliseconds after the run's start; nil for an item no check ran (so that a report
+    /// can give a section's wall time, checks running concurrently).
+    public var startMs: Int?
 
     public init(planned: PlannedItem, outcome: Outcome, durationMs: Int) {
         self.planned = planned

@@ -18,6 +18,7 @@ public enum Verifier {
         probes: [Family: any Probe] = probes, progress: Progress? = nil
     ) async -> VerifyRun {
         let started = Date()
+        let origin = ContinuousClock.now
         let deadline = ContinuousClock.now.advanced(by: options.timeout)
         var items = plan.items
         for i in items.indices { apply(options.overrides, to: &items[i]) }
@@ -31,11 +32,14 @@ public enum Verifier {
         let pending = items.indices.filter { outcomes[$0] == nil && items[$0].kind != .group }
         let ran = await execute(
             pending, items: items, probes: probes, context: context, options: options, deadline: deadline,
-            progress: progress)
-        for (i, (outcome, _)) in ran { outcomes[i] = outcome }
+            origin: origin, progress: progress)
+        for (i, done) in ran { outcomes[i] = done.outcome }
 
         var results = items.indices.map { i in
-            reported(items[i], outcomes[i] ?? Outcome(.skip, message: ""), ms: ran[i]?.ms ?? 0, context: context)
+            var result = reported(
+                items[i], outcomes[i] ?? Outcome(.skip, message: ""), ms: ran[i]?.ms ?? 0, context: context)
+            result.startMs = ran[i]?.start
+            return result
         }
         // What people said: attestations for manual items, waivers for failing ones, sign-offs for roles.
         let roles = options.signoffRoles(of: plan.document)
@@ -77,8 +81,8 @@ public enum Verifier {
     /// at a time; each bounded by its timeout and the run's deadline. Outcomes and milliseconds by item index.
     static func execute(
         _ pending: [Int], items: [PlannedItem], probes: [Family: any Probe], context: ProbeContext,
-        options: VerifyOptions, deadline: ContinuousClock.Instant, progress: Progress?
-    ) async -> [Int: (outcome: Outcome, ms: Int)] {
+        options: VerifyOptions, deadline: ContinuousClock.Instant, origin: ContinuousClock.Instant, progress: Progress?
+    ) async -> [Int: (outcome: Outcome, ms: Int, start: Int)] {
         // Checks that spend a shared budget (a rate limit's allowance) run after everything else, one at a time.
         var together: [Int] = []
         var alone: [(order: Int, index: Int)] = []
@@ -89,33 +93,36 @@ public enum Verifier {
             }
         }
         alone.sort { ($0.order, $0.index) < ($1.order, $1.index) }
-        /// One check, bounded by its timeout and the run's: (index, outcome, milliseconds).
-        @Sendable func check(_ i: Int) async -> (Int, Outcome, Int) {
+        /// One check, bounded by its timeout and the run's: (index, outcome, milliseconds, start after the origin).
+        @Sendable func check(_ i: Int) async -> (Int, Outcome, Int, Int) {
             let item = items[i]
             let probe = probes[item.kind.family]!
             let began = ContinuousClock.now
             let outcome = await bounded(by: deadline, options.itemTimeout) { await probe.check(item, in: context) }
-            return (i, outcome, Int(began.duration(to: .now).wholeMilliseconds))
+            return (
+                i, outcome, Int(began.duration(to: .now).wholeMilliseconds),
+                Int(origin.duration(to: began).wholeMilliseconds)
+            )
         }
-        var done: [Int: (outcome: Outcome, ms: Int)] = [:]
-        func record(_ i: Int, _ outcome: Outcome, _ ms: Int) {
-            done[i] = (outcome, ms)
+        var done: [Int: (outcome: Outcome, ms: Int, start: Int)] = [:]
+        func record(_ i: Int, _ outcome: Outcome, _ ms: Int, _ start: Int) {
+            done[i] = (outcome, ms, start)
             progress?(done.count, pending.count, ItemResult(planned: items[i], outcome: outcome, durationMs: ms))
         }
-        await withTaskGroup(of: (Int, Outcome, Int).self) { group in
+        await withTaskGroup(of: (Int, Outcome, Int, Int).self) { group in
             var next = together.makeIterator()
             for _ in 0..<options.concurrency {
                 guard let i = next.next() else { break }
                 group.addTask { await check(i) }
             }
-            while let (i, outcome, ms) = await group.next() {
+            while let (i, outcome, ms, start) = await group.next() {
                 if let n = next.next() { group.addTask { await check(n) } }
-                record(i, outcome, ms)
+                record(i, outcome, ms, start)
             }
         }
         for (_, i) in alone {
-            let (_, outcome, ms) = await check(i)
-            record(i, outcome, ms)
+            let (_, outcome, ms, start) = await check(i)
+            record(i, outcome, ms, start)
         }
         return done
     }
