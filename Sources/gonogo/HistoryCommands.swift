@@ -40,6 +40,12 @@ extension GoNoGo {
                     guard let position = HistoryReference(reference) else {
                         return try RunRecord.load(report: reference)
                     }
+                    // Reading a history never makes one: no default file here is an error, not an empty database.
+                    if history == nil, !FileManager.default.fileExists(atPath: History.defaultFile) {
+                        throw HistoryError(
+                            "\(reference) is a run of a history, and there is no \(History.defaultFile) here: give "
+                                + "--history URL, or two report.json files")
+                    }
                     if store == nil { store = try History.open(history ?? History.defaultFile) }
                     return try position.resolve(in: store!, history: history ?? History.defaultFile)
                 }

@@ -99,6 +99,12 @@ struct HistoryTests {
         #expect(missing.status == 2 && missing.stderr.contains("none.json: cannot read it"), "\(missing.stderr)")
         let empty = try await Blocking.run { try gonogo(["diff", "last~1", "last", "--history", history]) }
         #expect(empty.status == 2 && empty.stderr.contains("holds 0 runs: no last~1"), "\(empty.stderr)")
+        // Reading a history never makes one: no default file in the working directory is an error.
+        let none = try await Blocking.run {
+            try Executables.run(path: Executables.path("gonogo"), ["diff", "last~1", "last"], directory: dir.path)
+        }
+        #expect(none.status == 2 && none.stderr.contains("no gonogo-history.db here"), "\(none.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: dir.path + "/gonogo-history.db"))
         let odd = try await Blocking.run { try gonogo(["history", "--history", "redis://u:secretpw@h/0"]) }
         #expect(odd.status == 2 && !odd.stderr.contains("secretpw"), "\(odd.stderr)")
     }
