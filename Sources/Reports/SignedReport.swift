@@ -4,8 +4,10 @@ import Foundation
 import Results
 import Signing
 
-/// `report.intoto.json`: a DSSE envelope holding an in-toto Statement v1 whose subject is `report.json` by sha256 and
-/// whose predicate is a test result (CONTRACT.md, "Signed report").
+/// `report.intoto.json`: a DSSE envelope holding an in-toto Statement v1 whose predicate is a test result
+/// (CONTRACT.md, "Signed report"). Its subjects: `report.json` by its sha256 first (the interface scripts read, and
+/// what `verify-report` checks byte for byte), then what was verified, as the test-result predicate means its
+/// subjects: the checklist by its sha256 and, when the root is a git work tree, the deployed commit (`gitCommit`).
 public enum SignedReport {
     public static let payloadType = "application/vnd.in-toto+json"
     public static let statementType = "https://in-toto.io/Statement/v1"
@@ -26,9 +28,19 @@ public enum SignedReport {
             checked.filter { run.standing(of: $0) == standing }.map { .string($0.id) }
         }
         let document = run.plan.document
+        let checklist: JSONValue = .object([
+            ("name", .string(document.path)), ("digest", .object([("sha256", .string(document.sha256))])),
+        ])
+        var subjects: [JSONValue] = [.object([("name", .string(subjectName)), ("digest", digest(report))]), checklist]
+        if let git = run.identity.git {
+            subjects.append(
+                .object([
+                    ("name", .string(git.tag ?? "HEAD")), ("digest", .object([("gitCommit", .string(git.commit))])),
+                ]))
+        }
         let statement: JSONValue = .object([
             ("_type", .string(statementType)),
-            ("subject", .array([.object([("name", .string(subjectName)), ("digest", digest(report))])])),
+            ("subject", .array(subjects)),
             ("predicateType", .string(predicateType)),
             (
                 "predicate",
@@ -36,12 +48,7 @@ public enum SignedReport {
                     ("result", .string(result(run))),
                     (
                         "configuration",
-                        .array([
-                            .object([
-                                ("name", .string(document.path)),
-                                ("digest", .object([("sha256", .string(document.sha256))])),
-                            ])
-                        ])
+                        .array([checklist])
                     ),
                     // As the verdict reads them (VerifyRun.standing): what blocks fails, with each sign-off the
                     // release gate still needs; skipped items are in none of the three lists.
@@ -102,9 +109,10 @@ public enum SignedReport {
         guard statement["predicateType"] as? String == predicateType else {
             throw DSSE.Failure("the predicate type is not \(predicateType)")
         }
+        let predicate = statement["predicate"] as? [String: Any] ?? [:]
         let subjects = statement["subject"] as? [[String: Any]] ?? []
-        guard let subject = subjects.first(where: { $0["name"] as? String == subjectName }),
-            let signed = (subject["digest"] as? [String: Any])?["sha256"] as? String
+        guard let entry = subjects.first(where: { $0["name"] as? String == subjectName }),
+            let signed = (entry["digest"] as? [String: Any])?["sha256"] as? String
         else {
             throw DSSE.Failure("the statement has no subject \(subjectName) with a sha256 digest")
         }
@@ -114,7 +122,6 @@ public enum SignedReport {
                 "the report does not match the signature: its sha256 is \(actual), the signed one \(signed) "
                     + "(report.json was changed after it was signed, or this is another run's report)")
         }
-        let predicate = statement["predicate"] as? [String: Any] ?? [:]
         let configuration = (predicate["configuration"] as? [[String: Any]])?.first ?? [:]
         return Checked(
             keyID: verified.keyID, result: predicate["result"] as? String ?? "?", reportSHA256: actual,

@@ -21,7 +21,10 @@ public enum DSSE {
             "payloadType": payloadType,
             "payload": payload.base64EncodedString(),
             "signatures": [
-                ["keyid": SigningKeys.keyID(key.publicKey), "sig": signature.derRepresentation.base64EncodedString()]
+                [
+                    "keyid": SigningKeys.envelopeKeyID(key.publicKey),
+                    "sig": signature.derRepresentation.base64EncodedString(),
+                ]
             ],
         ]
         return try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
@@ -65,14 +68,16 @@ public enum DSSE {
             throw Failure("the envelope has no signatures")
         }
         let message = pae(payloadType: type, payload: payload)
-        let id = SigningKeys.keyID(key)
+        let id = SigningKeys.envelopeKeyID(key)
+        // Envelopes signed before gonogo used securesystemslib's id name the key by its DER digest.
+        let ids: Set<String> = [id, SigningKeys.keyID(key)]
         var reasons: [String] = []
         for (i, entry) in signatures.enumerated() {
             let extra = Set(entry.keys).subtracting(["sig", "keyid"])
             if !extra.isEmpty {
                 throw Failure("signature \(i + 1) has unknown fields: \(extra.sorted().joined(separator: ", "))")
             }
-            if let keyid = entry["keyid"], (keyid as? String) != id {
+            if let keyid = entry["keyid"], !ids.contains(keyid as? String ?? "") {
                 reasons.append("signature \(i + 1) names key \(keyid), not this key (\(id))")
                 continue
             }

@@ -7,11 +7,27 @@ import Foundation
 #endif
 
 /// ECDSA P-256 keys in PEM files: a private key (PKCS#8, mode 0600) and its public key (SubjectPublicKeyInfo), the
-/// pair `gonogo keygen` writes and `openssl`, Python's `cryptography` and Sigstore's tools read.
+/// pair `gonogo keygen` writes and `openssl`, Python's `cryptography` and securesystemslib read.
 public enum SigningKeys {
-    /// A key's id: `SHA256:` and the hex SHA-256 of its public key's DER encoding (what goes in a DSSE `keyid`).
+    /// A key's id as attestations name it: `SHA256:` and the hex SHA-256 of its public key's DER encoding. (Envelopes
+    /// signed before ``envelopeKeyID(_:)`` carry it too, and still verify.)
     public static func keyID(_ key: P256.Signing.PublicKey) -> String {
         "SHA256:" + SHA256.hash(data: key.derRepresentation).map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// A DSSE envelope's `keyid`: the id securesystemslib gives the key by default (`SSlibKey.from_crypto`), the hex
+    /// SHA-256 of the canonical JSON `{"keytype":"ecdsa","keyval":{"public":PEM},"scheme":"ecdsa-sha2-nistp256"}`,
+    /// with the PEM as Python's `cryptography` writes it (64-character lines, a final newline). So the tools built on
+    /// securesystemslib (in-toto, TUF's) match the signature to the key with no id given by hand.
+    public static func envelopeKeyID(_ key: P256.Signing.PublicKey) -> String {
+        let base64 = Array(key.derRepresentation.base64EncodedString())
+        let lines = stride(from: 0, to: base64.count, by: 64).map { String(base64[$0..<min($0 + 64, base64.count)]) }
+        let pem = "-----BEGIN PUBLIC KEY-----\n" + lines.joined(separator: "\n") + "\n-----END PUBLIC KEY-----\n"
+        // Canonical JSON (OLPC, as securesystemslib encodes it): sorted keys, no spaces, only `\` and `"` escaped.
+        let escaped = pem.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+        let canonical =
+            "{\"keytype\":\"ecdsa\",\"keyval\":{\"public\":\"\(escaped)\"},\"scheme\":\"ecdsa-sha2-nistp256\"}"
+        return SHA256.hash(data: Data(canonical.utf8)).map { String(format: "%02x", $0) }.joined()
     }
 
     /// Writes `PREFIX.key` (mode 0600, created that way so it is never readable by others) and `PREFIX.pub`.

@@ -50,7 +50,7 @@ struct SignedReportTests {
                 dir.path + "/release.pub", out + "/report.json",
             ])
         #expect(python.status == 0, "\(python.stdout) \(python.stderr)")
-        #expect(python.stdout.contains("signature: valid; subject digest matches; result FAILED"))
+        #expect(python.stdout.contains("signature: valid; report digest matches; result FAILED"))
 
         // openssl: the PAE and the DER signature written out, then `openssl dgst -verify`.
         let envelope =
@@ -80,11 +80,14 @@ struct SignedReportTests {
 
         let ok = try gonogo(["verify-report", out + "/report.intoto.json", "--key", dir.path + "/release.pub"])
         #expect(ok.status == 0, "\(ok.stderr)")
-        #expect(ok.stdout.contains("verifies: signed by SHA256:"))
+        #expect(
+            ok.stdout.contains(
+                "verifies: signed by \(SigningKeys.envelopeKeyID(try SigningKeys.loadPublic(path: dir.path + "/release.pub")))"
+            ))
         #expect(ok.stdout.contains("verdict  NO-GO (in-toto result FAILED)"))
         let wrongKey = try gonogo(["verify-report", out + "/report.intoto.json", "--key", dir.path + "/qa.pub"])
         #expect(wrongKey.status == 1)
-        #expect(wrongKey.stderr.contains("names key SHA256:"), "\(wrongKey.stderr)")
+        #expect(wrongKey.stderr.contains("names key "), "\(wrongKey.stderr)")
         let noKey = try gonogo(["verify-report", out + "/report.intoto.json", "--key", dir.path + "/nope.pub"])
         #expect(noKey.status == 2)
         #expect(noKey.stderr.contains("nope.pub: cannot be read"))
