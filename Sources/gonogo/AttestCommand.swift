@@ -22,11 +22,13 @@ extension GoNoGo {
                 belongs to that role. See docs/signoff.md.
 
                 Examples:
-                  gonogo attest checklists/sprint5-production.md --item security/authentication/rate-limiting-on-login \\
-                      --role "QA Lead" --name "Sam Ortiz" --evidence https://ci.example.com/runs/812 \\
+                  gonogo attest checklists/sprint5-production.md \\
+                      --item security/authentication/rate-limiting-on-login \\
+                      --role "QA Lead" --name "Sam Ortiz" \\
+                      --evidence https://ci.example.com/runs/812 \\
                       --sign-key ~/.gonogo/sam.key --file attestations.yml
-                  gonogo attest checklists/sprint5-production.md --signoff --role "DevOps Lead" --name "Ari Chen" \\
-                      --file attestations.yml
+                  gonogo attest checklists/sprint5-production.md --signoff \\
+                      --role "DevOps Lead" --name "Ari Chen" --file attestations.yml
                 """
         )
 

@@ -30,8 +30,10 @@ extension GoNoGo {
 
                 Examples:
                   gonogo demo
-                  gonogo demo --out /tmp/report --keep     # keep the demo's project folder to look around
-                  gonogo demo --config my-demo.yml         # checklists/demo.gonogo.yml plus attestations: …
+                  # keep the demo's project folder to look around
+                  gonogo demo --out /tmp/report --keep
+                  # checklists/demo.gonogo.yml plus attestations: …
+                  gonogo demo --config my-demo.yml
                 """
         )
 

@@ -27,14 +27,18 @@ struct GoNoGo: AsyncParsableCommand {
             64 command-line usage error.
 
             Examples:
-              gonogo demo                                    # chat-api started, verified, every report written
+              # chat-api started, verified, every report written
+              gonogo demo
               gonogo plan checklists/sprint5-production.md
               gonogo init checklists/sprint5-production.md --root ~/src/chat
               gonogo plan checklists/sprint5-production.md --format json > plan.json
-              gonogo verify checklists/sprint5-production.md --config gonogo.yml --out gonogo-report
-              gonogo attest checklists/sprint5-production.md --signoff --role "QA Lead" --name "Sam Ortiz" \\
-                  --file attestations.yml
-              gonogo keygen --out release && gonogo verify-report gonogo-report/report.intoto.json --key release.pub
+              gonogo verify checklists/sprint5-production.md --config gonogo.yml \\
+                  --out gonogo-report
+              gonogo attest checklists/sprint5-production.md --signoff \\
+                  --role "QA Lead" --name "Sam Ortiz" --file attestations.yml
+              gonogo keygen --out release
+              gonogo verify-report gonogo-report/report.intoto.json --key release.pub
+              gonogo diff last~1 last --history gonogo-history.db
               gonogo kinds
             """,
         version: version,

@@ -18,7 +18,8 @@ extension GoNoGo {
                 Examples:
                   gonogo diff yesterday/report.json today/report.json
                   gonogo diff last~1 last --history gonogo-history.db
-                  gonogo diff run:12 run:15 --history postgres://gonogo@db.internal/gonogo
+                  gonogo diff run:12 run:15 \\
+                      --history postgres://gonogo@db.internal/gonogo
                 """)
 
         @Argument(help: "The earlier run: a report.json, or run:ID, last, last~N of the history.")
@@ -68,8 +69,10 @@ extension GoNoGo {
             abstract: "List the runs kept by verify --history, and the items whose status flipped most.",
             discussion: """
                 Examples:
-                  gonogo history                                   # gonogo-history.db in this directory
-                  gonogo history --history postgres://gonogo@db.internal/gonogo --checklist checklists/release.md
+                  # gonogo-history.db in this directory
+                  gonogo history
+                  gonogo history --history postgres://gonogo@db.internal/gonogo \\
+                      --checklist checklists/release.md
                 """)
 
         @Option(

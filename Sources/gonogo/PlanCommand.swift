@@ -22,8 +22,10 @@ extension GoNoGo {
                 Examples:
                   gonogo plan checklists/sprint5-production.md
                   gonogo plan checklists/sprint5-production.md --explain
-                  gonogo plan checklists/sprint5-production.md --config checklists/demo.gonogo.yml
-                  gonogo plan checklists/sprint5-production.md --format json | jq '.items[] | select(.kind=="manual") | .id'
+                  gonogo plan checklists/sprint5-production.md \\
+                      --config checklists/demo.gonogo.yml
+                  gonogo plan checklists/sprint5-production.md --format json \\
+                      | jq '.items[] | select(.kind=="manual") | .id'
 
                 --explain shows under each item why it has its kind: the recognition rule and the words of the \
                 sentence it matched (also `rule` and `evidence` in the JSON), the annotation, or the config's line.

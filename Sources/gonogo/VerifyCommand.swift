@@ -28,15 +28,23 @@ extension GoNoGo {
 
                 Examples:
                   gonogo verify checklists/sprint5-production.md --config gonogo.yml
-                  gonogo verify checklist.md --sqlite data/messages.db --env-file .env.production --gate ci
-                  gonogo verify checklist.md --only 'database-preparation/*' --format json > report.json
-                  gonogo verify checklist.md --out gonogo-report      # writes gonogo-report/report.json
-                  gonogo verify checklist.md --out r --format junit --format sarif --format html --format markdown
-                  gonogo verify checklist.md --env-name production --push http://127.0.0.1:9091   # Pushgateway
-                  gonogo verify checklist.md --format prometheus > /var/lib/node_exporter/gonogo.prom
-                  gonogo verify checklist.md --history gonogo-history.db   # then: gonogo history, gonogo diff
-                  gonogo verify checklist.md --attestations attestations.yml --waivers waivers.yml \\
-                      --roster roster.yml --out r --sign-key release.key  # a signed, signed-off report
+                  gonogo verify checklist.md --sqlite data/messages.db \\
+                      --env-file .env.production --gate ci
+                  gonogo verify checklist.md --only 'database-preparation/*' \\
+                      --format json > report.json
+                  # writes gonogo-report/report.json, and each format asked for beside it
+                  gonogo verify checklist.md --out gonogo-report
+                  gonogo verify checklist.md --out r --format junit --format sarif \\
+                      --format html --format markdown
+                  # a Pushgateway, node_exporter's textfile collector, a history of runs
+                  gonogo verify checklist.md --env-name production \\
+                      --push http://127.0.0.1:9091
+                  gonogo verify checklist.md --format prometheus > /var/lib/node/gonogo.prom
+                  gonogo verify checklist.md --history gonogo-history.db
+                  # a signed, signed-off report
+                  gonogo verify checklist.md --attestations attestations.yml \\
+                      --waivers waivers.yml --roster roster.yml --out r \\
+                      --sign-key release.key
                 """
         )
 
