@@ -3,8 +3,9 @@ import Foundation
 import Results
 
 /// One self-contained HTML file (no external assets, so it can be attached to a ticket or opened from a CI artifact):
-/// a verdict banner, counts by status that double as a filter, the sign-off table, and the checklist's sections as
-/// folding blocks, failures open. Readable on a phone: one column below 700 px.
+/// a verdict banner (with the cautions: a GO under the ci gate says what the release gate would still need), counts by
+/// status that double as a filter, what needs attention first (each a link to its line), the sign-off table, and the
+/// checklist's sections as folding blocks, failures open. Readable on a phone: one column below 700 px.
 public enum ReportHTML {
     public static func render(_ run: VerifyRun) -> String {
         let document = run.plan.document
@@ -46,6 +47,7 @@ public enum ReportHTML {
                 + "\(status.rawValue) <b>\(n)</b></button>\n"
         }
         out += "</nav>\n"
+        out += attention(run)
 
         out += "<section class=\"signoff\"><h2>Sign-off</h2><table><thead><tr><th>Role</th><th>Name</th><th>Date</th>"
         out += "<th>Status</th></tr></thead><tbody>\n"
@@ -85,6 +87,28 @@ public enum ReportHTML {
         return out
     }
 
+    /// "Needs attention", first: what blocks the verdict, then what warns (waived failures, advisory failures,
+    /// items awaiting a person that do not block), each a link to its line below, with its message.
+    static func attention(_ run: VerifyRun) -> String {
+        let items = run.results.filter { $0.planned.kind != .group }
+        let blocks = items.filter { run.standing(of: $0) == .blocks }
+        let warns = items.filter { run.standing(of: $0) == .warns }
+        guard !(blocks.isEmpty && warns.isEmpty) else { return "" }
+        var out = "<section class=\"attention\"><h2>Needs attention (\(blocks.count + warns.count))</h2>\n"
+        for (title, list) in [("Blocks the verdict", blocks), ("Warns", warns)] where !list.isEmpty {
+            out += "<h3>\(title) (\(list.count))</h3><ul>\n"
+            for r in list {
+                out +=
+                    "<li class=\"need s-\(r.status.rawValue)\"><a href=\"#\(xml(r.id))\"><span class=\"pill "
+                    + "s-\(r.status.rawValue)\">\(r.status.rawValue)</span> \(xml(r.planned.item.text))</a>"
+                    // (A waiver's words are said once, on the item's own line.)
+                    + (r.status == .waived ? "" : "<div class=\"msg\">\(xml(r.outcome.message))</div>") + "</li>\n"
+            }
+            out += "</ul>\n"
+        }
+        return out + "</section>\n"
+    }
+
     static func item(_ r: ItemResult, _ signoff: ItemSignoff?, _ path: String) -> String {
         let depth = max(0, r.planned.item.section.count - 1)
         // A group is a heading over its children, counted in them: no status of its own for the filter to show.
@@ -108,7 +132,9 @@ public enum ReportHTML {
             if let why = signoff?.attestationRejected { out += " — <b>not counted</b>: \(xml(why))" }
             out += "</div>"
         }
-        if let w = signoff?.waiver {
+        // An applied waiver is the item's message already ("waived until … by …: why"); only one that was not
+        // applied needs its own line, to say why.
+        if let w = signoff?.waiver, signoff?.waiverNotApplied != nil || r.status != .waived {
             out +=
                 "<div class=\"waiver\">waiver until \(xml(w.expires)) by \(xml(w.approvedBy)): \(xml(w.justification))"
             if let why = signoff?.waiverNotApplied { out += " — <b>not applied</b>: \(xml(why))" }
@@ -134,7 +160,11 @@ public enum ReportHTML {
         .chip.on{outline:2px solid #0969da}
         .signoff table{border-collapse:collapse;width:100%;background:#fff}
         .signoff th,.signoff td{border:1px solid #d0d7de;padding:6px 8px;text-align:left;font-size:14px}
-        h2{font-size:16px;margin:16px 0 8px}
+        h2{font-size:16px;margin:16px 0 8px}h3{font-size:14px;margin:10px 0 4px}
+        .attention{background:#fff;border:1px solid #d0d7de;border-left:4px solid var(--fail);border-radius:6px;\
+        padding:4px 12px 8px;margin:8px 0}.attention ul{list-style:none;margin:0;padding:0}
+        .need{padding:6px 0;border-top:1px solid #eaeef2}.need a{color:inherit;text-decoration:none;display:flex;gap:10px}
+        .need .msg{margin-left:84px}
         details.section{background:#fff;border:1px solid #d0d7de;border-radius:6px;margin:8px 0}
         details.section>summary{cursor:pointer;padding:10px 12px;display:flex;justify-content:space-between;gap:8px;\
         font-weight:600}

@@ -195,6 +195,21 @@ public struct VerifySession: Sendable {
                     + "names any, so the release gate needs "
                     + (manual ? "only the attestations of manual items" : "no person's sign-off at all"))
         }
+        // A GO under the ci gate says nothing of what the release gate would still need.
+        if options.gate == .ci, run.verdict.go {
+            let awaiting = run.results.filter {
+                $0.planned.kind != .group && $0.status == .manual && $0.planned.severity == .blocker
+            }.count
+            let missing = run.signoff.roles.filter { !$0.signed }.map(\.role)
+            if awaiting > 0 || !missing.isEmpty {
+                let parts =
+                    (awaiting > 0 ? ["\(awaiting) manual blocker\(awaiting == 1 ? "" : "s") await attestation"] : [])
+                    + (missing.isEmpty ? [] : ["sign-off missing: \(missing.joined(separator: ", "))"])
+                run.cautions.append(
+                    "GO under the ci gate only: " + parts.joined(separator: "; ")
+                        + "; the release gate would say NO-GO until people attest and sign")
+            }
+        }
         if options.http.insecure {
             run.cautions.append(
                 "TLS verification is off (--insecure or http.insecure): HTTPS requests and certificate checks trust any "

@@ -292,7 +292,18 @@ struct SignoffTests {
         // The waiver, and its expiry, are visible in every format.
         #expect(try read(validOut, "report.junit.xml").contains("<skipped>waived until 2099-12-31"))
         #expect(try read(validOut, "report.md").contains("**🏳️ waived**: waived until 2099-12-31"))
-        #expect(try read(validOut, "report.html").contains("waiver until 2099-12-31 by Priya Shah (Release Manager)"))
+        // HTML: what needs attention first, then the sign-off table, then the sections; the waiver's words once.
+        let html = try read(validOut, "report.html")
+        #expect(html.contains("waived until 2099-12-31 by Priya Shah (Release Manager)"))
+        #expect(html.components(separatedBy: "the changelog ships in the release notes this once").count == 2)
+        let attention = html.range(of: "<h2>Needs attention (")?.lowerBound
+        let signoff = html.range(of: "<h2>Sign-off</h2>")?.lowerBound
+        let sections = html.range(of: "<details class=\"section\"")?.lowerBound
+        #expect(attention != nil && signoff != nil && sections != nil && attention! < signoff! && signoff! < sections!)
+        #expect(html.contains("<a href=\"#\(failing)\"><span class=\"pill s-waived\">waived</span>"))
+        // A GO under the ci gate says what the release gate would still need, in every format.
+        #expect(valid.stdout.contains("Caution: GO under the ci gate only: 2 manual blockers await attestation"))
+        #expect(html.contains("GO under the ci gate only: 2 manual blockers await attestation"))
         #expect(
             try read(validOut, "report.sarif").contains("\"justification\": \"the changelog ships in the release notes")
         )
