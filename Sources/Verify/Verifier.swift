@@ -11,11 +11,16 @@ public enum Verifier {
     public static let probes: [Family: any Probe] = ProbeTable.byFamily
 
     /// Called as items finish: (finished so far, of how many, the result).
+    /// Hears each check as it ends: how many ended, of how many, and the item with the status it is reported with
+    /// (an advisory failure a warning, a waived one waived).
     public typealias Progress = @Sendable (Int, Int, ItemResult) -> Void
+    /// Hears each check as it starts, with how long it will take at least when that is known (a latency item's
+    /// warm-up and sampling), so a terminal can show what runs and the time left.
+    public typealias Started = @Sendable (PlannedItem, Duration?) -> Void
 
     public static func run(
         plan: Plan, options: VerifyOptions, environment: Environment, scoped: [String: Environment] = [:],
-        probes: [Family: any Probe] = probes, progress: Progress? = nil
+        probes: [Family: any Probe] = probes, progress: Progress? = nil, started onStart: Started? = nil
     ) async -> VerifyRun {
         let started = Date()
         let origin = ContinuousClock.now
@@ -32,7 +37,7 @@ public enum Verifier {
         let pending = items.indices.filter { outcomes[$0] == nil && items[$0].kind != .group }
         let ran = await execute(
             pending, items: items, probes: probes, context: context, options: options, deadline: deadline,
-            origin: origin, progress: progress)
+            origin: origin, progress: progress, started: onStart)
         for (i, done) in ran { outcomes[i] = done.outcome }
 
         var results = items.indices.map { i in
@@ -81,7 +86,8 @@ public enum Verifier {
     /// at a time; each bounded by its timeout and the run's deadline. Outcomes and milliseconds by item index.
     static func execute(
         _ pending: [Int], items: [PlannedItem], probes: [Family: any Probe], context: ProbeContext,
-        options: VerifyOptions, deadline: ContinuousClock.Instant, origin: ContinuousClock.Instant, progress: Progress?
+        options: VerifyOptions, deadline: ContinuousClock.Instant, origin: ContinuousClock.Instant, progress: Progress?,
+        started: Started? = nil
     ) async -> [Int: (outcome: Outcome, ms: Int, start: Int)] {
         // Checks that spend a shared budget (a rate limit's allowance) run after everything else, one at a time.
         var together: [Int] = []
@@ -98,6 +104,10 @@ public enum Verifier {
             let item = items[i]
             let probe = probes[item.kind.family]!
             let began = ContinuousClock.now
+            if let started {
+                let latency = options.probe.http.latency
+                started(item, item.kind == Kind(.latency, "request") ? latency.warmup + latency.duration : nil)
+            }
             let outcome = await bounded(by: deadline, options.itemTimeout) { await probe.check(item, in: context) }
             return (
                 i, outcome, Int(began.duration(to: .now).wholeMilliseconds),
@@ -107,7 +117,11 @@ public enum Verifier {
         var done: [Int: (outcome: Outcome, ms: Int, start: Int)] = [:]
         func record(_ i: Int, _ outcome: Outcome, _ ms: Int, _ start: Int) {
             done[i] = (outcome, ms, start)
-            progress?(done.count, pending.count, ItemResult(planned: items[i], outcome: outcome, durationMs: ms))
+            guard let progress else { return }
+            var shown = outcome
+            if items[i].severity == .advisory, shown.status == .fail { shown.status = .warn }
+            shown.status = options.signoff.finalStatus(of: items[i].id, shown.status)
+            progress(done.count, pending.count, ItemResult(planned: items[i], outcome: shown, durationMs: ms))
         }
         await withTaskGroup(of: (Int, Outcome, Int, Int).self) { group in
             var next = together.makeIterator()

@@ -183,9 +183,10 @@ public struct VerifySession: Sendable {
     }
 
     /// Runs every check; `progress` hears of each as it finishes.
-    public func run(progress: Verifier.Progress? = nil) async -> VerifyRun {
+    public func run(progress: Verifier.Progress? = nil, started: Verifier.Started? = nil) async -> VerifyRun {
         var run = await Verifier.run(
-            plan: plan, options: options, environment: environment, scoped: scoped, progress: progress)
+            plan: plan, options: options, environment: environment, scoped: scoped, progress: progress,
+            started: started)
         run.targets = targets
         run.identity = await identity()
         if options.gate == .release, options.signoffRoles(of: plan.document).isEmpty {

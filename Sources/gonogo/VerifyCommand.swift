@@ -215,16 +215,12 @@ extension GoNoGo {
             let session = try VerifySession.prepareForCommand(inputs)
 
             let showProgress = isatty(2) == 1 && !format.contains(.json)
-            // One line, rewritten in place: erased with an escape code, or on a dumb terminal (none understood)
-            // overwritten with spaces.
-            let dumb = terminalIsDumb
-            let progress: Verifier.Progress = { done, total, item in
-                let line = "[\(done)/\(total)] \(item.status.rawValue) " + String(item.id.prefix(70))
-                writeAll(
-                    dumb ? "\r" + line.padding(toLength: 90, withPad: " ", startingAt: 0) : "\r\u{1B}[K" + line, to: 2)
-            }
-            let verified = await session.run(progress: showProgress ? progress : nil)
-            if showProgress { writeAll(dumb ? "\r" + String(repeating: " ", count: 90) + "\r" : "\r\u{1B}[K", to: 2) }
+            let line = ProgressLine(dumb: terminalIsDumb)
+            let ticker = showProgress ? line.ticker() : nil
+            let verified = await session.run(
+                progress: showProgress ? line.progress : nil, started: showProgress ? line.started : nil)
+            ticker?.cancel()
+            if showProgress { line.clear() }
 
             let machine = format.filter { $0 != .text }
             if let out {

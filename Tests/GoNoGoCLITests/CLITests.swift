@@ -202,3 +202,45 @@ struct ColorTests {
         #expect(dumb.contains("[2/2]"), "\(dumb)")
     }
 }
+
+/// The progress line on a terminal (util-linux's `script` makes one): each check with the status it is reported
+/// with, and a live line while a check runs long.
+@Suite("gonogo verify: the progress line")
+struct ProgressLineTests {
+    @Test("final statuses (an advisory failure warns, a waived one is waived); a long check shows what runs")
+    func progress() async throws {
+        let dir = try Executables.temporaryDirectory("progress")
+        try Data(
+            """
+            # R
+            ## Build
+            - [ ] Slow <!-- gonogo: command.run command="sleep 3" -->
+            - [ ] Docs (optional) <!-- gonogo: env.set name=GONOGO_TEST_NEVER_SET_VARIABLE -->
+            - [ ] Changelog <!-- gonogo: file.exists path=CHANGELOG.md -->
+
+            """.utf8
+        ).write(to: dir.appendingPathComponent("c.md"))
+        try Data(
+            """
+            waivers:
+              - item: build/changelog
+                justification: the notes ship in the wiki this time
+                expires: 2099-12-31
+                approved_by: Priya Shah
+
+            """.utf8
+        ).write(to: dir.appendingPathComponent("waivers.yml"))
+        let command =
+            "cd '\(dir.path)' && '\(Executables.path("gonogo"))' verify c.md --allow-commands --gate ci "
+            + "--waivers waivers.yml"
+        let run = try await Blocking.run {
+            try Executables.run(path: "/usr/bin/script", ["-qec", command, "/dev/null"], environment: ["TERM": "dumb"])
+        }
+        #expect(run.stdout.contains("Verdict: GO"), "\(run.stdout)")
+        #expect(run.stdout.contains("] warn build/docs-optional"), "\(run.stdout.debugDescription)")
+        #expect(run.stdout.contains("] waived build/changelog"), "\(run.stdout.debugDescription)")
+        #expect(!run.stdout.contains("] fail "), "\(run.stdout.debugDescription)")
+        #expect(run.stdout.contains("running build/slow · "), "\(run.stdout.debugDescription)")
+        #expect(run.stdout.contains("[3/3] pass build/slow"), "\(run.stdout.debugDescription)")
+    }
+}

@@ -10,6 +10,15 @@ public struct SignoffInputs: Sendable {
     /// Today as `YYYY-MM-DD` (UTC): expiries are compared with it.
     public var today: String = SignoffYAML.today()
 
+    /// The status `id` will be reported with once its waiver (if any) is applied: `waived` for a failing, erroring,
+    /// warning or manual item with a waiver that has not expired, as ``apply(to:roles:checklistSHA256:)`` decides.
+    public func finalStatus(of id: String, _ status: Status) -> Status {
+        guard [.fail, .error, .manual, .warn].contains(status),
+            waivers.contains(where: { $0.item == id && $0.expires >= today })
+        else { return status }
+        return .waived
+    }
+
     public init(attestations: [Attestation] = [], waivers: [Waiver] = [], roster: Roster? = nil) {
         self.attestations = attestations
         self.waivers = waivers

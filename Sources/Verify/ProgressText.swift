@@ -1,0 +1,14 @@
+/// The words of `gonogo verify`'s live line for a check that runs long: a latency item counts down its warm-up and
+/// sampling (`sampling ID · 4 s left`), any other check counts up (`running ID · 3 s`).
+public enum ProgressText {
+    public static func running(
+        done: Int, total: Int, id: String, elapsed: Duration, expected: Duration?
+    ) -> String {
+        let head = "[\(done)/\(max(total, done))] "
+        if let expected {
+            let left = Int((expected - elapsed).components.seconds)
+            return head + "sampling \(id.suffix(50)) · " + (left > 0 ? "\(left) s left" : "finishing")
+        }
+        return head + "running \(id.suffix(50)) · \(Int(elapsed.components.seconds)) s"
+    }
+}
