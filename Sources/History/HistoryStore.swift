@@ -22,8 +22,9 @@ public protocol HistoryStore: Sendable {
 public enum History {
     public static let defaultFile = "gonogo-history.db"
 
-    /// The store `url` names; throws ``HistoryError`` (never showing a password) when it cannot be opened.
-    public static func open(_ url: String) throws -> any HistoryStore {
+    /// The store `url` names; throws ``HistoryError`` (never showing a password) when it cannot be opened. `create`
+    /// false (reading: `gonogo history`, `gonogo diff`): a SQLite file that does not exist is an error, never made.
+    public static func open(_ url: String, create: Bool = true) throws -> any HistoryStore {
         if url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") { return try PostgresHistory(url) }
         var path = url
         if path.hasPrefix("sqlite://") { path = String(path.dropFirst("sqlite://".count)) }
@@ -32,6 +33,10 @@ public enum History {
             throw HistoryError(
                 "--history \(RunIdentity.shown(url)): give a SQLite file (history.db, sqlite:PATH) or a postgres:// URL"
             )
+        }
+        if !create, !FileManager.default.fileExists(atPath: path) {
+            throw HistoryError(
+                "\(path): no such history (gonogo verify --history \(path) keeps runs there; check the path)")
         }
         return try SQLiteHistory(path)
     }

@@ -49,7 +49,8 @@ public enum ReportHTML {
         out += "</nav>\n"
         out += attention(run)
 
-        out += "<section class=\"signoff\"><h2>Sign-off</h2><table><thead><tr><th>Role</th><th>Name</th><th>Date</th>"
+        out +=
+            "<section class=\"signoff\" id=\"signoff\"><h2>Sign-off</h2><table><thead><tr><th>Role</th><th>Name</th><th>Date</th>"
         out += "<th>Status</th></tr></thead><tbody>\n"
         for role in run.signoff.roles {
             out +=
@@ -69,7 +70,10 @@ public enum ReportHTML {
         }
         for name in order {
             let rs = sections[name] ?? []
-            let bad = rs.contains { [.fail, .error, .manual].contains($0.status) && $0.planned.kind != .group }
+            // Open where "Needs attention" links to: failures, errors, warnings, waived and awaited items.
+            let bad = rs.contains {
+                [.fail, .error, .manual, .warn, .waived].contains($0.status) && $0.planned.kind != .group
+            }
             let counts = Dictionary(grouping: rs.filter { $0.planned.kind != .group }, by: \.status)
             let tally = Status.allCases.compactMap { s in counts[s].map { "\($0.count) \(s.rawValue)" } }
             out += "<details class=\"section\"\(bad ? " open" : "")><summary><span>\(xml(name))</span>"
@@ -93,8 +97,20 @@ public enum ReportHTML {
         let items = run.results.filter { $0.planned.kind != .group }
         let blocks = items.filter { run.standing(of: $0) == .blocks }
         let warns = items.filter { run.standing(of: $0) == .warns }
-        guard !(blocks.isEmpty && warns.isEmpty) else { return "" }
-        var out = "<section class=\"attention\"><h2>Needs attention (\(blocks.count + warns.count))</h2>\n"
+        // Under the release gate a missing sign-off blocks too.
+        let unsigned = run.gate == .release ? run.signoff.roles.filter { !$0.signed }.map(\.role) : []
+        guard !(blocks.isEmpty && warns.isEmpty && unsigned.isEmpty) else { return "" }
+        var out =
+            "<section class=\"attention\"><h2>Needs attention (\(blocks.count + warns.count + unsigned.count))</h2>\n"
+        if !unsigned.isEmpty {
+            out += "<h3>Sign-off missing (\(unsigned.count))</h3><ul>\n"
+            for role in unsigned {
+                out +=
+                    "<li class=\"need s-manual\"><a href=\"#signoff\"><span class=\"pill s-manual\">sign-off</span> "
+                    + "\(xml(role))</a></li>\n"
+            }
+            out += "</ul>\n"
+        }
         for (title, list) in [("Blocks the verdict", blocks), ("Warns", warns)] where !list.isEmpty {
             out += "<h3>\(title) (\(list.count))</h3><ul>\n"
             for r in list {

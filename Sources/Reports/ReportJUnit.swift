@@ -11,12 +11,23 @@ import Results
 /// verdict`, has a case per sign-off role and one for the verdict, failing when gonogo exits 1: a CI view is red
 /// exactly when the gate is.
 public enum ReportJUnit {
-    /// A suite's wall time: from its first check's start to its last one's end (checks run concurrently, so the sum
-    /// of their times would overstate it); items no check ran take no time.
+    /// A suite's wall time: how long any of its checks was running, overlapping spans counted once (checks run
+    /// concurrently, so the sum of their times would overstate it, and from first start to last end would count
+    /// the time others' checks ran between them); items no check ran take no time.
     static func wallTime(_ results: [ItemResult]) -> Int {
-        let ran = results.compactMap { r in r.startMs.map { ($0, $0 + r.durationMs) } }
-        guard let first = ran.map(\.0).min(), let last = ran.map(\.1).max() else { return 0 }
-        return last - first
+        let spans = results.compactMap { r in r.startMs.map { ($0, $0 + r.durationMs) } }.sorted { $0.0 < $1.0 }
+        var total = 0
+        var current: (Int, Int)?
+        for span in spans {
+            if let c = current, span.0 <= c.1 {
+                current = (c.0, max(c.1, span.1))
+            } else {
+                if let c = current { total += c.1 - c.0 }
+                current = span
+            }
+        }
+        if let c = current { total += c.1 - c.0 }
+        return total
     }
 
     public static func render(_ run: VerifyRun) -> String {

@@ -7,7 +7,8 @@ import Signing
 /// `report.intoto.json`: a DSSE envelope holding an in-toto Statement v1 whose predicate is a test result
 /// (CONTRACT.md, "Signed report"). Its subjects: `report.json` by its sha256 first (the interface scripts read, and
 /// what `verify-report` checks byte for byte), then what was verified, as the test-result predicate means its
-/// subjects: the checklist by its sha256 and, when the root is a git work tree, the deployed commit (`gitCommit`).
+/// subjects: the checklist by its sha256 and, when the root is a git work tree without uncommitted changes to tracked
+/// files, the deployed commit (`gitCommit`).
 public enum SignedReport {
     public static let payloadType = "application/vnd.in-toto+json"
     public static let statementType = "https://in-toto.io/Statement/v1"
@@ -32,7 +33,8 @@ public enum SignedReport {
             ("name", .string(document.path)), ("digest", .object([("sha256", .string(document.sha256))])),
         ])
         var subjects: [JSONValue] = [.object([("name", .string(subjectName)), ("digest", digest(report))]), checklist]
-        if let git = run.identity.git {
+        // A work tree with uncommitted changes is not that commit: no commit subject then.
+        if let git = run.identity.git, !git.dirty {
             subjects.append(
                 .object([
                     ("name", .string(git.tag ?? "HEAD")), ("digest", .object([("gitCommit", .string(git.commit))])),

@@ -5,10 +5,11 @@ public enum ProgressText {
         done: Int, total: Int, id: String, elapsed: Duration, expected: Duration?
     ) -> String {
         let head = "[\(done)/\(max(total, done))] "
+        let id = id.count > 50 ? "…" + id.suffix(49) : id
         if let expected {
             let left = Int((expected - elapsed).components.seconds)
-            return head + "sampling \(id.suffix(50)) · " + (left > 0 ? "\(left) s left" : "finishing")
+            return head + "sampling \(id) · " + (left > 0 ? "\(left) s left" : "finishing")
         }
-        return head + "running \(id.suffix(50)) · \(Int(elapsed.components.seconds)) s"
+        return head + "running \(id) · \(Int(elapsed.components.seconds)) s"
     }
 }

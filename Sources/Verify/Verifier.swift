@@ -16,7 +16,7 @@ public enum Verifier {
     public typealias Progress = @Sendable (Int, Int, ItemResult) -> Void
     /// Hears each check as it starts, with how long it will take at least when that is known (a latency item's
     /// warm-up and sampling), so a terminal can show what runs and the time left.
-    public typealias Started = @Sendable (PlannedItem, Duration?) -> Void
+    public typealias Started = @Sendable (PlannedItem, Duration?, _ total: Int) -> Void
 
     public static func run(
         plan: Plan, options: VerifyOptions, environment: Environment, scoped: [String: Environment] = [:],
@@ -106,7 +106,9 @@ public enum Verifier {
             let began = ContinuousClock.now
             if let started {
                 let latency = options.probe.http.latency
-                started(item, item.kind == Kind(.latency, "request") ? latency.warmup + latency.duration : nil)
+                started(
+                    item, item.kind == Kind(.latency, "request") ? latency.warmup + latency.duration : nil,
+                    pending.count)
             }
             let outcome = await bounded(by: deadline, options.itemTimeout) { await probe.check(item, in: context) }
             return (

@@ -204,11 +204,14 @@ public struct VerifySession: Sendable {
             let missing = run.signoff.roles.filter { !$0.signed }.map(\.role)
             if awaiting > 0 || !missing.isEmpty {
                 let parts =
-                    (awaiting > 0 ? ["\(awaiting) manual blocker\(awaiting == 1 ? "" : "s") await attestation"] : [])
+                    (awaiting > 0
+                        ? ["\(awaiting) manual blocker\(awaiting == 1 ? " awaits" : "s await") attestation"] : [])
                     + (missing.isEmpty ? [] : ["sign-off missing: \(missing.joined(separator: ", "))"])
                 run.cautions.append(
                     "GO under the ci gate only: " + parts.joined(separator: "; ")
-                        + "; the release gate would say NO-GO until people attest and sign")
+                        + "; the release gate would say NO-GO until "
+                        + (missing.isEmpty
+                            ? "people attest them" : awaiting > 0 ? "people attest and sign" : "they sign"))
             }
         }
         if options.http.insecure {

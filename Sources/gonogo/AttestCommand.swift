@@ -184,9 +184,10 @@ extension GoNoGo {
         func run() throws {
             do {
                 let made = try SigningKeys.generate(prefix: out)
+                let envelopeID = try SigningKeys.envelopeKeyID(SigningKeys.loadPublic(path: made.publicPath))
                 writeStdout(
-                    "gonogo: wrote \(made.privatePath) (private, mode 0600) and \(made.publicPath); key id \(made.keyID)\n"
-                )
+                    "gonogo: wrote \(made.privatePath) (private, mode 0600) and \(made.publicPath); key id \(made.keyID)"
+                        + " (in attestations), \(envelopeID) (in signed reports, as securesystemslib names it)\n")
             } catch let error as any InputError {
                 writeError(error.description)
                 throw ExitCode(2)

@@ -47,7 +47,7 @@ extension GoNoGo {
                             "\(reference) is a run of a history, and there is no \(History.defaultFile) here: give "
                                 + "--history URL, or two report.json files")
                     }
-                    if store == nil { store = try History.open(history ?? History.defaultFile) }
+                    if store == nil { store = try History.open(history ?? History.defaultFile, create: false) }
                     return try position.resolve(in: store!, history: history ?? History.defaultFile)
                 }
                 let before = try record(old)
@@ -96,7 +96,7 @@ extension GoNoGo {
                     throw HistoryError(
                         "no \(url) here: gonogo verify --history \(url) keeps runs there (or give --history URL)")
                 }
-                let store = try History.open(url)
+                let store = try History.open(url, create: false)
                 let runs = try store.runs(checklist: checklist, limit: limit)
                 guard !runs.isEmpty else {
                     writeStdout("No runs in \(RunIdentity.shown(url))\(checklist.map { " of \($0)" } ?? "").\n")

@@ -100,7 +100,15 @@ extension GoNoGo {
     struct KindsCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "kinds",
-            abstract: "List the check kinds, for annotations such as <!-- gonogo: sqlite.journal_mode mode=wal -->."
+            abstract: "List the check kinds, for annotations such as <!-- gonogo: sqlite.journal_mode mode=wal -->.",
+            discussion: """
+                Each line: the kind, what it checks, and its params. An annotation on an item names one:
+                  - [ ] WAL on <!-- gonogo: sqlite.journal_mode mode=wal -->
+
+                Examples:
+                  gonogo kinds
+                  gonogo kinds | grep '^http\\.'
+                """
         )
 
         func run() {

@@ -23,16 +23,10 @@ final class ProgressLine: Sendable {
 
     init(dumb: Bool) { self.dumb = dumb }
 
-    func write(_ line: String) {
+    func render(_ line: String) -> String {
         let clipped = String(line.prefix(Self.width))
-        state.withLock { s in
-            guard !s.closed else { return }
-            writeAll(
-                dumb
-                    ? "\r" + clipped.padding(toLength: Self.width, withPad: " ", startingAt: 0)
-                    : "\r\u{1B}[K" + clipped,
-                to: 2)
-        }
+        return dumb
+            ? "\r" + clipped.padding(toLength: Self.width, withPad: " ", startingAt: 0) : "\r\u{1B}[K" + clipped
     }
 
     func clear() {
@@ -44,29 +38,35 @@ final class ProgressLine: Sendable {
 
     var progress: Verifier.Progress {
         { [self] done, total, item in
-            state.withLock {
-                $0.done = done
-                $0.total = total
-                $0.running[item.id] = nil
+            state.withLock { s in
+                s.done = done
+                s.total = total
+                s.running[item.id] = nil
+                guard !s.closed else { return }
+                writeAll(render("[\(done)/\(total)] \(item.status.rawValue) " + String(item.id.prefix(70))), to: 2)
             }
-            write("[\(done)/\(total)] \(item.status.rawValue) " + String(item.id.prefix(70)))
         }
     }
 
     var started: Verifier.Started {
-        { [self] item, expected in
-            state.withLock { $0.running[item.id] = (.now, expected) }
+        { [self] item, expected, total in
+            state.withLock {
+                $0.running[item.id] = (.now, expected)
+                $0.total = total
+            }
         }
     }
 
-    /// The line for the check that has run longest, once it has run over a second; nil otherwise.
-    func tickLine(now: ContinuousClock.Instant = .now) -> String? {
-        state.withLock { s -> String? in
-            guard let (id, run) = s.running.min(by: { $0.value.since < $1.value.since }) else { return nil }
+    /// Writes the line for the check that has run longest, once it has run over a second: built and written under
+    /// one lock, so a check that ended meanwhile is never shown as running.
+    func tick(now: ContinuousClock.Instant = .now) {
+        state.withLock { s in
+            guard !s.closed, let (id, run) = s.running.min(by: { $0.value.since < $1.value.since }) else { return }
             let elapsed = run.since.duration(to: now)
-            guard elapsed > .seconds(1) else { return nil }
-            return ProgressText.running(
+            guard elapsed > .seconds(1) else { return }
+            let line = ProgressText.running(
                 done: s.done, total: s.total, id: id, elapsed: elapsed, expected: run.expected)
+            writeAll(render(line), to: 2)
         }
     }
 
@@ -75,7 +75,7 @@ final class ProgressLine: Sendable {
         Task { [self] in
             while !Task.isCancelled {
                 try? await Task.sleep(for: .seconds(1))
-                if !Task.isCancelled, let line = tickLine() { write(line) }
+                if !Task.isCancelled { tick() }
             }
         }
     }

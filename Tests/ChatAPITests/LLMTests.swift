@@ -65,9 +65,10 @@ struct LLMTests {
             // be retried, and the count of calls would measure the machine, not the client.
             (FakeOpenAI.Reply(status: 500), "HTTP 500", 3, "20"),
             (FakeOpenAI.Reply(status: 401), "HTTP 401", 1, "20"),
-            // Each attempt of the slow case must reach the server before it times out: 2 s each, not 0.5 (on a busy
-            // machine a half-second attempt could expire before its request was delivered, and go uncounted).
-            (FakeOpenAI.Reply(content: "late", delay: .seconds(30)), "did not answer within", 3, "2"),
+            // Each attempt of the slow case must reach the server before it times out: 5 s each (on a busy machine,
+            // the whole suite running, a 2-second attempt once expired before its request was delivered and went
+            // uncounted).
+            (FakeOpenAI.Reply(content: "late", delay: .seconds(30)), "did not answer within", 3, "5"),
         ] as [(FakeOpenAI.Reply, String, Int, String)])
     func failures(reply: FakeOpenAI.Reply, reason: String, calls: Int, timeout: String) async throws {
         let fake = try await FakeOpenAI.start { _, _ in reply }

@@ -66,6 +66,19 @@ struct EnvelopeInteropTests {
         #expect(lines.contains("subject v1.0.0-s5 gitCommit=\(commit)"), "\(lines)")
         #expect(lines.contains("subject report.json sha256=\(reportSHA)"), "\(lines)")
         #expect(lines.filter { $0.hasPrefix("subject ") }.count == 3, "\(lines)")
+        // Uncommitted changes to a tracked file: the tree is not that commit, so it is no subject.
+        try Data("# Chat, edited\n".utf8).write(to: dir.appendingPathComponent("README.md"))
+        let dirty = try await Blocking.run {
+            _ = try gonogo([
+                "verify", VerifyFixture.checklist, "--config", dir.path + "/gonogo.yml", "--gate", "ci",
+                "--only", "database-preparation/sqlite-development/*", "--out", dir.path + "/dirty", "--sign-key",
+                dir.path + "/release.key",
+            ])
+            return try Executables.run(
+                path: python, ["-c", Self.script, dir.path + "/dirty/report.intoto.json", dir.path + "/release.pub"])
+        }
+        #expect(dirty.status == 0, "\(dirty.stderr)")
+        #expect(!dirty.stdout.contains("gitCommit="), "\(dirty.stdout)")
         // gonogo's own check agrees, with the same key id.
         let verified = try await Blocking.run {
             try gonogo(["verify-report", out + "/report.intoto.json", "--key", dir.path + "/release.pub"])

@@ -15,7 +15,8 @@ struct HelpTests {
         let help = try await Blocking.run { try gonogo((command.isEmpty ? [] : [command]) + ["--help"]) }
         #expect(help.status == 0, "\(help.stderr)")
         let lines = help.stdout.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        guard let start = lines.firstIndex(of: "Examples:") else { return }
+        let start = try #require(
+            lines.firstIndex { $0 == "Examples:" || $0 == "Example:" }, "gonogo \(command) --help has no examples")
         let examples = lines[(start + 1)...].prefix { !$0.isEmpty }
         #expect(!examples.isEmpty)
         for line in examples {

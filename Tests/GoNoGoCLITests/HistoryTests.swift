@@ -97,8 +97,11 @@ struct HistoryTests {
             try gonogo(["diff", dir.path + "/none.json", "last", "--history", history])
         }
         #expect(missing.status == 2 && missing.stderr.contains("none.json: cannot read it"), "\(missing.stderr)")
-        let empty = try await Blocking.run { try gonogo(["diff", "last~1", "last", "--history", history]) }
-        #expect(empty.status == 2 && empty.stderr.contains("holds 0 runs: no last~1"), "\(empty.stderr)")
+        // A history path that does not exist is an error, and reading never makes one.
+        let typo = try await Blocking.run { try gonogo(["diff", "last~1", "last", "--history", history]) }
+        #expect(typo.status == 2 && typo.stderr.contains("h.db: no such history"), "\(typo.stderr)")
+        let listed = try await Blocking.run { try gonogo(["history", "--history", history]) }
+        #expect(listed.status == 2 && !FileManager.default.fileExists(atPath: history), "\(listed.stderr)")
         // Reading a history never makes one: no default file in the working directory is an error.
         let none = try await Blocking.run {
             try Executables.run(path: Executables.path("gonogo"), ["diff", "last~1", "last"], directory: dir.path)

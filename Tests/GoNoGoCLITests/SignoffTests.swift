@@ -124,7 +124,7 @@ struct SignoffTests {
                 dir,
                 [
                     "--roster", dir.path + "/roster.yml", "--attestations", dir.path + "/attestations.yml", "--out",
-                    dir.path + "/" + out, "--format", "junit", "--format", "sarif",
+                    dir.path + "/" + out, "--format", "junit", "--format", "sarif", "--format", "html",
                 ])
             let junit = try String(contentsOfFile: dir.path + "/\(out)/report.junit.xml", encoding: .utf8)
             let sarif =
@@ -146,6 +146,10 @@ struct SignoffTests {
         #expect(errors.compactMap { $0["ruleId"] as? String }.sorted() == ["gonogo.signoff", "gonogo.verdict"])
         // As the field's readers see them: junitparser counts the failed cases, sarif-tools the error results.
         #expect(try Self.readers(dir.path + "/half") == "junit failures 2, sarif errors 2")
+        // The HTML's "Needs attention" names the missing sign-off, linked to the table.
+        let html = try String(contentsOfFile: dir.path + "/half/report.html", encoding: .utf8)
+        #expect(html.contains("<h2>Needs attention (1)</h2>"), "\(html.prefix(3000))")
+        #expect(html.contains("<a href=\"#signoff\"><span class=\"pill s-manual\">sign-off</span> Release Manager</a>"))
 
         let rm = try SignoffFixture.attest(
             dir, ["--signoff", "--role", "Release Manager", "--name", "Ari Chen", "--sign-key", dir.path + "/rm.key"])
