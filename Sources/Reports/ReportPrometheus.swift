@@ -11,7 +11,7 @@ import Results
 public enum ReportPrometheus {
     public static func render(_ run: VerifyRun, toolVersion: String) -> String {
         let registry = PrometheusCollectorRegistry()
-        let checklist = ("checklist", run.plan.document.path)
+        let checklist = ("checklist", checklistLabel(run.plan.document.path))
         var order: [String] = []
         func gauge(_ name: String, unit: String = "", _ help: String, _ labels: [(String, String)] = []) -> Gauge {
             let descriptor = MetricNameDescriptor(namespace: "gonogo", metricName: name, unitName: unit, helpText: help)
@@ -76,6 +76,17 @@ public enum ReportPrometheus {
             }
         }
         return ordered(registry.emitToString(), families: order) + "# EOF\n"
+    }
+
+    /// The checklist's path as a label: `./checklists/r.md` and `checklists/x/../r.md` are `checklists/r.md`, one
+    /// series and one Pushgateway group whichever way the path was typed.
+    public static func checklistLabel(_ path: String) -> String {
+        var parts: [Substring] = []
+        for part in path.split(separator: "/", omittingEmptySubsequences: true) {
+            if part == "." { continue }
+            if part == "..", let last = parts.last, last != ".." { parts.removeLast() } else { parts.append(part) }
+        }
+        return (path.hasPrefix("/") ? "/" : "") + parts.joined(separator: "/")
     }
 
     /// swift-prometheus emits families and series in its dictionaries' order; the same run should read the same way

@@ -17,7 +17,8 @@ public enum Pushgateway {
         guard var parts = URLComponents(string: base), !parts.path.contains("/metrics/job/") else { return base }
         // The group goes into the path, whatever query the base carries.
         var path = parts.path.hasSuffix("/") ? String(parts.path.dropLast()) : parts.path
-        path += "/metrics/job/gonogo/checklist@base64/" + base64url(run.plan.document.path)
+        path +=
+            "/metrics/job/gonogo/checklist@base64/" + base64url(ReportPrometheus.checklistLabel(run.plan.document.path))
         if let environment = run.identity.environment { path += "/environment@base64/" + base64url(environment) }
         parts.percentEncodedPath = path
         return parts.string ?? base

@@ -1,4 +1,5 @@
 import Foundation
+import Reports
 import Results
 import TestSupport
 import Testing
@@ -55,6 +56,15 @@ struct IdentityTests {
         let hosts = "postgresql://app:pw-canary@db1:5432,db2:5432/chat?sslmode=require&password=q-canary"
         #expect(!RunIdentity.postgresLocation(hosts).contains("canary"), "\(RunIdentity.postgresLocation(hosts))")
         #expect(!RunIdentity.shown(hosts).contains("canary"))
+    }
+
+    @Test("one checklist is one Prometheus label and one Pushgateway group, however its path is typed")
+    func checklistLabel() {
+        #expect(ReportPrometheus.checklistLabel("./checklists/r.md") == "checklists/r.md")
+        #expect(ReportPrometheus.checklistLabel("checklists/x/../r.md") == "checklists/r.md")
+        #expect(ReportPrometheus.checklistLabel("checklists//r.md") == "checklists/r.md")
+        #expect(ReportPrometheus.checklistLabel("/srv/app/./r.md") == "/srv/app/r.md")
+        #expect(ReportPrometheus.checklistLabel("../shared/r.md") == "../shared/r.md")
     }
 
     @Test("the config's environment: names it; --env-name wins; a root that is no git work tree has no git entry")
