@@ -66,6 +66,15 @@ public final class ItemContext {
         Engine.named(in: own, code: code) ?? Engine.named(in: ancestors) ?? Engine.named(in: section) ?? defaultEngine
 
     /// Parenthetical remarks of the item's text.
+    /// `text` (a part of the item's sentence) as tokens that read phrase lists through the item's cache and record
+    /// their matches as the item's evidence, as ``own`` does.
+    func tokens(_ text: String) -> Tokens {
+        var tokens = Tokens(text)
+        tokens.evidence = own.evidence
+        tokens.cache = own.cache
+        return tokens
+    }
+
     var asides: [String] {
         var out: [String] = []
         var current = ""

@@ -12,11 +12,8 @@ extension Recognizers {
         // Asides ("(`version` at the top)") say where in the file; they are not the sentence.
         var plain = c.text
         for aside in c.asides { plain = plain.replacing("(\(aside))", with: " ") }
-        var prose = Tokens(
-            plain.split(separator: " ").filter { w in !c.code.contains { $0.includes(w) } }
-                .joined(separator: " "))
-        prose.evidence = c.own.evidence
-        prose.cache = c.own.cache
+        let prose = c.tokens(
+            plain.split(separator: " ").filter { w in !c.code.contains { $0.includes(w) } }.joined(separator: " "))
         let editVerbs: Set<String> = [
             "bump", "modify", "edit", "change", "update", "add", "remove", "delete", "rename", "move",
         ]
@@ -150,9 +147,7 @@ extension Recognizers {
         // what it shows ("healthy in `docker compose ps`", "`flutter gen-l10n` reports 0 untranslated messages",
         // "timer enabled (`systemctl list-timers`)"), on a schedule ("Nightly `pg_dump` to S3") or on
         // another machine ("OK on the prod box") is for a person to read.
-        var commandless = Tokens(c.text.replacing(cmd, with: " "))
-        commandless.evidence = c.own.evidence
-        commandless.cache = c.own.cache
+        let commandless = c.tokens(c.text.replacing(cmd, with: " "))
         let succeeds = commandless.hasAny([
             "pass", "passes", "passing", "passed", "succeeds", "succeed", "successful", "successfully", "green",
             "clean", "exits 0", "exit 0", "exit code 0", "returns 0", "no errors", "no error", "no issues",

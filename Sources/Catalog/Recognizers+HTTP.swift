@@ -7,9 +7,7 @@ extension Recognizers {
         // links and URLs in content are the pages' concern, not the server's redirect.
         var words = c.own
         if c.text.includes("://") {
-            words = Tokens(c.text.split(separator: " ").filter { !$0.includes("://") }.joined(separator: " "))
-            words.evidence = c.own.evidence
-            words.cache = c.own.cache
+            words = c.tokens(c.text.split(separator: " ").filter { !$0.includes("://") }.joined(separator: " "))
         }
         let https = words.has("https") || words.hasAny(["ssl", "443"]) && words.hasPrefix("redirect")
         guard https || words.has("encryption in transit"),
@@ -85,9 +83,7 @@ extension Recognizers {
         // Named only in an aside ("Scale down traffic (rate limit)"), or as a product to adopt ("Use an API gateway
         // service to enable rate limit policies"): the sentence is about something else.
         let outsideAsides = c.asides.reduce(c.text) { $0.replacing("(\($1))", with: " ") }
-        var outside = Tokens(outsideAsides)
-        outside.evidence = c.own.evidence
-        outside.cache = c.own.cache
+        let outside = c.tokens(outsideAsides)
         if !outside.matches(rateLimitWords)
             || c.own.words.first == "use" && c.own.has("to enable")
         {
