@@ -12,10 +12,10 @@ import Testing
 @Suite("chat-api commands")
 struct CommandTests {
     @Test("a fresh migrate makes a WAL database with the three indexes and records its migrations")
-    func migrate() throws {
+    func migrate() async throws {
         let dir = try Executables.temporaryDirectory("chat-api")
         let db = dir.appendingPathComponent("data/messages.db").path
-        let run = try Executables.run(
+        let run = try await Executables.run(
             "chat-api", ["migrate"], environment: ["DATABASE_URL": "sqlite:\(db)"], directory: dir.path)
         #expect(run.status == 0, "\(run.stderr)")
         #expect(run.stdout.contains("applied migrations 1, 2, 3"))
@@ -24,7 +24,7 @@ struct CommandTests {
         var config = Configuration()
         config.readonly = true
         let queue = try DatabaseQueue(path: db, configuration: config)
-        try queue.read { db in
+        try await queue.read { db in
             #expect(try String.fetchOne(db, sql: "PRAGMA journal_mode") == "wal")
             let indexes = try String.fetchAll(
                 db, sql: "SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE 'idx_%'")
@@ -41,53 +41,54 @@ struct CommandTests {
             }
         }
 
-        let again = try Executables.run(
+        let again = try await Executables.run(
             "chat-api", ["migrate"], environment: ["DATABASE_URL": "sqlite:\(db)"], directory: dir.path)
         #expect(again.status == 0)
         #expect(again.stdout.contains("schema is up to date"))
     }
 
     @Test("user add hashes the password from stdin with bcrypt; the password is nowhere in the output")
-    func userAdd() throws {
+    func userAdd() async throws {
         let dir = try Executables.temporaryDirectory("chat-api")
         let db = dir.appendingPathComponent("app.db").path
         let env = ["DATABASE_URL": "sqlite:\(db)"]
         let password = "canary-pw-7f3a91"
-        let run = try Executables.run(
+        let run = try await Executables.run(
             "chat-api", ["user", "add", "--username", "alice", "--role", "admin", "--password-stdin"],
             environment: env, stdin: password + "\n", directory: dir.path)
         #expect(run.status == 0, "\(run.stderr)")
         #expect(run.stdout.contains("added admin alice"))
         #expect(!(run.stdout + run.stderr).contains(password))
-        let hash = try DatabaseQueue(path: db).read { db in
+        let hash = try await DatabaseQueue(path: db).read { db in
             try String.fetchOne(db, sql: "SELECT password_hash FROM users WHERE username = 'alice'")
         }
         #expect(hash?.hasPrefix("$2") == true)
         #expect(hash?.contains(password) == false)
 
-        let duplicate = try Executables.run(
+        let duplicate = try await Executables.run(
             "chat-api", ["user", "add", "--username", "alice", "--password-stdin"], environment: env,
             stdin: password, directory: dir.path)
         #expect(duplicate.status == 2)
         #expect(duplicate.stderr.contains("user alice already exists"))
 
-        let noStdin = try Executables.run(
+        let noStdin = try await Executables.run(
             "chat-api", ["user", "add", "--username", "bob"], environment: env, directory: dir.path)
         #expect(noStdin.status == 64)
         #expect(noStdin.stderr.contains("--password-stdin"))
     }
 
     @Test("bad configuration exits 2 naming the variable, or the .env file and line, never the value")
-    func badConfiguration() throws {
+    func badConfiguration() async throws {
         let dir = try Executables.temporaryDirectory("chat-api")
-        let port = try Executables.run("chat-api", ["migrate"], environment: ["PORT": "eighty"], directory: dir.path)
+        let port = try await Executables.run(
+            "chat-api", ["migrate"], environment: ["PORT": "eighty"], directory: dir.path)
         #expect(port.status == 2)
         #expect(port.stderr.contains("PORT must be a whole number"))
 
         let envFile = dir.appendingPathComponent("broken.env")
         try "# settings\nLLM_API_KEY=sk-canary-123\nthis line is wrong\n".write(
             to: envFile, atomically: true, encoding: .utf8)
-        let dotenv = try Executables.run(
+        let dotenv = try await Executables.run(
             "chat-api", ["migrate", "--env-file", envFile.path], environment: [:], directory: dir.path)
         #expect(dotenv.status == 2)
         #expect(dotenv.stderr.contains("broken.env:3: expected KEY=value"))
@@ -133,20 +134,20 @@ struct ServeTests {
 @Suite("chat-api seed and limits")
 struct SeedAndLimitTests {
     @Test("seed loads sessions and messages in WAL mode, and says 'test data loaded'")
-    func seed() throws {
+    func seed() async throws {
         let dir = try Executables.temporaryDirectory("chat-api")
         let db = dir.appendingPathComponent("seed.db").path
-        let run = try Executables.run(
+        let run = try await Executables.run(
             "chat-api", ["seed", "--sessions", "3", "--messages", "4"], environment: ["DATABASE_URL": "sqlite:\(db)"],
             directory: dir.path)
         #expect(run.status == 0, "\(run.stderr)")
         #expect(run.stdout.contains("test data loaded: 3 sessions, 12 messages"))
-        let counts = try DatabaseQueue(path: db).read { conn in
+        let counts = try await DatabaseQueue(path: db).read { conn in
             try ["chat_sessions", "chat_messages"].map { try Int.fetchOne(conn, sql: "SELECT COUNT(*) FROM \($0)") }
                 + [try Int.fetchOne(conn, sql: "SELECT COUNT(DISTINCT role) FROM chat_messages")]
         }
         #expect(counts == [3, 12, 2])
-        let bad = try Executables.run(
+        let bad = try await Executables.run(
             "chat-api", ["seed", "--sessions", "0"], environment: ["DATABASE_URL": "sqlite:\(db)"], directory: dir.path)
         #expect(bad.status == 64)
     }

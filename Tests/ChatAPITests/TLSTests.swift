@@ -6,8 +6,8 @@ import Testing
 /// `openssl s_client` (real clients, real handshakes on loopback).
 @Suite("chat-api over HTTPS")
 struct TLSTests {
-    static func certificate(in directory: URL) throws -> (String, String) {
-        try Certificates.selfSigned(in: directory)
+    static func certificate(in directory: URL) async throws -> (String, String) {
+        try await Certificates.selfSigned(in: directory)
     }
 
     static func curl(_ arguments: [String]) async throws -> Run {
@@ -31,7 +31,7 @@ struct TLSTests {
     @Test("HTTPS with TLS 1.2 at least, HSTS on every answer, and plain HTTP redirected with 308")
     func https() async throws {
         let directory = try Executables.temporaryDirectory("chat-api-tls")
-        let (cert, key) = try Self.certificate(in: directory)
+        let (cert, key) = try await Self.certificate(in: directory)
         let service = try await LiveService([
             "TLS_CERT_FILE": cert, "TLS_KEY_FILE": key, "HSTS_MAX_AGE": "600", "HTTP_REDIRECT_PORT": "0",
         ])
@@ -81,7 +81,7 @@ struct TLSTests {
     @Test("a certificate or key that cannot be used exits 2 naming the variable and the file")
     func badCertificate() async throws {
         let directory = try Executables.temporaryDirectory("chat-api-tls")
-        let (cert, key) = try Self.certificate(in: directory)
+        let (cert, key) = try await Self.certificate(in: directory)
         let garbage = directory.appendingPathComponent("garbage.pem")
         try Data("not a certificate\n".utf8).write(to: garbage)
         let cases: [([String: String], String)] = [

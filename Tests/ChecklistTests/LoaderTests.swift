@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 @testable import Checklist
@@ -50,25 +51,18 @@ struct LoaderTests {
     }
 
     @Test("a byte-order mark is skipped and the digest is the file's sha256")
-    func bomAndDigest() throws {
+    func bomAndDigest() async throws {
         let path = try write("bom.md", [0xEF, 0xBB, 0xBF] + Array("- [ ] a\n".utf8))
         let doc = try ChecklistLoader.load(path: path)
         #expect(doc.items.map(\.text) == ["a"])
         #expect(doc.items[0].line == 1)
         // sha256 of EF BB BF "- [ ] a\n", computed independently by sha256sum.
-        let digest = try shell("sha256sum '\(path)' | cut -d' ' -f1")
+        let digest = try await shell("sha256sum '\(path)' | cut -d' ' -f1")
         #expect(doc.sha256 == digest)
     }
 
-    func shell(_ command: String) throws -> String {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/bin/sh")
-        p.arguments = ["-c", command]
-        let pipe = Pipe()
-        p.standardOutput = pipe
-        try p.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    /// What `command` printed, run by /bin/sh on a thread of its own (see Tests/Support/AsyncRun.swift).
+    func shell(_ command: String) async throws -> String {
+        try await Shell.run("/bin/sh", ["-c", command]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 }

@@ -7,13 +7,18 @@ func gonogo(_ arguments: [String], environment: [String: String] = [:]) throws -
     try Executables.run("gonogo", arguments, environment: environment)
 }
 
+/// Runs the built `gonogo` binary in the repository root, waiting on a thread of its own (see `Executables.run`).
+func gonogo(_ arguments: [String], environment: [String: String] = [:]) async throws -> Run {
+    try await Executables.run("gonogo", arguments, environment: environment)
+}
+
 func temporaryDirectory() throws -> URL { try Executables.temporaryDirectory("gonogo-cli") }
 
 @Suite("gonogo plan, end to end")
 struct PlanCLITests {
     @Test("--format json lists all 194 items in file order with unique ids")
-    func json() throws {
-        let run = try gonogo(["plan", "checklists/sprint5-production.md", "--format", "json"])
+    func json() async throws {
+        let run = try await gonogo(["plan", "checklists/sprint5-production.md", "--format", "json"])
         #expect(run.status == 0)
         #expect(run.stderr.isEmpty)
         let object = try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as! [String: Any]
@@ -36,15 +41,15 @@ struct PlanCLITests {
     }
 
     @Test("the same checklist plans to the same bytes twice (stable ids and order)")
-    func deterministic() throws {
-        let a = try gonogo(["plan", "checklists/sprint5-production.md", "--format", "json"])
-        let b = try gonogo(["plan", "checklists/sprint5-production.md", "--format", "json"])
+    func deterministic() async throws {
+        let a = try await gonogo(["plan", "checklists/sprint5-production.md", "--format", "json"])
+        let b = try await gonogo(["plan", "checklists/sprint5-production.md", "--format", "json"])
         #expect(a.stdout == b.stdout)
     }
 
     @Test("text output is a table by section with counts per family and the automated share")
-    func text() throws {
-        let run = try gonogo(["plan", "checklists/sprint5-production.md"], environment: ["NO_COLOR": "1"])
+    func text() async throws {
+        let run = try await gonogo(["plan", "checklists/sprint5-production.md"], environment: ["NO_COLOR": "1"])
         #expect(run.status == 0)
         #expect(run.stdout.contains("Database Preparation › SQLite (Development)"))
         #expect(run.stdout.contains("sqlite.journal_mode"))
@@ -55,7 +60,7 @@ struct PlanCLITests {
     }
 
     @Test("bad inputs exit 2 naming the file (and line)")
-    func badInputs() throws {
+    func badInputs() async throws {
         let dir = try temporaryDirectory()
         func file(_ name: String, _ bytes: [UInt8]) throws -> String {
             let url = dir.appendingPathComponent(name)
@@ -75,7 +80,7 @@ struct PlanCLITests {
             (try file("binary.md", [0x7F, 0x45, 0x4C, 0x46, 0x00, 0x01]), "binary.md:1: contains a NUL byte"),
         ]
         for c in cases {
-            let run = try gonogo(["plan", c.path])
+            let run = try await gonogo(["plan", c.path])
             #expect(run.status == 2, "\(c.path)")
             #expect(run.stderr.contains(c.expect), "\(run.stderr)")
             #expect(run.stderr.hasPrefix("gonogo: error: "))
@@ -90,15 +95,15 @@ struct PlanCLITests {
             ("items:\n  wal-mode-enabled:\n    params: {mdoe: wal}\n", "bad.yml:2: items: “wal-mode-enabled”"),
         ] {
             try Data(config.utf8).write(to: dir.appendingPathComponent("bad.yml"))
-            let run = try gonogo(["plan", checklist.path, "--config", dir.path + "/bad.yml"])
+            let run = try await gonogo(["plan", checklist.path, "--config", dir.path + "/bad.yml"])
             #expect(run.status == 2, "\(config): \(run.stderr)")
             #expect(run.stderr.contains(expect), "\(run.stderr)")
         }
     }
 
     @Test("annotations from the fixture: kinds, typed params, lines")
-    func annotated() throws {
-        let run = try gonogo(["plan", "fixtures/checklists/annotated.md", "--format", "json"])
+    func annotated() async throws {
+        let run = try await gonogo(["plan", "fixtures/checklists/annotated.md", "--format", "json"])
         #expect(run.status == 0)
         let object = try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as! [String: Any]
         let items = object["items"] as! [[String: Any]]
@@ -111,31 +116,31 @@ struct PlanCLITests {
     }
 
     @Test("a malformed annotation in a fixture exits 2 naming its file and line")
-    func badAnnotation() throws {
-        let run = try gonogo(["plan", "fixtures/checklists/bad-annotation.md"])
+    func badAnnotation() async throws {
+        let run = try await gonogo(["plan", "fixtures/checklists/bad-annotation.md"])
         #expect(run.status == 2)
         #expect(run.stderr.contains("fixtures/checklists/bad-annotation.md:6: malformed gonogo annotation"))
         #expect(run.stderr.contains("hint:"))
     }
 
     @Test("usage errors exit 64")
-    func usage() throws {
-        #expect(try gonogo(["plan"]).status == 64)
-        #expect(try gonogo(["plan", "checklists/sprint5-production.md", "--format", "xml"]).status == 64)
-        #expect(try gonogo(["no-such-command"]).status == 64)
+    func usage() async throws {
+        #expect(try await gonogo(["plan"]).status == 64)
+        #expect(try await gonogo(["plan", "checklists/sprint5-production.md", "--format", "xml"]).status == 64)
+        #expect(try await gonogo(["no-such-command"]).status == 64)
     }
 
     @Test("--help shows examples")
-    func help() throws {
-        let run = try gonogo(["plan", "--help"])
+    func help() async throws {
+        let run = try await gonogo(["plan", "--help"])
         #expect(run.status == 0)
         #expect(run.stdout.contains("Examples:"))
         #expect(run.stdout.contains("gonogo plan checklists/sprint5-production.md"))
     }
 
     @Test("gonogo kinds lists every kind an annotation may use, as docs/checklist-syntax.md shows them")
-    func kinds() throws {
-        let run = try gonogo(["kinds"])
+    func kinds() async throws {
+        let run = try await gonogo(["kinds"])
         #expect(run.status == 0)
         for kind in ["sqlite.journal_mode", "latency.request", "http.hsts", "tls.protocols", "manual"] {
             #expect(run.stdout.contains(kind))
@@ -147,13 +152,13 @@ struct PlanCLITests {
     }
 
     @Test("a 10 MB checklist and 5,000 levels of nesting finish without a crash")
-    func large() throws {
+    func large() async throws {
         let dir = try temporaryDirectory()
         var deep = ""
         for i in 0..<5000 { deep += String(repeating: " ", count: 2 * i) + "- [ ] level \(i)\n" }
         let deepPath = dir.appendingPathComponent("deep.md")
         try deep.write(to: deepPath, atomically: true, encoding: .utf8)
-        let d = try gonogo(["plan", deepPath.path, "--format", "json"])
+        let d = try await gonogo(["plan", deepPath.path, "--format", "json"])
         #expect(d.status == 0)
         #expect(d.stdout.contains("\"text\": \"level 4999\""))
 
@@ -166,7 +171,7 @@ struct PlanCLITests {
         }
         let bigPath = dir.appendingPathComponent("big.md")
         try big.write(to: bigPath, atomically: true, encoding: .utf8)
-        let b = try gonogo(["plan", bigPath.path])
+        let b = try await gonogo(["plan", bigPath.path])
         #expect(b.status == 0)
         #expect(b.stdout.contains("items run automatically"))
     }
@@ -177,27 +182,27 @@ struct PlanCLITests {
 @Suite("gonogo: --color, --no-color, TERM=dumb")
 struct ColorTests {
     @Test("--color colours a pipe, --no-color and a pipe do not; TERM=dumb on a terminal gets no escape code")
-    func color() throws {
+    func color() async throws {
         let checklist = Executables.repositoryRoot + "/checklists/orders-service-release.md"
         let escape = "\u{1B}["
-        #expect(try gonogo(["plan", checklist, "--color"]).stdout.contains(escape))
-        #expect(!(try gonogo(["plan", checklist, "--no-color"]).stdout.contains(escape)))
-        #expect(!(try gonogo(["plan", checklist]).stdout.contains(escape)))  // stdout is a pipe here
+        #expect(try await gonogo(["plan", checklist, "--color"]).stdout.contains(escape))
+        #expect(!(try await gonogo(["plan", checklist, "--no-color"]).stdout.contains(escape)))
+        #expect(!(try await gonogo(["plan", checklist]).stdout.contains(escape)))  // stdout is a pipe here
         let dir = try Executables.temporaryDirectory("color")
         let small = dir.appendingPathComponent("small.md").path
         try Data("# R\n- [ ] A <!-- gonogo: env.set name=A -->\n- [ ] B <!-- gonogo: env.set name=B -->\n".utf8)
             .write(to: URL(fileURLWithPath: small))
-        func underTerminal(_ term: String) throws -> String {
+        func underTerminal(_ term: String) async throws -> String {
             let command = "'\(Executables.path("gonogo"))' verify '\(small)' --gate ci"
-            let run = try Executables.run(
+            let run = try await Executables.run(
                 path: "/usr/bin/script", ["-qec", command, "/dev/null"], environment: ["TERM": term])
             #expect(run.stdout.contains("Verdict:"), "\(run.stdout) \(run.stderr)")
             return run.stdout
         }
         // On a terminal that understands them: colour and the progress line erased in place.
-        let xterm = try underTerminal("xterm")
+        let xterm = try await underTerminal("xterm")
         #expect(xterm.contains("\u{1B}[K") && xterm.contains("[2/2]"), "\(xterm)")
-        let dumb = try underTerminal("dumb")
+        let dumb = try await underTerminal("dumb")
         #expect(!dumb.contains("\u{1B}"), "\(dumb.debugDescription)")
         #expect(dumb.contains("[2/2]"), "\(dumb)")
     }

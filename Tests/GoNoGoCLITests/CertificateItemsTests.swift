@@ -32,7 +32,7 @@ struct CertificateItemsTests {
 
     @Test("validity, days, key strength and OCSP each decide; a chain that does not verify fails a 'valid' item")
     func parts() async throws {
-        let dir = try VerifyFixture.make()
+        let dir = try await VerifyFixture.make()
         let (server, port) = try await VerifyFixture.serveTLS(in: dir, days: 5)
         defer { server.stop() }
         let checklist = dir.appendingPathComponent("tls.md")
@@ -102,7 +102,7 @@ struct CertificateChainTests {
 struct HeaderValueItemsTests {
     @Test("DENY is not SAMEORIGIN; the referrer policy named; CSP present and without unsafe-inline; a 404 is shown")
     func values() async throws {
-        let dir = try VerifyFixture.make()
+        let dir = try await VerifyFixture.make()
         let (server, port) = try await VerifyFixture.serveTLS(in: dir, days: 30)
         defer { server.stop() }
         let checklist = dir.appendingPathComponent("headers.md")

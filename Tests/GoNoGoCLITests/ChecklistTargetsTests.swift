@@ -8,8 +8,8 @@ import Testing
 @Suite("gonogo verify: the checklist's own facts as targets")
 struct ChecklistTargetsTests {
     /// The fixture without its config, and a SQLite deployment's env file (chat-api's DATABASE_URL).
-    static func fixture() throws -> URL {
-        let dir = try VerifyFixture.make()
+    static func fixture() async throws -> URL {
+        let dir = try await VerifyFixture.make()
         try FileManager.default.removeItem(at: dir.appendingPathComponent("gonogo.yml"))
         let env = VerifyFixture.env.replacingOccurrences(
             of: "DATABASE_URL=\"postgresql://chat:\(VerifyFixture.canaries[1])@db.internal:5432/chat\"",
@@ -27,12 +27,12 @@ struct ChecklistTargetsTests {
 
     @Test(
         "no config: every SQLite and env item gets a verdict from the files the checklist names; the report says where")
-    func noConfig() throws {
-        let dir = try Self.fixture()
+    func noConfig() async throws {
+        let dir = try await Self.fixture()
         let args = [
             "verify", VerifyFixture.checklist, "--root", dir.path, "--gate", "ci", "--format", "json",
         ]
-        let report = Report(try gonogo(args))
+        let report = await Report(try gonogo(args))
         #expect(report.json["schema"] as? String == "gonogo.report/v1", "\(report.run.stderr)")
         let items = Self.local(report, ["sqlite", "env"])
         #expect(items.count >= 19)
@@ -56,15 +56,15 @@ struct ChecklistTargetsTests {
 
         // WAL off fails exactly that item among the SQLite and env items; a dropped index fails exactly its item.
         let queue = try DatabaseQueue(path: dir.path + "/data/messages.db")
-        try queue.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA journal_mode = DELETE") }
-        let noWAL = Self.local(Report(try gonogo(args)), ["sqlite", "env"])
+        try await queue.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA journal_mode = DELETE") }
+        let noWAL = await Self.local(Report(try gonogo(args)), ["sqlite", "env"])
         #expect(
             noWAL.filter { $0["status"] as? String != "pass" }.map { $0["id"] as? String ?? "" } == [
                 "database-preparation/sqlite-development/wal-mode-enabled"
             ])
-        try queue.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA journal_mode = WAL") }
-        try queue.write { db in try db.execute(sql: "DROP INDEX idx_chat_sessions_user_id") }
-        let noIndex = Self.local(Report(try gonogo(args)), ["sqlite", "env"])
+        try await queue.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA journal_mode = WAL") }
+        try await queue.write { db in try db.execute(sql: "DROP INDEX idx_chat_sessions_user_id") }
+        let noIndex = await Self.local(Report(try gonogo(args)), ["sqlite", "env"])
         #expect(
             noIndex.filter { $0["status"] as? String != "pass" }.map { $0["text"] as? String ?? "" } == [
                 "idx_chat_sessions_user_id"
@@ -72,11 +72,11 @@ struct ChecklistTargetsTests {
     }
 
     @Test("a flag or the config wins over the checklist's facts; a missing env file fails its items, saying so")
-    func precedence() throws {
-        let dir = try Self.fixture()
+    func precedence() async throws {
+        let dir = try await Self.fixture()
         let other = dir.appendingPathComponent("other.env")
         try Data("LLM_API_KEY=\(VerifyFixture.canaries[0])\n".utf8).write(to: other)
-        let flagged = Report(
+        let flagged = await Report(
             try gonogo([
                 "verify", VerifyFixture.checklist, "--root", dir.path, "--env-file", other.path, "--gate", "ci",
                 "--format", "json", "--only", "secrets-configuration/environment-variables/*",
@@ -88,7 +88,7 @@ struct ChecklistTargetsTests {
         #expect((flagged.json["targets"] as? [Any])?.isEmpty == true)
 
         try FileManager.default.removeItem(at: dir.appendingPathComponent(".env.production"))
-        let missing = Report(
+        let missing = await Report(
             try gonogo([
                 "verify", VerifyFixture.checklist, "--root", dir.path, "--gate", "ci", "--format", "json", "--only",
                 "secrets-configuration/environment-variables/*",
@@ -99,12 +99,12 @@ struct ChecklistTargetsTests {
     }
 
     @Test("gonogo init writes what it found; verify with that config: no item errors for a target init discovered")
-    func initThenVerify() throws {
-        let dir = try Self.fixture()
+    func initThenVerify() async throws {
+        let dir = try await Self.fixture()
         try Data("<coverage line-rate=\"0.9\" lines-covered=\"9\">\n</coverage>\n".utf8)
             .write(to: dir.appendingPathComponent("reports/coverage.xml"))
         let config = dir.appendingPathComponent("gonogo.yml")
-        let made = try gonogo(["init", VerifyFixture.checklist, "--root", dir.path, "--out", config.path])
+        let made = try await gonogo(["init", VerifyFixture.checklist, "--root", dir.path, "--out", config.path])
         #expect(made.status == 0, "\(made.stderr)")
         let text = try String(contentsOf: config, encoding: .utf8)
         #expect(text.contains("junit: [\"reports/junit/backend.xml\", \"reports/junit/frontend.xml\"]"), "\(text)")
@@ -117,9 +117,10 @@ struct ChecklistTargetsTests {
         #expect(text.contains("# database_url: ${DATABASE_URL}   # 9 items:"), "\(text)")
         for canary in VerifyFixture.canaries { #expect(!text.contains(canary)) }
         // Never overwritten without --force.
-        #expect(try gonogo(["init", VerifyFixture.checklist, "--root", dir.path, "--out", config.path]).status == 1)
+        #expect(
+            try await gonogo(["init", VerifyFixture.checklist, "--root", dir.path, "--out", config.path]).status == 1)
 
-        let report = Report(
+        let report = await Report(
             try gonogo(["verify", VerifyFixture.checklist, "--config", config.path, "--gate", "ci", "--format", "json"])
         )
         let errors = report.items.filter { $0["status"] as? String == "error" && $0["kind"] as? String != "group" }

@@ -7,9 +7,9 @@ import Testing
 extension ProductionTests {
     @Test(
         "gonogo demo ends with a verdict and every report; nothing failed, manual items await people; chat-api stopped")
-    func demo() throws {
+    func demo() async throws {
         let out = try temporaryDirectory().appendingPathComponent("report").path
-        let run = try gonogo(["demo", "--out", out])
+        let run = try await gonogo(["demo", "--out", out])
         #expect(run.status == 0, "\(run.stderr)")
         #expect(run.stdout.contains("Verdict: NO-GO"))
         #expect(run.stdout.contains("Attest one: gonogo attest checklists/sprint5-production.md --item "))
@@ -46,7 +46,9 @@ extension ProductionTests {
         #expect(reasons.last?.hasPrefix("sign-off missing") == true, "\(reasons)")
         try Self.sameCounts(in: out, text: run.stdout, summary: summary)
         // The signed envelope verifies with the key the demo printed.
-        let checked = try gonogo(["verify-report", out + "/report.intoto.json", "--key", out + "/demo-signing.pub"])
+        let checked = try await gonogo([
+            "verify-report", out + "/report.intoto.json", "--key", out + "/demo-signing.pub",
+        ])
         #expect(checked.status == 0, "\(checked.stderr)")
         // chat-api was stopped and the temporary project removed.
         let serving = run.stderr.split(separator: "\n").first { $0.contains("chat-api serving https://127.0.0.1:") }
@@ -62,7 +64,7 @@ extension ProductionTests {
 
 extension ProductionTests {
     @Test("gonogo demo --config reads a config as verify does: its attestations and waivers are honoured")
-    func demoConfig() throws {
+    func demoConfig() async throws {
         let dir = try temporaryDirectory()
         let attested = "database-preparation/database-backups/encryption-enabled-for-backups"
         let waived = "monitoring-logging/alerts/notification-channels-configured/email-alerts"
@@ -92,7 +94,7 @@ extension ProductionTests {
         try (shipped + "\nattestations: \(dir.path)/attestations.yml\nwaivers: \(dir.path)/waivers.yml\n")
             .write(to: config, atomically: true, encoding: .utf8)
         let out = dir.appendingPathComponent("report").path
-        let run = try gonogo(["demo", "--out", out, "--config", config.path])
+        let run = try await gonogo(["demo", "--out", out, "--config", config.path])
         #expect(run.status == 0, "\(run.stderr)")
         let report =
             try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/report.json")))

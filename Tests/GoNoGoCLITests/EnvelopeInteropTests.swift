@@ -36,7 +36,7 @@ struct EnvelopeInteropTests {
         let python = try #require(
             ProcessInfo.processInfo.environment["GONOGO_TEST_PYTHON"],
             "GONOGO_TEST_PYTHON is not set: run the tests through scripts/test, which installs securesystemslib")
-        let dir = try VerifyFixture.make()
+        let dir = try await VerifyFixture.make()
         let out = dir.path + "/out"
         let run = try await Blocking.run {
             _ = try gonogo(["keygen", "--out", dir.path + "/release"])

@@ -26,15 +26,15 @@ struct ExplainTests {
     }
 
     @Test("--explain names the rule and the words it matched, the annotation, or nothing recognised; JSON too")
-    func explain() throws {
+    func explain() async throws {
         let dir = try Self.make()
-        let text = try gonogo(["plan", dir.path + "/release.md", "--explain"])
+        let text = try await gonogo(["plan", dir.path + "/release.md", "--explain"])
         #expect(text.status == 0, "\(text.stderr)")
         #expect(text.stdout.contains("↳ rule “coverage” on “coverage”, “code”"), "\(text.stdout)")
         #expect(text.stdout.contains("↳ annotation (line 5)"))
         #expect(text.stdout.contains("↳ manual by rule “documentation” on “runbook”"))
         #expect(text.stdout.contains("↳ rule “file” on `README.md`"))
-        let json = try gonogo(["plan", dir.path + "/release.md", "--format", "json"])
+        let json = try await gonogo(["plan", dir.path + "/release.md", "--format", "json"])
         let plan = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any]
         let items = plan?["items"] as? [[String: Any]] ?? []
         #expect(items.first?["rule"] as? String == "coverage")
@@ -42,7 +42,7 @@ struct ExplainTests {
     }
 
     @Test("--config shows the effective plan: each override's line, items skipped; an annotation wins, with a warning")
-    func effective() throws {
+    func effective() async throws {
         let dir = try Self.make(
             config: """
                 items:
@@ -56,7 +56,7 @@ struct ExplainTests {
                     reason: the README is checked by the docs build
 
                 """)
-        let run = try gonogo(["plan", dir.path + "/release.md", "--config", dir.path + "/other.yml", "--explain"])
+        let run = try await gonogo(["plan", dir.path + "/release.md", "--config", dir.path + "/other.yml", "--explain"])
         #expect(run.status == 0, "\(run.stderr)")
         #expect(run.stdout.contains("file.exists"), "\(run.stdout)")
         #expect(run.stdout.contains("↳ config, line 2"))
@@ -73,10 +73,10 @@ struct ExplainTests {
     }
 
     @Test("every format carries the same counts and coverage sentence; --insecure is a caution at the top")
-    func sameCounts() throws {
+    func sameCounts() async throws {
         let dir = try Self.make()
         let out = dir.appendingPathComponent("out")
-        let run = try gonogo([
+        let run = try await gonogo([
             "verify", dir.path + "/release.md", "--root", dir.path, "--gate", "ci", "--insecure", "--api-url",
             "https://127.0.0.1:9", "--out", out.path, "--format", "html", "--format", "markdown", "--format", "junit",
             "--format", "sarif",
@@ -101,7 +101,7 @@ struct ExplainTests {
             #expect(text.contains("TLS verification is off"), "\(file)")
         }
         // The text format, on stdout, says the same.
-        let text = try gonogo([
+        let text = try await gonogo([
             "verify", dir.path + "/release.md", "--root", dir.path, "--gate", "ci", "--insecure", "--api-url",
             "https://127.0.0.1:9",
         ])

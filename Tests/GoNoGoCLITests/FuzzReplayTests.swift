@@ -8,12 +8,12 @@ import Testing
 @Suite("Fuzz regressions replay")
 struct FuzzReplayTests {
     @Test("every saved input runs through its reader without a crash")
-    func replay() throws {
+    func replay() async throws {
         let folder = Executables.repositoryRoot + "/fixtures/fuzz/regressions"
         let files = try FileManager.default.contentsOfDirectory(atPath: folder).sorted().map { folder + "/" + $0 }
         #expect(files.count >= 7)
         for file in files {
-            let run = try Executables.run("gonogo-fuzz", [file])
+            let run = try await Executables.run("gonogo-fuzz", [file])
             #expect(run.status == 0, "\(file): exit \(run.status) \(run.stderr.suffix(500))")
         }
     }

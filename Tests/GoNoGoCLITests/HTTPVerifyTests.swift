@@ -8,8 +8,8 @@ import Testing
 struct HTTPVerifyTests {
     @Test("health, HSTS, security headers, CORS, rate limits, auth and metrics pass; what chat-api lacks fails")
     func chatAPI() async throws {
-        let dir = try VerifyFixture.make()
-        let (cert, key) = try Certificates.selfSigned(in: dir, days: 90)
+        let dir = try await VerifyFixture.make()
+        let (cert, key) = try await Certificates.selfSigned(in: dir, days: 90)
         let env = [
             "DATABASE_URL": "sqlite:data/messages.db", "PORT": "0", "TLS_CERT_FILE": cert, "TLS_KEY_FILE": key,
             "HTTP_REDIRECT_PORT": "0", "CORS_ORIGINS": "https://chat.example.com", "RATE_LIMIT_MAX_REQUESTS": "100",
@@ -169,7 +169,7 @@ struct HTTPVerifyTests {
         "faults end as error with the reason, within the timeout: refused, unresolvable, unknown CA, silence; the run within --timeout"
     )
     func faults() async throws {
-        let dir = try VerifyFixture.make()
+        let dir = try await VerifyFixture.make()
         // A server that accepts and never answers.
         let silent = LoopbackListener(closing: false)
         defer { silent.stop() }
@@ -241,7 +241,7 @@ struct HTTPVerifyTests {
 struct TLSVerifyTests {
     @Test("a certificate 5 days from expiry and one no trusted CA signed: those items fail and say why")
     func weakCertificate() async throws {
-        let dir = try VerifyFixture.make()
+        let dir = try await VerifyFixture.make()
         let (server, port) = try await VerifyFixture.serveTLS(in: dir, days: 5)
         defer { server.stop() }
         // No ca_file: the system's trust, which does not know the test's certificate.
@@ -277,7 +277,7 @@ struct LatencyVerifyTests {
         "an open-loop probe at a steady rate: a threshold that is met passes, one that is not fails, with the figures")
     // The budgets are far apart (30 s and 1 µs) so that no machine, however busy, lands between them.
     func thresholds() async throws {
-        let dir = try VerifyFixture.make()
+        let dir = try await VerifyFixture.make()
         let env = ["DATABASE_URL": "sqlite:data/messages.db", "PORT": "0", "RATE_LIMIT_MAX_REQUESTS": "100000"]
         let added = try await Blocking.run {
             try Executables.run(
@@ -351,8 +351,8 @@ struct WeakServerTests {
         "HSTS missing, TLS 1.0 accepted, 5 days to expiry, CORS * with credentials, no rate limit: each fails, saying what it saw"
     )
     func weak() async throws {
-        let dir = try VerifyFixture.make()
-        let (cert, key) = try Certificates.selfSigned(in: dir, days: 5)
+        let dir = try await VerifyFixture.make()
+        let (cert, key) = try await Certificates.selfSigned(in: dir, days: 5)
         let script = Executables.repositoryRoot + "/fixtures/servers/weak_server.py"
         let server = ServerProcess(
             path: "/usr/bin/python3", [script, cert, key], environment: [:], directory: dir.path)
@@ -425,7 +425,7 @@ struct WeakServerTests {
 struct FaultyServerTests {
     @Test("too slow, 500s and a truncated body end as error with the reason, each within its timeout")
     func faults() async throws {
-        let dir = try VerifyFixture.make()
+        let dir = try await VerifyFixture.make()
         let script = Executables.repositoryRoot + "/fixtures/servers/faulty_server.py"
         let server = ServerProcess(path: "/usr/bin/python3", [script], environment: [:], directory: dir.path)
         let port = try await Blocking.run { try server.start() }
@@ -484,7 +484,7 @@ extension VerifyFixture {
     /// chat-api serving HTTPS on the fixture's database with a self-signed certificate valid for `days`
     /// (`dir/cert.pem`): the server, to stop, and its port.
     static func serveTLS(in dir: URL, days: Int) async throws -> (ServerProcess, Int) {
-        let (cert, key) = try Certificates.selfSigned(in: dir, days: days)
+        let (cert, key) = try await Certificates.selfSigned(in: dir, days: days)
         let server = ServerProcess(
             "chat-api", ["serve"],
             environment: [
@@ -500,8 +500,8 @@ extension VerifyFixture {
 struct ItemParamsTests {
     @Test("path, method, absent, headers, refuse, window, failures, target: each changes what the check does")
     func params() async throws {
-        let dir = try VerifyFixture.make()
-        let (cert, key) = try Certificates.selfSigned(in: dir, days: 90)
+        let dir = try await VerifyFixture.make()
+        let (cert, key) = try await Certificates.selfSigned(in: dir, days: 90)
         let env = [
             "DATABASE_URL": "sqlite:data/messages.db", "PORT": "0", "TLS_CERT_FILE": cert, "TLS_KEY_FILE": key,
             // The other items' API requests count too: the limit leaves them room, and the burst meets what is left.

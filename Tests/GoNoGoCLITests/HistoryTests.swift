@@ -27,7 +27,7 @@ struct HistoryTests {
 
     @Test("SQLite: two runs kept; diff of the runs and of their report.json names the WAL item and exits 1")
     func sqlite() async throws {
-        let dir = try VerifyFixture.make()
+        let dir = try await VerifyFixture.make()
         let history = dir.path + "/history.db"
         let (first, second) = try await Self.twoRuns(dir, history: history)
         #expect(first.status == 0, "\(first.stderr)")
@@ -76,7 +76,7 @@ struct HistoryTests {
     @Test("PostgreSQL: the same two runs kept on the test server; diff exits 1 naming the item")
     func postgres() async throws {
         let url = try await TestPostgres.newDatabase()
-        let dir = try VerifyFixture.make()
+        let dir = try await VerifyFixture.make()
         let (first, second) = try await Self.twoRuns(dir, history: url)
         #expect(first.status == 0, "\(first.stderr)")
         #expect(second.status == 1, "\(second.stderr)")

@@ -13,22 +13,22 @@ struct HostileInputTests {
 
         """
 
-    func verify(_ dir: URL, port: Int) throws -> Run {
+    func verify(_ dir: URL, port: Int) async throws -> Run {
         try Data("api_url: https://127.0.0.1:\(port)\nhttp: {timeout: 2}\n".utf8)
             .write(to: dir.appendingPathComponent("gonogo.yml"))
-        return try gonogo([
+        return try await gonogo([
             "verify", dir.path + "/tls.md", "--config", dir.path + "/gonogo.yml", "--gate", "ci", "--format", "json",
         ])
     }
 
     @Test("a TLS server that hangs up during the handshake: each item errors saying so, never a SIGPIPE death")
-    func closingServer() throws {
+    func closingServer() async throws {
         let dir = try temporaryDirectory()
         try Data(Self.checklist.utf8).write(to: dir.appendingPathComponent("tls.md"))
         let server = LoopbackListener(closing: true)
         defer { server.stop() }
         for _ in 0..<5 {
-            let run = try verify(dir, port: server.port)
+            let run = try await verify(dir, port: server.port)
             #expect(run.status == 1, "exit \(run.status): \(run.stderr)")  // 141 was SIGPIPE
             let report = Report(run)
             for item in report.items {
@@ -41,12 +41,12 @@ struct HostileInputTests {
     }
 
     @Test("a TLS server that never answers: an error naming the wait, not a refusal")
-    func silentServer() throws {
+    func silentServer() async throws {
         let dir = try temporaryDirectory()
         try Data(Self.checklist.utf8).write(to: dir.appendingPathComponent("tls.md"))
         let server = LoopbackListener(closing: false)
         defer { server.stop() }
-        let report = Report(try verify(dir, port: server.port))
+        let report = await Report(try verify(dir, port: server.port))
         #expect(report.items.count == 2)
         for item in report.items {
             #expect(item["status"] as? String == "error", "\(item)")
@@ -57,7 +57,7 @@ struct HostileInputTests {
     }
 
     @Test("YAML nested past any person's writing, in each YAML input: exit 2 naming the file and line, no crash")
-    func deepYAML() throws {
+    func deepYAML() async throws {
         let dir = try temporaryDirectory()
         try Data("# R\n- [ ] Runbook rehearsed\n".utf8).write(to: dir.appendingPathComponent("r.md"))
         let flow = "root: " + String(repeating: "[", count: 20_000) + String(repeating: "]", count: 20_000) + "\n"
@@ -74,7 +74,7 @@ struct HostileInputTests {
         ]
         for (file, text, flag, line) in cases {
             try Data(text.utf8).write(to: dir.appendingPathComponent(file))
-            let run = try gonogo(["verify", dir.path + "/r.md", "--root", dir.path, flag, dir.path + "/" + file])
+            let run = try await gonogo(["verify", dir.path + "/r.md", "--root", dir.path, flag, dir.path + "/" + file])
             #expect(run.status == 2, "\(file): exit \(run.status) \(run.stderr.prefix(300))")
             #expect(run.stderr.contains("\(file):\(line): "), "\(file): \(run.stderr.prefix(300))")
             #expect(run.stderr.contains("levels deep"), "\(file): \(run.stderr.prefix(300))")
@@ -85,25 +85,27 @@ struct HostileInputTests {
             + (1..<80).map { "a\($0): &a\($0) [*a\($0 - 1 == 0 ? "" : String($0 - 1)), *a]" }
             .joined(separator: "\n") + "\n"
         try Data(bomb.utf8).write(to: dir.appendingPathComponent("bomb.yml"))
-        let run = try gonogo(["plan", dir.path + "/r.md", "--config", dir.path + "/bomb.yml"])
+        let run = try await gonogo(["plan", dir.path + "/r.md", "--config", dir.path + "/bomb.yml"])
         #expect(run.status == 2)
         #expect(run.stderr.contains("aliases"), "\(run.stderr)")
     }
 
     @Test("a YAML or env file that is not UTF-8 names the line of the first bad byte")
-    func notUTF8() throws {
+    func notUTF8() async throws {
         let dir = try temporaryDirectory()
         try Data("# R\n- [ ] Runbook rehearsed\n".utf8).write(to: dir.appendingPathComponent("r.md"))
         var bad = Data("root: .\nitem_timeout: 5\n".utf8)
         bad.append(contentsOf: [0x6B, 0x3A, 0x20, 0xFF, 0x0A])
         try bad.write(to: dir.appendingPathComponent("bad.yml"))
-        let config = try gonogo(["plan", dir.path + "/r.md", "--config", dir.path + "/bad.yml"])
+        let config = try await gonogo(["plan", dir.path + "/r.md", "--config", dir.path + "/bad.yml"])
         #expect(config.status == 2)
         #expect(config.stderr.contains("bad.yml:3: is not UTF-8 text"), "\(config.stderr)")
         var env = Data("A=1\nB=2\n".utf8)
         env.append(contentsOf: [0x43, 0x3D, 0xC3, 0x28, 0x0A])
         try env.write(to: dir.appendingPathComponent("bad.env"))
-        let run = try gonogo(["verify", dir.path + "/r.md", "--root", dir.path, "--env-file", dir.path + "/bad.env"])
+        let run = try await gonogo([
+            "verify", dir.path + "/r.md", "--root", dir.path, "--env-file", dir.path + "/bad.env",
+        ])
         #expect(run.status == 2)
         #expect(run.stderr.contains("bad.env:3: "), "\(run.stderr)")
     }

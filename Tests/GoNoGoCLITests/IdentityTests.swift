@@ -9,8 +9,8 @@ import Testing
 @Suite("gonogo verify: the report names its target")
 struct IdentityTests {
     @Test("environment, URLs and databases without their secrets, the root's commit and tag, and uncommitted changes")
-    func target() throws {
-        let dir = try VerifyFixture.make()
+    func target() async throws {
+        let dir = try await VerifyFixture.make()
         let secret = "canary-identity-3f9a"
         let arguments = [
             "verify", VerifyFixture.checklist, "--config", dir.path + "/gonogo.yml", "--gate", "ci",
@@ -18,11 +18,11 @@ struct IdentityTests {
             "--api-url", "https://probe:\(secret)@127.0.0.1:9/base?token=\(secret)",
             "--database-url", "postgresql://chat:\(secret)@127.0.0.1:9/chat?sslmode=disable",
         ]
-        let head = try Executables.run(path: "/usr/bin/git", ["rev-parse", "HEAD"], directory: dir.path)
+        let head = try await Executables.run(path: "/usr/bin/git", ["rev-parse", "HEAD"], directory: dir.path)
         let commit = head.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         try #require(commit.count == 40, "\(head.stderr)")
 
-        let report = Report(try gonogo(arguments + ["--format", "json"]))
+        let report = await Report(try gonogo(arguments + ["--format", "json"]))
         let target = try #require(report.json["target"] as? [String: Any], "\(report.run.stderr)")
         #expect(target["environment"] as? String == "staging")
         #expect(target["urls"] as? [String: String] == ["api_url": "https://127.0.0.1:9/base"])
@@ -40,7 +40,7 @@ struct IdentityTests {
 
         // A tracked file changed: the report says so, in the text a person reads too.
         try Data("# Chat, edited\n".utf8).write(to: dir.appendingPathComponent("README.md"))
-        let text = try gonogo(arguments)
+        let text = try await gonogo(arguments)
         #expect(
             text.stdout.contains(
                 "Deployment: staging · https://127.0.0.1:9/base · sqlite data/messages.db · postgresql 127.0.0.1:9/chat"
@@ -68,8 +68,8 @@ struct IdentityTests {
     }
 
     @Test("the config's environment: names it; --env-name wins; a root that is no git work tree has no git entry")
-    func configAndNoGit() throws {
-        let dir = try VerifyFixture.make()
+    func configAndNoGit() async throws {
+        let dir = try await VerifyFixture.make()
         try FileManager.default.removeItem(at: dir.appendingPathComponent(".git"))
         let config = try String(contentsOf: dir.appendingPathComponent("gonogo.yml"), encoding: .utf8)
         try Data((config + "environment: production-eu\n").utf8).write(to: dir.appendingPathComponent("gonogo.yml"))
@@ -77,11 +77,11 @@ struct IdentityTests {
             "verify", VerifyFixture.checklist, "--config", dir.path + "/gonogo.yml", "--gate", "ci",
             "--only", "database-preparation/sqlite-development/*", "--format", "json",
         ]
-        let fromConfig = try #require(Report(try gonogo(base)).json["target"] as? [String: Any])
+        let fromConfig = try #require(Report(try await gonogo(base)).json["target"] as? [String: Any])
         #expect(fromConfig["environment"] as? String == "production-eu")
         #expect(fromConfig["git"] == nil)
         let fromFlag = try #require(
-            Report(try gonogo(base + ["--env-name", "canary"])).json["target"] as? [String: Any])
+            Report(try await gonogo(base + ["--env-name", "canary"])).json["target"] as? [String: Any])
         #expect(fromFlag["environment"] as? String == "canary")
     }
 }

@@ -49,7 +49,7 @@ final class ProductionDeployment: @unchecked Sendable {
         try write("README.md", "# chat-api deployment\n\nDeployment instructions: deploy/README.md.\n")
         try write(".gitignore", ".env\n.env.*\n!.env.example\ndata/\nbackups/\ntls/\nnginx/\n")
         try write(".env", "# a developer's local settings\nDEBUG=true\n")
-        _ = try TestPostgres.psql(databaseURL, "CREATE DATABASE restore_test")
+        _ = try await TestPostgres.psql(databaseURL, "CREATE DATABASE restore_test")
 
         let llm = ServerProcess(
             path: "/usr/bin/python3",
@@ -102,7 +102,7 @@ final class ProductionDeployment: @unchecked Sendable {
         for dir in ["tmp", "tls", "www"] {
             try fm.createDirectory(at: nginxDir.appendingPathComponent(dir), withIntermediateDirectories: true)
         }
-        let (cert, key) = try Certificates.selfSigned(in: nginxDir.appendingPathComponent("tls"), days: 90)
+        let (cert, key) = try await Certificates.selfSigned(in: nginxDir.appendingPathComponent("tls"), days: 90)
         // The shipped site, with this host's ports and certificate.
         var site = try String(contentsOfFile: root.path + "/deploy/nginx/chat-api.conf", encoding: .utf8)
         site = site.split(separator: "\n", omittingEmptySubsequences: false).filter { !$0.contains("listen [::]") }
@@ -150,7 +150,7 @@ final class ProductionDeployment: @unchecked Sendable {
             """
         try Data(main.utf8).write(to: nginxDir.appendingPathComponent("nginx.conf"))
         let binary = try #require(Shell.which("nginx") ?? ["/usr/sbin/nginx"].first { fm.isExecutableFile(atPath: $0) })
-        let check = try Shell.run(binary, ["-p", d, "-c", d + "/nginx.conf", "-t"])
+        let check = try await Shell.run(binary, ["-p", d, "-c", d + "/nginx.conf", "-t"])
         try #require(check.status == 0, "nginx -t: \(check.stderr)")
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
@@ -173,7 +173,7 @@ final class ProductionDeployment: @unchecked Sendable {
     func applyFault() async throws {
         switch fault {
         case .walOff:
-            _ = try Shell.run(
+            _ = try await Shell.run(
                 "python3",
                 [
                     "-c",
@@ -181,12 +181,12 @@ final class ProductionDeployment: @unchecked Sendable {
                     root.path + "/data/messages.db",
                 ])
         case .indexDropped:
-            _ = try TestPostgres.psql(databaseURL, "DROP INDEX idx_chat_messages_created_at")
+            _ = try await TestPostgres.psql(databaseURL, "DROP INDEX idx_chat_messages_created_at")
         case .envTracked:
             try git(["add", "-f", ".env"])
             try git(["commit", "-q", "-m", "oops: the local env file"])
         case .databaseStopped:
-            let stopped = try Shell.run(repository + "/scripts/pg-cluster", ["stop", cluster])
+            let stopped = try await Shell.run(repository + "/scripts/pg-cluster", ["stop", cluster])
             try #require(stopped.status == 0, "\(stopped.stderr)")
         default: break
         }

@@ -96,7 +96,7 @@ struct PrometheusTests {
 
     @Test("--push: the Pushgateway holds the run, the next run replaces it; refused or unreachable, exit 2 saying so")
     func push() async throws {
-        let dir = try VerifyFixture.make()
+        let dir = try await VerifyFixture.make()
         let (gateway, port) = try await Blocking.run { try Self.pushgateway() }
         defer { gateway.kill() }
         let base = "http://127.0.0.1:\(port)"

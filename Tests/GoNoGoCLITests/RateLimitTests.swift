@@ -8,7 +8,7 @@ import Testing
 struct RateLimitTests {
     @Test("the second item about the same route reuses the first's burst and says so")
     func oneBurst() async throws {
-        let dir = try VerifyFixture.make()
+        let dir = try await VerifyFixture.make()
         let env = ["DATABASE_URL": "sqlite:data/messages.db", "PORT": "0", "RATE_LIMIT_MAX_REQUESTS": "20"]
         let (server, port) = try await VerifyFixture.serveChatAPI(in: dir, env: env, password: { "rl-\($0)-pw" })
         defer { server.stop() }

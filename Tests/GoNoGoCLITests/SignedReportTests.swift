@@ -8,10 +8,10 @@ import Testing
 @Suite("gonogo signed reports: DSSE, in-toto, verify-report")
 struct SignedReportTests {
     /// A signed run of the small release checklist, in `dir/out`.
-    static func signedRun() throws -> (dir: URL, out: String) {
-        let dir = try SignoffFixture.make()
+    static func signedRun() async throws -> (dir: URL, out: String) {
+        let dir = try await SignoffFixture.make()
         let out = dir.path + "/out"
-        let run = try SignoffFixture.verify(
+        let run = try await SignoffFixture.verify(
             dir, ["--gate", "ci", "--out", out, "--sign-key", dir.path + "/release.key"])
         #expect(run.status == 1)  // the CHANGELOG is missing: NO-GO, signed all the same
         #expect(run.stdout.contains(out + "/report.intoto.json"))
@@ -41,9 +41,9 @@ struct SignedReportTests {
     }
 
     @Test("a signature gonogo writes verifies with Python's cryptography and with openssl, over the DSSE encoding")
-    func independent() throws {
-        let (dir, out) = try Self.signedRun()
-        let python = try Shell.run(
+    func independent() async throws {
+        let (dir, out) = try await Self.signedRun()
+        let python = try await Shell.run(
             "python3",
             [
                 Executables.repositoryRoot + "/fixtures/scripts/dsse_verify.py", out + "/report.intoto.json",
@@ -63,7 +63,7 @@ struct SignedReportTests {
         try DSSE.pae(payloadType: envelope?["payloadType"] as? String ?? "", payload: payload)
             .write(to: dir.appendingPathComponent("pae.bin"))
         try sig.write(to: dir.appendingPathComponent("sig.der"))
-        let openssl = try Shell.run(
+        let openssl = try await Shell.run(
             "openssl",
             [
                 "dgst", "-sha256", "-verify", dir.path + "/release.pub", "-signature", dir.path + "/sig.der",
@@ -78,24 +78,24 @@ struct SignedReportTests {
         #expect(predicate?["failedTests"] as? [String] == [SignoffFixture.failing])
         #expect((predicate?["passedTests"] as? [String])?.contains("build/readme-present") == true)
 
-        let ok = try gonogo(["verify-report", out + "/report.intoto.json", "--key", dir.path + "/release.pub"])
+        let ok = try await gonogo(["verify-report", out + "/report.intoto.json", "--key", dir.path + "/release.pub"])
         #expect(ok.status == 0, "\(ok.stderr)")
         #expect(
             ok.stdout.contains(
                 "verifies: signed by \(SigningKeys.envelopeKeyID(try SigningKeys.loadPublic(path: dir.path + "/release.pub")))"
             ))
         #expect(ok.stdout.contains("verdict  NO-GO (in-toto result FAILED)"))
-        let wrongKey = try gonogo(["verify-report", out + "/report.intoto.json", "--key", dir.path + "/qa.pub"])
+        let wrongKey = try await gonogo(["verify-report", out + "/report.intoto.json", "--key", dir.path + "/qa.pub"])
         #expect(wrongKey.status == 1)
         #expect(wrongKey.stderr.contains("names key "), "\(wrongKey.stderr)")
-        let noKey = try gonogo(["verify-report", out + "/report.intoto.json", "--key", dir.path + "/nope.pub"])
+        let noKey = try await gonogo(["verify-report", out + "/report.intoto.json", "--key", dir.path + "/nope.pub"])
         #expect(noKey.status == 2)
         #expect(noKey.stderr.contains("nope.pub: cannot be read"))
     }
 
     @Test("changing any single byte of report.json or of the envelope makes verification fail, with a reason")
-    func tamper() throws {
-        let (dir, out) = try Self.signedRun()
+    func tamper() async throws {
+        let (dir, out) = try await Self.signedRun()
         let key = try SigningKeys.loadPublic(path: dir.path + "/release.pub")
         let report = try Data(contentsOf: URL(fileURLWithPath: out + "/report.json"))
         let envelope = try Data(contentsOf: URL(fileURLWithPath: out + "/report.intoto.json"))
@@ -122,14 +122,18 @@ struct SignedReportTests {
         var altered = report
         altered[altered.count / 2] ^= 0x01
         try altered.write(to: URL(fileURLWithPath: out + "/report.json"))
-        let changed = try gonogo(["verify-report", out + "/report.intoto.json", "--key", dir.path + "/release.pub"])
+        let changed = try await gonogo([
+            "verify-report", out + "/report.intoto.json", "--key", dir.path + "/release.pub",
+        ])
         #expect(changed.status == 1)
         #expect(changed.stderr.contains("the report does not match the signature"), "\(changed.stderr)")
         try report.write(to: URL(fileURLWithPath: out + "/report.json"))
         var text = String(decoding: envelope, as: UTF8.self)
         text = text.replacingOccurrences(of: "application/vnd.in-toto+json", with: "application/vnd.in-toto+jsoN")
         try Data(text.utf8).write(to: URL(fileURLWithPath: out + "/report.intoto.json"))
-        let retyped = try gonogo(["verify-report", out + "/report.intoto.json", "--key", dir.path + "/release.pub"])
+        let retyped = try await gonogo([
+            "verify-report", out + "/report.intoto.json", "--key", dir.path + "/release.pub",
+        ])
         #expect(retyped.status == 1)
         #expect(
             retyped.stderr.contains("does not verify with this key over the payload and its type"), "\(retyped.stderr)")
@@ -137,8 +141,8 @@ struct SignedReportTests {
 
     @Test(
         "JUnit validates against jenkins-junit.xsd, SARIF against the SARIF 2.1.0 schema, the HTML renders in Chromium")
-    func schemas() throws {
-        let (dir, out) = try Self.signedRun()
+    func schemas() async throws {
+        let (dir, out) = try await Self.signedRun()
         let formats = ["--format", "junit", "--format", "sarif", "--format", "html", "--format", "markdown"]
         // With a waiver and an attestation too, so that every status shape appears.
         try Data(
@@ -152,10 +156,12 @@ struct SignedReportTests {
             """.utf8
         ).write(to: dir.appendingPathComponent("waivers.yml"))
         #expect(
-            try SignoffFixture.attest(dir, ["--item", SignoffFixture.manual[0], "--role", "QA Lead", "--name", "Sam"])
-                .status == 0)
+            try await SignoffFixture.attest(
+                dir, ["--item", SignoffFixture.manual[0], "--role", "QA Lead", "--name", "Sam"]
+            )
+            .status == 0)
         let full = dir.path + "/full"
-        let run = try SignoffFixture.verify(
+        let run = try await SignoffFixture.verify(
             dir,
             [
                 "--out", full, "--waivers", dir.path + "/waivers.yml", "--attestations", dir.path + "/attestations.yml",
@@ -163,9 +169,9 @@ struct SignedReportTests {
             ] + formats)
         #expect(run.status == 1)  // the release gate: one manual item and both roles still missing
         // The first run's directory, NO-GO under the ci gate, gets every format too.
-        #expect(try SignoffFixture.verify(dir, ["--gate", "ci", "--out", out] + formats).status == 1)
+        #expect(try await SignoffFixture.verify(dir, ["--gate", "ci", "--out", out] + formats).status == 1)
         for report in [out, full] {
-            let xmllint = try Shell.run(
+            let xmllint = try await Shell.run(
                 "xmllint",
                 [
                     "--noout", "--schema", Executables.repositoryRoot + "/fixtures/schemas/jenkins-junit.xsd",
@@ -177,7 +183,7 @@ struct SignedReportTests {
             for (document, schema) in [
                 ("report.sarif", "fixtures/schemas/sarif-2.1.0.json"), ("report.json", "docs/report.schema.json"),
             ] {
-                let check = try Self.validate(
+                let check = try await Self.validate(
                     report + "/" + document, schema: Executables.repositoryRoot + "/" + schema)
                 #expect(check.stdout == "valid\n", "\(document): \(check.stderr)")
             }
@@ -233,12 +239,12 @@ struct SignedReportTests {
             "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
             "--user-data-dir=\(dir.path)/chromium",
         ]
-        let dom = try Shell.run(chromium!, flags + ["--dump-dom", "file://\(full)/report.html"])
+        let dom = try await Shell.run(chromium!, flags + ["--dump-dom", "file://\(full)/report.html"])
         #expect(
             dom.stdout.contains("data-filter=\"all\""), "the report's script did not run: \(dom.stderr.suffix(500))")
         #expect(dom.stdout.contains("class=\"banner nogo\""))
         let png = dir.path + "/report.png"
-        let shot = try Shell.run(
+        let shot = try await Shell.run(
             chromium!, flags + ["--screenshot=\(png)", "--window-size=390,844", "file://\(full)/report.html"])
         let image = try Data(contentsOf: URL(fileURLWithPath: png))
         #expect(image.starts(with: [0x89, 0x50, 0x4E, 0x47]), "\(shot.stderr.suffix(500))")

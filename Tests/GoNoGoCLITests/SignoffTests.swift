@@ -61,18 +61,18 @@ enum SignoffFixture {
 @Suite("gonogo sign-off: attestations, roster, waivers, the release gate")
 struct SignoffTests {
     @Test("no attestations: NO-GO naming the manual items and the roles; signed ones by the right keys: GO")
-    func releaseGate() throws {
-        let dir = try SignoffFixture.make()
+    func releaseGate() async throws {
+        let dir = try await SignoffFixture.make()
         // The failing file check is fixed first, so that only sign-off stands between the release and GO.
         try Data("## 1.2\n".utf8).write(to: dir.appendingPathComponent("CHANGELOG.md"))
-        let bare = try SignoffFixture.verify(dir, ["--roster", dir.path + "/roster.yml"])
+        let bare = try await SignoffFixture.verify(dir, ["--roster", dir.path + "/roster.yml"])
         #expect(bare.status == 1)
         for id in SignoffFixture.manual { #expect(bare.stdout.contains(id), "\(bare.stdout)") }
         #expect(bare.stdout.contains("sign-off missing: QA Lead, Release Manager"))
         #expect(bare.stdout.contains("gonogo attest"))  // the command that would sign one
 
         for id in SignoffFixture.manual {
-            let a = try SignoffFixture.attest(
+            let a = try await SignoffFixture.attest(
                 dir,
                 [
                     "--item", id, "--role", "QA Lead", "--name", "Sam Ortiz", "--evidence",
@@ -82,11 +82,11 @@ struct SignoffTests {
             #expect(a.status == 0, "\(a.stderr)")
         }
         for (role, key, name) in [("QA Lead", "qa", "Sam Ortiz"), ("Release Manager", "rm", "Ari Chen")] {
-            let s = try SignoffFixture.attest(
+            let s = try await SignoffFixture.attest(
                 dir, ["--signoff", "--role", role, "--name", name, "--sign-key", dir.path + "/\(key).key"])
             #expect(s.status == 0, "\(s.stderr)")
         }
-        let signed = try SignoffFixture.verify(
+        let signed = try await SignoffFixture.verify(
             dir,
             [
                 "--roster", dir.path + "/roster.yml", "--attestations", dir.path + "/attestations.yml", "--format",
@@ -108,15 +108,15 @@ struct SignoffTests {
     }
 
     @Test("a NO-GO from a missing sign-off alone is red in JUnit and an error in SARIF; signed, both are clean")
-    func verdictInCIViews() throws {
-        let dir = try SignoffFixture.make()
+    func verdictInCIViews() async throws {
+        let dir = try await SignoffFixture.make()
         try Data("## 1.2\n".utf8).write(to: dir.appendingPathComponent("CHANGELOG.md"))
         for id in SignoffFixture.manual {
-            let a = try SignoffFixture.attest(
+            let a = try await SignoffFixture.attest(
                 dir, ["--item", id, "--role", "QA Lead", "--name", "Sam Ortiz", "--sign-key", dir.path + "/qa.key"])
             #expect(a.status == 0, "\(a.stderr)")
         }
-        let qa = try SignoffFixture.attest(
+        let qa = try await SignoffFixture.attest(
             dir, ["--signoff", "--role", "QA Lead", "--name", "Sam Ortiz", "--sign-key", dir.path + "/qa.key"])
         #expect(qa.status == 0, "\(qa.stderr)")
         func run(_ out: String) throws -> (status: Int32, junit: String, sarif: [[String: Any]]) {
@@ -145,13 +145,13 @@ struct SignoffTests {
         let errors = half.sarif.filter { $0["level"] as? String == "error" }
         #expect(errors.compactMap { $0["ruleId"] as? String }.sorted() == ["gonogo.signoff", "gonogo.verdict"])
         // As the field's readers see them: junitparser counts the failed cases, sarif-tools the error results.
-        #expect(try Self.readers(dir.path + "/half") == "junit failures 2, sarif errors 2")
+        #expect(try await Self.readers(dir.path + "/half") == "junit failures 2, sarif errors 2")
         // The HTML's "Needs attention" names the missing sign-off, linked to the table.
         let html = try String(contentsOfFile: dir.path + "/half/report.html", encoding: .utf8)
         #expect(html.contains("<h2>Needs attention (1)</h2>"), "\(html.prefix(3000))")
         #expect(html.contains("<a href=\"#signoff\"><span class=\"pill s-manual\">sign-off</span> Release Manager</a>"))
 
-        let rm = try SignoffFixture.attest(
+        let rm = try await SignoffFixture.attest(
             dir, ["--signoff", "--role", "Release Manager", "--name", "Ari Chen", "--sign-key", dir.path + "/rm.key"])
         #expect(rm.status == 0, "\(rm.stderr)")
         let signed = try run("signed")
@@ -159,12 +159,12 @@ struct SignoffTests {
         #expect(!signed.junit.contains("<failure"), "\(signed.junit)")
         #expect(signed.junit.contains("<testcase name=\"verdict\" classname=\"gonogo.verdict\""))
         #expect(signed.sarif.allSatisfy { $0["level"] as? String != "error" })
-        #expect(try Self.readers(dir.path + "/signed") == "junit failures 0, sarif errors 0")
+        #expect(try await Self.readers(dir.path + "/signed") == "junit failures 0, sarif errors 0")
     }
 
     /// What junitparser and sarif-tools (PyPI, installed by scripts/test into a virtualenv named by
     /// GONOGO_TEST_PYTHON) read in `dir`'s report.junit.xml and report.sarif: failed or erred cases, error results.
-    static func readers(_ dir: String) throws -> String {
+    static func readers(_ dir: String) async throws -> String {
         let python = try #require(
             ProcessInfo.processInfo.environment["GONOGO_TEST_PYTHON"],
             "GONOGO_TEST_PYTHON is not set: run the tests through scripts/test, which installs junitparser and sarif-tools"
@@ -178,23 +178,23 @@ struct SignoffTests {
             errors = loader.load_sarif_file(sys.argv[1] + "/report.sarif").get_report().get_issue_count_for_severity("error")
             print(f"junit failures {failed}, sarif errors {errors}")
             """
-        let run = try Executables.run(path: python, ["-c", script, dir])
+        let run = try await Executables.run(path: python, ["-c", script, dir])
         #expect(run.status == 0, "\(run.stderr)")
         return run.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     @Test("a forged attestation (another role's key, an outsider's key, an altered entry) is not counted: NO-GO")
-    func forged() throws {
-        let dir = try SignoffFixture.make()
+    func forged() async throws {
+        let dir = try await SignoffFixture.make()
         try Data("## 1.2\n".utf8).write(to: dir.appendingPathComponent("CHANGELOG.md"))
         let (load, runbook) = (SignoffFixture.manual[0], SignoffFixture.manual[1])
         // The Release Manager's key signs as QA Lead; an outsider signs as Release Manager.
         #expect(
-            try SignoffFixture.attest(
+            try await SignoffFixture.attest(
                 dir, ["--item", load, "--role", "QA Lead", "--name", "Mallory", "--sign-key", dir.path + "/rm.key"]
             ).status == 0)
         #expect(
-            try SignoffFixture.attest(
+            try await SignoffFixture.attest(
                 dir,
                 [
                     "--item", runbook, "--role", "Release Manager", "--name", "Eve", "--sign-key",
@@ -202,12 +202,12 @@ struct SignoffTests {
                 ]
             ).status == 0)
         #expect(
-            try SignoffFixture.attest(
+            try await SignoffFixture.attest(
                 dir, ["--signoff", "--role", "QA Lead", "--name", "Sam Ortiz", "--sign-key", dir.path + "/qa.key"]
             ).status == 0)
         // An honest sign-off whose name is then edited by hand: the signature no longer covers it.
         #expect(
-            try SignoffFixture.attest(
+            try await SignoffFixture.attest(
                 dir,
                 ["--signoff", "--role", "Release Manager", "--name", "Ari Chen", "--sign-key", dir.path + "/rm.key"]
             ).status == 0)
@@ -215,7 +215,7 @@ struct SignoffTests {
         let text = try String(contentsOf: file, encoding: .utf8)
         try Data(text.replacingOccurrences(of: "\"Ari Chen\"", with: "\"Ari Chen-Smith\"").utf8).write(to: file)
 
-        let run = try SignoffFixture.verify(
+        let run = try await SignoffFixture.verify(
             dir,
             ["--roster", dir.path + "/roster.yml", "--attestations", file.path, "--format", "json"])
         #expect(run.status == 1)
@@ -235,7 +235,7 @@ struct SignoffTests {
         #expect(reasons.contains { $0.hasPrefix("2 manual items await attestation") }, "\(reasons)")
         #expect(reasons.contains("sign-off missing: Release Manager"), "\(reasons)")
         // Without a roster the same file is taken at its word, and says the signatures were not checked.
-        let trusting = Report(
+        let trusting = await Report(
             try SignoffFixture.verify(dir, ["--attestations", file.path, "--format", "json", "--gate", "ci"]))
         #expect(
             (trusting.item(load)?["attestation"] as? [String: Any])?["signature"] as? String
@@ -245,8 +245,8 @@ struct SignoffTests {
     @Test(
         "a valid waiver turns the failing blocker into waived and the verdict GO; an expired one does not, in every format"
     )
-    func waivers() throws {
-        let dir = try SignoffFixture.make()
+    func waivers() async throws {
+        let dir = try await SignoffFixture.make()
         let failing = SignoffFixture.failing
         func waiver(_ expires: String) throws -> String {
             let path = dir.path + "/waivers-\(expires).yml"
@@ -268,12 +268,12 @@ struct SignoffTests {
         }
         let formats = ["--format", "junit", "--format", "markdown", "--format", "html", "--format", "sarif"]
         let validOut = dir.path + "/valid"
-        let valid = try SignoffFixture.verify(
+        let valid = try await SignoffFixture.verify(
             dir, ["--gate", "ci", "--waivers", try waiver("2099-12-31"), "--out", validOut] + formats)
         #expect(valid.status == 0, "\(valid.stdout)")
         #expect(valid.stdout.contains("Verdict: GO"))
         let expiredOut = dir.path + "/expired"
-        let expired = try SignoffFixture.verify(
+        let expired = try await SignoffFixture.verify(
             dir, ["--gate", "ci", "--waivers", try waiver("2020-01-31"), "--out", expiredOut] + formats)
         #expect(expired.status == 1)
         #expect(expired.stdout.contains("expired on 2020-01-31"))
@@ -322,8 +322,8 @@ struct SignoffTests {
     @Test(
         "malformed attestations, waivers, rosters and keys: exit 2 naming the file and line; a key others can read is refused"
     )
-    func malformed() throws {
-        let dir = try SignoffFixture.make()
+    func malformed() async throws {
+        let dir = try await SignoffFixture.make()
         func write(_ name: String, _ text: String) throws -> String {
             let path = dir.path + "/" + name
             try Data(text.utf8).write(to: URL(fileURLWithPath: path))
@@ -369,7 +369,7 @@ struct SignoffTests {
         ]
         for c in cases {
             let path = try write(c.file, c.text)
-            let run = try SignoffFixture.verify(dir, [c.flag, path])
+            let run = try await SignoffFixture.verify(dir, [c.flag, path])
             #expect(run.status == 2, "\(c.file): \(run.stdout) \(run.stderr)")
             #expect(run.stderr.contains(path + c.expect), "\(c.file): \(run.stderr)")
         }
@@ -381,7 +381,7 @@ struct SignoffTests {
         try FileManager.default.copyItem(atPath: pub, toPath: copied)
         chmod(copied, 0o600)
         for key in [garbage, copied] {
-            let run = try SignoffFixture.verify(dir, ["--out", dir.path + "/o", "--sign-key", key])
+            let run = try await SignoffFixture.verify(dir, ["--out", dir.path + "/o", "--sign-key", key])
             #expect(run.status == 2)
             #expect(run.stderr.contains("\(key): is not an ECDSA P-256 private key"), "\(run.stderr)")
         }
@@ -389,7 +389,7 @@ struct SignoffTests {
         let mode = try FileManager.default.attributesOfItem(atPath: key)[.posixPermissions] as? Int
         #expect(mode == 0o600)
         chmod(key, 0o644)
-        for run in [
+        for run in await [
             try SignoffFixture.verify(dir, ["--out", dir.path + "/o", "--sign-key", key]),
             try SignoffFixture.attest(dir, ["--signoff", "--role", "QA Lead", "--name", "S", "--sign-key", key]),
         ] {
@@ -400,14 +400,14 @@ struct SignoffTests {
         }
         #expect(!FileManager.default.fileExists(atPath: dir.path + "/attestations.yml"))
         // attest refuses what the checklist does not name, and leaves the file alone.
-        let before = try SignoffFixture.attest(dir, ["--signoff", "--role", "QA Lead", "--name", "S"])
+        let before = try await SignoffFixture.attest(dir, ["--signoff", "--role", "QA Lead", "--name", "S"])
         #expect(before.status == 0)
         let text = try String(contentsOfFile: dir.path + "/attestations.yml", encoding: .utf8)
-        let unknownItem = try SignoffFixture.attest(
+        let unknownItem = try await SignoffFixture.attest(
             dir, ["--item", "operations/nope", "--role", "QA Lead", "--name", "S"])
         #expect(unknownItem.status == 64)
         #expect(unknownItem.stderr.contains("has no item operations/nope"))
-        let unknownRole = try SignoffFixture.attest(dir, ["--signoff", "--role", "CTO", "--name", "S"])
+        let unknownRole = try await SignoffFixture.attest(dir, ["--signoff", "--role", "CTO", "--name", "S"])
         #expect(unknownRole.status == 64)
         #expect(unknownRole.stderr.contains("CTO is not a sign-off role of"))
         #expect(unknownRole.stderr.contains("QA Lead, Release Manager"))
@@ -415,8 +415,8 @@ struct SignoffTests {
     }
 
     @Test("attest appends without rewriting: comments and hand-written entries stay, at their indentation")
-    func appendKeepsFile() throws {
-        let dir = try SignoffFixture.make()
+    func appendKeepsFile() async throws {
+        let dir = try await SignoffFixture.make()
         let file = dir.appendingPathComponent("attestations.yml")
         let original = """
             # signed off in the release meeting
@@ -430,7 +430,7 @@ struct SignoffTests {
 
             """
         try Data(original.utf8).write(to: file)
-        let run = try SignoffFixture.attest(
+        let run = try await SignoffFixture.attest(
             dir,
             [
                 "--item", SignoffFixture.manual[1], "--role", "Release Manager", "--name", "Ari \"AC\" Chen",
@@ -439,7 +439,7 @@ struct SignoffTests {
         #expect(run.status == 0, "\(run.stderr)")
         let text = try String(contentsOf: file, encoding: .utf8)
         #expect(text.hasPrefix(original))
-        let report = Report(
+        let report = await Report(
             try SignoffFixture.verify(dir, ["--attestations", file.path, "--format", "json", "--gate", "ci"]))
         let attestation = report.item(SignoffFixture.manual[1])?["attestation"] as? [String: Any]
         #expect(attestation?["name"] as? String == "Ari \"AC\" Chen")
@@ -447,7 +447,7 @@ struct SignoffTests {
         #expect(
             (report.item(SignoffFixture.manual[0])?["attestation"] as? [String: Any])?["name"] as? String == "Dana: QA")
         // With a roster, the same unsigned entries do not count, and the report says why.
-        let strict = Report(
+        let strict = await Report(
             try SignoffFixture.verify(
                 dir, ["--attestations", file.path, "--roster", dir.path + "/roster.yml", "--format", "json"]))
         let unsigned = strict.item(SignoffFixture.manual[0])
@@ -458,9 +458,9 @@ struct SignoffTests {
     }
 
     @Test("GITHUB_ACTIONS=true: failing items print as ::error annotations on their checklist line")
-    func githubAnnotations() throws {
-        let dir = try SignoffFixture.make()
-        let run = try gonogo(
+    func githubAnnotations() async throws {
+        let dir = try await SignoffFixture.make()
+        let run = try await gonogo(
             ["verify", dir.path + "/release.md", "--root", dir.path, "--gate", "ci"],
             environment: ["GITHUB_ACTIONS": "true"])
         #expect(run.status == 1)
@@ -469,7 +469,7 @@ struct SignoffTests {
             line
                 == "::error file=\(dir.path)/release.md,line=5,title=fail%3A build/changelog-present::no file matches CHANGELOG.md under \(dir.path) (expected CHANGELOG.md exists; observed no file)"
                 as Substring?, "\(run.stdout)")
-        let quiet = try gonogo(
+        let quiet = try await gonogo(
             ["verify", dir.path + "/release.md", "--root", dir.path, "--gate", "ci"],
             environment: ["GITHUB_ACTIONS": "false"])
         #expect(!quiet.stdout.contains("::error"))

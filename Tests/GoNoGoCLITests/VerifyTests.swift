@@ -183,10 +183,10 @@ struct VerifyTests {
     static let localFamilies = ["env", "file", "git", "sqlite", "command", "artifact"]
 
     @Test("the Sprint 5 checklist against the fixture: every env, file, git, sqlite and artifact item runs and passes")
-    func sprint5() throws {
-        let dir = try VerifyFixture.make()
+    func sprint5() async throws {
+        let dir = try await VerifyFixture.make()
         let out = dir.appendingPathComponent("report")
-        let run = try gonogo([
+        let run = try await gonogo([
             "verify", VerifyFixture.checklist, "--config", dir.path + "/gonogo.yml", "--format", "json", "--out",
             out.path,
         ])
@@ -222,7 +222,7 @@ struct VerifyTests {
             #expect(!run.stdout.contains(canary) && !run.stderr.contains(canary), "\(canary) leaked")
         }
         // Nor in any report a person or a dashboard reads (SARIF with its passes: every item in every format).
-        let formats = try gonogo(
+        let formats = try await gonogo(
             [
                 "verify", VerifyFixture.checklist, "--config", dir.path + "/gonogo.yml", "--out", dir.path + "/all",
                 "--sarif-passes",
@@ -243,13 +243,13 @@ struct VerifyTests {
     }
 
     @Test("the report validates against docs/report.schema.json (Python's jsonschema, an independent validator)")
-    func schema() throws {
-        let dir = try VerifyFixture.make()
-        let run = try gonogo([
+    func schema() async throws {
+        let dir = try await VerifyFixture.make()
+        let run = try await gonogo([
             "verify", VerifyFixture.checklist, "--config", dir.path + "/gonogo.yml", "--out", dir.path + "/out",
         ])
         #expect(run.status == 1)
-        let validate = try Executables.run(
+        let validate = try await Executables.run(
             path: "/usr/bin/env",
             [
                 "python3", "-c",
@@ -268,19 +268,19 @@ struct VerifyTests {
     }
 
     @Test("WAL off: the WAL item fails with observed journal_mode=delete, NO-GO, exit 1; a dropped index is named")
-    func walOff() throws {
-        let dir = try VerifyFixture.make()
+    func walOff() async throws {
+        let dir = try await VerifyFixture.make()
         let args = [
             "verify", VerifyFixture.checklist, "--config", dir.path + "/gonogo.yml", "--gate", "ci", "--format", "json",
             "--only", "database-preparation/sqlite-development/*",
         ]
-        let good = Report(try gonogo(args))
+        let good = await Report(try gonogo(args))
         #expect(good.run.status == 0, "\(good.run.stdout.prefix(2000))")
         #expect(good.json["verdict"] as? String == "GO")
 
         let queue = try DatabaseQueue(path: dir.path + "/data/messages.db")
-        try queue.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA journal_mode = DELETE") }
-        let noWAL = Report(try gonogo(args))
+        try await queue.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA journal_mode = DELETE") }
+        let noWAL = await Report(try gonogo(args))
         #expect(noWAL.run.status == 1)
         #expect(noWAL.json["verdict"] as? String == "NO-GO")
         let wal = noWAL.item("database-preparation/sqlite-development/wal-mode-enabled")
@@ -288,23 +288,23 @@ struct VerifyTests {
         #expect(wal?["observed"] as? String == "journal_mode=delete")
         #expect(wal?["expected"] as? String == "journal_mode=wal")
 
-        try queue.write { db in try db.execute(sql: "DROP INDEX idx_chat_sessions_user_id") }
-        let noIndex = Report(try gonogo(args))
+        try await queue.write { db in try db.execute(sql: "DROP INDEX idx_chat_sessions_user_id") }
+        let noIndex = await Report(try gonogo(args))
         let index = noIndex.items.first { $0["text"] as? String == "idx_chat_sessions_user_id" }
         #expect(index?["status"] as? String == "fail")
         #expect((index?["message"] as? String)?.contains("idx_chat_sessions_user_id") == true)
         // The parent group takes the worst of its children.
         #expect(noIndex.item("database-preparation/sqlite-development/indexes-created")?["status"] as? String == "fail")
         // On a terminal-less stdout the text report says why.
-        let text = try gonogo(Array(args.dropLast(4)) + ["--only", "database-preparation/sqlite-development/*"])
+        let text = try await gonogo(Array(args.dropLast(4)) + ["--only", "database-preparation/sqlite-development/*"])
         #expect(text.status == 1)
         #expect(text.stdout.contains("expected journal_mode=wal; observed journal_mode=delete"))
         #expect(text.stdout.contains("Verdict: NO-GO"))
     }
 
     @Test("--gate ci: GO when every automated item passes, manual ones only listed; --gate release: NO-GO naming them")
-    func gates() throws {
-        let dir = try VerifyFixture.make()
+    func gates() async throws {
+        let dir = try await VerifyFixture.make()
         let checklist = dir.appendingPathComponent("gates.md")
         try Data(
             """
@@ -321,31 +321,31 @@ struct VerifyTests {
         let manual = ["people/load-test-reviewed-with-the-team", "people/runbook-rehearsed-with-on-call"]
         let base = ["verify", checklist.path, "--config", dir.path + "/gonogo.yml"]
 
-        let ci = Report(try gonogo(base + ["--gate", "ci", "--format", "json"]))
+        let ci = await Report(try gonogo(base + ["--gate", "ci", "--format", "json"]))
         #expect(ci.run.status == 0, "\(ci.run.stdout.prefix(2000))")
         #expect(ci.json["verdict"] as? String == "GO")
         #expect(ci.json["gate"] as? String == "ci")
         #expect(ci.items.filter { $0["status"] as? String == "pass" }.count == 2)
         for id in manual { #expect(ci.item(id)?["status"] as? String == "manual") }
 
-        let release = Report(try gonogo(base + ["--gate", "release", "--format", "json"]))
+        let release = await Report(try gonogo(base + ["--gate", "release", "--format", "json"]))
         #expect(release.run.status == 1)
         #expect(release.json["verdict"] as? String == "NO-GO")
         let reasons = (release.json["reasons"] as? [String] ?? []).joined(separator: "\n")
         for id in manual { #expect(reasons.contains(id), "\(reasons)") }
         // The text report's verdict line says the same to a person.
-        let text = try gonogo(base + ["--gate", "release"])
+        let text = try await gonogo(base + ["--gate", "release"])
         #expect(text.status == 1)
         let verdict = text.stdout.split(separator: "\n").first { $0.hasPrefix("Verdict:") } ?? ""
         #expect(verdict.hasPrefix("Verdict: NO-GO"), "\(text.stdout.suffix(800))")
         for id in manual { #expect(verdict.contains(id), "\(verdict)") }
         // Without --gate the release gate applies (CONTRACT: the default).
-        #expect(try gonogo(base).status == 1)
+        #expect(try await gonogo(base).status == 1)
     }
 
     @Test("a variable the checklist marks secret=true is never shown, whatever its name; PWD is not a secret")
-    func markedSecret() throws {
-        let dir = try VerifyFixture.make()
+    func markedSecret() async throws {
+        let dir = try await VerifyFixture.make()
         let canary = "leakme-canary-999"
         let env = try String(contentsOf: dir.appendingPathComponent(".env.production"), encoding: .utf8)
         try Data((env + "SESSION_SIGNING=\(canary)\n").utf8).write(to: dir.appendingPathComponent(".env.production"))
@@ -359,7 +359,7 @@ struct VerifyTests {
 
             """.utf8
         ).write(to: checklist)
-        let run = try Executables.run(
+        let run = try await Executables.run(
             "gonogo",
             [
                 "verify", checklist.path, "--config", dir.path + "/gonogo.yml", "--out", dir.path + "/out", "--format",
@@ -385,8 +385,8 @@ struct VerifyTests {
     }
 
     @Test("commands run only with --allow-commands, in the root, with a timeout, output masked and captured")
-    func commands() throws {
-        let dir = try VerifyFixture.make()
+    func commands() async throws {
+        let dir = try await VerifyFixture.make()
         let checklist = dir.appendingPathComponent("commands.md")
         try Data(
             """
@@ -398,13 +398,13 @@ struct VerifyTests {
 
             """.utf8
         ).write(to: checklist)
-        let refused = Report(
+        let refused = await Report(
             try gonogo(["verify", checklist.path, "--config", dir.path + "/gonogo.yml", "--format", "json"]))
         #expect(refused.items.allSatisfy { $0["status"] as? String == "skip" })
         #expect((refused.items.first?["message"] as? String)?.contains("--allow-commands") == true)
 
         let started = Date()
-        let ran = Report(
+        let ran = await Report(
             try gonogo(
                 [
                     "verify", checklist.path, "--config", dir.path + "/gonogo.yml", "--format", "json",
@@ -422,8 +422,8 @@ struct VerifyTests {
     }
 
     @Test("a malformed config or env file exits 2 naming the file and line")
-    func malformed() throws {
-        let dir = try VerifyFixture.make()
+    func malformed() async throws {
+        let dir = try await VerifyFixture.make()
         let cases: [(String, String, String)] = [
             ("gonogo.yml", "root: .\nsqlite: [a\n", "gonogo.yml:"),
             ("gonogo.yml", "root: .\nconcurency: 4\n", "gonogo.yml:2: unknown key `concurency`"),
@@ -450,7 +450,7 @@ struct VerifyTests {
                     at: dir.appendingPathComponent(name), to: copy.appendingPathComponent(name))
             }
             try Data(text.utf8).write(to: copy.appendingPathComponent(file))
-            let run = try gonogo(["verify", VerifyFixture.checklist, "--config", copy.path + "/gonogo.yml"])
+            let run = try await gonogo(["verify", VerifyFixture.checklist, "--config", copy.path + "/gonogo.yml"])
             #expect(run.status == 2, "\(file): \(run.stderr)")
             #expect(run.stderr.contains(message), "\(run.stderr)")
             #expect(!run.stderr.contains(VerifyFixture.canaries[0]))
@@ -458,7 +458,7 @@ struct VerifyTests {
         // An override that matches no item (a typo in its id) is a warning with its line; the run goes on.
         try Data((VerifyFixture.config + "  \"*/wal-mode-enable\":\n    params: {mode: wal}\n").utf8)
             .write(to: dir.appendingPathComponent("gonogo.yml"))
-        let typo = try gonogo([
+        let typo = try await gonogo([
             "verify", VerifyFixture.checklist, "--config", dir.path + "/gonogo.yml", "--only", "*/wal-mode-enabled",
             "--gate", "ci",
         ])
@@ -474,7 +474,7 @@ struct VerifyTests {
 
                 """).utf8
         ).write(to: dir.appendingPathComponent("gonogo.yml"))
-        let stricter = Report(
+        let stricter = await Report(
             try gonogo([
                 "verify", VerifyFixture.checklist, "--config", dir.path + "/gonogo.yml", "--only",
                 "*/code-coverage-80*",
@@ -491,7 +491,7 @@ struct VerifyTests {
             ), "\(stricter.run.stderr)")
         // The configs that ship are clean against the checklist they are for: no unknown param, no stray pattern.
         for shipped in ["production", "demo"] {
-            let plain = try gonogo([
+            let plain = try await gonogo([
                 "verify", VerifyFixture.checklist, "--config",
                 Executables.repositoryRoot + "/checklists/\(shipped).gonogo.yml", "--root", dir.path, "--only",
                 "*/wal-mode-enabled", "--format", "json", "--gate", "ci",
@@ -503,8 +503,8 @@ struct VerifyTests {
     }
 
     @Test("${VAR} in the config expands from the env files and the environment; an unset one warns with its line")
-    func expansion() throws {
-        let dir = try VerifyFixture.make()
+    func expansion() async throws {
+        let dir = try await VerifyFixture.make()
         // LOG_LEVEL comes from .env.production; GONOGO_TEST_DB from the process; GONOGO_UNSET from nowhere.
         let head = VerifyFixture.config + "not_applicable:\n  - section: ${LOG_LEVEL} section\n"
         let unsetLine = head.split(separator: "\n", omittingEmptySubsequences: false).count  // the next line
@@ -512,7 +512,7 @@ struct VerifyTests {
             (head + "    reason: from ${GONOGO_TEST_DB} and ${GONOGO_UNSET}\n"
                 + "  - section: Rollback Plan\n    reason: level ${LOG_LEVEL}\n").utf8
         ).write(to: dir.appendingPathComponent("gonogo.yml"))
-        let run = try gonogo(
+        let run = try await gonogo(
             ["verify", VerifyFixture.checklist, "--config", dir.path + "/gonogo.yml", "--format", "json"],
             environment: ["GONOGO_TEST_DB": "process-value"])
         let rollback = Report(run).items.filter { ($0["section"] as? [String])?.first == "Rollback Plan" }
@@ -522,13 +522,13 @@ struct VerifyTests {
     }
 
     @Test("not_applicable sections are skipped with the reason; --skip and --only select by id glob")
-    func selection() throws {
-        let dir = try VerifyFixture.make()
+    func selection() async throws {
+        let dir = try await VerifyFixture.make()
         try Data(
             (VerifyFixture.config + "not_applicable:\n  - section: Frontend Deployment\n    reason: no Next.js here\n")
                 .utf8
         ).write(to: dir.appendingPathComponent("gonogo.yml"))
-        let report = Report(
+        let report = await Report(
             try gonogo([
                 "verify", VerifyFixture.checklist, "--config", dir.path + "/gonogo.yml", "--format", "json",
                 "--skip", "security-hardening/*",
@@ -550,8 +550,8 @@ struct VerifyTests {
 @Suite("gonogo verify: CI artifacts")
 struct ArtifactTests {
     @Test("failing tests, low coverage, a slow page: exactly those items fail, each saying what it saw")
-    func failing() throws {
-        let dir = try VerifyFixture.make()
+    func failing() async throws {
+        let dir = try await VerifyFixture.make()
         let write = { (path: String, text: String) in try Data(text.utf8).write(to: dir.appendingPathComponent(path)) }
         try write(
             "reports/junit/backend.xml",
@@ -560,7 +560,7 @@ struct ArtifactTests {
         try write(
             "reports/lighthouse.json",
             VerifyFixture.lighthouse(performance: 0.72, lcp: 4100, cls: 0.04, tti: 3900, tbt: 120))
-        let report = Report(
+        let report = await Report(
             try gonogo([
                 "verify", VerifyFixture.checklist, "--config", dir.path + "/gonogo.yml", "--format", "json",
                 "--only", "pre-deployment-verification/*", "--only", "frontend-deployment/performance/*",
@@ -596,15 +596,15 @@ struct ArtifactTests {
     }
 
     @Test("LCOV coverage counts lines across files; malformed JUnit or LCOV is an error naming the file and line")
-    func formats() throws {
-        let dir = try VerifyFixture.make()
+    func formats() async throws {
+        let dir = try await VerifyFixture.make()
         try Data("TN:\nSF:a.py\nLF:10\nLH:9\nend_of_record\nSF:b.py\nLF:10\nLH:7\nend_of_record\n".utf8)
             .write(to: dir.appendingPathComponent("reports/coverage.xml"))
         let args = [
             "verify", VerifyFixture.checklist, "--config", dir.path + "/gonogo.yml", "--format", "json", "--only",
             "pre-deployment-verification/*",
         ]
-        let lcov = Report(try gonogo(args))
+        let lcov = await Report(try gonogo(args))
         let coverage = lcov.item("pre-deployment-verification/code-quality/code-coverage-80-pytest-cov-report-html")
         #expect(coverage?["status"] as? String == "fail")
         #expect(coverage?["observed"] as? String == "line coverage 80.0%")  // 16 of 20 lines: not above 80
@@ -614,7 +614,7 @@ struct ArtifactTests {
         )
         .write(to: dir.appendingPathComponent("reports/junit/backend.xml"))
         try Data("SF:a.py\nLF:ten\nend_of_record\n".utf8).write(to: dir.appendingPathComponent("reports/coverage.xml"))
-        let bad = Report(try gonogo(args))
+        let bad = await Report(try gonogo(args))
         let unit = bad.item("pre-deployment-verification/backend-tests/unit-tests-30-30-passing")
         #expect(unit?["status"] as? String == "error")
         #expect(
@@ -640,7 +640,7 @@ struct PostgresVerifyTests {
     @Test("against a real server with chat-api on it: each postgres item passes or fails as the server is")
     func realServer() async throws {
         let url = try await TestPostgres.newDatabase()
-        let dir = try VerifyFixture.make()
+        let dir = try await VerifyFixture.make()
         let env = ["DATABASE_URL": url, "DATABASE_POOL_MIN": "5", "DATABASE_POOL_MAX": "20", "PORT": "0"]
         let migrated = try await Blocking.run {
             try Executables.run("chat-api", ["migrate"], environment: env, directory: dir.path)
@@ -742,7 +742,7 @@ struct PostgresVerifyTests {
         let closed = try Ports.free()
         var refused = try #require(URLComponents(string: url))
         refused.port = closed
-        let dir = try VerifyFixture.make()
+        let dir = try await VerifyFixture.make()
         for (candidate, reason) in [
             (wrong.string!, "password authentication failed"), (refused.string!, "Connection refused"),
         ] {

@@ -32,19 +32,20 @@ import Testing
         var options = VerifyOptions()
         options.apiURL = server.baseURL
         options.gate = .ci
-        // 20 requests a second for 25 s: five times longer than the check may take. Five seconds per check leave
-        // the rate-limit check's six requests room on a machine the other suites keep busy.
-        options.http.latency = LatencySettings(rate: 20, duration: .seconds(25), warmup: .zero)
-        options.itemTimeout = .seconds(5)
+        // 20 requests a second for 75 s: five times longer than the check may take. Fifteen seconds per check leave
+        // the rate-limit check's six requests room on a 2-core machine the other suites keep busy (five once did
+        // not: the test ran 68 s there, against 6.5 s alone).
+        options.http.latency = LatencySettings(rate: 20, duration: .seconds(75), warmup: .zero)
+        options.itemTimeout = .seconds(15)
         let clock = ContinuousClock()
         let run = await Verifier.run(plan: plan, options: options, environment: Environment(files: [], process: [:]))
         let atReturn = server.count("/api/sample")
 
         let sampled = try #require(run.results.first { $0.planned.kind == Kind(.latency, "request") })
         #expect(sampled.status == .error)
-        #expect(sampled.outcome.message.contains("no answer within 5 s"), "\(sampled.outcome.message)")
-        // At 20/s, the check's own duration (five seconds, longer only on a starved machine) allows that many
-        // requests and a few more; the whole 25 seconds would be 500.
+        #expect(sampled.outcome.message.contains("no answer within 15 s"), "\(sampled.outcome.message)")
+        // At 20/s, the check's own duration (fifteen seconds, longer only on a starved machine) allows that many
+        // requests and a few more; the whole 75 seconds would be 1,500.
         let allowed = 20 * (sampled.durationMs / 1000 + 1) + 5
         #expect(atReturn > 0 && atReturn <= allowed, "\(atReturn) sampling requests in \(sampled.durationMs) ms")
         let limited = try #require(run.results.first { $0.planned.kind == Kind(.http, "rate_limit") })
