@@ -28,7 +28,14 @@ enum CodeSpan {
         // On bytes: a name is ASCII, so any other byte rules it out.
         guard let first = s.utf8.first, first >= 0x41, first <= 0x5A, s.utf8.count >= 2 else { return false }
         let shaped = s.utf8.allSatisfy { ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x5F }
-        return shaped && (s.utf8.contains(UInt8(ascii: "_")) || bareEnvNames.contains(s))
+        return shaped && (s.utf8.contains(UInt8(ascii: "_")) || bareEnvNames.contains(s)) && !isTLSIdentifier(s)
+    }
+
+    /// A name from TLS's registries, not a variable: `TLS_FALLBACK_SCSV`, `TLS_AES_128_GCM_SHA256`,
+    /// `TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384` (a cipher suite or signalling value; `TLS_CERT_FILE` is a variable).
+    static func isTLSIdentifier(_ s: String) -> Bool {
+        guard s.hasPrefix("TLS_") || s.hasPrefix("SSL_") else { return false }
+        return s.hasSuffix("_SCSV") || s.contains("_WITH_") || s.hasPrefix("TLS_AES_") || s.hasPrefix("TLS_CHACHA20_")
     }
 
     /// `DEBUG=false` -> ("DEBUG", "false"); also `export DEBUG=false` and `DEBUG = false`.

@@ -31,6 +31,8 @@ public final class ItemContext {
     public let own: Tokens
     /// The direct parent item's words (empty at top level).
     public let parent: Tokens
+    /// The direct parent item's code spans, as written ("In `deploy/nginx/tls.conf`:" over its directives).
+    public let parentCode: [String]
     /// The words of every ancestor item.
     public let ancestors: Tokens
     /// The words of the section headings above the item.
@@ -43,12 +45,13 @@ public final class ItemContext {
     let dataModels: Bool
 
     init(
-        item: TaskItem, own: Tokens, parent: Tokens, ancestors: Tokens, section: Tokens, scope: Tokens,
-        defaultEngine: Engine?, dataModels: Bool
+        item: TaskItem, own: Tokens, parent: Tokens, parentCode: [String] = [], ancestors: Tokens, section: Tokens,
+        scope: Tokens, defaultEngine: Engine?, dataModels: Bool
     ) {
         self.item = item
         self.own = own
         self.parent = parent
+        self.parentCode = parentCode
         self.ancestors = ancestors
         self.section = section
         self.scope = scope
@@ -162,8 +165,9 @@ extension ItemContext {
             var parent = item.parent.map { document.tokens[$0] } ?? none
             parent.cache = cache
             return ItemContext(
-                item: item, own: own, parent: parent, ancestors: ancestorWords, section: section, scope: scope,
-                defaultEngine: document.engine, dataModels: document.dataModels)
+                item: item, own: own, parent: parent, parentCode: item.parent.map { items[$0].codeSpans } ?? [],
+                ancestors: ancestorWords, section: section, scope: scope, defaultEngine: document.engine,
+                dataModels: document.dataModels)
         }
     }
 }

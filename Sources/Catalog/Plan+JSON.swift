@@ -59,6 +59,11 @@ extension PlannedItem {
         pairs.append(("source", .string(source.rawValue)))
         pairs.append(("rule", .string(rule)))
         if !evidence.isEmpty { pairs.append(("evidence", .array(evidence.map { .string($0) }))) }
+        // Params the checklist's own facts set (a database file its heading names): where each came from.
+        if !targetSources.isEmpty {
+            pairs.append(
+                ("targets", .object(targetSources.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })))
+        }
         if let notApplicable { pairs.append(("notApplicable", .string(notApplicable))) }
         return .object(pairs)
     }

@@ -26,6 +26,7 @@ enum Recognizers {
 
     static let ordered: [Rule] = [
         notMeasurable,
+        configLine,
         migrationTool,
         coverage, junit,
         tlsProtocols, certificate, hsts, tlsCiphers,

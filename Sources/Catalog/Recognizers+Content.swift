@@ -50,6 +50,8 @@ extension Recognizers {
             params.append(
                 ("threshold", .threshold(Threshold(metric: "max_age", op: ">=", value: Double(seconds), unit: "s"))))
         }
+        // The address the sentence names ("`/static/css/app.3f9a1c.css` comes back with …"): that one's headers.
+        if let path = c.code.first(where: CodeSpan.isServicePath) { params.insert(("path", .string(path)), at: 0) }
         return Recognition(Kind(.http, "cache_headers"), params, rule: "cache headers")
     }
 }

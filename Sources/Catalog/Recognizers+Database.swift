@@ -82,8 +82,14 @@ extension Recognizers {
                 CodeSpan.isIdentifier($0)
                     && ($0.includes("migration") || $0.includes("schema_history") || $0.hasSuffix("_version"))
             }
-            return Recognition(
-                Kind(engine.family, "migrations"), table.map { [("table", .string($0))] } ?? [], rule: "migrations")
+            var params: [(String, Params.Value)] = table.map { [("table", .string($0))] } ?? []
+            // "`django_migrations` holds at least 140 rows": that many recorded (PostgreSQL's kind counts them).
+            if engine == .postgres, c.own.hasAny(["rows", "migrations", "entries"]),
+                let bound = ThresholdParser(tokens: c.own).first(), bound.dimension == .count, bound.op.hasPrefix(">")
+            {
+                params.append(("min", .int(ThresholdParser.clampedInt(bound.value))))
+            }
+            return Recognition(Kind(engine.family, "migrations"), params, rule: "migrations")
         }
         if c.own.has("schema") && c.own.hasAny(["up to date", "current", "latest", "applied"]), let engine = c.engine {
             return Recognition(Kind(engine.family, "migrations"), [], rule: "migrations")

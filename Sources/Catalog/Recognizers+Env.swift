@@ -74,10 +74,16 @@ extension Recognizers {
         // would pass whatever the value.
         // A scheme the sentence names (`postgres://`, "`rediss://` scheme"): the URL's.
         let scheme = c.code.first { $0.hasSuffix("://") && $0.dropLast(3).allSatisfy { $0.isLetter || $0 == "+" } }
+        // "`NAME` is …": what follows is its value, even a span shaped like a name (`LIVE1`).
+        let valueClaim = c.text.firstRange(of: name).map { at in
+            let after = c.text[at.upperBound...].drop { $0 == " " }.lowercased()
+            return ["is ", "must be ", "should be ", "equals "].contains { after.hasPrefix($0) }
+        }
         if c.own.hasAny(["in the workflow", "in ci", "in the pipeline", "in github actions", "in the ci"])
             || !c.own.hasAny(["set", "defined", "present", "configured", "exists", "provided", "exported", "populated"])
                 && c.code.contains(where: {
-                    $0 != name && $0 != scheme && !CodeSpan.isEnvName($0) && !CodeSpan.isFilePath($0)
+                    $0 != name && $0 != scheme && (valueClaim == true || !CodeSpan.isEnvName($0))
+                        && !CodeSpan.isFilePath($0)
                 })
         {
             return Recognition(.manual, rule: "a value gonogo cannot tie to the variable")

@@ -74,12 +74,37 @@ extension Recognizers {
                 Kind(.file, "contains"), [("path", .string(path)), ("pattern", .string(pattern))], rule: "file contents"
             )
         }
+        // "Secret key regenerated since the staging `.env` ended up in a chat": the file is in a clause about what
+        // happened, not what the sentence asks to be there.
+        if let at = plain.firstRange(of: path),
+            c.tokens(String(plain[..<at.lowerBound])).hasAny([
+                "since", "because", "after", "when", "until", "ever since", "once",
+            ])
+        {
+            return Recognition(.manual, rule: "a file named in passing")
+        }
         let written = c.own.hasAny([
             "complete", "completed", "documented", "written", "filled", "updated", "up to date", "reviewed",
             "populated",
             "finished", "current", "not empty", "non empty", "nonempty", "isn t empty", "is not empty",
         ])
         return Recognition(Kind(.file, written ? "nonempty" : "exists"), [("path", .string(path))], rule: "file")
+    }
+
+    /// A line of a config file, under the item that names the file: "In `deploy/nginx/snippets/tls.conf`:" over
+    /// `ssl_session_tickets off;`, "Transport settings in `app/settings/production.py`:" over
+    /// `SECURE_HSTS_SECONDS = 31536000`. The item is the line and nothing else; the file must contain it. (An env
+    /// file's lines are variables: the environment rule's.)
+    static func configLine(_ c: ItemContext) -> Recognition? {
+        guard c.code.count == 1, let line = c.code.first,
+            c.text.trimmingCharacters(in: " .,") == line || c.text.trimmingCharacters(in: " .,;") == line,
+            CodeSpan.isServerDirective(line) || CodeSpan.envAssignment(line) != nil || line.contains(": "),
+            c.parent.hasAny(["in", "contains", "contain", "includes", "include", "has"])
+        else { return nil }
+        let files = c.parentCode.filter { CodeSpan.isFilePath($0) && !CodeSpan.isServerDirective($0) }
+        guard files.count == 1, !CodeSpan.isEnvFile(files[0]) else { return nil }
+        return Recognition(
+            Kind(.file, "contains"), [("path", .string(files[0])), ("pattern", .string(line))], rule: "config line")
     }
 
     /// "Known issues documented", "Runbook created", "README updated with deployment instructions", any item under a

@@ -32,8 +32,11 @@ extension Recognizers {
         let named = serverNames.first { c.own.matches($0.phrase) } ?? serverNames.first { c.scope.matches($0.phrase) }
         guard let server = named?.name else { return nil }
         if let directive = c.code.first(where: CodeSpan.isServerDirective) {
-            // The file the sentence names ("`server_tokens off;` in `deploy/nginx/nginx.conf`"), else the server's.
-            let file = c.code.first { $0 != directive && CodeSpan.isFilePath($0) }
+            // The file the sentence names ("`server_tokens off;` in `deploy/nginx/nginx.conf`"), or its parent ("In
+            // `deploy/nginx/snippets/tls.conf`:" over a list of directives), else the server's.
+            let file =
+                c.code.first { $0 != directive && CodeSpan.isFilePath($0) }
+                ?? c.parentCode.first { CodeSpan.isFilePath($0) && !CodeSpan.isServerDirective($0) }
             return Recognition(
                 Kind(.file, "contains"),
                 [file.map { ("path", .string($0)) } ?? ("target", .string(server)), ("pattern", .string(directive))],
@@ -92,7 +95,9 @@ extension Recognizers {
         var params: [(String, Params.Value)] = []
         // "100 requests per 15 minutes"
         let w = c.own.words
-        if let i = w.firstIndex(where: { $0 == "requests" || $0 == "req" || $0 == "attempts" }), i > 0,
+        // ("429 after 5 tries in a minute": the sixth is refused.)
+        if let i = w.firstIndex(where: { ["requests", "req", "attempts", "tries", "logins", "calls"].contains($0) }),
+            i > 0,
             let max = Int(w[i - 1])
         {
             params.append(("max", .int(max)))
@@ -152,15 +157,40 @@ extension Recognizers {
             return Recognition(.manual, rule: "access control, not an endpoint's answer")
         }
         var params: [(String, Params.Value)] = []
-        if admin || rbac { params.append(("role", .string("admin"))) }
         let request = c.code.lazy.compactMap(CodeSpan.request).first
+        let path = request?.path ?? c.code.first(where: CodeSpan.isURLPath)
         // `GET /api/customers/{id}/export`: an address to fill in, not one to ask.
-        if let path = request?.path, CodeSpan.hasPlaceholder(path) || path.contains("{") {
+        if let path, CodeSpan.hasPlaceholder(path) || path.contains("{") {
             return Recognition(.manual, rule: "a placeholder in the address")
         }
-        if let path = request?.path ?? c.code.first(where: CodeSpan.isURLPath) {
-            params.append(("path", .string(path)))
+        // The role a route is for: "`/admin/jobs` needs the `ops` role", "Only `risk_officer` may call …".
+        let lower = c.text.lowercased()
+        let named = c.code.first { span in
+            let s = span.lowercased()
+            guard CodeSpan.request(span) == nil, !CodeSpan.isURLPath(span), !s.contains(" ") else { return false }
+            return lower.contains("\(s) role") || lower.contains("role \(s)") || lower.contains("only \(s) may")
+                || lower.contains("only \(s) can")
         }
+        // "`/nginx_status` answers 403 from outside": that status, said of an address, with nothing about who asks.
+        // This kind wants 401 from an anonymous caller; the sentence asks for 403 from everyone outside.
+        if let path, !admin, !rbac, named == nil, c.own.has("403"),
+            !c.own.hasAny([
+                "401", "auth", "authentication", "authenticated", "unauthenticated", "login", "logged in", "token",
+                "tokens", "role", "roles", "credentials", "user", "users", "anonymous", "session", "permission",
+                "permissions",
+            ])
+        {
+            return Recognition(
+                Kind(.http, "status"),
+                [("path", .string(path)), ("status", .int(403))]
+                    + (request.map { [("method", .string($0.method))] } ?? []), rule: "endpoint")
+        }
+        if let named {
+            params.append(("role", .string(named)))
+        } else if admin || rbac {
+            params.append(("role", .string("admin")))
+        }
+        if let path { params.append(("path", .string(path))) }
         if let method = request?.method { params.append(("method", .string(method))) }
         return Recognition(Kind(.http, "auth_required"), params, rule: "auth required")
     }

@@ -26,6 +26,9 @@ extension Recognizers {
         guard c.own.hasAny(["tls", "ssl"]) || c.own.hasPrefix("tlsv") || c.own.hasPrefix("sslv") else { return nil }
         // "SSLv2 and SSLv3 disabled": those refused (gonogo tries both by hand-made hellos); no TLS floor is asked.
         guard !tlsVersions(in: c.text).isEmpty || !sslVersions(in: c.text).isEmpty else { return nil }
+        // A server directive that names versions (`ssl_protocols TLSv1.2 TLSv1.3;`) is a line of the server's config:
+        // the server-directive rule's, which checks that file.
+        if c.code.contains(where: { CodeSpan.isServerDirective($0) && !tlsVersions(in: $0).isEmpty }) { return nil }
         // Read clause by clause: "Only TLS 1.3 and 1.2 negotiated; 1.1 and below rejected" accepts 1.2 and 1.3 and
         // refuses 1.1 and older.
         let all = ["1.0", "1.1", "1.2", "1.3"]
@@ -93,9 +96,11 @@ extension Recognizers {
                     "minimum", "min", "at least", "or higher", "or later", "or above",
                     "and above", "and later", "+", "required",
                 ])
+                // ("TLS 1.3 on": switched on, said of that version alone; "on all endpoints" is a place.)
                 let offered =
                     !floor && !words.has("only")
-                    && words.hasAny(["supported", "support", "enabled", "enable", "available", "offered"])
+                    && (words.hasAny(["supported", "support", "enabled", "enable", "available", "offered"])
+                        || words.words.last == "on")
                 if offered {
                     supported += found
                 } else {

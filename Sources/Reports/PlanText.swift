@@ -70,7 +70,8 @@ public enum PlanText {
                 ? "manual: no rule recognised the sentence"
                 : "manual by rule “\(rule)”\(words.isEmpty ? "" : " on \(words)")"
         }
-        return "rule “\(rule)”" + (words.isEmpty ? "" : " on \(words)") + extra
+        let targets = p.targetSources.sorted { $0.key < $1.key }.map { "; \($0.key) from \($0.value)" }.joined()
+        return "rule “\(rule)”" + (words.isEmpty ? "" : " on \(words)") + extra + targets
     }
 
     /// A short summary of the params: `mode=wal`, `p95 < 500 ms`, `LLM_API_KEY (secret)`.

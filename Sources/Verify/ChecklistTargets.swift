@@ -53,6 +53,13 @@ public enum ChecklistTargets {
         return !template && (name == ".env" || name.hasPrefix(".env.") || name.hasSuffix(".env") && name.count > 4)
     }
 
+    /// A SQLite file's name: `data/app.db`, `catalogue.sqlite`, `cache.sqlite3`.
+    static func isSQLiteFile(_ s: String) -> Bool {
+        let lower = s.lowercased()
+        return !s.contains("*") && !s.hasPrefix(".")
+            && [".db", ".sqlite", ".sqlite3", ".db3"].contains { lower.hasSuffix($0) && lower.count > $0.count }
+    }
+
     public static func facts(_ plan: Plan) -> [Fact] {
         var facts: [Fact] = []
         for p in plan.items {
@@ -101,6 +108,16 @@ public enum ChecklistTargets {
                         what: .envFile, value: file, line: h.line, item: nil, section: stack.map(\.text), heading: true)
                 )
             }
+            // "Catalogue database (SQLite, `data/catalogue.sqlite`)": the file of the section's SQLite items.
+            if !words.isDisjoint(with: ["database", "sqlite", "db"]),
+                let file = h.text.split(whereSeparator: { " ()`,:;".contains($0) }).map(String.init).first(
+                    where: isSQLiteFile)
+            {
+                facts.append(
+                    Fact(
+                        what: .database, value: file, line: h.line, item: nil, section: stack.map(\.text),
+                        heading: true))
+            }
         }
         return facts
     }
@@ -134,6 +151,37 @@ public enum ChecklistTargets {
         return Set(whole.map(\.value)).count == 1 ? whole.first : nil
     }
 
+    /// Sets the checklist's files as the params of the items they govern, among those `runs` picks: `path` of the
+    /// SQLite items (unless a database is given by a flag or the config), `env_file` of the env items (unless env
+    /// files are given), each with its source. Returns the env files set. `gonogo plan` shows the same.
+    @discardableResult
+    public static func applyFacts(
+        _ facts: [Fact], to plan: inout Plan, databaseGiven: Bool, envFilesGiven: Bool,
+        runs: (PlannedItem) -> Bool = { $0.kind.family.isAutomated },
+        note: (String, String, String) -> Void = { _, _, _ in }
+    ) -> Set<String> {
+        var envFiles: Set<String> = []
+        for i in plan.items.indices where runs(plan.items[i]) {
+            let family = plan.items[i].kind.family
+            if family == .sqlite, !databaseGiven, plan.items[i].params["path"] == nil,
+                let fact = governing(.database, i, plan, facts)
+            {
+                plan.items[i].params["path"] = .string(fact.value)
+                plan.items[i].targetSources["path"] = fact.source
+                note("sqlite", fact.value, fact.source)
+            }
+            if family == .env, !envFilesGiven, plan.items[i].params["env_file"] == nil,
+                let fact = governing(.envFile, i, plan, facts)
+            {
+                plan.items[i].params["env_file"] = .string(fact.value)
+                plan.items[i].targetSources["env_file"] = fact.source
+                envFiles.insert(fact.value)
+                note("env_file", fact.value, fact.source)
+            }
+        }
+        return envFiles
+    }
+
     /// Applies the checklist's facts to `plan` under `options` (whose flags and config win), reading env files
     /// under the root. A malformed env file throws ``InputFileError`` naming it and the line.
     public static func resolve(_ plan: Plan, options: VerifyOptions) throws -> Resolved {
@@ -147,7 +195,6 @@ public enum ChecklistTargets {
             notes[key] = target
         }
         let facts = facts(plan)
-        var envFiles: Set<String> = []
         // Items the run checks: automated, selected by --only and not skipped.
         let selection = options
         let runs = { (item: PlannedItem) in
@@ -156,24 +203,9 @@ public enum ChecklistTargets {
                 && !selection.skip.contains { IDGlob.matches($0, item.id) }
                 && Verifier.skipReason(item, selection) == nil
         }
-        for i in plan.items.indices where runs(plan.items[i]) {
-            let family = plan.items[i].kind.family
-            if family == .sqlite, options.sqlite == nil, plan.items[i].params["path"] == nil,
-                let fact = governing(.database, i, plan, facts)
-            {
-                plan.items[i].params["path"] = .string(fact.value)
-                plan.items[i].targetSources["path"] = fact.source
-                note("sqlite", fact.value, fact.source)
-            }
-            if family == .env, options.envFiles.isEmpty, plan.items[i].params["env_file"] == nil,
-                let fact = governing(.envFile, i, plan, facts)
-            {
-                plan.items[i].params["env_file"] = .string(fact.value)
-                plan.items[i].targetSources["env_file"] = fact.source
-                envFiles.insert(fact.value)
-                note("env_file", fact.value, fact.source)
-            }
-        }
+        let envFiles = applyFacts(
+            facts, to: &plan, databaseGiven: options.sqlite != nil, envFilesGiven: !options.envFiles.isEmpty,
+            runs: runs, note: note)
         // The database and the API the document's env file names, for what no flag, config or fact set.
         if options.envFiles.isEmpty, let fact = documentFact(facts.filter { $0.what == .envFile }) {
             let path = options.probe.resolve(fact.value)

@@ -62,6 +62,7 @@ extension GoNoGo {
                 let document = try ChecklistLoader.load(path: checklist)
                 var plan = try Planner.plan(document)
                 var skipped: [String: String] = [:]
+                var given = (database: false, envFiles: false)
                 if let config {
                     do {
                         let loaded = try VerifyConfig.load(
@@ -71,11 +72,17 @@ extension GoNoGo {
                         }
                         // The effective plan: what verify runs under this config, each override's line shown.
                         (plan, skipped) = loaded.effective(plan)
+                        given = (loaded.sqlite != nil, !loaded.envFiles.isEmpty)
                     } catch let error as any InputError {
                         writeError(error.description)
                         throw ExitCode(2)
                     }
                 }
+                // The files the checklist names for the items they govern, as verify takes them (its flags and the
+                // config win there too).
+                ChecklistTargets.applyFacts(
+                    ChecklistTargets.facts(plan), to: &plan, databaseGiven: given.database,
+                    envFilesGiven: given.envFiles)
                 switch format {
                 case .json:
                     // Bytes straight out, piece by piece: a long checklist's plan is tens of megabytes.

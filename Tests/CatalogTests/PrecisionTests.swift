@@ -124,4 +124,71 @@ struct PrecisionTests {
             """)
         #expect(items[0].kind == .group)
     }
+
+    @Test("a config line under the item that names its file is that file's contents, whatever words it holds")
+    func configLines() throws {
+        let items = try planItems(
+            """
+            ## Edge
+            - [ ] In `ops/proxy/tls.conf`:
+              - [ ] `ssl_protocols TLSv1.2 TLSv1.3;`
+              - [ ] `ssl_prefer_server_ciphers on;`
+            - [ ] Security settings in `portal/settings/prod.py`:
+              - [ ] `SECURE_HSTS_SECONDS = 63072000`
+            - [ ] Limits file `config/limits.yaml` contains:
+              - [ ] `max_orders_per_second: 20`
+            - [ ] In `.env.prod`:
+              - [ ] `APP_MODE=live`
+            """)
+        let lines = [
+            "ssl_protocols TLSv1.2 TLSv1.3;", "ssl_prefer_server_ciphers on;", "SECURE_HSTS_SECONDS = 63072000",
+        ]
+        for (item, (path, pattern)) in zip(
+            [items[1], items[2], items[4], items[6]],
+            [
+                ("ops/proxy/tls.conf", lines[0]), ("ops/proxy/tls.conf", lines[1]),
+                ("portal/settings/prod.py", lines[2]), ("config/limits.yaml", "max_orders_per_second: 20"),
+            ])
+        {
+            #expect(item.kind == Kind(.file, "contains"), "\(item.item.text): \(item.kind) by \(item.rule)")
+            #expect(item.params.string("path") == path && item.params.string("pattern") == pattern)
+        }
+        // An env file's lines are variables.
+        #expect(items[8].kind == Kind(.env, "equals"))
+    }
+
+    @Test("what the sentence says exactly: a version switched on, a status, a role, a budget, a registry name")
+    func exactly() throws {
+        // "TLS 1.3 on" asks that 1.3 be accepted; it says nothing of older versions.
+        let on = try kindOf("TLS 1.3 on", under: "Edge")
+        #expect(on.kind == Kind(.tls, "protocols") && on.params["accept"] == .list(["1.3"]) && on.params["min"] == nil)
+        // A name from TLS's registry is no variable.
+        let scsv = try kindOf("Downgrade signal: `TLS_FALLBACK_SCSV` respected", under: "Edge")
+        #expect(scsv.kind == Kind(.tls, "fallback_scsv"), "\(scsv.kind) by \(scsv.rule)")
+        #expect(CodeSpan.isTLSIdentifier("TLS_FALLBACK_SCSV") && !CodeSpan.isTLSIdentifier("TLS_CERT_FILE"))
+        // 403 said of an address with nothing about who asks: that status, not "401 without a token".
+        let status = try kindOf("`/server-status` answers 403 from outside", under: "Edge")
+        #expect(status.kind == Kind(.http, "status") && status.params["status"] == .int(403))
+        #expect(status.params.string("path") == "/server-status")
+        // The role a route is for, named by the sentence.
+        let ops = try kindOf("`/admin/queues` needs the `ops` role: 401 anonymous, 403 for others", under: "Security")
+        #expect(ops.kind == Kind(.http, "auth_required") && ops.params.string("role") == "ops")
+        let only = try kindOf("Only `auditor` may call `GET /audit/export`; anyone else gets 403", under: "Security")
+        #expect(only.params.string("role") == "auditor" && only.params.string("path") == "/audit/export")
+        // "429 after 10 tries": ten allowed.
+        let budget = try kindOf("`POST /session`: 429 after 10 tries in a minute", under: "Abuse")
+        #expect(budget.kind == Kind(.http, "rate_limit") && budget.params["max"] == .int(10))
+        // A value the sentence gives in other words than an assignment, even shaped like a name.
+        #expect(try kindOf("`VENDOR_ID` is the id the vendor issued us, `ACME_7`", under: "Config").kind == .manual)
+        // A file named in a clause about what happened is not asked to exist.
+        #expect(try kindOf("Token rotated since `.env.staging` leaked in a ticket", under: "Security").kind == .manual)
+        // The count a migrations table must reach; the address a cache rule is about.
+        let migrations = try kindOf(
+            "`schema_migrations` holds at least 30 rows (migrations applied)", under: "PostgreSQL")
+        #expect(migrations.kind == Kind(.postgres, "migrations") && migrations.params["min"] == .int(30))
+        let cache = try kindOf(
+            "Fingerprinted files like `/assets/app.9f8e.js` come back with `Cache-Control` max-age of 30 days or more",
+            under: "CDN")
+        #expect(cache.kind == Kind(.http, "cache_headers") && cache.params.string("path") == "/assets/app.9f8e.js")
+    }
 }

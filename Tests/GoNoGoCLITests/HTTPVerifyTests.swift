@@ -448,7 +448,9 @@ struct FaultyServerTests {
                 "verify", checklist.path, "--config", dir.path + "/gonogo.yml", "--format", "json", "--timeout", "20",
             ])
         }
-        #expect(Date().timeIntervalSince(started) < 15)
+        // Ended by the items' own timeouts (their reasons below), not left to hang: within the run's 20 s and the
+        // start of a process on a busy machine (16 s was seen with every other suite running).
+        #expect(Date().timeIntervalSince(started) < 30)
         let items = Report(run).items
         try #require(items.count == 3, "\(run.stderr)")
         let reasons = ["Timeout", "HTTP 500", "transfer closed"]
