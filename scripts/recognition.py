@@ -39,10 +39,27 @@ def threshold_of(value):
     return (m.group(1), op, float(m.group(3)), m.group(4))
 
 
+def duration_seconds(value):
+    """Seconds from 60, "60", "60s", "1 min", "2 h"; None when it is no duration."""
+    if isinstance(value, (int, float)):
+        return float(value)
+    m = re.match(r"^\s*([\d.]+)\s*([a-z]*)\s*$", str(value).lower())
+    if not m:
+        return None
+    factor = {"": 1, "s": 1, "sec": 1, "secs": 1, "second": 1, "seconds": 1, "m": 60, "min": 60, "mins": 60,
+              "minute": 60, "minutes": 60, "h": 3600, "hour": 3600, "hours": 3600, "d": 86400, "day": 86400,
+              "days": 86400}.get(m.group(2))
+    return None if factor is None else float(m.group(1)) * factor
+
+
 def same_param(key, expected, actual):
     if actual is None:
         # A request's method is GET when the plan names none (http.* kinds' default).
         return key == "method" and str(expected).upper() == "GET"
+    if key == "window":
+        # A window of 60 and "60s" or "1 min" are the same.
+        seconds = lambda v: duration_seconds(v)
+        return seconds(expected) is not None and seconds(expected) == seconds(actual)
     if key == "threshold":
         e, a = threshold_of(expected), threshold_of(actual)
         if e is None or a is None:
@@ -57,7 +74,8 @@ def same_param(key, expected, actual):
         unit_ok = e[3] is None or a[3] is None or e[3].lower() == a[3].lower()
         return metric_ok and e[1] == a[1] and abs(e[2] - a[2]) < 1e-9 and unit_ok
     if isinstance(expected, list) or isinstance(actual, list):
-        as_set = lambda v: {str(x).lower() for x in (v if isinstance(v, list) else [v])}
+        # CSP keywords are quoted in the header ('unsafe-inline'); a label may name them bare.
+        as_set = lambda v: {str(x).strip("'\"").lower() for x in (v if isinstance(v, list) else [v])}
         return as_set(expected) == as_set(actual)
     return str(expected).strip().lower() == str(actual).strip().lower()
 
@@ -114,6 +132,7 @@ def main():
     parser.add_argument("--corpus", required=True)
     parser.add_argument("--labels", required=True)
     parser.add_argument("--own", required=True, help="the project's own checklists (fixtures/recognition)")
+    parser.add_argument("--fresh", required=True, help="the project's validation checklists (fixtures/recognition-fresh)")
     parser.add_argument("--list", action="store_true")
     parser.add_argument("--check", action="store_true")
     args = parser.parse_args()
@@ -121,6 +140,7 @@ def main():
     parts = [
         ("tuned", "tuned on (12 checklists)", args.corpus),
         ("own", "the project's own (6 checklists, written for it)", args.own),
+        ("fresh", "the project's fresh set (4 checklists, written for it; first measured before any tuning)", args.fresh),
         ("heldout", "held out (8 checklists, never tuned on)", args.corpus),
     ]
     for part, title, corpus in parts:
