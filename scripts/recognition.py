@@ -140,7 +140,7 @@ def main():
     parts = [
         ("tuned", "tuned on (12 checklists)", args.corpus),
         ("own", "the project's own (6 checklists, written for it)", args.own),
-        ("fresh", "the project's fresh set (4 checklists, written for it; first measured before any tuning)", args.fresh),
+        ("fresh", "the project's fresh set (4 checklists written for it; its first run, before tuning: 238 right, 49 false)", args.fresh),
         ("heldout", "held out (8 checklists, never tuned on)", args.corpus),
     ]
     for part, title, corpus in parts:

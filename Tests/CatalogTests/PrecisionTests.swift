@@ -186,6 +186,9 @@ struct PrecisionTests {
         let migrations = try kindOf(
             "`schema_migrations` holds at least 30 rows (migrations applied)", under: "PostgreSQL")
         #expect(migrations.kind == Kind(.postgres, "migrations") && migrations.params["min"] == .int(30))
+        // A number of the address is no status.
+        let store = try kindOf("`GET /v1/stores/118/kpis` returns 200", under: "API")
+        #expect(store.kind == Kind(.http, "status") && store.params["status"] == .int(200), "\(store.params)")
         let cache = try kindOf(
             "Fingerprinted files like `/assets/app.9f8e.js` come back with `Cache-Control` max-age of 30 days or more",
             under: "CDN")
