@@ -1,7 +1,7 @@
 import Checklist
 
 /// Classifies inline code spans: is `DEBUG=false` an assignment, `npm run lint` a command, `data/app.db` a path?
-enum CodeSpan {
+public enum CodeSpan {
     /// Shell commands that checklists name, by their first word.
     static let commands: Set<String> = [
         "pytest", "python", "python3", "pip", "pip3", "uv", "uvx", "poetry", "pipenv", "tox", "nox", "ruff", "flake8",
@@ -19,6 +19,9 @@ enum CodeSpan {
         "gonogo", "manage.py", "./manage.py", "django-admin", "rails", "bin/rails", "artisan", "sam", "cdk",
         "pulumi", "serverless", "vercel", "netlify", "firebase", "flutter", "dart", "gofumpt", "buf", "protoc",
     ]
+
+    /// The endings of a SQLite database file's name (`data/app.db`, `catalogue.sqlite`).
+    public static let sqliteSuffixes = [".db", ".sqlite", ".sqlite3", ".db3"]
 
     /// Single-word names that are environment variables even without an underscore.
     static let bareEnvNames: Set<String> = ["DEBUG", "PORT", "HOST", "ENV", "ENVIRONMENT", "TZ", "WORKERS", "HOSTNAME"]

@@ -68,7 +68,6 @@ public final class ItemContext {
     lazy var engine: Engine? =
         Engine.named(in: own, code: code) ?? Engine.named(in: ancestors) ?? Engine.named(in: section) ?? defaultEngine
 
-    /// Parenthetical remarks of the item's text.
     /// `text` (a part of the item's sentence) as tokens that read phrase lists through the item's cache and record
     /// their matches as the item's evidence, as ``own`` does.
     func tokens(_ text: String) -> Tokens {
@@ -78,6 +77,13 @@ public final class ItemContext {
         return tokens
     }
 
+    /// The words of `text` (the item's sentence, or a part of it) outside its code spans, as ``tokens(_:)``: the
+    /// prose, without the words and numbers of a path or a command (`/v1/stores/118/kpis`).
+    func prose(_ text: String) -> Tokens {
+        tokens(text.split(separator: " ").filter { w in !code.contains { $0.includes(w) } }.joined(separator: " "))
+    }
+
+    /// Parenthetical remarks of the item's text.
     var asides: [String] {
         var out: [String] = []
         var current = ""

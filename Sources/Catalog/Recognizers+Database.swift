@@ -23,7 +23,7 @@ extension Recognizers {
         if pg != nil || c.own.has("connection string") && c.engine == .postgres {
             return Recognition(Kind(.postgres, "connect"), [], rule: "connection string")
         }
-        if let path = c.code.first(where: { p in [".db", ".sqlite", ".sqlite3", ".db3"].contains { p.hasSuffix($0) } }),
+        if let path = c.code.first(where: { p in CodeSpan.sqliteSuffixes.contains { p.hasSuffix($0) } }),
             CodeSpan.isFilePath(path)
         {
             return Recognition(Kind(.sqlite, "database"), [("path", .string(path))], rule: "database file")

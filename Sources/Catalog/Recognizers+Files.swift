@@ -12,8 +12,7 @@ extension Recognizers {
         // Asides ("(`version` at the top)") say where in the file; they are not the sentence.
         var plain = c.text
         for aside in c.asides { plain = plain.replacing("(\(aside))", with: " ") }
-        let prose = c.tokens(
-            plain.split(separator: " ").filter { w in !c.code.contains { $0.includes(w) } }.joined(separator: " "))
+        let prose = c.prose(plain)
         let editVerbs: Set<String> = [
             "bump", "modify", "edit", "change", "update", "add", "remove", "delete", "rename", "move",
         ]

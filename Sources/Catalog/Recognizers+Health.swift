@@ -26,9 +26,7 @@ extension Recognizers {
         var params: [(String, Params.Value)] = [("path", .string(path ?? "/health")), ("status", .int(200))]
         if let method = request?.method, method != "GET" { params.append(("method", .string(method))) }
         // The status in the prose, never a number of the address (`/v1/stores/118/kpis`).
-        let prose = c.tokens(
-            c.text.split(separator: " ").filter { w in !c.code.contains { $0.includes(w) } }.joined(separator: " "))
-        if let status = prose.words.first(where: { Int($0).map { (100...599).contains($0) } ?? false }) {
+        if let status = c.prose(c.text).words.first(where: { Int($0).map { (100...599).contains($0) } ?? false }) {
             params[1] = ("status", .int(Int(status)!))
         }
         return Recognition(Kind(.http, "status"), params, rule: healthy ? "health endpoint" : "endpoint")

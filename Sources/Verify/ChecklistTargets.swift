@@ -57,7 +57,7 @@ public enum ChecklistTargets {
     static func isSQLiteFile(_ s: String) -> Bool {
         let lower = s.lowercased()
         return !s.contains("*") && !s.hasPrefix(".")
-            && [".db", ".sqlite", ".sqlite3", ".db3"].contains { lower.hasSuffix($0) && lower.count > $0.count }
+            && CodeSpan.sqliteSuffixes.contains { lower.hasSuffix($0) && lower.count > $0.count }
     }
 
     public static func facts(_ plan: Plan) -> [Fact] {
