@@ -52,7 +52,10 @@ def duration_seconds(value):
     return None if factor is None else float(m.group(1)) * factor
 
 
-def same_param(key, expected, actual):
+def same_param(key, expected, actual, params=None):
+    if actual is None and key == "value" and isinstance((params or {}).get("threshold"), dict):
+        # A setting's value as a bound: `statement_timeout` = `5s` and "= 5000 ms" are the same.
+        return same_param("threshold", "= " + str(expected), params["threshold"])
     if actual is None:
         # A request's method is GET when the plan names none (http.* kinds' default).
         return key == "method" and str(expected).upper() == "GET"
@@ -70,6 +73,11 @@ def same_param(key, expected, actual):
         if (e[3] or "").lower() in ms and (a[3] or "").lower() in ms:
             e = (e[0], e[1], e[2] * ms[e[3].lower()], "ms")
             a = (a[0], a[1], a[2] * ms[a[3].lower()], "ms")
+        # And the same size ("64MB" and 65536 kB, PostgreSQL's units of 1024).
+        kb = {"kb": 1, "mb": 1024, "gb": 1024 * 1024, "tb": 1024 ** 3}
+        if (e[3] or "").lower() in kb and (a[3] or "").lower() in kb:
+            e = (e[0], e[1], e[2] * kb[e[3].lower()], "kB")
+            a = (a[0], a[1], a[2] * kb[a[3].lower()], "kB")
         metric_ok = e[0] is None or (a[0] or "").lower().strip("()") == e[0].lower().strip("()")
         unit_ok = e[3] is None or a[3] is None or e[3].lower() == a[3].lower()
         return metric_ok and e[1] == a[1] and abs(e[2] - a[2]) < 1e-9 and unit_ok
@@ -77,6 +85,9 @@ def same_param(key, expected, actual):
         # CSP keywords are quoted in the header ('unsafe-inline'); a label may name them bare.
         as_set = lambda v: {str(x).strip("'\"").lower() for x in (v if isinstance(v, list) else [v])}
         return as_set(expected) == as_set(actual)
+    if key == "encoding":
+        # "gzip|br" and "br|gzip": either encoding, in any order.
+        return set(str(expected).lower().split("|")) == set(str(actual).lower().split("|"))
     return str(expected).strip().lower() == str(actual).strip().lower()
 
 
@@ -87,7 +98,7 @@ def judge(expected, actual):
         return "right" if ekind in NOT_AUTOMATED else "missed"
     if akind != ekind:
         return "false"
-    ok = all(same_param(k, v, aparams.get(k)) for k, v in eparams.items())
+    ok = all(same_param(k, v, aparams.get(k), aparams) for k, v in eparams.items())
     return "right" if ok else "false"
 
 

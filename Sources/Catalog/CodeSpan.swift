@@ -81,6 +81,13 @@ public enum CodeSpan {
             return false
         }
         if s.hasPrefix(".") && s.count > 1 { return true }
+        // A container image, not a file: `ghcr.io/acme/api:3.4.0`, `registry.example.com/app@sha256:…` (a registry
+        // host before the first slash, a tag or digest after the last).
+        if let slash = s.firstIndex(of: "/"), s[..<slash].contains("."),
+            s[slash...].contains(":") || s[slash...].contains("@")
+        {
+            return false
+        }
         if s.utf8.contains(UInt8(ascii: "/")) && !s.hasPrefix("/") { return true }
         if s.hasPrefix("/etc/") || s.hasPrefix("/var/") || s.hasPrefix("/opt/") || s.hasPrefix("/srv/") { return true }
         // name.ext with an extension files have (not `management.endpoints.web.exposure.include`)

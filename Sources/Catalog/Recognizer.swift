@@ -142,6 +142,8 @@ enum Recognizers {
             "stakeholders", "sign off", "signed off", "approved", "approval", "compliant", "compliance",
             // Someone read it: "Changelog reviewed by product" is a person's act, not a file that exists.
             "reviewed by", "signed by", "acknowledged by", "ok d by", "okd by", "proofread",
+            // A rule for people: "Nobody pastes `.env` contents into the channel".
+            "nobody", "no one",
         ])
         // Seen somewhere gonogo does not look (a log, an error tracker, a host's tools, a third party's console, a
         // load test or staging): the words of a check there are not a check of the service.
@@ -155,8 +157,15 @@ enum Recognizers {
             "visible in", "land in", "lands in", "shows up in", "show up in", "in the error log", "in the logs",
             "in the access log", "cloudflare", "fail2ban", "logrotate", "firewall", "security group", "load test",
             "in staging", "on staging", "firebase", "test lab", "testflight", "play console",
+            // A cluster's own tools, another environment, another machine: "verified by admission controller",
+            // cert-manager's `Certificate` resource, "for deploy previews", "on the shared jump box".
+            "admission controller", "cert manager", "deploy previews", "deploy preview", "jump box",
         ])
-        if elsewhere { return Recognition(.manual, rule: "seen elsewhere") }
+        // A provider's console or dashboard: "Replica lag < 2s on the CloudSQL dashboard", "check in the host's UI",
+        // "URL-restricted in the Mapbox console", "dashboard queries p95 under 4 s" (not "dashboard kept as code").
+        let place = c.text.lowercased().contains(
+            /\b(in|on) the [\w'’ -]{0,30}\b(dashboard|console|ui)\b|\bdashboard quer/)
+        if elsewhere || place { return Recognition(.manual, rule: "seen elsewhere") }
         return alerting || human ? Recognition(.manual, rule: alerting ? "alerting" : "human judgement") : nil
     }
 }

@@ -36,8 +36,15 @@ extension Recognizers {
         // "Test coverage >90%" in a dbt project or a data warehouse's checklist is the models' test coverage.
         let dataModels =
             c.dataModels || c.scope.hasAny(["dbt", "model", "models", "warehouse", "snowflake", "data quality"])
+        let report = c.code.first { span in
+            let l = span.lowercased()
+            return CodeSpan.isFilePath(span)
+                && (l.hasSuffix("coverage.xml") || l.hasSuffix("lcov.info") || l.hasSuffix("cobertura.xml")
+                    || l.hasSuffix("jacoco.xml") || l.hasSuffix("clover.xml"))
+        }
         let codeCoverage =
-            c.own.hasAny([
+            report != nil
+            || c.own.hasAny([
                 "code", "unit", "line", "lines", "branch", "statement",
                 "statements", "function", "functions", "lcov", "cobertura", "jacoco", "pytest", "istanbul", "nyc",
             ]) || !dataModels && c.own.hasAny(["test", "tests", "%", "percent"])
@@ -60,6 +67,7 @@ extension Recognizers {
         }
         // Without a figure the sentence names no bar to check ("audit the implementation with tests coverage").
         guard !params.isEmpty else { return nil }
+        if let report { params.insert(("path", .string(report)), at: 0) }
         return Recognition(Kind(.artifact, "coverage"), params, rule: "coverage")
     }
 
@@ -69,12 +77,18 @@ extension Recognizers {
         // A JUnit report named in a code span: "`jest-junit.xml` has no failures".
         if let report = c.code.first(where: { f in
             let l = f.lowercased()
-            return l.hasSuffix(".xml") && (l.includes("junit") || l.includes("test") || l.includes("surefire"))
+            return l.hasSuffix(".xml")
+                && (l.includes("junit") || l.includes("test") || l.includes("surefire") || l.includes("results")
+                    || c.own.hasAny(["junit", "test report", "test results"]))
         }), c.own.hasAny(["failures", "failure", "failing", "passing", "passed", "pass", "green", "errors"]) {
             // `--junitxml=reports/pytest.xml` names the file after its option.
             let path = report.split(separator: "=").last.map(String.init) ?? report
-            return Recognition(
-                Kind(.artifact, "junit"), [("path", .string(path)), ("failures", .int(0))], rule: "test results")
+            var params: [(String, Params.Value)] = [("path", .string(path))]
+            // "`reports/junit.xml`: 412 tests, all green": the count is part of the claim.
+            if let at = w.firstIndex(where: { $0 == "tests" || $0 == "test cases" }), at > 0, let n = Int(w[at - 1]) {
+                params.append(("tests", .int(n)))
+            }
+            return Recognition(Kind(.artifact, "junit"), params + [("failures", .int(0))], rule: "test results")
         }
         guard
             let testAt = w.firstIndex(where: {
@@ -87,6 +101,9 @@ extension Recognizers {
             "chaos", "usability", "acceptance", "uat", "manual", "manually", "exploratory", "dr",
             // Smoke and validation tests run against the deployment, after CI, and leave no report of CI's.
             "smoke", "validate", "validation", "staging",
+            // Data checks run against production data, not a CI suite's report: "Great Expectations suite … passes
+            // on the first prod run".
+            "expectations", "prod run", "production run",
         ]) {
             return nil
         }
@@ -126,8 +143,15 @@ extension Recognizers {
     /// Lighthouse scores, Core Web Vitals and the audits behind "images optimised" or "code splitting".
     static func lighthouse(_ c: ItemContext) -> Recognition? {
         let kind = Kind(.artifact, "lighthouse")
+        // The report the item or its parent names: "Lighthouse CI on the home page (`.lighthouseci/lhr-home.json`):"
+        // over "LCP < 2.5 s".
+        let report = (c.code + c.parentCode).first { span in
+            let l = span.lowercased()
+            return l.hasSuffix(".json") && (l.includes("lhr") || l.includes("lighthouse")) && CodeSpan.isFilePath(span)
+        }
+        let path: [(String, Params.Value)] = report.map { [("path", .string($0))] } ?? []
         for m in lighthouseMetrics where c.own.matches(m.phrases) {
-            var params: [(String, Params.Value)] = [("metric", .string(m.id))]
+            var params: [(String, Params.Value)] = path + [("metric", .string(m.id))]
             if let bound = ThresholdParser(tokens: c.own).first() {
                 var t = bound.threshold(metric: m.id)
                 if m.unit.isEmpty { t.unit = "" }
@@ -136,11 +160,11 @@ extension Recognizers {
             return Recognition(kind, params, rule: "web vital")
         }
         if c.own.has("core web vitals") {
-            return Recognition(kind, [("metric", .string("core-web-vitals"))], rule: "web vital")
+            return Recognition(kind, path + [("metric", .string("core-web-vitals"))], rule: "web vital")
         }
         if c.own.has("lighthouse") {
             let category = lighthouseCategories.first { c.own.matches($0.0) }?.1 ?? "performance"
-            var params: [(String, Params.Value)] = [("category", .string(category))]
+            var params: [(String, Params.Value)] = path + [("category", .string(category))]
             if let bound = ThresholdParser(tokens: c.own).first() {
                 params.append(("threshold", .threshold(bound.threshold(metric: "score"))))
             }
@@ -150,9 +174,9 @@ extension Recognizers {
         let web =
             c.scope.hasAny(["frontend", "front end", "web", "ui", "site", "page", "pages", "browser", "next js"])
             || c.scope.hasPrefix("react") || c.scope.hasPrefix("next")
-        guard web else { return nil }
+        guard web || report != nil else { return nil }
         for (phrases, id) in lighthouseAudits where c.own.matches(phrases) {
-            return Recognition(kind, [("audit", .string(id))], rule: "lighthouse audit")
+            return Recognition(kind, path + [("audit", .string(id))], rule: "lighthouse audit")
         }
         return nil
     }

@@ -34,6 +34,19 @@ extension Recognizers {
         guard headers || responses || c.code.contains(where: { $0.lowercased().hasPrefix("cache-control") }),
             !c.own.hasAny(["layer", "redis", "memcached", "memcache", "if using"]), c.own.words.first != "update"
         else { return nil }
+        // "`Cache-Control` on `/` must not contain `immutable`": the header, without that value.
+        if c.code.contains(where: { $0.lowercased() == "cache-control" }),
+            c.own.hasAny(["not contain", "never contain", "without", "must not include", "not include"]),
+            let refused = c.code.last(where: {
+                $0.lowercased() != "cache-control" && $0 != "/" && !CodeSpan.isURLPath($0)
+            })
+        {
+            var params: [(String, Params.Value)] = [("name", .string("Cache-Control"))]
+            if let path = c.code.first(where: { $0 == "/" || CodeSpan.isServicePath($0) }) {
+                params.insert(("path", .string(path)), at: 0)
+            }
+            return Recognition(Kind(.http, "header"), params + [("excludes", .list([refused]))], rule: "header")
+        }
         // A header written out in full is checked as written: `Cache-Control: no-store` on `/v1/batches`.
         if let (name, value) = c.code.lazy.compactMap(CodeSpan.header).first {
             var params: [(String, Params.Value)] = [("name", .string(name)), ("value", .string(value))]

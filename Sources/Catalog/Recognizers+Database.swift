@@ -15,7 +15,15 @@ extension Recognizers {
             }
             if c.engine != .postgres || Engine.named(in: c.own) == .sqlite {
                 let modes = ["wal", "delete", "truncate", "persist", "memory", "off"]
-                let mode = c.own.has("write ahead") ? "wal" : modes.first { c.own.contains($0) } ?? "wal"
+                // A mode in a code span wins ("Journal mode is `delete`, not WAL"); a mode after "not" is refused.
+                let w = c.own.words
+                let named = w.indices.filter {
+                    modes.contains(w[$0]) && ($0 == 0 || !["not", "no"].contains(w[$0 - 1]))
+                }
+                .map { w[$0] }
+                let mode =
+                    c.code.lazy.map { $0.lowercased() }.first(where: modes.contains)
+                    ?? (c.own.has("write ahead") ? "wal" : named.first ?? "wal")
                 return Recognition(Kind(.sqlite, "journal_mode"), [("mode", .string(mode))], rule: "journal mode")
             }
         }
@@ -115,8 +123,12 @@ extension Recognizers {
             return Recognition(Kind(engine.family, "tables"), params, rule: "tables")
         }
         // "`products` holds at least 500 rows"
+        // ("at least 1 row per store (≥ 118 rows)": a count per group is not the table's; the next bound is.)
         if c.own.hasAny(["rows", "row", "records"]), let table = tableNames.first, let engine = c.engine,
-            let bound = ThresholdParser(tokens: c.own).first(), bound.dimension == .count
+            let bound = ThresholdParser(tokens: c.own).all().first(where: { b in
+                b.dimension == .count && !(b.end + 1 < c.own.words.count && c.own.words[b.end + 1] == "per")
+                    && !(b.end < c.own.words.count && c.own.words[b.end] == "per")
+            })
         {
             return Recognition(
                 Kind(engine.family, "rows"),

@@ -62,7 +62,18 @@ extension Recognizers {
         let secret: (String, Params.Value) = ("secret", .bool(isSecretName(name)))
         // `NAME` = `value`, `NAME` = 60 (seconds), `NAME` is `value`
         if let value = assignedValue(of: name, in: c) { return assignment(name, value, c) }
-        if c.own.hasAny([
+        // An upper-case name is a variable only where the sentence or its place says so: "Warehouse `TRANSFORM_WH`
+        // auto-suspends", "clone `ANALYTICS_PROD_PRE_14_2` created" name a database's objects.
+        let envWords = [
+            "set", "defined", "present", "configured", "exists", "provided", "exported", "populated", "env",
+            "environment", "variable", "variables", "var", "vars", "secret", "secrets", "unset", "empty", "missing",
+        ]
+        guard
+            c.own.hasAny(envWords) || c.scope.hasAny(envWords) || c.parent.hasAny(envWords)
+                || c.code.contains(where: CodeSpan.isEnvFile) || Redaction.isSecretName(name) || looksLikeVariable(name)
+        else { return Recognition(.manual, rule: "a name that is not said to be a variable") }
+        // (Outside asides: "set (URL-restricted in the provider's console)" restricts elsewhere.)
+        if c.tokens(c.text.replacing(/\([^)]*\)/, with: " ")).hasAny([
             "restricted", "not wildcard", "no wildcard", "not a wildcard", "not *", "no *", "explicit", "whitelist",
             "whitelisted", "allowlist", "allowlisted", "specific", "limited", "not contain", "never *", "without *",
             "exclude *", "excludes *", "not be *", "never be *", "isn t *",
@@ -103,6 +114,22 @@ extension Recognizers {
         }
         return Recognition(Kind(.env, "set"), [("name", .string(name)), secret], rule: "environment variable")
     }
+
+    /// Whether a name reads as a setting by its last part (`REFDATA_URL`, `DJANGO_ALLOWED_HOSTS`, `LOG_LEVEL`), as a
+    /// warehouse's `TRANSFORM_WH` or a clone's `ANALYTICS_PROD_PRE_14_2` do not.
+    static func looksLikeVariable(_ name: String) -> Bool {
+        let last = name.split(separator: "_").last.map { String($0).uppercased() } ?? ""
+        return name.count > 2 && !name.contains("_") || variableSuffixes.contains(last)
+    }
+
+    static let variableSuffixes: Set<String> = [
+        "URL", "URI", "URLS", "KEY", "TOKEN", "SECRET", "PASSWORD", "PASS", "HOST", "HOSTS", "PORT", "ID", "LEVEL",
+        "ENV", "MODE", "ORIGIN", "ORIGINS", "ENDPOINT", "DSN", "DIR", "PATH", "REGION", "TIMEOUT", "DEBUG", "NAME",
+        "USER", "USERNAME", "ENABLED", "DISABLED", "ENABLE", "DISABLE", "VERSION", "SIZE", "MAX", "MIN", "TTL",
+        "COUNT", "LIMIT", "WINDOW", "PROVIDER", "MODEL", "BUCKET", "DOMAIN", "EMAIL", "FILE", "SECONDS", "MS",
+        "WORKERS", "THREADS", "CONCURRENCY", "LOCALE", "TZ", "LANG", "FLAG", "FLAGS", "ADDR", "ADDRESS", "SERVER",
+        "ACCOUNT", "PROJECT", "ORG", "TEAM", "CHANNEL", "WEBHOOK", "QUEUE", "TOPIC", "RELEASE", "ENVIRONMENT",
+    ]
 
     /// An item that names a value for a variable: equals it, or must not ("Never deploy with `DEBUG=True`"). A value
     /// the checklist masked as a secret cannot be compared, so the check is that the variable is set.
@@ -156,6 +183,17 @@ extension Recognizers {
         }
         rest = rest.drop { $0 == " " }
         if let code = c.code.first(where: { $0 != name && rest.hasPrefix($0) }) { return code }
+        // "`AWS_REGION` set to eu-west-1": after "set to" a word is the value when it is shaped like one (a digit, a
+        // hyphen, a dot or an underscore in it), not "set to the right region".
+        if !wordAllowed, lower.hasPrefix("set to ") || lower.hasPrefix("is set to ") {
+            let word = rest.prefix { !$0.isWhitespace && $0 != "(" && $0 != "," && $0 != ";" }
+            let value = word.last == "." ? word.dropLast() : word
+            if value.count > 1, value.contains(where: { $0.isNumber || "-._".contains($0) }),
+                value.allSatisfy({ $0.isLetter || $0.isNumber || "-._:/".contains($0) })
+            {
+                return String(value)
+            }
+        }
         guard wordAllowed else { return nil }
         let word = String(rest.prefix { !$0.isWhitespace && $0 != "(" && $0 != "," }).trimmingCharacters(in: "\"'")
         return word.isEmpty ? nil : word

@@ -3,7 +3,9 @@ extension Recognizers {
     /// "`.env.production` created", "Architecture documented: `docs/ARCHITECTURE.md`", "`config.yml` contains `tls: on`".
     static func filePath(_ c: ItemContext) -> Recognition? {
         guard let path = c.code.first(where: CodeSpan.isFilePath), !CodeSpan.isCommand(path),
-            !c.own.hasAny(["branch", "branches"])
+            !c.own.hasAny(["branch", "branches"]),
+            // "`bundle exec rubocop` passes. Don't add offenses to `.rubocop_todo.yml`": the command's sentence.
+            c.code.first.map(CodeSpan.isCommand) != true
         else { return nil }
         // Editing a file ("Bump `version.txt`", "Edit `docs/conf.py` so that…", a bare path under "Update the
         // version in:"): that the file exists says nothing about the edit.
@@ -13,6 +15,16 @@ extension Recognizers {
         var plain = c.text
         for aside in c.asides { plain = plain.replacing("(\(aside))", with: " ") }
         let prose = c.prose(plain)
+        // Named only in an aside ("Post the release notes (template: `docs/notes.md`)"): the file is not what the
+        // sentence asks for.
+        // (An aside that says what the file does is the claim: "No keystores (`**/*.jks` matches nothing)".)
+        // ("Pods run as non-root (`runAsNonRoot: true` in `values-prod.yaml`)": the aside names what the file holds.)
+        if !plain.contains(path),
+            !c.own.hasAny(["matches", "match", "exists", "exist", "absent", "present", "ignored", "empty"]),
+            !c.code.contains(where: { $0 != path && !plain.contains($0) })
+        {
+            return Recognition(.manual, rule: "a file named in passing")
+        }
         let editVerbs: Set<String> = [
             "bump", "modify", "edit", "change", "update", "add", "remove", "delete", "rename", "move",
         ]
@@ -36,16 +48,21 @@ extension Recognizers {
             || c.own.hasAny([
                 "owner", "owned", "permissions", "chmod", "chown", "writable", "readable", "root owned",
                 "proofread", "reviewed by", "approved by", "signed off by", "none in", "nothing in",
-            ]) || path.hasSuffix("/") && !c.own.hasAny(["exists", "exist", "present", "created", "in place"])
+                // What the file does or says, not that it is there: "`search.ts` doesn't log the raw query",
+                // "README says why `.env` stays out of git", "`robots.txt` no longer has …", "Row counts documented
+                // in `README.md`".
+                "doesn t", "does not", "don t", "do not", "no longer", "says why", "explains", "documented in",
+            ]) && !prose.hasAny(["exist", "exists"])
+            || path.hasSuffix("/") && !c.own.hasAny(["exists", "exist", "present", "created", "in place"])
         {
             return Recognition(.manual, rule: "a person judges the file")
         }
         // An address on the service, not a file: "`/.well-known/assetlinks.json` returns 200".
         if path.hasPrefix("/"), c.own.hasAny(["returns", "responds", "answers", "serves", "served"]) { return nil }
-        if c.own.hasAny([
+        if prose.hasAny([
             "absent", "not present", "not exist", "must not exist", "removed", "not shipped",
             "never shipped", "not deployed", "not committed", "no",
-        ]) && !c.own.hasAny(["no errors", "no warnings"]) {
+        ]) && !prose.hasAny(["no errors", "no warnings", "no failures"]) {
             return Recognition(Kind(.file, "absent"), [("path", .string(path))], rule: "file absent")
         }
         // "`.env` is listed in `.dockerignore`": the second file holds the first's name.
@@ -60,12 +77,15 @@ extension Recognizers {
                 rule: "file contents")
         }
         // "`restart: unless-stopped` on every service": one match anywhere in the file would pass it.
-        if c.own.hasAny(["on every", "for every", "in every", "every service", "each service", "all services"]) {
+        if c.own.hasAny([
+            "on every", "for every", "in every", "every service", "each service", "all services", "lists every",
+            "every variable", "each variable", "all variables",
+        ]) {
             return Recognition(.manual, rule: "a claim about every part of a file")
         }
         if c.own.hasAny([
             "contains", "includes", "mentions", "lists", "references", "has", "in", "set in", "says", "requires",
-            "pins", "declares", "specifies",
+            "pins", "declares", "specifies", "sets",
         ]),
             let pattern = c.code.first(where: { $0 != path && !CodeSpan.isFilePath($0) })
         {
@@ -98,9 +118,17 @@ extension Recognizers {
         guard c.code.count == 1, let line = c.code.first,
             c.text.trimmingCharacters(in: " .,") == line || c.text.trimmingCharacters(in: " .,;") == line,
             CodeSpan.isServerDirective(line) || CodeSpan.envAssignment(line) != nil || line.contains(": "),
-            c.parent.hasAny(["in", "contains", "contain", "includes", "include", "has"])
+            c.parentCode.isEmpty || c.parent.hasAny(["in", "contains", "contain", "includes", "include", "has"])
         else { return nil }
-        let files = c.parentCode.filter { CodeSpan.isFilePath($0) && !CodeSpan.isServerDirective($0) }
+        // The file the parent names, or the heading above when there is no parent: "## Values
+        // (`deploy/helm/values-prod.yaml`)" over `replicaCount: 6`.
+        let heading =
+            c.item.section.last.map { $0.split(whereSeparator: { " ()`,:;".contains($0) }).map(String.init) } ?? []
+        // (Under a heading, `NAME=value` stays a variable: a chart's values set the environment.)
+        if c.parentCode.isEmpty, CodeSpan.envAssignment(line) != nil { return nil }
+        let files = (c.parentCode.isEmpty ? heading : c.parentCode).filter {
+            CodeSpan.isFilePath($0) && !CodeSpan.isServerDirective($0)
+        }
         guard files.count == 1, !CodeSpan.isEnvFile(files[0]) else { return nil }
         return Recognition(
             Kind(.file, "contains"), [("path", .string(files[0])), ("pattern", .string(line))], rule: "config line")
@@ -189,6 +217,8 @@ extension Recognizers {
         let labelled = head.isEmpty || (quoted || bare.hasSuffix(cmd)) && head.last == ":"
         let elsewhere = c.own.hasAny([
             "prod box", "production box", "on the host", "on the server", "on prod", "on the bastion", "nightly",
+            // A CI job's result is CI's to show ("`dbt build --target ci` passes in CI"), not a command run here.
+            "in ci", "passes in ci",
             "daily",
             "weekly", "hourly", "cron", "scheduled",
         ])
@@ -229,6 +259,8 @@ extension Recognizers {
     static func migrationTool(_ c: ItemContext) -> Recognition? {
         // The item's text includes its code spans, so the tool's name is among its words.
         guard let tool = migrationTools.first(where: { c.own.matches($0.phrase) }) else { return nil }
+        // "Run `bin/rails db:migrate` from the release hook": a step to take, not a record to read.
+        if c.own.words.first == "run" { return Recognition(.manual, rule: "a step, not a check") }
         guard
             c.own.hasAny([
                 "applied", "ran", "run", "matches", "match", "current", "up to date", "at head", "head",

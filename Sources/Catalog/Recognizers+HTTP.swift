@@ -72,7 +72,9 @@ extension Recognizers {
             "reject", "rejected", "no", "except",
         ])
         let named = origins.count == 1 && !refusing ? origins.first : nil
-        return Recognition(Kind(.http, "cors"), named.map { [("origin", .string($0))] } ?? [], rule: "cors")
+        // "only `https://example.com` may call `/api/search`": that address's answers.
+        let path = c.code.first(where: CodeSpan.isURLPath).map { [("path", Params.Value.string($0))] } ?? []
+        return Recognition(Kind(.http, "cors"), (named.map { [("origin", .string($0))] } ?? []) + path, rule: "cors")
     }
 
     /// "Rate limiting on login endpoints", "Rate limiting configured".
@@ -96,8 +98,11 @@ extension Recognizers {
         // "100 requests per 15 minutes"
         let w = c.own.words
         // ("429 after 5 tries in a minute": the sixth is refused.)
-        if let i = w.firstIndex(where: { ["requests", "req", "attempts", "tries", "logins", "calls"].contains($0) }),
-            i > 0,
+        // ("throttles logins: 5 attempts per 20 seconds": the count is the one with a number before it.)
+        if let i = w.indices.first(where: {
+            $0 > 0 && ["requests", "req", "attempts", "tries", "logins", "calls"].contains(w[$0])
+                && Int(w[$0 - 1]) != nil
+        }),
             let max = Int(w[i - 1])
         {
             params.append(("max", .int(max)))
@@ -169,7 +174,7 @@ extension Recognizers {
             let s = span.lowercased()
             guard CodeSpan.request(span) == nil, !CodeSpan.isURLPath(span), !s.contains(" ") else { return false }
             return lower.contains("\(s) role") || lower.contains("role \(s)") || lower.contains("only \(s) may")
-                || lower.contains("only \(s) can")
+                || lower.contains("only \(s) can") || lower.contains("as a \(s)") || lower.contains("as an \(s)")
         }
         // "`/nginx_status` answers 403 from outside": that status, said of an address, with nothing about who asks.
         // This kind wants 401 from an anonymous caller; the sentence asks for 403 from everyone outside.
@@ -193,101 +198,5 @@ extension Recognizers {
         if let path { params.append(("path", .string(path))) }
         if let method = request?.method { params.append(("method", .string(method))) }
         return Recognition(Kind(.http, "auth_required"), params, rule: "auth required")
-    }
-
-    /// "XSS protection enabled", "Security headers set", "Clickjacking protection".
-    static func securityHeaders(_ c: ItemContext) -> Recognition? {
-        guard
-            c.own.hasAny([
-                "xss", "clickjacking", "security headers", "content security policy", "csp", "x frame options",
-                "nosniff",
-                "referrer policy", "x content type options", "mime sniffing",
-            ])
-        else { return nil }
-        if let (name, value) = c.code.lazy.compactMap(CodeSpan.header).first {
-            return Recognition(
-                Kind(.http, "header"), [("name", .string(name)), ("value", .string(value))], rule: "header")
-        }
-        // One header the sentence names ("Add CSP header", "X-Frame-Options set"): that header, present.
-        let named: [(phrases: [String], header: String)] = [
-            (["content security policy", "csp"], "Content-Security-Policy"),
-            (["x frame options"], "X-Frame-Options"), (["x xss protection"], "X-XSS-Protection"),
-            (["x content type options", "nosniff", "mime sniffing"], "X-Content-Type-Options"),
-            (["referrer policy"], "Referrer-Policy"), (["clickjacking"], "X-Frame-Options"),
-        ]
-        // Subresource integrity, a CSP directive to add: the pages' markup and a policy's contents, not a header's
-        // presence.
-        if c.own.hasAny(["subresource integrity", "sri", "directive"]) {
-            return Recognition(.manual, rule: "a policy's contents")
-        }
-        let headers = Array(Set(named.filter { $0.phrases.contains(where: c.own.contains) }.map(\.header)))
-        if !c.own.hasAny(["security headers"]), headers.count == 1 {
-            // "X-XSS-Protection header removed": the header must be absent.
-            // ("'unsafe-inline' removed from the CSP" removes a source from the policy, not the header.)
-            let absent =
-                c.own.hasAny(["removed", "not sent", "absent", "dropped"])
-                && !c.own.hasAny(["unsafe inline", "unsafe eval", "directive", "source", "sources"])
-            var params: [(String, Params.Value)] = [("name", .string(headers[0]))]
-            if absent {
-                params.append(("absent", .bool(true)))
-            } else if let value = namedValue(of: headers[0], in: c) {
-                // "X-Frame-Options set to DENY": that value, not any.
-                params.append(value)
-            }
-            return Recognition(Kind(.http, "header"), params, rule: "named header")
-        }
-        // Protection against XSS or injection in general (input validation, sanitising, integrity of scripts):
-        // code and process, not a response header.
-        guard c.own.hasAny(["security headers", "header", "headers"]) else {
-            return Recognition(.manual, rule: "protection in code, not a header")
-        }
-        return Recognition(Kind(.http, "security_headers"), [], rule: "security headers")
-    }
-
-    /// The value a sentence states for a header it names: `X-Frame-Options` DENY or SAMEORIGIN, `nosniff` (the only
-    /// value there is), a referrer policy, a CSP "without unsafe-inline" (as `excludes`).
-    static func namedValue(of header: String, in c: ItemContext) -> (String, Params.Value)? {
-        switch header {
-        case "X-Frame-Options":
-            // One value named is that value; "DENY or SAMEORIGIN" asks only that the header be there.
-            let deny = c.own.has("deny")
-            let same = c.own.hasAny(["sameorigin", "same origin"])
-            if deny != same { return ("value", .string(deny ? "DENY" : "SAMEORIGIN")) }
-        case "X-Content-Type-Options":
-            return ("value", .string("nosniff"))
-        case "Referrer-Policy":
-            let policies = [
-                "strict-origin-when-cross-origin", "no-referrer-when-downgrade", "origin-when-cross-origin",
-                "strict-origin", "same-origin", "no-referrer",
-            ]
-            let found = policies.filter { c.own.contains($0) }
-            // "strict-origin" and "origin-when-cross-origin" are in "strict-origin-when-cross-origin".
-            let named = found.filter { p in !found.contains { $0 != p && $0.includes(p) } }
-            if named.count == 1 { return ("value", .string(named[0])) }
-        case "Content-Security-Policy":
-            // The negation next to the source it refuses: "no unsafe-inline", "without 'unsafe-eval'",
-            // "unsafe-inline removed" (not "unsafe-inline allowed for styles", not "not report-only").
-            let unsafe = ["unsafe inline", "unsafe eval"].filter { source in
-                ["no", "without", "not", "never", "nor", "disallow", "forbid", "free of"].contains {
-                    c.own.contains("\($0) \(source)")
-                }
-                    || ["removed", "disallowed", "forbidden", "not allowed", "not used"].contains {
-                        c.own.contains("\(source) \($0)")
-                    }
-            }
-            if !unsafe.isEmpty {
-                return ("excludes", .list(unsafe.map { "'" + $0.replacing(" ", with: "-") + "'" }))
-            }
-        default: break
-        }
-        return nil
-    }
-
-    /// A header named in a code span: "`X-Frame-Options: DENY` sent".
-    static func header(_ c: ItemContext) -> Recognition? {
-        guard let (name, value) = c.code.lazy.compactMap(CodeSpan.header).first,
-            c.own.hasAny(["header", "headers", "sent", "set", "returned", "present"])
-        else { return nil }
-        return Recognition(Kind(.http, "header"), [("name", .string(name)), ("value", .string(value))], rule: "header")
     }
 }

@@ -23,11 +23,38 @@ extension Recognizers {
                 "live", "answers", "healthy",
             ])
         guard healthy || endpoint else { return nil }
+        // A header the answer must carry ("Preflight `OPTIONS /api/search` answers with `Access-Control-Max-Age:
+        // 600`"): the status alone would pass without it; a request other than GET cannot be asked for a header.
+        if let (name, value) = c.code.lazy.compactMap(CodeSpan.header).first {
+            guard (request?.method ?? "GET") == "GET", let path else {
+                return Recognition(.manual, rule: "a header of a request gonogo does not send")
+            }
+            return Recognition(
+                Kind(.http, "header"), [("path", .string(path)), ("name", .string(name)), ("value", .string(value))],
+                rule: "header")
+        }
         var params: [(String, Params.Value)] = [("path", .string(path ?? "/health")), ("status", .int(200))]
         if let method = request?.method, method != "GET" { params.append(("method", .string(method))) }
         // The status in the prose, never a number of the address (`/v1/stores/118/kpis`).
         if let status = c.prose(c.text).words.first(where: { Int($0).map { (100...599).contains($0) } ?? false }) {
             params[1] = ("status", .int(Int(status)!))
+        }
+        // A field of the JSON answer: "returns 200 with `country` set", "with `metadatabase.status` = `healthy`".
+        let fields = c.code.filter { $0 != path && $0 != request.map { "\($0.method) \($0.path)" } }
+        if let field = fields.first, fields.count <= 2, c.own.has("with"),
+            field.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "." }),
+            c.text.contains("with `\(field)`") || c.text.contains("with \(field)")
+        {
+            params.append(("field", .string(field)))
+            let value = fields.count == 2 ? fields[1] : ""
+            if fields.count == 2,
+                ["`\(field)` = `\(value)`", "`\(field)` is `\(value)`", "\(field) = \(value)", "\(field) is \(value)"]
+                    .contains(where: c.text.contains)
+            {
+                params.append(("equals", .string(fields[1])))
+            } else if fields.count == 2 {
+                return Recognition(.manual, rule: "a field's value gonogo cannot tie to it")
+            }
         }
         return Recognition(Kind(.http, "status"), params, rule: healthy ? "health endpoint" : "endpoint")
     }

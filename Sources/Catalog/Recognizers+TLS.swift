@@ -99,7 +99,9 @@ extension Recognizers {
                 // ("TLS 1.3 on": switched on, said of that version alone; "on all endpoints" is a place.)
                 let offered =
                     !floor && !words.has("only")
-                    && (words.hasAny(["supported", "support", "enabled", "enable", "available", "offered"])
+                    && (words.hasAny([
+                        "supported", "support", "enabled", "enable", "available", "offered", "accepted",
+                    ])
                         || words.words.last == "on")
                 if offered {
                     supported += found
