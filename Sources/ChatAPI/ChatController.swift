@@ -31,13 +31,32 @@ struct ChatController: Sendable {
         }
     }
 
-    struct History: ResponseEncodable {
+    /// `{"session_id": …, "messages": [{"id", "session_id", "role", "content", "created_at"}, …]}`, written by hand
+    /// (``JSONText``): the route every client polls.
+    struct History: ResponseGenerator {
         let sessionID: String
         let messages: [ChatMessage]
 
-        enum CodingKeys: String, CodingKey {
-            case messages
-            case sessionID = "session_id"
+        func response(from request: Request, context: some RequestContext) throws -> Response {
+            var json = JSONText(capacity: 64 + messages.reduce(0) { $0 + $1.content.utf8.count + 160 })
+            json.raw("{\"session_id\":")
+            json.string(sessionID)
+            json.raw(",\"messages\":[")
+            for (i, m) in messages.enumerated() {
+                json.raw(i == 0 ? "{\"id\":" : ",{\"id\":")
+                json.number(m.id)
+                json.raw(",\"session_id\":")
+                json.string(m.sessionID)
+                json.raw(",\"role\":")
+                json.string(m.role)
+                json.raw(",\"content\":")
+                json.string(m.content)
+                json.raw(",\"created_at\":")
+                json.string(m.createdAt)
+                json.raw("}")
+            }
+            json.raw("]}")
+            return json.response()
         }
     }
 
@@ -99,11 +118,13 @@ struct ChatController: Sendable {
         router.get("/api/sessions/{id}/messages") { request, context -> History in
             let user = try context.requireUser()
             let id = try context.parameters.require("id")
-            _ = try await ownedSession(id, user)
             let limit = min(max(request.uri.queryParameters.get("limit", as: Int.self) ?? 50, 1), 500)
             let before = request.uri.queryParameters.get("before", as: Int64.self)
-            return History(
-                sessionID: id, messages: try await services.store.messages(sessionID: id, limit: limit, before: before))
+            guard
+                let messages = try await services.store.history(
+                    sessionID: id, userID: user.id, limit: limit, before: before)
+            else { throw HTTPError(.notFound, message: "no such session") }
+            return History(sessionID: id, messages: messages)
         }
         router.delete("/api/sessions/{id}") { _, context -> HTTPResponse.Status in
             let user = try context.requireUser()

@@ -47,4 +47,14 @@ public protocol HistoryStore: Sendable {
         -> ChatMessage
     /// Up to `limit` messages of a session, oldest first; with `before`, those with a smaller id.
     func messages(sessionID: String, limit: Int, before: Int64?) async throws -> [ChatMessage]
+    /// ``messages(sessionID:limit:before:)`` of a session that belongs to `userID`; nil when there is no such session
+    /// or it is another user's. One visit to the database where the store can (a request's history is one read).
+    func history(sessionID: String, userID: Int64, limit: Int, before: Int64?) async throws -> [ChatMessage]?
+}
+
+extension HistoryStore {
+    public func history(sessionID: String, userID: Int64, limit: Int, before: Int64?) async throws -> [ChatMessage]? {
+        guard let session = try await session(id: sessionID), session.userID == userID else { return nil }
+        return try await messages(sessionID: sessionID, limit: limit, before: before)
+    }
 }

@@ -1,5 +1,6 @@
 import Metrics
 import ServiceLifecycle
+import Synchronization
 
 /// A store that times every call of the one it wraps: `chat_database_duration_seconds` by `operation` (and
 /// `database`), for `/metrics`. Failures are timed too, with `outcome="error"`. With a `deadline`, a call that takes
@@ -9,6 +10,7 @@ public struct MeasuredStore: ChatStore {
     public let base: any ChatStore
     let database: String
     let deadline: Duration?
+    let timers = TimerCache()
 
     public init(_ base: any ChatStore, deadline: Duration? = nil) {
         self.base = base
@@ -20,10 +22,7 @@ public struct MeasuredStore: ChatStore {
         let started = ContinuousClock.now
         var outcome = "ok"
         defer {
-            Metrics.Timer(
-                label: "chat_database_duration_seconds",
-                dimensions: [("operation", operation), ("database", database), ("outcome", outcome)]
-            ).recordNanoseconds(started.duration(to: .now).wholeNanoseconds)
+            timers.timer(operation, database, outcome).recordNanoseconds(started.duration(to: .now).wholeNanoseconds)
         }
         do {
             guard let deadline else { return try await body() }
@@ -90,7 +89,31 @@ public struct MeasuredStore: ChatStore {
                 sessionID: sessionID, role: role, content: content, model: model, latencyMS: latencyMS)
         }
     }
+    public func history(sessionID: String, userID: Int64, limit: Int, before: Int64?) async throws -> [ChatMessage]? {
+        try await timed("history") {
+            try await base.history(sessionID: sessionID, userID: userID, limit: limit, before: before)
+        }
+    }
     public func messages(sessionID: String, limit: Int, before: Int64?) async throws -> [ChatMessage] {
         try await timed("messages") { try await base.messages(sessionID: sessionID, limit: limit, before: before) }
+    }
+}
+
+/// The timers of `chat_database_duration_seconds`, made once per operation, database and outcome: making a
+/// swift-metrics timer looks it up in the Prometheus registry by its label and dimensions, under the registry's lock,
+/// which cost more than a ping of SQLite when it was done on every call.
+final class TimerCache: Sendable {
+    private let timers = Mutex<[String: Metrics.Timer]>([:])
+
+    func timer(_ operation: String, _ database: String, _ outcome: String) -> Metrics.Timer {
+        let key = operation + "\u{1}" + database + "\u{1}" + outcome
+        return timers.withLock { timers in
+            if let timer = timers[key] { return timer }
+            let timer = Metrics.Timer(
+                label: "chat_database_duration_seconds",
+                dimensions: [("operation", operation), ("database", database), ("outcome", outcome)])
+            timers[key] = timer
+            return timer
+        }
     }
 }

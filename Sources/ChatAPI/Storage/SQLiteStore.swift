@@ -52,7 +52,7 @@ public final class SQLiteStore: ChatStore {
     }
 
     public func ping() async throws {
-        _ = try await pool.read { db in try Int.fetchOne(db, sql: "SELECT 1") }
+        _ = try await pool.read { db in try Int.fetchOne(db.cachedStatement(sql: "SELECT 1")) }
     }
 
     public func createUser(username: String, passwordHash: String, role: User.Role) async throws -> User {
@@ -152,16 +152,17 @@ extension SQLiteStore: HistoryStore {
 
     public func user(forTokenHash hash: String, now: String) async throws -> User? {
         try await pool.read { db in
+            // (Statements asked on every request are prepared once per connection: GRDB's statement cache.)
             guard
                 let row = try Row.fetchOne(
-                    db,
-                    sql: """
-                        SELECT users.id, users.username, users.role FROM auth_tokens JOIN users ON users.id = auth_tokens.user_id
-                        WHERE auth_tokens.token_hash = ? AND auth_tokens.revoked_at IS NULL AND auth_tokens.expires_at > ?
-                        """,
+                    db.cachedStatement(
+                        sql: """
+                            SELECT users.id, users.username, users.role FROM auth_tokens JOIN users ON users.id = auth_tokens.user_id
+                            WHERE auth_tokens.token_hash = ? AND auth_tokens.revoked_at IS NULL AND auth_tokens.expires_at > ?
+                            """),
                     arguments: [hash, now])
             else { return nil }
-            return User(id: row["id"], username: row["username"], role: User.Role(rawValue: row["role"]) ?? .user)
+            return User(id: row[0], username: row[1], role: User.Role(rawValue: row[2]) ?? .user)
         }
     }
 
@@ -184,8 +185,9 @@ extension SQLiteStore: HistoryStore {
     public func session(id: String) async throws -> ChatSession? {
         try await pool.read { db in
             try Row.fetchOne(
-                db, sql: "SELECT id, user_id, title, created_at FROM chat_sessions WHERE id = ?", arguments: [id]
-            ).map { ChatSession(id: $0["id"], userID: $0["user_id"], title: $0["title"], createdAt: $0["created_at"]) }
+                db.cachedStatement(sql: "SELECT id, user_id, title, created_at FROM chat_sessions WHERE id = ?"),
+                arguments: [id]
+            ).map { ChatSession(id: $0[0], userID: $0[1], title: $0[2], createdAt: $0[3]) }
         }
     }
 
@@ -223,23 +225,30 @@ extension SQLiteStore: HistoryStore {
         }
     }
 
-    public func messages(sessionID: String, limit: Int, before: Int64?) async throws -> [ChatMessage] {
+    public func history(sessionID: String, userID: Int64, limit: Int, before: Int64?) async throws -> [ChatMessage]? {
         try await pool.read { db in
-            // The newest `limit` (before the cursor), returned oldest first.
-            let rows = try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT * FROM (
-                        SELECT id, session_id, role, content, created_at FROM chat_messages
-                        WHERE session_id = ? AND id < ? ORDER BY id DESC LIMIT ?
-                    ) ORDER BY id ASC
-                    """,
-                arguments: [sessionID, before ?? Int64.max, limit])
-            return rows.map {
-                ChatMessage(
-                    id: $0["id"], sessionID: $0["session_id"], role: $0["role"], content: $0["content"],
-                    createdAt: $0["created_at"])
-            }
+            let owner = try Int64.fetchOne(
+                db.cachedStatement(sql: "SELECT user_id FROM chat_sessions WHERE id = ?"), arguments: [sessionID])
+            guard owner == userID else { return nil }
+            return try Self.messages(db, sessionID: sessionID, limit: limit, before: before)
+        }
+    }
+
+    public func messages(sessionID: String, limit: Int, before: Int64?) async throws -> [ChatMessage] {
+        try await pool.read { db in try Self.messages(db, sessionID: sessionID, limit: limit, before: before) }
+    }
+
+    static func messages(_ db: Database, sessionID: String, limit: Int, before: Int64?) throws -> [ChatMessage] {
+        // The newest `limit` (before the cursor), returned oldest first.
+        let statement = try db.cachedStatement(
+            sql: """
+                SELECT * FROM (
+                    SELECT id, session_id, role, content, created_at FROM chat_messages
+                    WHERE session_id = ? AND id < ? ORDER BY id DESC LIMIT ?
+                ) ORDER BY id ASC
+                """)
+        return try Row.fetchAll(statement, arguments: [sessionID, before ?? Int64.max, limit]).map {
+            ChatMessage(id: $0[0], sessionID: $0[1], role: $0[2], content: $0[3], createdAt: $0[4])
         }
     }
 }
