@@ -49,6 +49,18 @@ public struct ChatServices: Sendable {
     }
 }
 
+extension ChatServices {
+    /// Counters for a limit: in PostgreSQL when the history is there, so that every instance sharing the database
+    /// shares each client's budget; in this process's memory on SQLite (one instance per database file).
+    func limiter(_ bucket: String, limit: Int, window: Duration) -> any RequestLimiter {
+        if let postgres = (store as? MeasuredStore)?.base as? PostgresStore {
+            return PostgresLimiter(
+                client: postgres.client, logger: postgres.logger, bucket: bucket, limit: limit, window: window)
+        }
+        return RateLimiter(limit: limit, window: window)
+    }
+}
+
 /// chat-api as a library, assembled the way Hummingbird's template does it.
 public enum ChatService {
     public static let version = "0.1.0"
@@ -107,8 +119,8 @@ public enum ChatService {
         router.add(middleware: CORSMiddleware(allowed: Set(services.configuration.corsOrigins)))
         router.add(
             middleware: RateLimitMiddleware(
-                limiter: RateLimiter(
-                    limit: services.configuration.rateLimitMaxRequests,
+                limiter: services.limiter(
+                    "requests", limit: services.configuration.rateLimitMaxRequests,
                     window: .seconds(services.configuration.rateLimitWindow)),
                 trustedProxies: services.configuration.trustedProxies))
         router.add(middleware: AuthMiddleware(store: services.store))
@@ -116,8 +128,8 @@ public enum ChatService {
         MetricsController(registry: ChatMetrics.registry).register(on: router)
         AuthController(
             services: services,
-            failedLogins: RateLimiter(
-                limit: services.configuration.loginRateLimitMax,
+            failedLogins: services.limiter(
+                "failed_logins", limit: services.configuration.loginRateLimitMax,
                 window: .seconds(services.configuration.rateLimitWindow))
         ).register(on: router)
         ChatController(services: services, model: services.model).register(on: router)

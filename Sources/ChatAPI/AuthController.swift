@@ -25,7 +25,7 @@ struct AuthMiddleware: RouterMiddleware {
 struct AuthController: Sendable {
     let services: ChatServices
     /// Failed logins per client: past `LOGIN_RATE_LIMIT_MAX` in a window, logins answer 429.
-    let failedLogins: RateLimiter<ContinuousClock>
+    let failedLogins: any RequestLimiter
 
     struct Login: Decodable {
         let username: String
@@ -52,7 +52,7 @@ struct AuthController: Sendable {
     func register(on router: Router<ChatRequestContext>) {
         router.post("/api/auth/login") { request, context -> Token in
             let client = context.clientKey(request, trusting: services.configuration.trustedProxies)
-            if let retry = await failedLogins.isBlocked(client) {
+            if let retry = try await failedLogins.isBlocked(client) {
                 throw HTTPError(
                     .tooManyRequests, headers: [.retryAfter: String(retry)], message: "too many failed logins")
             }
@@ -62,7 +62,7 @@ struct AuthController: Sendable {
             let hash = found?.passwordHash ?? "$2b$10$abcdefghijklmnopqrstuuN0Yv3CqXxZbjmS6n1Km3f8jQ5g0sJTi"
             guard Bcrypt.verify(login.password, hash: hash), let user = found?.0 else {
                 context.logger.info("login refused", metadata: ["username": "\(login.username)"])
-                _ = await failedLogins.hit(client)
+                _ = try await failedLogins.hit(client)
                 throw HTTPError(.unauthorized, message: "wrong username or password")
             }
             let ttl =

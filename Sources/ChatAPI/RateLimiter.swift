@@ -78,15 +78,15 @@ extension ChatRequestContext {
 
 /// `RATE_LIMIT_MAX_REQUESTS` per `RATE_LIMIT_WINDOW` seconds per client on every `/api` route; past it, 429 with
 /// `Retry-After`.
-struct RateLimitMiddleware<C: Clock>: RouterMiddleware where C.Duration == Duration {
-    let limiter: RateLimiter<C>
+struct RateLimitMiddleware: RouterMiddleware {
+    let limiter: any RequestLimiter
     var trustedProxies: Set<String> = []
 
     func handle(
         _ request: Request, context: ChatRequestContext, next: (Request, ChatRequestContext) async throws -> Response
     ) async throws -> Response {
         guard request.uri.path.hasPrefix("/api/") else { return try await next(request, context) }
-        if let retry = await limiter.hit(context.clientKey(request, trusting: trustedProxies)) {
+        if let retry = try await limiter.hit(context.clientKey(request, trusting: trustedProxies)) {
             throw HTTPError(.tooManyRequests, headers: [.retryAfter: String(retry)], message: "rate limit exceeded")
         }
         return try await next(request, context)

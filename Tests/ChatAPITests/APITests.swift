@@ -24,7 +24,8 @@ final class LiveService {
     /// The `DATABASE_URL` it serves.
     var databaseURL: String { environment["DATABASE_URL"] ?? "" }
 
-    init(_ settings: [String: String] = [:], backend: Backend = .sqlite) async throws {
+    /// With `users` false it adds no users: a second instance on a database another one set up.
+    init(_ settings: [String: String] = [:], backend: Backend = .sqlite, users: Bool = true) async throws {
         let directory = try Executables.temporaryDirectory("chat-api")
         self.directory = directory
         self.backend = backend
@@ -41,7 +42,7 @@ final class LiveService {
         environment = env
         // Children are waited for on threads of their own, never on Swift's cooperative pool.
         (server, base) = try await Blocking.run {
-            for (name, role) in [("alice", "user"), ("bob", "user"), ("root", "admin")] {
+            for (name, role) in [("alice", "user"), ("bob", "user"), ("root", "admin")] where users {
                 let added = try Executables.run(
                     "chat-api", ["user", "add", "--username", name, "--role", role, "--password-stdin"],
                     environment: env, stdin: "pw-\(name)-123456", directory: directory.path)

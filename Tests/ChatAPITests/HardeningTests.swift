@@ -22,6 +22,36 @@ struct HardeningTests {
         #expect(try await service.call("GET", "/health").status == 200)
     }
 
+    @Test("two instances on one PostgreSQL share each client's budget: the request limit and the login throttle")
+    func sharedLimits() async throws {
+        let limits = ["RATE_LIMIT_MAX_REQUESTS": "6", "RATE_LIMIT_WINDOW": "600", "LOGIN_RATE_LIMIT_MAX": "2"]
+        let first = try await LiveService(limits, backend: .postgres)
+        let second = try await LiveService(
+            limits.merging(["DATABASE_URL": first.databaseURL]) { $1 }, backend: .postgres, users: false)
+        // Alternating between the instances, as a load balancer would: the seventh request is refused, whichever
+        // instance gets it (in memory, each would have allowed six).
+        for i in 0..<6 {
+            #expect(try await (i % 2 == 0 ? first : second).call("GET", "/api/sessions").status == 401, "request \(i)")
+        }
+        let limited = try await second.call("GET", "/api/sessions")
+        #expect(limited.status == 429)
+        #expect((1...600).contains(limited.headers["retry-after"].flatMap(Int.init) ?? 0))
+        #expect(try await first.call("GET", "/api/sessions").status == 429)
+
+        // Failed logins are counted across both: two wrong passwords, one on each, block the right one on either.
+        let third = try await LiveService(limits, backend: .postgres)
+        let fourth = try await LiveService(
+            limits.merging(["DATABASE_URL": third.databaseURL]) { $1 }, backend: .postgres, users: false)
+        for service in [third, fourth] {
+            let wrong = try await service.call(
+                "POST", "/api/auth/login", body: ["username": "alice", "password": "wrong-wrong-wrong"])
+            #expect(wrong.status == 401)
+        }
+        let blocked = try await third.call(
+            "POST", "/api/auth/login", body: ["username": "alice", "password": "pw-alice-123456"])
+        #expect(blocked.status == 429 && blocked.json["token"] == nil)
+    }
+
     @Test("a route that does not exist answers 404 in JSON, with the security headers")
     func unknownRoute() async throws {
         let service = try await LiveService([:])

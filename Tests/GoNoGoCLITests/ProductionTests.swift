@@ -22,6 +22,8 @@ final class ProductionDeployment: @unchecked Sendable {
     let httpPort: Int
     let httpsPort: Int
     var chatPort = 0
+    /// The second chat-api instance behind nginx, on the same PostgreSQL.
+    var secondPort = 0
     let fault: Fault?
     private var servers: [ServerProcess] = []
     private var nginx: Process?
@@ -81,6 +83,10 @@ final class ProductionDeployment: @unchecked Sendable {
         let chat = ServerProcess("chat-api", ["serve"], environment: env, directory: root.path)
         chatPort = try await Blocking.run { try chat.start() }
         servers.append(chat)
+        // A second instance on the same database, as deploy/nginx/chat-api.conf's upstream has it.
+        let second = ServerProcess("chat-api", ["serve"], environment: env, directory: root.path)
+        secondPort = try await Blocking.run { try second.start() }
+        servers.append(second)
         env["PORT"] = String(chatPort)
         try write(
             ".env.production",
@@ -113,7 +119,8 @@ final class ProductionDeployment: @unchecked Sendable {
             ("return 301 https://$host$request_uri;", "return 301 https://$host:\(httpsPort)$request_uri;"),
             ("/etc/letsencrypt/live/chat.example.com/fullchain.pem", cert),
             ("/etc/letsencrypt/live/chat.example.com/privkey.pem", key),
-            ("proxy_pass http://localhost:8000;", "proxy_pass http://127.0.0.1:\(chatPort);"),
+            ("server 127.0.0.1:8000 max_fails", "server 127.0.0.1:\(chatPort) max_fails"),
+            ("server 127.0.0.1:8001 max_fails", "server 127.0.0.1:\(secondPort) max_fails"),
             ("root /var/www/chat;", "root \(nginxDir.path)/www;"),
         ] {
             #expect(site.contains(from), "deploy/nginx/chat-api.conf no longer has `\(from)`")
@@ -206,6 +213,15 @@ final class ProductionDeployment: @unchecked Sendable {
             ])
     }
 
+    /// How many `/api/…` requests the instance on `port` has answered, from its `/metrics` (Hummingbird's
+    /// `hb_requests` counter, by route).
+    static func apiRequestsServed(port: Int) async throws -> Int {
+        let metrics = try await Shell.run("curl", ["-sf", "--max-time", "10", "http://127.0.0.1:\(port)/metrics"])
+        let lines = metrics.stdout.split(separator: "\n").filter { $0.hasPrefix("hb_requests") && $0.contains("/api/") }
+        let counts: [Double] = lines.compactMap { line in line.split(separator: " ").last.flatMap { Double($0) } }
+        return Int(counts.reduce(0, +))
+    }
+
     func stop() {
         if let nginx, nginx.isRunning {
             nginx.terminate()
@@ -268,6 +284,19 @@ struct ProductionTests {
             #expect(!run.stdout.contains(secret) && !run.stderr.contains(secret))
         }
         #expect(!run.stdout.contains(deployment.databaseURL.split(separator: ":")[2].split(separator: "@")[0]))
+
+        // Two instances behind nginx share one budget per client: the rate-limit item's burst was spread over both,
+        // and the 429 still came within the configured 100 (counted per instance, it would come near request 201).
+        let limits = report.items.filter {
+            $0["kind"] as? String == "http.rate_limit" && ($0["params"] as? [String: Any])?["target"] == nil
+        }
+        let burst = limits.compactMap { ($0["observed"] as? String)?.firstMatch(of: /429 at request (\d+)/) }
+        let refusedAt = try #require(burst.first.flatMap { Int($0.1) }, "\(limits)")
+        #expect((1...101).contains(refusedAt), "\(limits)")
+        for port in [deployment.chatPort, deployment.secondPort] {
+            let served = try await ProductionDeployment.apiRequestsServed(port: port)
+            #expect(served > 0, "the instance on \(port) served no /api request")
+        }
 
         // scripts/bench-production: more runs against the same deployment, their wall time printed (never asserted:
         // speed belongs to the benchmark, docs/benchmarks.md).

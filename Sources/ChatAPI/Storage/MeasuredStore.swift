@@ -16,6 +16,11 @@ public struct MeasuredStore: ChatStore {
         self.base = base
         self.deadline = deadline
         database = base is PostgresStore ? "postgresql" : "sqlite"
+        // The family is on /metrics from the start (with zero counts), as on an instance that has served no request
+        // yet behind a load balancer. (The registry first: a timer made before the metrics system is bootstrapped
+        // would record nowhere.)
+        _ = ChatMetrics.registry
+        _ = timers.timer("ping", database, "ok")
     }
 
     func timed<T: Sendable>(_ operation: String, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
@@ -25,19 +30,26 @@ public struct MeasuredStore: ChatStore {
             timers.timer(operation, database, outcome).recordNanoseconds(started.duration(to: .now).wholeNanoseconds)
         }
         do {
-            guard let deadline else { return try await body() }
-            return try await withThrowingTaskGroup(of: T.self) { group in
-                group.addTask { try await body() }
-                group.addTask {
-                    try await Task.sleep(for: deadline)
-                    throw StoreError(description: "the database did not answer within \(deadline)")
-                }
-                defer { group.cancelAll() }
-                return try await group.next()!
-            }
+            return try await Self.within(deadline, body)
         } catch {
             outcome = "error"
             throw error
+        }
+    }
+
+    /// `body`, abandoned with a ``StoreError`` when it takes longer than `deadline` (when one is given).
+    static func within<T: Sendable>(
+        _ deadline: Duration?, _ body: @escaping @Sendable () async throws -> T
+    ) async throws -> T {
+        guard let deadline else { return try await body() }
+        return try await withThrowingTaskGroup(of: T.self) { group in
+            group.addTask { try await body() }
+            group.addTask {
+                try await Task.sleep(for: deadline)
+                throw StoreError(description: "the database did not answer within \(deadline)")
+            }
+            defer { group.cancelAll() }
+            return try await group.next()!
         }
     }
 

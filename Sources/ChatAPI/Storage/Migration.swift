@@ -132,6 +132,20 @@ public struct Migration: Sendable, Equatable {
                 $$
                 """
             ]),
+        Migration(
+            version: 5, name: "rate limit counters shared by every instance (PostgreSQL)",
+            sqlite: [],
+            postgres: [
+                """
+                CREATE TABLE rate_limits (
+                    bucket TEXT NOT NULL,
+                    client TEXT NOT NULL,
+                    window_start TIMESTAMPTZ NOT NULL,
+                    hits INTEGER NOT NULL,
+                    PRIMARY KEY (bucket, client)
+                )
+                """
+            ]),
     ]
 
     /// The three indexes the Sprint 5 checklist names; the same SQL on both engines.

@@ -1,0 +1,81 @@
+import Logging
+import PostgresNIO
+
+/// What the rate limits and the failed-login throttle count against: hits per client in fixed windows.
+protocol RequestLimiter: Sendable {
+    /// Counts a hit for `client`: nil when allowed, else the seconds until its window resets (at least 1).
+    func hit(_ client: String) async throws -> Int?
+    /// Whether `client` is over the limit, without counting a hit.
+    func isBlocked(_ client: String) async throws -> Int?
+}
+
+extension RateLimiter: RequestLimiter {}
+
+/// Fixed-window counters kept in PostgreSQL (`rate_limits`, migration 5), so every instance of chat-api that shares
+/// the database shares one budget per client: behind a load balancer of N instances a client still gets `limit` hits
+/// per window, not N times that. One statement per hit: an upsert that starts a new window or adds to the current
+/// one, atomic under concurrent hits (the row is locked by the conflict), timed by the database's clock so that
+/// instances agree on windows. `bucket` keeps the request limit and the login throttle apart.
+struct PostgresLimiter: RequestLimiter {
+    let client: PostgresClient
+    let logger: Logger
+    let bucket: String
+    let limit: Int
+    let window: Duration
+    /// As long as a store call may take (``MeasuredStore``): while PostgreSQL is down, a request answers 503 instead
+    /// of waiting for a connection.
+    var deadline: Duration = .seconds(5)
+
+    var windowSeconds: Double { Double(window.components.seconds) + Double(window.components.attoseconds) / 1e18 }
+
+    func hit(_ key: String) async throws -> Int? {
+        try await MeasuredStore.within(deadline) { try await count(key) }
+    }
+
+    func isBlocked(_ key: String) async throws -> Int? {
+        try await MeasuredStore.within(deadline) { try await blocked(key) }
+    }
+
+    private func count(_ key: String) async throws -> Int? {
+        let seconds = windowSeconds
+        let rows = try await client.query(
+            """
+            INSERT INTO rate_limits AS r (bucket, client, window_start, hits) VALUES (\(bucket), \(key), now(), 1)
+            ON CONFLICT (bucket, client) DO UPDATE SET
+                window_start = CASE WHEN r.window_start <= now() - make_interval(secs => \(seconds))
+                    THEN now() ELSE r.window_start END,
+                hits = CASE WHEN r.window_start <= now() - make_interval(secs => \(seconds))
+                    THEN 1 ELSE r.hits + 1 END
+            RETURNING hits, EXTRACT(EPOCH FROM (window_start + make_interval(secs => \(seconds)) - now()))::float8
+            """, logger: logger)
+        for try await (hits, left) in rows.decode((Int, Double).self) {
+            // Now and then, windows long past are removed (their rows would be replaced on the next hit anyway).
+            if hits == 1, Int.random(in: 0..<256) == 0 { try await prune() }
+            return hits > limit ? max(1, Int(left.rounded(.up))) : nil
+        }
+        return nil
+    }
+
+    private func blocked(_ key: String) async throws -> Int? {
+        let seconds = windowSeconds
+        let rows = try await client.query(
+            """
+            SELECT hits, EXTRACT(EPOCH FROM (window_start + make_interval(secs => \(seconds)) - now()))::float8
+            FROM rate_limits WHERE bucket = \(bucket) AND client = \(key)
+                AND window_start > now() - make_interval(secs => \(seconds))
+            """, logger: logger)
+        for try await (hits, left) in rows.decode((Int, Double).self) where hits >= limit {
+            return max(1, Int(left.rounded(.up)))
+        }
+        return nil
+    }
+
+    func prune() async throws {
+        let seconds = windowSeconds
+        try await client.query(
+            """
+            DELETE FROM rate_limits
+            WHERE bucket = \(bucket) AND window_start < now() - make_interval(secs => \(seconds))
+            """, logger: logger)
+    }
+}
