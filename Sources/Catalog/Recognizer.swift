@@ -142,8 +142,6 @@ enum Recognizers {
             "stakeholders", "sign off", "signed off", "approved", "approval", "compliant", "compliance",
             // Someone read it: "Changelog reviewed by product" is a person's act, not a file that exists.
             "reviewed by", "signed by", "acknowledged by", "ok d by", "okd by", "proofread",
-            // A rule for people: "Nobody pastes `.env` contents into the channel".
-            "nobody", "no one",
         ])
         // Seen somewhere gonogo does not look (a log, an error tracker, a host's tools, a third party's console, a
         // load test or staging): the words of a check there are not a check of the service.
@@ -159,13 +157,20 @@ enum Recognizers {
             "in staging", "on staging", "firebase", "test lab", "testflight", "play console",
             // A cluster's own tools, another environment, another machine: "verified by admission controller",
             // cert-manager's `Certificate` resource, "for deploy previews", "on the shared jump box".
-            "admission controller", "cert manager", "deploy previews", "deploy preview", "jump box",
+            "admission controller", "deploy previews", "deploy preview", "jump box",
         ])
         // A provider's console or dashboard: "Replica lag < 2s on the CloudSQL dashboard", "check in the host's UI",
         // "URL-restricted in the Mapbox console", "dashboard queries p95 under 4 s" (not "dashboard kept as code").
-        let place = c.text.lowercased().contains(
-            /\b(in|on) the [\w'’ -]{0,30}\b(dashboard|console|ui)\b|\bdashboard quer/)
-        if elsewhere || place { return Recognition(.manual, rule: "seen elsewhere") }
+        // (One word names the provider: "the CloudSQL dashboard"; the service's own "admin dashboard" is not elsewhere.)
+        let lower = c.text.lowercased()
+        let place =
+            lower.contains(/\b(in|on) the [\w'’-]+ (dashboard|console|ui)\b|\bdashboard quer/)
+            && !lower.contains(/\bthe (admin|app|web|our|own|chat) (dashboard|console|ui)\b/)
+        // cert-manager's own resources ("cert-manager `Certificate` Ready"), not a certificate issued by it (an aside).
+        let cluster = c.tokens(c.text.replacing(/\([^)]*\)/, with: " ")).has("cert manager")
+        if elsewhere || place || cluster { return Recognition(.manual, rule: "seen elsewhere") }
+        // A rule for people: "Nobody pastes `.env` contents into the channel" (not "no one-off debug routes").
+        if lower.contains(#/^(nobody|no one) /#) { return Recognition(.manual, rule: "a rule for people") }
         return alerting || human ? Recognition(.manual, rule: alerting ? "alerting" : "human judgement") : nil
     }
 }

@@ -21,8 +21,13 @@ extension Recognizers {
                     modes.contains(w[$0]) && ($0 == 0 || !["not", "no"].contains(w[$0 - 1]))
                 }
                 .map { w[$0] }
+                let lower = c.text.lowercased()
                 let mode =
-                    c.code.lazy.map { $0.lowercased() }.first(where: modes.contains)
+                    c.code.lazy.map { $0.lowercased() }.first(where: { span in
+                        modes.contains(span)
+                            && !["not \(span)", "no \(span)", "default \(span)", "not `\(span)`", "default `\(span)`"]
+                                .contains(where: lower.contains)
+                    })
                     ?? (c.own.has("write ahead") ? "wal" : named.first ?? "wal")
                 return Recognition(Kind(.sqlite, "journal_mode"), [("mode", .string(mode))], rule: "journal mode")
             }

@@ -68,9 +68,14 @@ extension Recognizers {
             "set", "defined", "present", "configured", "exists", "provided", "exported", "populated", "env",
             "environment", "variable", "variables", "var", "vars", "secret", "secrets", "unset", "empty", "missing",
         ]
+        let objectWords = [
+            "warehouse", "clone", "schema", "table", "tables", "time travel", "retention", "suspend", "suspends",
+            "stage", "database", "role", "grant",
+        ]
         guard
             c.own.hasAny(envWords) || c.scope.hasAny(envWords) || c.parent.hasAny(envWords)
                 || c.code.contains(where: CodeSpan.isEnvFile) || Redaction.isSecretName(name) || looksLikeVariable(name)
+                || !c.own.hasAny(objectWords)
         else { return Recognition(.manual, rule: "a name that is not said to be a variable") }
         // (Outside asides: "set (URL-restricted in the provider's console)" restricts elsewhere.)
         if c.tokens(c.text.replacing(/\([^)]*\)/, with: " ")).hasAny([
@@ -188,8 +193,14 @@ extension Recognizers {
         if !wordAllowed, lower.hasPrefix("set to ") || lower.hasPrefix("is set to ") {
             let word = rest.prefix { !$0.isWhitespace && $0 != "(" && $0 != "," && $0 != ";" }
             let value = word.last == "." ? word.dropLast() : word
+            // (Not an address, a list, a duration or a range: `REDIS_URL` set to redis.internal:6379, `TIMEOUT`
+            // set to 120s, `WORKERS` set to 2-4 are not the variable's exact value.)
+            let upper = name.uppercased()
+            let listOrAddress = ["_URL", "_URI", "_HOSTS", "_ORIGINS", "_HOST", "_ENDPOINT"].contains(
+                where: upper.hasSuffix)
+            let unitOrRange = value.contains(/^\d+(\.\d+)?[a-zA-Z]+$|^\d+-\d+$/)
             if value.count > 1, value.contains(where: { $0.isNumber || "-._".contains($0) }),
-                value.allSatisfy({ $0.isLetter || $0.isNumber || "-._:/".contains($0) })
+                value.allSatisfy({ $0.isLetter || $0.isNumber || "-._".contains($0) }), !listOrAddress, !unitOrRange
             {
                 return String(value)
             }

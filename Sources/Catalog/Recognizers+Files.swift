@@ -17,11 +17,12 @@ extension Recognizers {
         let prose = c.prose(plain)
         // Named only in an aside ("Post the release notes (template: `docs/notes.md`)"): the file is not what the
         // sentence asks for.
-        // (An aside that says what the file does is the claim: "No keystores (`**/*.jks` matches nothing)".)
-        // ("Pods run as non-root (`runAsNonRoot: true` in `values-prod.yaml`)": the aside names what the file holds.)
-        if !plain.contains(path),
-            !c.own.hasAny(["matches", "match", "exists", "exist", "absent", "present", "ignored", "empty"]),
-            !c.code.contains(where: { $0 != path && !plain.contains($0) })
+        // ("Unit installed (`deploy/app.service`)", "No keystores (`**/*.jks` matches nothing)", "(`runAsNonRoot:
+        // true` in `values.yaml`)": the aside is the claim's; only a labelled aside, "(template: …)", "(see …)",
+        // names a file in passing.)
+        if !plain.contains(path), let aside = c.asides.first(where: { $0.contains(path) }),
+            let head = aside.components(separatedBy: path).first?.lowercased().trimmingCharacters(in: " `"),
+            head.hasSuffix(":") || ["see ", "e.g.", "eg ", "like ", "cf."].contains(where: head.hasPrefix)
         {
             return Recognition(.manual, rule: "a file named in passing")
         }
@@ -48,9 +49,11 @@ extension Recognizers {
             || c.own.hasAny([
                 "owner", "owned", "permissions", "chmod", "chown", "writable", "readable", "root owned",
                 "proofread", "reviewed by", "approved by", "signed off by", "none in", "nothing in",
-                // What the file does or says, not that it is there: "`search.ts` doesn't log the raw query",
-                // "README says why `.env` stays out of git", "`robots.txt` no longer has …", "Row counts documented
-                // in `README.md`".
+            ])
+            // What the file does or says, not that it is there: "`search.ts` doesn't log the raw query", "README
+            // says why `.env` stays out of git", "`robots.txt` no longer has …", "Row counts documented in
+            // `README.md`" (but "`x.pem` does not exist" is the file's absence).
+            || prose.hasAny([
                 "doesn t", "does not", "don t", "do not", "no longer", "says why", "explains", "documented in",
             ]) && !prose.hasAny(["exist", "exists"])
             || path.hasSuffix("/") && !c.own.hasAny(["exists", "exist", "present", "created", "in place"])
@@ -126,7 +129,10 @@ extension Recognizers {
             c.item.section.last.map { $0.split(whereSeparator: { " ()`,:;".contains($0) }).map(String.init) } ?? []
         // (Under a heading, `NAME=value` stays a variable: a chart's values set the environment.)
         if c.parentCode.isEmpty, CodeSpan.envAssignment(line) != nil { return nil }
-        let files = (c.parentCode.isEmpty ? heading : c.parentCode).filter {
+        // (A heading's word is a file only with a folder or a config file's extension: not "Next.js".)
+        let configExtensions = [".yaml", ".yml", ".toml", ".json", ".conf", ".ini", ".cfg", ".properties"]
+        let headingFiles = heading.filter { w in w.contains("/") || configExtensions.contains(where: w.hasSuffix) }
+        let files = (c.parentCode.isEmpty ? headingFiles : c.parentCode).filter {
             CodeSpan.isFilePath($0) && !CodeSpan.isServerDirective($0)
         }
         guard files.count == 1, !CodeSpan.isEnvFile(files[0]) else { return nil }
@@ -218,7 +224,7 @@ extension Recognizers {
         let elsewhere = c.own.hasAny([
             "prod box", "production box", "on the host", "on the server", "on prod", "on the bastion", "nightly",
             // A CI job's result is CI's to show ("`dbt build --target ci` passes in CI"), not a command run here.
-            "in ci", "passes in ci",
+            "passes in ci",
             "daily",
             "weekly", "hourly", "cron", "scheduled",
         ])

@@ -24,14 +24,10 @@ extension Recognizers {
             ])
         guard healthy || endpoint else { return nil }
         // A header the answer must carry ("Preflight `OPTIONS /api/search` answers with `Access-Control-Max-Age:
-        // 600`"): the status alone would pass without it; a request other than GET cannot be asked for a header.
-        if let (name, value) = c.code.lazy.compactMap(CodeSpan.header).first {
-            guard (request?.method ?? "GET") == "GET", let path else {
-                return Recognition(.manual, rule: "a header of a request gonogo does not send")
-            }
-            return Recognition(
-                Kind(.http, "header"), [("path", .string(path)), ("name", .string(name)), ("value", .string(value))],
-                rule: "header")
+        // 600`", "`/ready` answers 503 with `Retry-After: 5` while draining"): the status alone would pass without
+        // it, and a header check alone would drop the status and the request; the config can name both.
+        if c.code.contains(where: { CodeSpan.header($0) != nil }) {
+            return Recognition(.manual, rule: "a status and a header together")
         }
         var params: [(String, Params.Value)] = [("path", .string(path ?? "/health")), ("status", .int(200))]
         if let method = request?.method, method != "GET" { params.append(("method", .string(method))) }
@@ -41,7 +37,7 @@ extension Recognizers {
         }
         // A field of the JSON answer: "returns 200 with `country` set", "with `metadatabase.status` = `healthy`".
         let fields = c.code.filter { $0 != path && $0 != request.map { "\($0.method) \($0.path)" } }
-        if let field = fields.first, fields.count <= 2, c.own.has("with"),
+        if let field = fields.first, fields.count <= 2, c.own.has("with"), !["true", "false"].contains(field),
             field.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "." }),
             c.text.contains("with `\(field)`") || c.text.contains("with \(field)")
         {
@@ -53,7 +49,8 @@ extension Recognizers {
             {
                 params.append(("equals", .string(fields[1])))
             } else if fields.count == 2 {
-                return Recognition(.manual, rule: "a field's value gonogo cannot tie to it")
+                // ("with `status` and `version`": two fields; the first is checked, the second is not a value.)
+                params.removeLast()
             }
         }
         return Recognition(Kind(.http, "status"), params, rule: healthy ? "health endpoint" : "endpoint")

@@ -39,6 +39,36 @@ struct PassingMentionTests {
         #expect(item.kind == .manual, "\(case_.text) got \(item.kind) by \(item.rule)")
     }
 
+    @Test("what a review found these rules must not take: the same words in a claim gonogo can check")
+    func stillChecked() throws {
+        let cases: [(String, String, Kind)] = [
+            ("`deploy/Dockerfile` has `USER nobody`", "Containers", Kind(.file, "contains")),
+            ("No one-off debug routes: `/debug` returns 404", "API", Kind(.http, "status")),
+            ("HSTS enabled on the API and the admin dashboard", "Edge", Kind(.http, "hsts")),
+            ("Systemd unit installed (`deploy/systemd/app.service`)", "Host", Kind(.file, "exists")),
+            ("`npm test` passes locally and in CI", "CI", Kind(.command, "run")),
+            ("`FORWARDED_ALLOW_IPS` restricted to the load balancer", "Reverse proxy", Kind(.env, "not_wildcard")),
+            ("TLS certificate (issued by cert-manager) valid for 30 more days", "Edge", Kind(.tls, "expiry")),
+        ]
+        for (text, heading, kind) in cases {
+            let item = try kindOf(text, under: heading)
+            #expect(item.kind == kind, "\(text) got \(item.kind) by \(item.rule)")
+        }
+        // A value that is an address, a duration or a range is not the variable's exact value.
+        for text in [
+            "`REDIS_URL` set to redis.internal:6379", "`GUNICORN_TIMEOUT` set to 120s", "`WEB_CONCURRENCY` set to 2-4",
+        ] {
+            #expect(try kindOf(text, under: "Config").kind != Kind(.env, "equals"), "\(text)")
+        }
+        // A mode named after "not" is refused, not asked for; a word like "Next.js" in a heading is no file.
+        let wal = try kindOf("SQLite journal mode is WAL, not `DELETE`", under: "SQLite")
+        #expect(wal.params.string("mode") == "wal", "\(wal.params)")
+        let next = try planItems("## Next.js\n- [ ] `output: 'standalone'`\n")
+        #expect(next[0].params.string("path") != "Next.js", "\(next[0].kind) \(next[0].params)")
+        // Permissions said beside existence are still a person's to judge.
+        #expect(try kindOf("`tls/privkey.pem` exists, owned by root", under: "Host").kind == .manual)
+    }
+
     @Test("an image reference is no file path")
     func images() {
         #expect(!CodeSpan.isFilePath("ghcr.io/acme/api:3.4.0"))

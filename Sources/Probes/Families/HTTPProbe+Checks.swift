@@ -56,8 +56,12 @@ extension HTTPProbe {
         var observed = "HTTP \(response.status)"
         var ok = response.status == wanted
         if let field = c.params.string("field") {
-            let value = response.json?[field].map { "\($0)" } ?? "absent"
+            // A dotted field is a path into nested objects: `db.status` of `{"db": {"status": "ok"}}`.
+            var node: Any? = response.json
+            for key in field.split(separator: ".") { node = (node as? [String: Any])?[String(key)] }
+            let value = node.map { "\($0)" } ?? "absent"
             observed += ", \(field)=\(value)"
+            ok = ok && node != nil
             if let equals = c.params.string("equals") { ok = ok && value == equals }
         }
         let expected =
