@@ -54,8 +54,10 @@ extension ChatServices {
     /// shares each client's budget; in this process's memory on SQLite (one instance per database file).
     func limiter(_ bucket: String, limit: Int, window: Duration) -> any RequestLimiter {
         if let postgres = (store as? MeasuredStore)?.base as? PostgresStore {
+            // The request limit falls back to memory while the database cannot count; failed logins never do.
             return PostgresLimiter(
-                client: postgres.client, logger: postgres.logger, bucket: bucket, limit: limit, window: window)
+                client: postgres.client, logger: postgres.logger, bucket: bucket, limit: limit, window: window,
+                fallback: bucket == "failed_logins" ? nil : RateLimiter(limit: limit, window: window))
         }
         return RateLimiter(limit: limit, window: window)
     }

@@ -136,15 +136,18 @@ public struct Migration: Sendable, Equatable {
             version: 5, name: "rate limit counters shared by every instance (PostgreSQL)",
             sqlite: [],
             postgres: [
+                // Unlogged: counters need not survive a crash, and a hit then writes no WAL. IF NOT EXISTS: a backup
+                // taken before this migration, restored over a database that has the table, leaves it in place.
                 """
-                CREATE TABLE rate_limits (
+                CREATE UNLOGGED TABLE IF NOT EXISTS rate_limits (
                     bucket TEXT NOT NULL,
                     client TEXT NOT NULL,
                     window_start TIMESTAMPTZ NOT NULL,
                     hits INTEGER NOT NULL,
                     PRIMARY KEY (bucket, client)
                 )
-                """
+                """,
+                "CREATE INDEX IF NOT EXISTS idx_rate_limits_window ON rate_limits(bucket, window_start)",
             ]),
     ]
 

@@ -22,18 +22,34 @@ struct PostgresLimiter: RequestLimiter {
     let bucket: String
     let limit: Int
     let window: Duration
-    /// As long as a store call may take (``MeasuredStore``): while PostgreSQL is down, a request answers 503 instead
-    /// of waiting for a connection.
-    var deadline: Duration = .seconds(5)
+    /// How long a count may take: a request must not wait on its rate limit as long as on its data.
+    var deadline: Duration = .seconds(1)
+    /// Where hits are counted while PostgreSQL cannot count them (down, or slower than `deadline`): this process's
+    /// memory, so a client is still limited per instance. Nil: such a request fails (503), as the failed-login
+    /// throttle must rather than let guesses through uncounted.
+    var fallback: RateLimiter<ContinuousClock>?
 
     var windowSeconds: Double { Double(window.components.seconds) + Double(window.components.attoseconds) / 1e18 }
 
     func hit(_ key: String) async throws -> Int? {
-        try await MeasuredStore.within(deadline) { try await count(key) }
+        do {
+            return try await MeasuredStore.within(deadline) { try await count(key) }
+        } catch {
+            guard let fallback else { throw error }
+            logger.warning(
+                "rate limit counted in memory: the database did not count it",
+                metadata: ["reason": "\(StoreError.reason(error))"])
+            return await fallback.hit(key)
+        }
     }
 
     func isBlocked(_ key: String) async throws -> Int? {
-        try await MeasuredStore.within(deadline) { try await blocked(key) }
+        do {
+            return try await MeasuredStore.within(deadline) { try await blocked(key) }
+        } catch {
+            guard let fallback else { throw error }
+            return await fallback.isBlocked(key)
+        }
     }
 
     private func count(_ key: String) async throws -> Int? {
@@ -50,7 +66,8 @@ struct PostgresLimiter: RequestLimiter {
             """, logger: logger)
         for try await (hits, left) in rows.decode((Int, Double).self) {
             // Now and then, windows long past are removed (their rows would be replaced on the next hit anyway).
-            if hits == 1, Int.random(in: 0..<256) == 0 { try await prune() }
+            // (A failed prune is no reason to fail the request it rode on.)
+            if hits == 1, Int.random(in: 0..<256) == 0 { try? await prune() }
             return hits > limit ? max(1, Int(left.rounded(.up))) : nil
         }
         return nil
