@@ -37,6 +37,8 @@ struct OutageTests {
         #expect(failing.headers["x-content-type-options"] == "nosniff")
         // The log line is written as the response goes out: read until it is there (at most 30 s).
         #expect(await Self.logged(service, "request failed"))
+        // The request limit could not be counted in PostgreSQL: it was counted in the instance's memory, and said so.
+        #expect(await Self.logged(service, "rate limit counted in memory"))
 
         // The same server comes back on the same port; the service recovers without a restart.
         let again = try await Blocking.run { try Shell.run(script, ["start", cluster]) }
