@@ -155,8 +155,8 @@ enum Recognizers {
             "visible in", "land in", "lands in", "shows up in", "show up in", "in the error log", "in the logs",
             "in the access log", "cloudflare", "fail2ban", "logrotate", "firewall", "security group", "load test",
             "in staging", "on staging", "firebase", "test lab", "testflight", "play console",
-            // A cluster's own tools, another environment, another machine: "verified by admission controller",
-            // cert-manager's `Certificate` resource, "for deploy previews", "on the shared jump box".
+            // A cluster's own tools, another environment, another machine: "verified by admission controller", "for
+            // deploy previews", "on the shared jump box".
             "admission controller", "deploy previews", "deploy preview", "jump box",
         ])
         // A provider's console or dashboard: "Replica lag < 2s on the CloudSQL dashboard", "check in the host's UI",

@@ -15,11 +15,9 @@ extension Recognizers {
         var plain = c.text
         for aside in c.asides { plain = plain.replacing("(\(aside))", with: " ") }
         let prose = c.prose(plain)
-        // Named only in an aside ("Post the release notes (template: `docs/notes.md`)"): the file is not what the
-        // sentence asks for.
-        // ("Unit installed (`deploy/app.service`)", "No keystores (`**/*.jks` matches nothing)", "(`runAsNonRoot:
-        // true` in `values.yaml`)": the aside is the claim's; only a labelled aside, "(template: …)", "(see …)",
-        // names a file in passing.)
+        // Named only in a labelled aside ("Post the release notes (template: `docs/notes.md`)", "(see …)"): the file
+        // is not what the sentence asks for. An unlabelled aside is the claim's own ("Unit installed
+        // (`deploy/app.service`)", "No keystores (`**/*.jks` matches nothing)").
         if !plain.contains(path), let aside = c.asides.first(where: { $0.contains(path) }),
             let head = aside.components(separatedBy: path).first?.lowercased().trimmingCharacters(in: " `"),
             head.hasSuffix(":") || ["see ", "e.g.", "eg ", "like ", "cf."].contains(where: head.hasPrefix)
