@@ -39,6 +39,9 @@ struct OutageTests {
         #expect(await Self.logged(service, "request failed"))
         // The request limit could not be counted in PostgreSQL: it was counted in the instance's memory, and said so.
         #expect(await Self.logged(service, "rate limit counted in memory"))
+        // Once per outage, not once per request.
+        #expect(try await service.call("GET", "/api/sessions", token: token).status == 503)
+        #expect(service.server.stderr.components(separatedBy: "rate limit counted in memory").count == 2)
 
         // The same server comes back on the same port; the service recovers without a restart.
         let again = try await Blocking.run { try Shell.run(script, ["start", cluster]) }
@@ -47,6 +50,7 @@ struct OutageTests {
         #expect(up.json["database"] as? String == "ok")
         let after = try await service.call("POST", "/api/chat", token: token, body: ["message": "after"])
         #expect(after.status == 200)
+        #expect(await Self.logged(service, "rate limit counted in PostgreSQL again"))
         let sessions = try await service.call("GET", "/api/sessions", token: token)
         #expect((sessions.json["sessions"] as? [[String: Any]])?.count == 2)
     }

@@ -1,5 +1,6 @@
 import Logging
 import PostgresNIO
+import Synchronization
 
 /// What the rate limits and the failed-login throttle count against: hits per client in fixed windows.
 protocol RequestLimiter: Sendable {
@@ -28,17 +29,36 @@ struct PostgresLimiter: RequestLimiter {
     /// memory, so a client is still limited per instance. Nil: such a request fails (503), as the failed-login
     /// throttle must rather than let guesses through uncounted.
     var fallback: RateLimiter<ContinuousClock>?
+    /// Whether the last count fell back to memory: the log says so when that starts and when it ends, not on every
+    /// request of an outage.
+    let degraded = Degraded()
+
+    final class Degraded: Sendable {
+        private let state = Mutex(false)
+        /// Sets the state; returns whether it changed.
+        func set(_ value: Bool) -> Bool {
+            state.withLock { old in
+                defer { old = value }; return old != value
+            }
+        }
+    }
 
     var windowSeconds: Double { Double(window.components.seconds) + Double(window.components.attoseconds) / 1e18 }
 
     func hit(_ key: String) async throws -> Int? {
         do {
-            return try await MeasuredStore.within(deadline) { try await count(key) }
+            let retry = try await MeasuredStore.within(deadline) { try await count(key) }
+            if fallback != nil, degraded.set(false) {
+                logger.notice("rate limit counted in PostgreSQL again", metadata: ["bucket": "\(bucket)"])
+            }
+            return retry
         } catch {
             guard let fallback else { throw error }
-            logger.warning(
-                "rate limit counted in memory: the database did not count it",
-                metadata: ["reason": "\(StoreError.reason(error))"])
+            if degraded.set(true) {
+                logger.warning(
+                    "rate limit counted in memory: the database did not count it",
+                    metadata: ["bucket": "\(bucket)", "reason": "\(StoreError.reason(error))"])
+            }
             return await fallback.hit(key)
         }
     }
