@@ -41,17 +41,7 @@ import Testing
                 ? "default-src 'self'; script-src 'self' 'unsafe-inline'" : "default-src 'self'; img-src 'self' data:"
             return Response(status: .ok, headers: headers)
         }
-        let (ports, continuation) = AsyncStream<Int>.makeStream()
-        let app = Application(
-            router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-            onServerRunning: { channel in
-                continuation.yield(channel.localAddress?.port ?? 0)
-                continuation.finish()
-            })
-        let task = Task { try await app.run() }
-        var iterator = ports.makeAsyncIterator()
-        let port = await iterator.next() ?? 0
-        return (task, port)
+        return await LoopbackApp.serve(router)
     }
 
     /// `plan` verified against the server on `port`, under the ci gate, with no env files.

@@ -20,17 +20,8 @@ import Testing
                 status: .ok, headers: [.contentType: "application/json"],
                 body: .init(byteBuffer: ByteBuffer(string: #"{"status":"ok","db":{"status":"up"}}"#)))
         }
-        let (ports, continuation) = AsyncStream<Int>.makeStream()
-        let app = Application(
-            router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-            onServerRunning: { channel in
-                continuation.yield(channel.localAddress?.port ?? 0)
-                continuation.finish()
-            })
-        let server = Task { try await app.run() }
+        let (server, port) = await LoopbackApp.serve(router)
         defer { server.cancel() }
-        var iterator = ports.makeAsyncIterator()
-        let port = await iterator.next() ?? 0
         let plan = try Planner.plan(
             ChecklistParser.parse(
                 """

@@ -77,3 +77,20 @@ final class LoopbackServer: Sendable {
         _ = await task.result
     }
 }
+
+/// A Hummingbird router served on a free loopback port, for tests whose server answers more than a status: the task
+/// running it (cancel it to stop) and the port.
+enum LoopbackApp {
+    static func serve(_ router: Router<BasicRequestContext>) async -> (Task<Void, any Error>, Int) {
+        let (ports, continuation) = AsyncStream<Int>.makeStream()
+        let app = Application(
+            router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+            onServerRunning: { channel in
+                continuation.yield(channel.localAddress?.port ?? 0)
+                continuation.finish()
+            })
+        let task = Task { try await app.run() }
+        var iterator = ports.makeAsyncIterator()
+        return (task, await iterator.next() ?? 0)
+    }
+}
