@@ -144,6 +144,7 @@ def main():
     parser.add_argument("--labels", required=True)
     parser.add_argument("--own", required=True, help="the project's own checklists (fixtures/recognition)")
     parser.add_argument("--fresh", required=True, help="the project's validation checklists (fixtures/recognition-fresh)")
+    parser.add_argument("--fresh2", required=True, help="the project's second validation set (fixtures/recognition-fresh2)")
     parser.add_argument("--list", action="store_true")
     parser.add_argument("--check", action="store_true")
     args = parser.parse_args()
@@ -152,6 +153,7 @@ def main():
         ("tuned", "tuned on (12 checklists)", args.corpus),
         ("own", "the project's own (6 checklists, written for it)", args.own),
         ("fresh", "the project's fresh set (4 checklists written for it; its first run, before tuning: 238 right, 49 false)", args.fresh),
+        ("fresh2", "the project's second fresh set (4 checklists written for it; its first run, before tuning: 277 right, 47 false)", args.fresh2),
         ("heldout", "held out (8 checklists, never tuned on)", args.corpus),
     ]
     for part, title, corpus in parts:
