@@ -49,6 +49,11 @@ extension Recognizers {
                 "statements", "function", "functions", "lcov", "cobertura", "jacoco", "pytest", "istanbul", "nyc",
             ]) || !dataModels && c.own.hasAny(["test", "tests", "%", "percent"])
         guard codeCoverage else { return nil }
+        // A JaCoCo or Clover report: not a format gonogo reads (Cobertura XML and LCOV), so a person reads the figure.
+        let unread = report.map { r in ["jacoco.xml", "clover.xml"].contains { r.lowercased().hasSuffix($0) } }
+        if c.own.hasAny(["jacoco", "clover"]) || unread == true {
+            return Recognition(.manual, rule: "a coverage report gonogo cannot read")
+        }
         let metrics = [
             ("branch", "branch"), ("instruction", "instruction"), ("statement", "statement"),
             ("method", "method"), ("function", "function"), ("functions", "function"),
@@ -80,14 +85,16 @@ extension Recognizers {
             return l.hasSuffix(".xml")
                 && (l.includes("junit") || l.includes("test") || l.includes("surefire") || l.includes("results")
                     || c.own.hasAny(["junit", "test report", "test results"]))
-        }), c.own.hasAny(["failures", "failure", "failing", "passing", "passed", "pass", "green", "errors"]) {
+        }),
+            c.own.hasAny(["failures", "failure", "failing", "passing", "passed", "pass", "green", "errors"])
+                // "`e2e-junit.xml` shows all 148 tests": every test counted is the claim.
+                || c.own.has("all") && junitCount(w) != nil
+        {
             // `--junitxml=reports/pytest.xml` names the file after its option.
             let path = report.split(separator: "=").last.map(String.init) ?? report
             var params: [(String, Params.Value)] = [("path", .string(path))]
             // "`reports/junit.xml`: 412 tests, all green": the count is part of the claim.
-            if let at = w.firstIndex(where: { $0 == "tests" || $0 == "test cases" }), at > 0, let n = Int(w[at - 1]) {
-                params.append(("tests", .int(n)))
-            }
+            if let n = junitCount(w) { params.append(("tests", .int(n))) }
             return Recognition(Kind(.artifact, "junit"), params + [("failures", .int(0))], rule: "test results")
         }
         guard
@@ -140,6 +147,12 @@ extension Recognizers {
         return Recognition(Kind(.artifact, "junit"), params, rule: "test results")
     }
 
+    /// The number of tests a sentence counts: "412 tests".
+    static func junitCount(_ w: [String]) -> Int? {
+        guard let at = w.firstIndex(where: { $0 == "tests" || $0 == "test cases" }), at > 0 else { return nil }
+        return Int(w[at - 1])
+    }
+
     /// Lighthouse scores, Core Web Vitals and the audits behind "images optimised" or "code splitting".
     static func lighthouse(_ c: ItemContext) -> Recognition? {
         let kind = Kind(.artifact, "lighthouse")
@@ -147,7 +160,10 @@ extension Recognizers {
         // over "LCP < 2.5 s".
         let report = (c.code + c.parentCode).first { span in
             let l = span.lowercased()
-            return l.hasSuffix(".json") && (l.includes("lhr") || l.includes("lighthouse")) && CodeSpan.isFilePath(span)
+            return l.hasSuffix(".json") && CodeSpan.isFilePath(span)
+                && (l.includes("lhr") || l.includes("lighthouse")
+                    // (Under a Lighthouse heading, the parent's report: "Home page, `lhci/home.json`:".)
+                    || c.scope.has("lighthouse") && c.parentCode.contains(span))
         }
         let path: [(String, Params.Value)] = report.map { [("path", .string($0))] } ?? []
         for m in lighthouseMetrics where c.own.matches(m.phrases) {
@@ -162,7 +178,16 @@ extension Recognizers {
         if c.own.has("core web vitals") {
             return Recognition(kind, path + [("metric", .string("core-web-vitals"))], rule: "web vital")
         }
-        if c.own.has("lighthouse") {
+        // A run that leaves no report gonogo can read ("scored with an authenticated Lighthouse run (no report in CI
+        // yet — to run locally)"): a person reads the score.
+        if c.own.has("lighthouse"), c.own.hasAny(["no report", "run locally", "locally", "authenticated"]) {
+            return Recognition(.manual, rule: "no report to read")
+        }
+        // Under a Lighthouse heading, a category and its score ("Accessibility ≥ 95", "Performance score ≥ 90").
+        let scored =
+            c.scope.has("lighthouse") && ThresholdParser(tokens: c.own).first() != nil
+            && (lighthouseCategories.contains { c.own.matches($0.0) } || c.own.has("performance score"))
+        if c.own.has("lighthouse") || scored {
             let category = lighthouseCategories.first { c.own.matches($0.0) }?.1 ?? "performance"
             var params: [(String, Params.Value)] = path + [("category", .string(category))]
             if let bound = ThresholdParser(tokens: c.own).first() {

@@ -34,6 +34,13 @@ extension Recognizers {
         guard headers || responses || c.code.contains(where: { $0.lowercased().hasPrefix("cache-control") }),
             !c.own.hasAny(["layer", "redis", "memcached", "memcache", "if using"]), c.own.words.first != "update"
         else { return nil }
+        // What an in-memory store caches, under its heading ("Cached features expire after 15 minutes" under
+        // "Redis"): the application's cache, not a response's headers, unless the sentence speaks of HTTP.
+        if c.scope.hasAny(["redis", "memcached", "memcache", "valkey"]), c.code.isEmpty, !headers,
+            !c.own.hasAny(["response", "responses", "http", "browser", "cdn", "html", "pages", "assets", "static"])
+        {
+            return Recognition(.manual, rule: "an application cache")
+        }
         // "`Cache-Control` on `/` must not contain `immutable`": the header, without that value.
         if c.code.contains(where: { $0.lowercased() == "cache-control" }),
             c.own.hasAny(["not contain", "never contain", "without", "must not include", "not include"]),

@@ -9,6 +9,10 @@ extension Recognizers {
         // Journal mode is SQLite's; under PostgreSQL "WAL" means archiving.
         if c.own.hasAny(["wal", "write ahead", "journal mode", "journal_mode", "journal"]) {
             if c.engine == .postgres && c.own.hasAny(["archiving", "archive", "archived"]) {
+                // The archiver being current or failure-free (`pg_stat_archiver`): its recent work, not the setting.
+                if c.own.hasAny(["current", "failures", "failed", "pg stat archiver", "last archived"]) {
+                    return Recognition(.manual, rule: "the archiver's recent work")
+                }
                 return Recognition(
                     Kind(.postgres, "setting"), [("name", .string("archive_mode")), ("value", .string("on"))],
                     rule: "wal archiving")
@@ -70,6 +74,11 @@ extension Recognizers {
             "frequently", "appropriate", "appropriately", "needed", "necessary", "proper", "properly", "optimized",
             "optimised", "reviewed", "where",
         ])
+        // A migration file's statement ("`V4_12_2__refund_idx.sql` uses `CREATE INDEX CONCURRENTLY`"): the file's
+        // text, not an index in the database.
+        if codeIndex == nil, c.code.contains(where: { CodeSpan.isFilePath($0) && $0.lowercased().hasSuffix(".sql") }) {
+            return nil
+        }
         if ownIndex && !judged || codeIndex != nil, let engine = c.engine {
             var params: [(String, Params.Value)] = []
             if let name = codeIndex { params.append(("name", .string(name))) }
@@ -185,7 +194,13 @@ extension Recognizers {
             }
             return Recognition(Kind(.postgres, "pool"), params, rule: "connection pool")
         }
-        if c.own.hasPrefix("replica") && pgScope
+        // A bound on replication lag ("Replication lag < 5 s before we start"): the replication kind sees streaming,
+        // not lag.
+        if c.own.hasPrefix("replica") && c.own.has("lag") && pgScope {
+            return Recognition(.manual, rule: "a lag the check does not measure")
+        }
+        // "Standby streaming from primary": streaming replication, said of the standby.
+        if (c.own.hasPrefix("replica") || c.own.has("standby") && c.own.has("streaming")) && pgScope
             && !c.own.hasAny([
                 "hpa", "pods", "pod", "deployment", "kubernetes", "k8s", "instances", "containers", "swarm", "docker",
                 "service", "services", "nodes",
@@ -200,7 +215,8 @@ extension Recognizers {
                 rule: "slow query log")
         }
         if pgScope, let setting = postgresSetting(c) { return setting }
-        if c.own.hasAny(["superuser", "createrole", "createdb"]) && pgScope
+        // (A role's limits: "`app` role: no DDL, not schema owner".)
+        if c.own.hasAny(["superuser", "createrole", "createdb", "no ddl", "schema owner"]) && pgScope
             || c.own.has("cannot")
                 && c.code.contains(where: { ["DROP", "TRUNCATE", "ALTER", "CREATE"].contains($0.uppercased()) })
                 && pgScope
@@ -218,10 +234,15 @@ extension Recognizers {
 
     /// "Database reachable", "can connect".
     static func databaseConnectivity(_ c: ItemContext) -> Recognition? {
-        let connect = c.own.hasAny([
-            "database connectivity", "db connectivity", "database reachable", "database connection",
-            "database created", "database accessible", "database is up", "database online", "can connect",
-        ])
+        let connect =
+            c.own.hasAny([
+                "database connectivity", "db connectivity", "database reachable", "database connection",
+                "database created", "database accessible", "database is up", "database online", "can connect",
+            ])
+            // "Server accepts connections as `app`" under a PostgreSQL heading (the database named nearby).
+            || c.own.has("accepts connections")
+                && (Engine.named(in: c.own, code: c.code) ?? Engine.named(in: c.ancestors)
+                    ?? Engine.named(in: c.section)) != nil
         if connect, let engine = c.engine {
             return engine == .sqlite
                 ? Recognition(Kind(.sqlite, "database"), [], rule: "database connectivity")
@@ -251,6 +272,10 @@ extension Recognizers {
             .first { postgresSettings.contains($0) }
             ?? (c.own.has("statement timeout") ? "statement_timeout" : nil)
         guard let name = named, !c.own.hasAny(["reviewed", "tuned", "documented"]) else { return nil }
+        // Sized as a share of the machine's memory ("`shared_buffers` ~25% of RAM"): a person works out the value.
+        if c.own.hasAny(["of ram", "of memory", "of the ram", "of system memory", "of total memory"]) {
+            return Recognition(.manual, rule: "a share of the machine's memory")
+        }
         var params: [(String, Params.Value)] = [("name", .string(name))]
         if let bound = ThresholdParser(tokens: c.own).first() {
             params.append(("threshold", .threshold(bound.threshold(metric: name, timeBase: "ms"))))

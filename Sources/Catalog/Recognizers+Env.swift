@@ -81,7 +81,7 @@ extension Recognizers {
         if c.tokens(c.text.replacing(/\([^)]*\)/, with: " ")).hasAny([
             "restricted", "not wildcard", "no wildcard", "not a wildcard", "not *", "no *", "explicit", "whitelist",
             "whitelisted", "allowlist", "allowlisted", "specific", "limited", "not contain", "never *", "without *",
-            "exclude *", "excludes *", "not be *", "never be *", "isn t *",
+            "exclude *", "excludes *", "not be *", "never be *", "isn t *", "isn t a wildcard", "isn t wildcard",
         ]) {
             return Recognition(Kind(.env, "not_wildcard"), [("name", .string(name))], rule: "environment variable")
         }
@@ -90,6 +90,9 @@ extension Recognizers {
         // would pass whatever the value.
         // A scheme the sentence names (`postgres://`, "`rediss://` scheme"): the URL's.
         let scheme = c.code.first { $0.hasSuffix("://") && $0.dropLast(3).allSatisfy { $0.isLetter || $0 == "+" } }
+        // (Or written bare before "URL": "`NEXT_PUBLIC_API_URL` is an `https` URL".)
+        let urlWord = c.own.has("url")
+        let bareScheme = { (span: String) in urlWord && ["https", "http"].contains(span.lowercased()) }
         // "`NAME` is …": what follows is its value, even a span shaped like a name (`LIVE1`).
         let valueClaim = c.text.firstRange(of: name).map { at in
             let after = c.text[at.upperBound...].drop { $0 == " " }.lowercased()
@@ -98,7 +101,7 @@ extension Recognizers {
         if c.own.hasAny(["in the workflow", "in ci", "in the pipeline", "in github actions", "in the ci"])
             || !c.own.hasAny(["set", "defined", "present", "configured", "exists", "provided", "exported", "populated"])
                 && c.code.contains(where: {
-                    $0 != name && $0 != scheme && (valueClaim == true || !CodeSpan.isEnvName($0))
+                    $0 != name && $0 != scheme && !bareScheme($0) && (valueClaim == true || !CodeSpan.isEnvName($0))
                         && !CodeSpan.isFilePath($0)
                 })
         {
@@ -148,7 +151,7 @@ extension Recognizers {
         }
         // Negated when a "not" comes before the value: "Never deploy with `DEBUG=True`", "`DEBUG` must never be
         // `true`", but not "`LOG_LEVEL` is `info`, not `debug`".
-        let negations: Set<String> = ["never", "not", "no", "avoid", "forbidden", "disallowed", "without"]
+        let negations: Set<String> = ["never", "not", "no", "avoid", "forbidden", "disallowed", "without", "≠"]
         let valueWords = Tokens(value).words
         let valueAt =
             valueWords.first.flatMap { first in
@@ -180,6 +183,8 @@ extension Recognizers {
             "is not ", "is never ", "is exactly ", "is set to ", "set to ", "must never be ", "must not be ",
             "should not be ",
             "must be ", "should be ", "points to ", "points at ", "is ", "never ",
+            // A value refused without a verb: "`MOCKS` not `true`", "`SANDBOX_MODE` ≠ `true`".
+            "not ", "≠ ",
         ].first(where: { lower.hasPrefix($0) }) {
             rest = after.dropFirst(verb.count)
             wordAllowed = false

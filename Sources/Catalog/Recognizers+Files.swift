@@ -24,6 +24,8 @@ extension Recognizers {
         {
             return Recognition(.manual, rule: "a file named in passing")
         }
+        // A branch, a user's path, a means, a change in review: see Recognizers+FileClaims.swift.
+        if let judged = fileNamedForPerson(c, path: path, plain: plain, prose: prose) { return judged }
         let editVerbs: Set<String> = [
             "bump", "modify", "edit", "change", "update", "add", "remove", "delete", "rename", "move",
         ]
@@ -32,6 +34,8 @@ extension Recognizers {
             || prose.hasAny([
                 "update the version", "version number", "should have the correct", "should be updated",
                 "must be updated", "needs to be updated", "to be updated", "copy across", "copy", "copy over",
+                // Where a change was made: "Version bumped in `Cargo.toml` and `Cargo.lock`".
+                "bumped", "bumped in",
             ])
         let barePath = prose.words.count <= 1
         if editing
@@ -86,10 +90,12 @@ extension Recognizers {
         }
         if c.own.hasAny([
             "contains", "includes", "mentions", "lists", "references", "has", "in", "set in", "says", "requires",
-            "pins", "declares", "specifies", "sets",
+            "pins", "declares", "specifies", "sets", "uses",
         ]),
             let pattern = c.code.first(where: { $0 != path && !CodeSpan.isFilePath($0) })
         {
+            // A refused value or a nested key is no text to find in the file.
+            if let judged = patternNotLiteral(c, path: path, pattern: pattern) { return judged }
             return Recognition(
                 Kind(.file, "contains"), [("path", .string(path)), ("pattern", .string(pattern))], rule: "file contents"
             )
@@ -106,7 +112,7 @@ extension Recognizers {
         let written = c.own.hasAny([
             "complete", "completed", "documented", "written", "filled", "updated", "up to date", "reviewed",
             "populated",
-            "finished", "current", "not empty", "non empty", "nonempty", "isn t empty", "is not empty",
+            "finished", "current", "not empty", "non empty", "nonempty", "isn t empty", "is not empty", "not an empty",
         ])
         return Recognition(Kind(.file, written ? "nonempty" : "exists"), [("path", .string(path))], rule: "file")
     }
@@ -118,8 +124,10 @@ extension Recognizers {
     static func configLine(_ c: ItemContext) -> Recognition? {
         guard c.code.count == 1, let line = c.code.first,
             c.text.trimmingCharacters(in: " .,") == line || c.text.trimmingCharacters(in: " .,;") == line,
-            CodeSpan.isServerDirective(line) || CodeSpan.envAssignment(line) != nil || line.contains(": "),
+            CodeSpan.isServerDirective(line) || CodeSpan.envAssignment(line) != nil || line.contains(": ")
+                || propertiesLine(line, c),
             c.parentCode.isEmpty || c.parent.hasAny(["in", "contains", "contain", "includes", "include", "has"])
+                || propertiesLine(line, c)
         else { return nil }
         // The file the parent names, or the heading above when there is no parent: "## Values
         // (`deploy/helm/values-prod.yaml`)" over `replicaCount: 6`.
@@ -165,6 +173,8 @@ extension Recognizers {
     /// the file with `items:`.)
     static func knownFiles(_ c: ItemContext) -> Recognition? {
         if c.own.hasAny(["source maps", "source map", "sourcemaps", "sourcemap"]) {
+            // Maps uploaded to an error tracker ("source maps uploaded privately"): the tracker's, not the build's.
+            if c.own.hasAny(["uploaded", "upload", "uploads"]) { return Recognition(.manual, rule: "seen elsewhere") }
             let absent = c.own.hasAny(["not", "no", "never", "removed", "stripped", "excluded", "disabled", "without"])
             return Recognition(
                 Kind(.file, absent ? "absent" : "exists"), [("path", .string("**/*.map"))], rule: "source maps")
@@ -225,9 +235,13 @@ extension Recognizers {
             "passes in ci",
             "daily",
             "weekly", "hourly", "cron", "scheduled",
+            // Run on the production hosts: "`nginx -t` clean on both edges".
+            "on both", "on both edges", "on all hosts", "on each host", "on every host", "on all nodes", "on each node",
         ])
         // `git status` exits 0 on a dirty tree too: "is clean" is its output, not its exit code.
-        if !(succeeds || labelled) || elsewhere || tokens.prefix(2) == ["git", "status"] {
+        // A host's journal (`journalctl -u app`) is read on that host; warnings a person triages are a judgement.
+        let judged = tokens.first == "journalctl" || c.own.hasAny(["triaged", "triage"])
+        if !(succeeds || labelled) || elsewhere || judged || tokens.prefix(2) == ["git", "status"] {
             return Recognition(.manual, rule: "the sentence does not say the command must succeed")
         }
         // A command that changes or destroys state is something a person does, never a check gonogo runs.

@@ -8,6 +8,8 @@ extension Recognizers {
             "untracked", "not in git", "not checked in", "never checked in", "excluded from git",
             "not in version control",
             "not in the repository", "not in the repo", "kept out of git",
+            // Contracted: "`.env.production` isn't tracked in git".
+            "isn t tracked", "aren t tracked", "isn t committed", "isn t checked in",
         ])
         if untracked {
             if let path = paths.first ?? wordPath(c) {

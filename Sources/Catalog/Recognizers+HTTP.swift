@@ -9,6 +9,21 @@ extension Recognizers {
         if c.text.includes("://") {
             words = c.tokens(c.text.split(separator: " ").filter { !$0.includes("://") }.joined(separator: " "))
         }
+        // A plain-HTTP address sent on to HTTPS on the same host: "`http://example.com` redirects to `https://`",
+        // "`http://api.example.com` → 301 to https" (not to another host's `https://new.example.com`).
+        if let from = c.code.first(where: { $0.lowercased().hasPrefix("http://") }),
+            words.hasAny(["redirect", "redirects", "redirected", "301", "308"])
+        {
+            let host = from.dropFirst(7).prefix { $0 != "/" }.lowercased()
+            let targets = c.code.filter { $0.lowercased().hasPrefix("https://") }
+            let sameHost = targets.allSatisfy { t in
+                let h = t.dropFirst(8).prefix { $0 != "/" }.lowercased()
+                return h.isEmpty || h == host
+            }
+            if sameHost, !targets.isEmpty || words.has("https") {
+                return Recognition(Kind(.http, "redirect_https"), [], rule: "https")
+            }
+        }
         let https = words.has("https") || words.hasAny(["ssl", "443"]) && words.hasPrefix("redirect")
         guard https || words.has("encryption in transit"),
             !words.hasAny(["links", "link", "urls", "mixed content", "resources"])
@@ -107,13 +122,17 @@ extension Recognizers {
         {
             params.append(("max", .int(max)))
             if let per = w[i...].firstIndex(where: { $0 == "per" || $0 == "/" || $0 == "every" }) {
-                let rest = Tokens(w[(per + 1)...].joined(separator: " "))
-                if let seconds = ThresholdParser.firstDurationSeconds(in: rest) {
-                    params.append(("window", .int(seconds)))
-                } else if let unit = rest.words.first, let (_, f) = ThresholdParser.unit(unit) {
-                    params.append(("window", .int(ThresholdParser.clampedInt(f / 1000))))
-                }
+                params += window(after: per, in: w)
+            } else if i + 1 < w.count, w[i + 1] == "in" {
+                // "after 60 requests in 10 s", "10 tries in a minute": the window the count is allowed in.
+                params += window(after: i + 1, in: w)
             }
+        } else if let i = w.indices.first(where: { $0 + 1 < w.count && w[$0 + 1] == "per" && Int(w[$0]) != nil }),
+            let max = Int(w[i])
+        {
+            // "limited to 10 per minute, then 429": a count straight before "per".
+            params.append(("max", .int(max)))
+            params += window(after: i + 1, in: w)
         }
         if let (method, path) = c.code.lazy.compactMap(CodeSpan.request).first {
             params.append(("method", .string(method)))
@@ -124,6 +143,19 @@ extension Recognizers {
             params.append(("target", .string("login")))
         }
         return Recognition(Kind(.http, "rate_limit"), params, rule: "rate limit")
+    }
+
+    /// The window after `w[at]` ("per", "/", "every", "in"): "15 minutes", "10 s", "minute", "a minute".
+    static func window(after at: Int, in w: [String]) -> [(String, Params.Value)] {
+        var rest = Array(w[(at + 1)...])
+        if let first = rest.first, ["a", "an", "one"].contains(first) { rest.removeFirst() }
+        if let seconds = ThresholdParser.firstDurationSeconds(in: Tokens(rest.joined(separator: " "))) {
+            return [("window", .int(seconds))]
+        }
+        if let unit = rest.first, let (dimension, f) = ThresholdParser.unit(unit), dimension == .time {
+            return [("window", .int(ThresholdParser.clampedInt(f / 1000)))]
+        }
+        return []
     }
 
     /// "Admin endpoints protected", "RBAC tested", "Authentication required on /api".

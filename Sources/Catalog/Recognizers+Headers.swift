@@ -31,6 +31,19 @@ extension Recognizers {
         if c.own.hasAny(["subresource integrity", "sri", "directive"]) {
             return Recognition(.manual, rule: "a policy's contents")
         }
+        // One directive the policy must include ("CSP on `/dashboard` includes `frame-ancestors 'none'`"): part of
+        // the header's value, which the header kind compares whole.
+        let directives = ["frame-ancestors", "base-uri", "form-action", "upgrade-insecure-requests", "report-uri"]
+        if c.code.contains(where: { span in
+            let first = span.split(separator: " ").first.map(String.init) ?? ""
+            return first.hasSuffix("-src") || directives.contains(first)
+        }) {
+            return Recognition(.manual, rule: "a policy's contents")
+        }
+        // Violation reports a policy sends, and their triage: read by a person where they arrive.
+        if c.own.hasAny(["violation reports", "violation report", "report endpoint", "triaged"]) {
+            return Recognition(.manual, rule: "reports about the policy")
+        }
         let headers = Array(Set(named.filter { $0.phrases.contains(where: c.own.contains) }.map(\.header)))
         if !c.own.hasAny(["security headers"]), headers.count == 1 {
             // "X-XSS-Protection header removed": the header must be absent.
@@ -79,7 +92,11 @@ extension Recognizers {
             // The negation next to the source it refuses: "no unsafe-inline", "without 'unsafe-eval'",
             // "unsafe-inline removed" (not "unsafe-inline allowed for styles", not "not report-only").
             let unsafe = ["unsafe inline", "unsafe eval"].filter { source in
-                ["no", "without", "not", "never", "nor", "disallow", "forbid", "free of"].contains {
+                [
+                    "no", "without", "not", "never", "nor", "disallow", "forbid", "free of",
+                    // "CSP does not allow `'unsafe-eval'`"
+                    "not allow", "doesn t allow", "don t allow", "never allow", "disallows",
+                ].contains {
                     c.own.contains("\($0) \(source)")
                 }
                     || ["removed", "disallowed", "forbidden", "not allowed", "not used"].contains {
@@ -94,12 +111,48 @@ extension Recognizers {
         return nil
     }
 
-    /// A header named in a code span: "`X-Frame-Options: DENY` sent".
+    /// A header named in a code span: "`X-Frame-Options: DENY` sent", "No `X-Powered-By: Next.js`", "Responses carry
+    /// the `X-Model-Version` header".
     static func header(_ c: ItemContext) -> Recognition? {
-        guard let (name, value) = c.code.lazy.compactMap(CodeSpan.header).first,
-            c.own.hasAny(["header", "headers", "sent", "set", "returned", "present"])
-        else { return nil }
+        // A header the sentence refuses ("No `X-Powered-By: Next.js` (we set …)", "no `X-Application-Context`" under
+        // "Response headers", "`X-Powered-By` not sent"): it must be absent, whatever its value. (Outside asides: an
+        // aside says how.)
+        let outside = c.tokens(c.text.replacingAsides())
+        let refused =
+            outside.words.first.map { ["no", "never", "remove", "strip", "hide", "drop"].contains($0) } == true
+            || outside.hasAny(["not sent", "never sent", "absent", "not present", "removed", "stripped", "hidden"])
         if let first = c.code.first, CodeSpan.isFilePath(first), !CodeSpan.isURLPath(first) { return nil }
-        return Recognition(Kind(.http, "header"), [("name", .string(name)), ("value", .string(value))], rule: "header")
+        if let (name, value) = c.code.lazy.compactMap(CodeSpan.header).first {
+            if refused {
+                return Recognition(
+                    Kind(.http, "header"), [("name", .string(name)), ("absent", .bool(true))], rule: "header absent")
+            }
+            guard c.own.hasAny(["header", "headers", "sent", "set", "returned", "present"]) else { return nil }
+            return Recognition(
+                Kind(.http, "header"), [("name", .string(name)), ("value", .string(value))], rule: "header")
+        }
+        // A header named without a value (`X-Request-ID`: capitalised words joined by dashes), where the sentence or
+        // its parent speaks of headers or of what every response carries. (Not a header a request must send, nor one
+        // passed on to other services: what the service answers is what this kind reads.)
+        guard let name = c.code.first(where: isHeaderName),
+            c.own.hasAny([
+                "header", "headers", "sent", "every response", "responses carry", "comes back", "carries", "carry",
+            ]) || c.parent.hasAny(["header", "headers"]) && refused,
+            !c.own.hasAny([
+                "request header", "request headers", "required", "requires", "require", "propagated", "forwarded",
+                "passed", "accepted", "client", "clients",
+            ])
+        else { return nil }
+        let absent: [(String, Params.Value)] = refused ? [("absent", .bool(true))] : []
+        return Recognition(Kind(.http, "header"), [("name", .string(name))] + absent, rule: "named header")
+    }
+
+    /// `X-Request-ID`, `Permissions-Policy`: words of letters, each capitalised, joined by dashes.
+    static func isHeaderName(_ s: String) -> Bool {
+        let parts = s.split(separator: "-", omittingEmptySubsequences: false)
+        return parts.count >= 2
+            && parts.allSatisfy { p in
+                p.first?.isUppercase == true && p.allSatisfy { $0.isASCII && $0.isLetter }
+            }
     }
 }

@@ -37,9 +37,18 @@ extension Recognizers {
         }
         // A field of the JSON answer: "returns 200 with `country` set", "with `metadatabase.status` = `healthy`".
         let fields = c.code.filter { $0 != path && $0 != request.map { "\($0.method) \($0.path)" } }
-        if let field = fields.first, fields.count <= 2, c.own.has("with"), !["true", "false"].contains(field),
+        // Or a field and its value side by side: "returns `db` = `ok`", "→ 200, `status` = `UP`", "its JSON says
+        // `model_loaded` is `true`" (not a condition: "answers 503 while `state` is `draining`").
+        let pair =
+            fields.count == 2
+            && ["\(fields[0]) = \(fields[1])", "\(fields[0]) is \(fields[1])"].contains { said in
+                guard let at = c.text.firstRange(of: said) else { return false }
+                let before = c.tokens(String(c.text[..<at.lowerBound]))
+                return !before.hasAny(["when", "if", "while", "unless", "otherwise"])
+            }
+        if let field = fields.first, fields.count <= 2, c.own.has("with") || pair, !["true", "false"].contains(field),
             field.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "." }),
-            c.text.contains("with `\(field)`") || c.text.contains("with \(field)")
+            c.text.contains("with `\(field)`") || c.text.contains("with \(field)") || pair
         {
             params.append(("field", .string(field)))
             let value = fields.count == 2 ? fields[1] : ""

@@ -30,7 +30,17 @@ extension Recognizers {
             "slo", "over 7 days", "over 28 days", "over 30 days", "rolling", "simulator", "staging", "attached",
             "k6 report", "load test report", "in the report",
         ])
-        guard timing, !notLatency else { return nil }
+        guard timing else { return nil }
+        // A dashboard's figure ("under 2 s on Grafana"), or a render timed under emulated network or CPU throttling
+        // ("charts render in under 2 s on a throttled 4G profile"): a graph or a lab, not a request gonogo sends.
+        // (`manual`, so the rate-limit rule does not read "throttled".)
+        if prose.hasAny([
+            "grafana", "datadog", "kibana", "new relic", "4g", "3g", "network throttling", "cpu throttling",
+            "throttled network", "throttled cpu",
+        ]) {
+            return Recognition(.manual, rule: "not a request gonogo sends")
+        }
+        guard !notLatency else { return nil }
         // Watching response times ("Monitor response times (target: < 200ms)") is a monitor set up; a database's
         // own queries ("Database queries execute in < 100ms", "Query performance < 30 seconds") are not a request
         // gonogo sends. Both for a person, unless the item names a request (`GET /orders`).
@@ -39,6 +49,13 @@ extension Recognizers {
             prose.hasPrefix("monitor") || prose.hasAny(["database queries", "db queries", "query performance"])
         {
             return Recognition(.manual, rule: "not a request gonogo sends")
+        }
+        // An address to fill in (`GET /v2/payments/{id}`): not one gonogo can ask.
+        if c.code.contains(where: { span in
+            let path = CodeSpan.request(span)?.path ?? span
+            return CodeSpan.isURLPath(path) && (path.contains("{") || CodeSpan.hasPlaceholder(path))
+        }) {
+            return Recognition(.manual, rule: "a placeholder in the address")
         }
         let named = ThresholdParser.metric(in: c.own)
         let metric = named ?? "p95"
