@@ -41,7 +41,7 @@ enum AnnotationParser {
                 }
                 if let why = Threshold.unsuitable(t, for: kind) { throw fail("threshold `\(value)`: \(why)") }
                 params[key] = .threshold(t)
-            } else if listKeys.contains(key) {
+            } else if listKeys.contains(key) || Kind.spec(of: kind)?.param(key)?.type == .list {
                 params[key] = .list(value.split(separator: ",").map(String.init))
             } else if let i = Int(value) {
                 params[key] = .int(i)

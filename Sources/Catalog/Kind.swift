@@ -16,6 +16,7 @@ public struct Family: RawRepresentable, Hashable, Sendable, CustomStringConverti
     public static let http = Family(rawValue: "http")
     public static let tls = Family(rawValue: "tls")
     public static let latency = Family(rawValue: "latency")
+    public static let browser = Family(rawValue: "browser")
 
     /// Every family, in the order of `Kind.registry` (the built-in ones, then those registered).
     public static var allCases: [Family] {

@@ -31,7 +31,7 @@ enum Recognizers {
         coverage, junit,
         tlsProtocols, certificate, hsts, tlsCiphers,
         environment,
-        lighthouse, latency,
+        browser, lighthouse, latency,
         database,
         git,
         httpsRedirect, tlsNegotiation,

@@ -48,6 +48,6 @@ public enum ProbeTable {
     public static let byFamily: [Family: any Probe] = [
         .env: EnvProbe(), .file: FileProbe(), .git: GitProbe(), .sqlite: SQLiteProbe(), .command: CommandProbe(),
         .artifact: ArtifactProbe(), .postgres: PostgresProbe(), .http: HTTPProbe(),
-        .tls: TLSProbe(), .latency: LatencyProbe(),
+        .tls: TLSProbe(), .latency: LatencyProbe(), .browser: BrowserProbe(),
     ]
 }

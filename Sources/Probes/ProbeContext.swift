@@ -18,6 +18,9 @@ public struct ProbeSettings: Sendable {
     public var targets: [String: [String]] = [:]
     public var http = HTTPSettings()
     public var itemTimeout: Duration = defaultItemTimeout
+    /// Where checks keep files for the report (the browser's screenshots, under `screenshots/`): the reports'
+    /// directory (`--out`), or nil when the run writes no report files.
+    public var reportDirectory: String?
     /// Each check's limit when neither the config nor a flag sets one.
     public static let defaultItemTimeout: Duration = .seconds(30)
 

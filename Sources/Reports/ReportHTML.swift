@@ -125,6 +125,21 @@ public enum ReportHTML {
         return out + "</section>\n"
     }
 
+    /// The viewport screenshots a browser check kept beside the report (`screenshots/…png`), as thumbnails that link
+    /// to the full image. Only file names under `screenshots/` are shown: a report never points elsewhere.
+    static func screenshots(_ r: ItemResult) -> String {
+        guard case .array(let shots)? = r.outcome.details?["screenshots"] else { return "" }
+        var out = ""
+        for shot in shots {
+            guard case .string(let file)? = shot["file"], file.hasPrefix("screenshots/"), !file.contains(".."),
+                case .string(let viewport)? = shot["viewport"]
+            else { continue }
+            out += "<figure class=\"shot\"><a href=\"\(xml(file))\"><img src=\"\(xml(file))\" alt=\"\(xml(viewport))\" "
+            out += "loading=\"lazy\"></a><figcaption>\(xml(viewport))</figcaption></figure>"
+        }
+        return out.isEmpty ? "" : "<div class=\"shots\">\(out)</div>"
+    }
+
     static func item(_ r: ItemResult, _ signoff: ItemSignoff?, _ path: String) -> String {
         let depth = max(0, r.planned.item.section.count - 1)
         // A group is a heading over its children, counted in them: no status of its own for the filter to show.
@@ -140,6 +155,7 @@ public enum ReportHTML {
         if let e = r.outcome.expected, let o = r.outcome.observed {
             out += "<div class=\"eo\"><span>expected</span> \(xml(e)) <span>observed</span> \(xml(o))</div>"
         }
+        out += screenshots(r)
         if let a = signoff?.attestation {
             out += "<div class=\"att\">attestation: \(xml(a.status)) by \(xml(a.name)) (\(xml(a.role))), \(xml(a.date))"
             if let ev = a.evidence, ev.hasPrefix("https://") || ev.hasPrefix("http://") {
@@ -181,6 +197,8 @@ public enum ReportHTML {
         padding:4px 12px 8px;margin:8px 0}.attention ul{list-style:none;margin:0;padding:0}
         .need{padding:6px 0;border-top:1px solid #eaeef2}.need a{color:inherit;text-decoration:none;display:flex;gap:10px}
         .need .msg{margin-left:84px}
+        .shots{display:flex;gap:8px;flex-wrap:wrap;margin:6px 0}.shot{margin:0;font-size:12px;color:#57606a}\
+        .shot img{display:block;max-height:160px;max-width:240px;border:1px solid #d0d7de;border-radius:4px}
         details.section{background:#fff;border:1px solid #d0d7de;border-radius:6px;margin:8px 0}
         details.section>summary{cursor:pointer;padding:10px 12px;display:flex;justify-content:space-between;gap:8px;\
         font-weight:600}

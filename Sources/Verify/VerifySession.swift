@@ -53,6 +53,8 @@ public struct VerifySession: Sendable {
         public var caFile: String?
         public var insecure = false
         public var plainURL: String?
+        /// The reports' directory (`--out`), where checks keep their files (screenshots).
+        public var reportDirectory: String?
         /// Hears each warning as soon as it is known (an error that follows may be its consequence).
         public var warn: (@Sendable (String) -> Void)?
 
@@ -173,6 +175,7 @@ public struct VerifySession: Sendable {
         if let file = inputs.caFile { options.http.caFile = inputs.absolute(file) }
         if inputs.insecure { options.http.insecure = true }
         if let url = inputs.plainURL { options.http.plainURL = url }
+        if let dir = inputs.reportDirectory { options.probe.reportDirectory = inputs.absolute(dir) }
     }
 
     /// `gonogo.yml` beside the checklist, when it exists.

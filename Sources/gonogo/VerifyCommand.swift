@@ -212,6 +212,7 @@ extension GoNoGo {
             (inputs.caFile, inputs.insecure, inputs.plainURL) = (caFile, insecure, plainURL)
             inputs.roles = roles
             inputs.envName = envName
+            inputs.reportDirectory = out
             let session = try VerifySession.prepareForCommand(inputs)
 
             let showProgress = isatty(2) == 1 && !format.contains(.json)

@@ -14,7 +14,7 @@ struct OrdersChecklistTests {
         (34, "sqlite.journal_mode"), (35, "sqlite.database"),
         (39, "tls.protocols"), (40, "tls.expiry"), (41, "http.hsts"), (42, "http.redirect_https"),
         (43, "http.compression"), (44, "http.header"), (45, "http.cors"), (46, "http.rate_limit"), (47, "http.status"),
-        (51, "latency.request"), (52, "latency.request"), (53, "latency.request"), (54, "artifact.lighthouse"),
+        (51, "latency.request"), (52, "latency.request"), (53, "latency.request"), (54, "browser.vitals"),
         (55, "artifact.lighthouse"),
         (59, "git.tag"), (60, "file.nonempty"), (61, "manual"), (62, "manual"), (63, "manual"), (64, "http.metrics"),
     ]

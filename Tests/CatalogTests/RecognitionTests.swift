@@ -48,7 +48,8 @@ struct RecognitionTests {
         ("`make check` passes", "CI", "command.run"),
         ("`./scripts/smoke.sh` exits 0", "Deploy", "command.run"),
         ("Integration suite: 120/120 passed", "CI", "artifact.junit"),
-        ("LCP below 2.5 seconds", "Web", "artifact.lighthouse"),
+        ("LCP below 2.5 seconds", "Web", "browser.vitals"),
+        ("LCP below 2.5 seconds in the Lighthouse CI report", "Web", "artifact.lighthouse"),
         ("Lighthouse SEO score at least 90", "Web", "artifact.lighthouse"),
         ("`docs/runbook.md` written", "Docs", "file.nonempty"),
         ("Release notes published", "Release", "manual"),  // names no file: a person judges it

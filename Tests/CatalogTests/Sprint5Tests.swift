@@ -36,8 +36,8 @@ struct Sprint5Tests {
         (22, "postgres.migrations", false),  // Database migrations applied
         (25, "artifact.junit", false),  // E2E tests: 29/29 passing ✅
         (26, "artifact.junit", false),  // Component rendering tests passing
-        (27, "manual", false),  // Responsive design verified (mobile/tablet/desktop)
-        (28, "manual", true),  // Dark mode tested (if enabled)
+        (27, "browser.responsive", false),  // Responsive design verified (mobile/tablet/desktop)
+        (28, "browser.dark_mode", true),  // Dark mode tested (if enabled)
         (31, "file.nonempty", false),  // API Contract complete: frontend/doc/api-contract.md
         (32, "file.nonempty", false),  // Architecture documented: docs/ARCHITECTURE_S5.md
         (33, "file.nonempty", false),  // Testing Guide complete: docs/TESTING_GUIDE_S5.md
@@ -107,7 +107,7 @@ struct Sprint5Tests {
         (131, "manual", false),  // No build errors or warnings
         (132, "artifact.lighthouse", false),  // Build artifacts optimized (tree-shaking, code-splitting)
         (133, "file.exists", false),  // Source maps generated for debugging
-        (136, "manual", false),  // Public assets accessible: /public/*
+        (136, "browser.assets", false),  // Public assets accessible: /public/*
         (137, "group", true),  // CDN configured (optional):
         (138, "manual", true),  // CloudFront, Cloudflare, or similar
         (139, "http.cache_headers", true),  // Cache policy: 1 year for versioned files
@@ -116,12 +116,12 @@ struct Sprint5Tests {
         (144, "env.equals", false),  // NEXT_PUBLIC_API_URL = https://api.example.com
         (145, "manual", false),  // Correct API endpoints configured
         (146, "http.cors", false),  // CORS headers from backend match frontend domain
-        (147, "http.redirect_https", false),  // API calls use HTTPS in production
+        (147, "browser.https_only", false),  // API calls use HTTPS in production
         (150, "artifact.lighthouse", false),  // Image optimization enabled
         (151, "artifact.lighthouse", false),  // Font optimization configured
         (152, "command.run", false),  // Bundle size analyzed: npm run analyze
         (153, "artifact.lighthouse", false),  // Lighthouse score > 90
-        (154, "artifact.lighthouse", false),  // Core Web Vitals targets met
+        (154, "browser.vitals", false),  // Core Web Vitals targets met
         (161, "group", false),  // Logging configured:
         (162, "manual", false),  // Format: JSON (for ELK/Splunk compatibility)
         (163, "manual", false),  // Level: INFO (production)
@@ -186,10 +186,10 @@ struct Sprint5Tests {
         (248, "latency.request", false),  // History retrieval < 500ms
         (249, "http.compression", false),  // Compression enabled (gzip)
         (250, "http.cache_headers", false),  // Request/response caching configured
-        (253, "latency.request", false),  // Page load time < 3s
-        (254, "artifact.lighthouse", false),  // Time to Interactive (TTI) < 5s
-        (255, "artifact.lighthouse", false),  // Largest Contentful Paint (LCP) < 2.5s
-        (256, "artifact.lighthouse", false),  // Cumulative Layout Shift (CLS) < 0.1
+        (253, "browser.vitals", false),  // Page load time < 3s
+        (254, "browser.vitals", false),  // Time to Interactive (TTI) < 5s
+        (255, "browser.vitals", false),  // Largest Contentful Paint (LCP) < 2.5s
+        (256, "browser.vitals", false),  // Cumulative Layout Shift (CLS) < 0.1
         (263, "git.tag", false),  // Git tag created: v1.0.0-s5
         (264, "manual", false),  // a document a person judges: Release notes published
         (265, "manual", true),  // Docker image tagged (if using containers)
@@ -278,8 +278,11 @@ struct Sprint5Tests {
         #expect(item(line: 271).kind == .manual)
         #expect(item(line: 28).severity == .advisory)
         #expect(
-            item(line: 255).params.threshold
-                == Threshold(metric: "largest-contentful-paint", op: "<", value: 2500, unit: "ms"))
+            item(line: 255).params.threshold == Threshold(metric: "lcp", op: "<", value: 2500, unit: "ms"))
+        #expect(item(line: 255).params.string("metric") == "lcp")
+        #expect(item(line: 256).params.threshold == Threshold(metric: "cls", op: "<", value: 0.1, unit: ""))
+        #expect(item(line: 253).params.string("metric") == "load")
+        #expect(item(line: 27).params.strings("viewports") == ["mobile", "tablet", "desktop"])
     }
 
     @Test("roles come from the sign-off table")

@@ -122,13 +122,12 @@ struct HTTPVerifyTests {
         all("http.auth_required", are: "pass")
         all("http.metrics", are: "pass")
         all("http.smoke", are: "pass")
-        // The response-time targets (LLM < 3s, text-to-SQL < 2s, history < 500ms), measured over TLS; the frontend's
-        // page load is not applicable here. Whether a busy machine meets a budget is a benchmark's business
+        // The response-time targets (LLM < 3s, text-to-SQL < 2s, history < 500ms), measured over TLS (the frontend's
+        // page load is a browser check). Whether a busy machine meets a budget is a benchmark's business
         // (scripts/bench-latency); here each target is measured at the configured rate, and its status is what its
         // own p95 against its own threshold says.
         let latency = report.items.filter { $0["kind"] as? String == "latency.request" }
-        #expect(latency.count == 4)
-        #expect(latency.filter { $0["status"] as? String == "skip" }.count == 1)
+        #expect(latency.count == 3)
         let measured = latency.filter { $0["status"] as? String != "skip" }
         #expect(measured.count == 3)
         for item in measured {
@@ -192,7 +191,8 @@ struct HTTPVerifyTests {
                     "--only", "api-server-configuration/*/health-check-endpoint-health", "--timeout", "20",
                 ])
             }
-            #expect(Date().timeIntervalSince(started) < 15, "\(url)")
+            // Each check ends within its 2 s; the run within its --timeout 20 plus a start-up on a busy machine.
+            #expect(Date().timeIntervalSince(started) < 30, "\(url)")
             let item = Report(run).items.first {
                 $0["kind"] as? String == "http.status" && $0["status"] as? String != "skip"
             }

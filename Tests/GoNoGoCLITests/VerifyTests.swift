@@ -560,6 +560,19 @@ struct ArtifactTests {
         try write(
             "reports/lighthouse.json",
             VerifyFixture.lighthouse(performance: 0.72, lcp: 4100, cls: 0.04, tti: 3900, tbt: 120))
+        // The checklist's web vitals name no report, so gonogo measures them in a browser; a team whose evidence is
+        // its Lighthouse CI report says so in its config (items appended to the fixture's `items:`).
+        let overrides = [
+            ("largest-contentful-paint-lcp-2-5s", "metric: largest-contentful-paint, threshold: \"< 2500 ms\""),
+            ("cumulative-layout-shift-cls-0-1", "metric: cumulative-layout-shift, threshold: \"< 0.1\""),
+            ("time-to-interactive-tti-5s", "metric: interactive, threshold: \"< 5000 ms\""),
+        ].map {
+            "  \"performance-optimization/frontend/\($0.0)\":\n    kind: artifact.lighthouse\n    params: {\($0.1)}\n"
+        }
+        let core =
+            "  \"frontend-deployment/performance/core-web-vitals-targets-met\":\n    kind: artifact.lighthouse\n"
+            + "    params: {metric: core-web-vitals}\n"
+        try write("gonogo.yml", VerifyFixture.config + overrides.joined() + core)
         let report = await Report(
             try gonogo([
                 "verify", VerifyFixture.checklist, "--config", dir.path + "/gonogo.yml", "--format", "json",

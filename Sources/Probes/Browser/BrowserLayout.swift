@@ -1,0 +1,162 @@
+import Catalog
+import Foundation
+import Results
+
+/// Layout checks: no horizontal overflow at named viewports (a screenshot of each kept for the report), and a dark
+/// colour scheme that changes the page's colours.
+enum BrowserLayout {
+    /// Named viewports (CSS pixels): the narrowest phones the app supports, a tablet, a laptop.
+    static let viewports: [String: (width: Int, height: Int)] = [
+        "mobile": (360, 740), "tablet": (768, 1024), "desktop": (1366, 768),
+    ]
+
+    /// `mobile`, `tablet`, `desktop`, or `WIDTHxHEIGHT`.
+    static func viewport(_ name: String) -> (width: Int, height: Int)? {
+        if let named = viewports[name.lowercased()] { return named }
+        let parts = name.lowercased().split(separator: "x").compactMap { Int($0) }
+        guard parts.count == 2, (200...4000).contains(parts[0]), (200...4000).contains(parts[1]) else { return nil }
+        return (parts[0], parts[1])
+    }
+
+    /// Elements wider than the viewport (at most three, by tag, id and first class), and the document's width.
+    static let overflowScript = """
+        (() => {
+          const w = document.documentElement.clientWidth, wide = [];
+          const all = document.body ? document.body.getElementsByTagName('*') : [];
+          for (let i = 0; i < all.length && i < 5000 && wide.length < 3; i++) {
+            const e = all[i], r = e.getBoundingClientRect();
+            if (r.right > w + 1 && getComputedStyle(e).position !== 'fixed') {
+              const c = typeof e.className === 'string' && e.className ? '.' + e.className.split(/\\s+/)[0] : '';
+              wide.push(e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + c);
+            }
+          }
+          return {scrollWidth: document.documentElement.scrollWidth, width: w, wide};
+        })()
+        """
+
+    static func responsive(
+        _ item: PlannedItem, url: String, browser: Chromium, directory: String?, timeout: Duration
+    ) async throws -> Outcome {
+        let names = item.params.strings("viewports") ?? ["mobile", "tablet", "desktop"]
+        var lines: [String] = []
+        var shots: [JSONValue] = []
+        var ok = true
+        for name in names {
+            guard let size = viewport(name) else {
+                return .error("unknown viewport “\(name)”: give mobile, tablet, desktop or WIDTHxHEIGHT (390x844)")
+            }
+            let page = try await BrowserPage.open(in: browser, fresh: true, timeout: timeout)
+            try await page.send(
+                "Emulation.setDeviceMetricsOverride",
+                ["width": size.width, "height": size.height, "deviceScaleFactor": 1, "mobile": size.width < 768],
+                timeout: timeout)
+            _ = try await page.load(url, timeout: timeout)
+            let m = try await page.evaluate(overflowScript, timeout: timeout) as? [String: Any] ?? [:]
+            let scroll = Int(PageRecord.number(m["scrollWidth"]) ?? 0)
+            let width = Int(PageRecord.number(m["width"]) ?? Double(size.width))
+            let wide = m["wide"] as? [String] ?? []
+            let fits = scroll <= width
+            ok = ok && fits
+            lines.append(
+                fits
+                    ? "\(name) \(size.width)×\(size.height): fits"
+                    : "\(name) \(size.width)×\(size.height): \(scroll) px wide"
+                        + (wide.isEmpty ? "" : " (\(wide.joined(separator: ", ")))"))
+            if let directory {
+                let shot = try await page.send("Page.captureScreenshot", ["format": "png"], timeout: timeout)
+                if let base64 = shot["data"] as? String, let png = Data(base64Encoded: base64) {
+                    let file = "screenshots/\(item.id.replacingOccurrences(of: "/", with: "--"))-\(name).png"
+                    let path = directory + "/" + file
+                    try FileManager.default.createDirectory(
+                        atPath: directory + "/screenshots", withIntermediateDirectories: true)
+                    try png.write(to: URL(fileURLWithPath: path))
+                    shots.append(.object([("viewport", .string(name)), ("file", .string(file))]))
+                }
+            }
+            await page.close(timeout: timeout)
+        }
+        var outcome = Outcome.check(
+            ok, expected: "no horizontal overflow at \(names.joined(separator: ", "))",
+            observed: lines.joined(separator: "; "), pass: "the page fits every viewport",
+            fail: "the page overflows a viewport")
+        if !shots.isEmpty { outcome.details = .object([("screenshots", .array(shots))]) }
+        return outcome
+    }
+
+    /// The background and text colours of the page (the body's, or the root's where the body is transparent).
+    static let coloursScript = """
+        (() => {
+          const bg = e => e ? getComputedStyle(e).backgroundColor : '';
+          const clear = c => !c || c === 'transparent' || c === 'rgba(0, 0, 0, 0)';
+          const b = bg(document.body), r = bg(document.documentElement);
+          return {background: clear(b) ? (clear(r) ? 'rgb(255, 255, 255)' : r) : b,
+                  text: document.body ? getComputedStyle(document.body).color : ''};
+        })()
+        """
+
+    /// Loads the page in the light scheme, switches to `prefers-color-scheme: dark`, and compares the colours.
+    static func darkMode(url: String, browser: Chromium, timeout: Duration) async throws -> Outcome {
+        let page = try await BrowserPage.open(in: browser, fresh: true, timeout: timeout)
+        func scheme(_ value: String) async throws -> (background: String, text: String) {
+            try await page.send(
+                "Emulation.setEmulatedMedia", ["features": [["name": "prefers-color-scheme", "value": value]]],
+                timeout: timeout)
+            let c = try await page.evaluate(coloursScript, timeout: timeout) as? [String: Any] ?? [:]
+            return (c["background"] as? String ?? "", c["text"] as? String ?? "")
+        }
+        try await page.send(
+            "Emulation.setEmulatedMedia", ["features": [["name": "prefers-color-scheme", "value": "light"]]],
+            timeout: timeout)
+        _ = try await page.load(url, timeout: timeout)
+        let light = try await scheme("light")
+        let dark = try await scheme("dark")
+        await page.close(timeout: timeout)
+        let darker = luminance(dark.background) < luminance(light.background)
+        let observed =
+            "light: background \(light.background), text \(light.text); dark: background \(dark.background), text \(dark.text)"
+        return .check(
+            darker && dark.text != light.text,
+            expected: "prefers-color-scheme: dark gives a darker background and other text colour",
+            observed: observed, pass: "the page follows the dark colour scheme",
+            fail: "the page looks the same in the dark colour scheme")
+    }
+
+    /// Raises an uncaught error and a `console.error` in the loaded page, each carrying a marker, and waits up to 5 s
+    /// for a request to `endpoint` whose body carries it (the page's error boundary reporting it). Nil when one did;
+    /// else what was seen.
+    static func capture(url: String, endpoint: String, browser: Chromium, timeout: Duration) async throws -> String? {
+        let page = try await BrowserPage.open(in: browser, fresh: true, timeout: timeout)
+        _ = try await page.load(url, timeout: timeout)
+        let marker = "gonogo-capture-\(UInt32.random(in: 1...UInt32.max))"
+        _ = try await page.evaluate(
+            "setTimeout(() => { throw new Error('\(marker)'); }, 0); console.error('\(marker)'); true", timeout: timeout
+        )
+        let clock = ContinuousClock()
+        let deadline = clock.now.advanced(by: .seconds(5))
+        var sent = 0
+        while clock.now < deadline {
+            let requests = browser.record(of: page.session).all.filter { $0.url.contains(endpoint) }
+            sent = requests.count
+            if requests.contains(where: { $0.postData?.contains(marker) == true }) {
+                await page.close(timeout: timeout)
+                return nil
+            }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        await page.close(timeout: timeout)
+        return sent == 0
+            ? "an error raised in the page sent no request to \(endpoint) within 5 s"
+            : "\(sent) request(s) to \(endpoint), none carrying the raised error"
+    }
+
+    /// Relative luminance of a CSS `rgb(…)`/`rgba(…)` colour (0 black, 1 white); 1 when it cannot be read.
+    static func luminance(_ css: String) -> Double {
+        let numbers = css.split(whereSeparator: { !"0123456789.".contains($0) }).compactMap { Double($0) }
+        guard numbers.count >= 3 else { return 1 }
+        func channel(_ v: Double) -> Double {
+            let c = v / 255
+            return c <= 0.03928 ? c / 12.92 : pow((c + 0.055) / 1.055, 2.4)
+        }
+        return 0.2126 * channel(numbers[0]) + 0.7152 * channel(numbers[1]) + 0.0722 * channel(numbers[2])
+    }
+}

@@ -1,0 +1,130 @@
+import Catalog
+import Foundation
+import Results
+
+/// The `browser` family: each check loads the frontend's page (`frontend_url` + `path`) in headless Chromium and
+/// judges what the browser measured. Checks run one at a time after the others (so no other check's load skews a
+/// timing), and the loads of a page are shared by the items that read them (its vitals, console, assets, weight).
+struct BrowserProbe: Probe {
+    let kinds = ["vitals", "console", "assets", "https_only", "weight", "responsive", "dark_mode"].map {
+        Kind(.browser, $0)
+    }
+
+    func scheduling(of item: PlannedItem, in context: ProbeContext) -> Scheduling { .alone(order: 10) }
+
+    func run(_ item: PlannedItem, in context: ProbeContext) async -> Outcome {
+        guard let base = context.settings.frontendURL else {
+            return .error("no frontend URL: pass --frontend-url or set `frontend_url:` in gonogo.yml")
+        }
+        guard let executable = Chromium.executable() else {
+            return .error(
+                "Chromium is not installed: install Debian's `chromium` package, or set GONOGO_CHROMIUM to a Chromium")
+        }
+        let url = Self.join(base, item.params.string("path") ?? "/")
+        let browser: Chromium
+        do {
+            browser = try await Self.browser(executable, context: context)
+        } catch {
+            return .error(context.masked("\(error)"))
+        }
+        do {
+            return try await check(item, url: url, browser: browser, context: context)
+        } catch {
+            // A browser that failed a command (or was cancelled in the middle of one) is not trusted again.
+            await browser.close()
+            return .error(error is CancellationError ? "cancelled" : context.masked("\(error)"))
+        }
+    }
+
+    /// The run's browser: started by its first browser check and shared by the others (they run one at a time); a
+    /// new one when the last has ended. It ends with the run (``Chromium``'s deinit).
+    static func browser(_ executable: String, context: ProbeContext) async throws -> Chromium {
+        if let shared = context.shared.value("browser", as: Chromium.self)?.value, !shared.hasEnded { return shared }
+        let http = context.settings.http
+        let browser = try await Chromium.launch(
+            executable, timeout: context.settings.itemTimeout,
+            trusting: http.caFile.map { TrustedKeys.pins(ofPEM: context.settings.resolve($0)) } ?? [],
+            insecure: http.insecure)
+        context.shared.record("browser", id: "", browser)
+        return browser
+    }
+
+    private func check(
+        _ item: PlannedItem, url: String, browser: Chromium, context: ProbeContext
+    ) async throws -> Outcome {
+        let timeout = context.settings.itemTimeout
+        switch item.kind.name {
+        case "vitals":
+            let runs = max(1, min(item.params.int("runs") ?? 3, 20))
+            let warm = item.params.string("cache") == "warm"
+            let loads = try await Self.survey(url, runs: runs, warm: warm, browser: browser, context: context)
+            return BrowserJudge.vitals(item.params, loads: loads, warm: warm)
+        case "console", "assets", "https_only", "weight":
+            let loads = try await Self.survey(url, runs: 1, warm: false, browser: browser, context: context)
+            let record = loads[0].record
+            switch item.kind.name {
+            case "console":
+                let loaded = BrowserJudge.console(record, masked: context.masked)
+                guard loaded.status == .pass, let endpoint = item.params.string("capture") else { return loaded }
+                let missed = try await BrowserLayout.capture(
+                    url: url, endpoint: endpoint, browser: browser, timeout: timeout)
+                return .check(
+                    missed == nil,
+                    expected: "no console error during load; an error raised in the page reaches \(endpoint)",
+                    observed: missed
+                        ?? "\(loaded.observed ?? ""); a raised error and a console.error reached \(endpoint)",
+                    pass: "console errors are captured", fail: "console errors are not reported to \(endpoint)")
+            case "assets": return BrowserJudge.assets(record)
+            case "https_only": return BrowserJudge.httpsOnly(url: url, record)
+            default: return BrowserJudge.weight(item.params, record)
+            }
+        case "responsive":
+            return try await BrowserLayout.responsive(
+                item, url: url, browser: browser, directory: context.settings.reportDirectory, timeout: timeout)
+        default:
+            return try await BrowserLayout.darkMode(url: url, browser: browser, timeout: timeout)
+        }
+    }
+
+    /// One load of a page: what it measured and what it did.
+    struct Load: Sendable {
+        var metrics: PageMetrics
+        var record: PageRecord
+    }
+
+    /// `runs` loads of `url`, each cold (a new browser context: empty cache, no cookies) or, with `warm`, after one
+    /// load that fills the cache. Shared by the run's items that read the same loads.
+    static func survey(
+        _ url: String, runs: Int, warm: Bool, browser: Chromium, context: ProbeContext
+    ) async throws -> [Load] {
+        let key = "browser \(warm ? "warm" : "cold") \(runs) \(url)"
+        if let shared = context.shared.value(key, as: [Load].self) { return shared.value }
+        let timeout = context.settings.itemTimeout
+        var loads: [Load] = []
+        if warm {
+            let page = try await BrowserPage.open(in: browser, fresh: true, timeout: timeout)
+            _ = try await page.load(url, timeout: timeout)
+            for _ in 0..<runs {
+                let record = try await page.load(url, timeout: timeout)
+                loads.append(Load(metrics: try await PageMetrics.read(page, timeout: timeout), record: record))
+            }
+            await page.close(timeout: timeout)
+        } else {
+            for _ in 0..<runs {
+                let page = try await BrowserPage.open(in: browser, fresh: true, timeout: timeout)
+                let record = try await page.load(url, timeout: timeout)
+                loads.append(Load(metrics: try await PageMetrics.read(page, timeout: timeout), record: record))
+                await page.close(timeout: timeout)
+            }
+        }
+        context.shared.record(key, id: url, loads)
+        return loads
+    }
+
+    /// `base` and `path` with one slash between them; a full URL as `path` stands alone.
+    static func join(_ base: String, _ path: String) -> String {
+        if path.hasPrefix("http://") || path.hasPrefix("https://") { return path }
+        let left = base.hasSuffix("/") ? String(base.dropLast()) : base
+        return left + (path.hasPrefix("/") ? path : "/" + path)
+    }
+}
