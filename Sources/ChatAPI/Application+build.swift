@@ -19,6 +19,9 @@ public struct ChatServices: Sendable {
     public let model: any ChatModel
     /// Turns admin questions into SQL.
     public let translator: any SQLTranslator
+    /// The web app's files (WEB_ROOT), read at start; a failure to read them stops ``ChatService/buildApplication``.
+    let webFiles: Result<WebAssets, any Error>?
+    var web: WebAssets? { try? webFiles?.get() }
 
     public init(
         configuration: ChatConfiguration, store: any ChatStore, logger: Logger, version: String = ChatService.version
@@ -27,6 +30,9 @@ public struct ChatServices: Sendable {
         // Every call timed for /metrics; on PostgreSQL bounded too, so an outage answers 503 instead of hanging.
         self.store = MeasuredStore(store, deadline: store is PostgresStore ? .seconds(5) : nil)
         self.version = version
+        webFiles = configuration.webRoot.map { root in
+            Result { try WebAssets.load(root: root, apiURL: configuration.webAPIURL) }
+        }
         if let postgres = store as? PostgresStore {
             sqlGuard = PostgresGuard(client: postgres.client, logger: logger)
         } else if case .sqlite(let path) = configuration.database {
@@ -75,6 +81,7 @@ public enum ChatService {
         onRedirecting: @escaping @Sendable (Int) async -> Void = { _ in }
     ) throws -> some ApplicationProtocol {
         let configuration = services.configuration
+        if case .failure(let error) = services.webFiles { throw error }
         let router = buildRouter(services)
         var background: [any Service] = services.store.service.map { [$0] } ?? []
         let server: HTTPServerBuilder
@@ -118,6 +125,8 @@ public enum ChatService {
                 hstsMaxAge: services.configuration.tlsEnabled ? services.configuration.hstsMaxAge : nil))
         router.add(middleware: InternalErrorMiddleware(debug: services.configuration.debug))
         router.add(middleware: MetricsMiddleware())
+        // The web app's files, before the API's CORS, rate limits and authentication: a page load is not an API call.
+        if let web = services.web { WebController(web: web).register(on: router) }
         router.add(middleware: CORSMiddleware(allowed: Set(services.configuration.corsOrigins)))
         router.add(
             middleware: RateLimitMiddleware(
@@ -136,6 +145,7 @@ public enum ChatService {
         ).register(on: router)
         ChatController(services: services, model: services.model).register(on: router)
         AdminController(services: services, translator: services.translator).register(on: router)
+        ClientErrorsController().register(on: router)
         return router
     }
 }
@@ -188,7 +198,8 @@ struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
         response.headers[.xContentTypeOptions] = "nosniff"
         response.headers[.init("X-Frame-Options")!] = "DENY"
         response.headers[.init("Referrer-Policy")!] = "no-referrer"
-        response.headers[.cacheControl] = "no-store"
+        // The web app's files set their own (immutable assets, a page to revalidate); API answers are never cached.
+        if response.headers[.cacheControl] == nil { response.headers[.cacheControl] = "no-store" }
         if let hstsMaxAge, hstsMaxAge > 0 {
             response.headers[.strictTransportSecurity] = "max-age=\(hstsMaxAge); includeSubDomains"
         }

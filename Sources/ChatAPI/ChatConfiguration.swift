@@ -43,6 +43,11 @@ public struct ChatConfiguration: Sendable {
     /// With HTTPS: a plain-HTTP listener on this port that redirects (308) to HTTPS.
     public var httpRedirectPort: Int? = nil
     public var tlsEnabled: Bool { tlsCertFile != nil }
+    /// The built web app (scripts/build-web writes `.build/web`), served under `/`; none when nil. WEB_ROOT.
+    public var webRoot: String? = nil
+    /// The API's base URL the web app calls (written into its page), empty for the page's own origin; HTTPS in
+    /// production. WEB_API_URL.
+    public var webAPIURL = ""
     public var debug = false
     public var logLevel = "info"
     public var logFormat = "json"
@@ -136,6 +141,19 @@ public struct ChatConfiguration: Sendable {
                 throw ConfigurationError.badValue(name, "names \(path), which cannot be read")
             }
             (tlsCertFile, tlsKeyFile) = (cert, key)
+        }
+        if let root = env["WEB_ROOT"], !root.isEmpty {
+            guard FileManager.default.isReadableFile(atPath: root + "/index.html") else {
+                throw ConfigurationError.badValue(
+                    "WEB_ROOT", "names \(root), which has no index.html: build the web app with scripts/build-web")
+            }
+            webRoot = root
+        }
+        if let api = env["WEB_API_URL"], !api.isEmpty {
+            guard let url = URL(string: api), ["http", "https"].contains(url.scheme ?? ""), url.host != nil,
+                !api.contains("\""), !api.contains("<")
+            else { throw ConfigurationError.badValue("WEB_API_URL", "must be an http(s) URL (https in production)") }
+            webAPIURL = api
         }
         hstsMaxAge = try int("HSTS_MAX_AGE", 0...315_360_000) ?? hstsMaxAge
         idleTimeout = try int("HTTP_IDLE_TIMEOUT", 1...3600) ?? idleTimeout

@@ -1,0 +1,79 @@
+import { ApiError, call, type ChatReply, type Message, role, type Session } from '../api';
+import { h, mount } from '../dom';
+
+/** The signed-in screen: sessions on the side, the open session's history, a composer. */
+export async function showChat(app: Element, sessionID: string | null, signOut: () => void): Promise<void> {
+  const list = h('ul', { class: 'sessions', id: 'sessions' });
+  const history = h('ol', { class: 'history', id: 'history' });
+  const input = h('textarea', { id: 'message', name: 'message', rows: '2', maxlength: '4000', required: true,
+    placeholder: 'Ask something…', 'aria-label': 'Message' });
+  const send = h('button', { type: 'submit', id: 'send' }, 'Send');
+  const status = h('p', { class: 'error', id: 'chat-error', role: 'alert' });
+  const composer = h('form', { class: 'composer', id: 'composer' }, input, send);
+  const nav = h('nav', { class: 'side' },
+    h('a', { href: '#/chat', class: 'new', id: 'new-chat' }, '+ New chat'),
+    list,
+    role() === 'admin' ? h('a', { href: '#/admin', id: 'admin-link' }, 'Admin SQL') : null,
+    h('button', { type: 'button', id: 'sign-out', class: 'link', onclick: signOut }, 'Sign out'));
+  mount(app, h('div', { class: 'layout' }, nav, h('section', { class: 'chat' }, history, status, composer)));
+
+  let current = sessionID;
+  const add = (m: Pick<Message, 'role' | 'content'>, pending = false): HTMLLIElement => {
+    const item = h('li', { class: `msg ${m.role}${pending ? ' pending' : ''}` }, h('p', {}, m.content));
+    history.append(item);
+    item.scrollIntoView({ block: 'end' });
+    return item;
+  };
+
+  const loadSessions = async (): Promise<void> => {
+    const { sessions } = await call<{ sessions: Session[] }>('GET', '/api/sessions');
+    list.replaceChildren(...sessions.map((s) => h('li', {},
+      h('a', { href: `#/chat/${encodeURIComponent(s.id)}`, class: s.id === current ? 'active' : undefined },
+        s.title || 'Untitled'))));
+  };
+
+  try {
+    await loadSessions();
+    if (current) {
+      const { messages } = await call<{ messages: Message[] }>('GET', `/api/sessions/${encodeURIComponent(current)}/messages`);
+      messages.forEach((m) => add(m));
+    } else {
+      history.append(h('li', { class: 'empty' }, 'Start a conversation below.'));
+    }
+  } catch (e) {
+    status.textContent = e instanceof ApiError && e.status === 404 ? 'This conversation does not exist.'
+      : e instanceof Error ? e.message : 'Could not load the conversation.';
+  }
+
+  composer.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const text = input.value.trim();
+    if (!text) return;
+    status.textContent = '';
+    history.querySelector('.empty')?.remove();
+    add({ role: 'user', content: text });
+    input.value = '';
+    const waiting = add({ role: 'assistant', content: '…' }, true);
+    send.disabled = true;
+    try {
+      const answer = await call<ChatReply>('POST', '/api/chat', { message: text, session_id: current ?? undefined });
+      waiting.replaceWith(add(answer.reply));
+      if (!current) {
+        current = answer.session_id;
+        window.history.replaceState(null, '', `#/chat/${encodeURIComponent(current)}`);
+        await loadSessions();
+      }
+    } catch (e) {
+      waiting.remove();
+      status.textContent = e instanceof ApiError && e.status === 429 ? 'Too many messages; wait a moment.'
+        : e instanceof Error ? e.message : 'The message was not sent.';
+      input.value = text;
+    } finally {
+      send.disabled = false;
+      input.focus();
+    }
+  });
+  input.addEventListener('keydown', (event) => {
+    if (event.key === 'Enter' && !event.shiftKey) { event.preventDefault(); composer.requestSubmit(); }
+  });
+}
