@@ -41,11 +41,13 @@ enum BrowserLayout {
         var lines: [String] = []
         var shots: [JSONValue] = []
         var ok = true
+        // One tab, resized and reloaded for each viewport (its cache warm after the first: layout, not speed).
+        let page = try await BrowserPage.open(in: browser, fresh: true, timeout: timeout)
         for name in names {
             guard let size = viewport(name) else {
+                await page.close(timeout: timeout)
                 return .error("unknown viewport “\(name)”: give mobile, tablet, desktop or WIDTHxHEIGHT (390x844)")
             }
-            let page = try await BrowserPage.open(in: browser, fresh: true, timeout: timeout)
             try await page.send(
                 "Emulation.setDeviceMetricsOverride",
                 ["width": size.width, "height": size.height, "deviceScaleFactor": 1, "mobile": size.width < 768],
@@ -73,8 +75,8 @@ enum BrowserLayout {
                     shots.append(.object([("viewport", .string(name)), ("file", .string(file))]))
                 }
             }
-            await page.close(timeout: timeout)
         }
+        await page.close(timeout: timeout)
         var outcome = Outcome.check(
             ok, expected: "no horizontal overflow at \(names.joined(separator: ", "))",
             observed: lines.joined(separator: "; "), pass: "the page fits every viewport",

@@ -56,7 +56,7 @@ struct BrowserPage: Sendable {
     /// Loads `url` and waits until its load event has fired and the network has been quiet for `quiet` (no request in
     /// flight: a late fetch that brings the main content counts), at most `timeout`. A page that loaded but whose
     /// network never went quiet (a stream held open) is measured as it stands at the timeout.
-    func load(_ url: String, quiet: Duration = .milliseconds(750), timeout: Duration) async throws -> PageRecord {
+    func load(_ url: String, quiet: Duration = .milliseconds(500), timeout: Duration) async throws -> PageRecord {
         let clock = ContinuousClock()
         let deadline = clock.now.advanced(by: timeout)
         browser.reset(session)

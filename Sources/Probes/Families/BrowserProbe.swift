@@ -66,8 +66,16 @@ struct BrowserProbe: Probe {
             case "console":
                 let loaded = BrowserJudge.console(record, masked: context.masked)
                 guard loaded.status == .pass, let endpoint = item.params.string("capture") else { return loaded }
-                let missed = try await BrowserLayout.capture(
-                    url: url, endpoint: endpoint, browser: browser, timeout: timeout)
+                // Raised once per page and endpoint: the items that ask it share the answer.
+                let key = "browser capture \(endpoint) \(url)"
+                let missed: String?
+                if let shared = context.shared.value(key, as: String?.self) {
+                    missed = shared.value
+                } else {
+                    missed = try await BrowserLayout.capture(
+                        url: url, endpoint: endpoint, browser: browser, timeout: timeout)
+                    context.shared.record(key, id: url, missed)
+                }
                 return .check(
                     missed == nil,
                     expected: "no console error during load; an error raised in the page reaches \(endpoint)",
@@ -97,20 +105,22 @@ struct BrowserProbe: Probe {
     static func survey(
         _ url: String, runs: Int, warm: Bool, browser: Chromium, context: ProbeContext
     ) async throws -> [Load] {
-        let key = "browser \(warm ? "warm" : "cold") \(runs) \(url)"
-        if let shared = context.shared.value(key, as: [Load].self) { return shared.value }
+        // One list per page and cache state: an item wanting fewer loads reads the first ones, one wanting more adds
+        // to them (the console and the vitals of a page share its cold loads).
+        let key = "browser \(warm ? "warm" : "cold") \(url)"
+        var loads = context.shared.value(key, as: [Load].self)?.value ?? []
+        if loads.count >= runs { return Array(loads.prefix(runs)) }
         let timeout = context.settings.itemTimeout
-        var loads: [Load] = []
         if warm {
             let page = try await BrowserPage.open(in: browser, fresh: true, timeout: timeout)
             _ = try await page.load(url, timeout: timeout)
-            for _ in 0..<runs {
+            while loads.count < runs {
                 let record = try await page.load(url, timeout: timeout)
                 loads.append(Load(metrics: try await PageMetrics.read(page, timeout: timeout), record: record))
             }
             await page.close(timeout: timeout)
         } else {
-            for _ in 0..<runs {
+            while loads.count < runs {
                 let page = try await BrowserPage.open(in: browser, fresh: true, timeout: timeout)
                 let record = try await page.load(url, timeout: timeout)
                 loads.append(Load(metrics: try await PageMetrics.read(page, timeout: timeout), record: record))
