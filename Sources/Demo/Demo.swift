@@ -96,14 +96,27 @@ public enum DemoRun {
         let tls = project + "/tls"
         try FileManager.default.createDirectory(atPath: tls, withIntermediateDirectories: true)
         try SelfSignedCertificate.write(certificate: tls + "/cert.pem", key: tls + "/key.pem", days: 90)
-        let env = environmentFile(port: port, redirectPort: redirectPort, tls: tls)
+        let webBuild = repository + "/.build/web"
+        let web = FileManager.default.fileExists(atPath: webBuild + "/index.html")
+        let env = environmentFile(port: port, redirectPort: redirectPort, tls: tls, web: web)
         try write(env, to: project + "/.env.production")
         try write(
             "# chat-api, as deployed by gonogo demo\n\nDeployment instructions: deploy/README.md. Operations: "
                 + "docs/operations.md.\n", to: project + "/README.md")
-        try write(".env\n.env.*\n!.env.example\ndata/\ntls/\n", to: project + "/.gitignore")
+        try write(".env\n.env.*\n!.env.example\ndata/\ntls/\nweb/dist/\n", to: project + "/.gitignore")
         for folder in ["docs", "deploy"] {
             try FileManager.default.copyItem(atPath: repository + "/" + folder, toPath: project + "/" + folder)
+        }
+        // The web app as the quick start built it (scripts/build-web): its sources beside the deployment, its build in
+        // web/dist (served by chat-api), the project's lint. The demo builds nothing.
+        if web {
+            try FileManager.default.copyItem(atPath: repository + "/web", toPath: project + "/web")
+            try FileManager.default.copyItem(atPath: webBuild, toPath: project + "/web/dist")
+            try FileManager.default.createDirectory(atPath: project + "/scripts", withIntermediateDirectories: true)
+            try FileManager.default.copyItem(
+                atPath: repository + "/scripts/web-lint.mjs", toPath: project + "/scripts/web-lint.mjs")
+        } else {
+            say("the web app is not built (run scripts/build-web, as ./scripts/demo does): its items will say so")
         }
         try git(project, say: say)
 
@@ -162,8 +175,15 @@ public enum DemoRun {
         var inputs = VerifySession.Inputs(
             checklist: cwd == repository ? checklistPath : repository + "/" + checklistPath)
         inputs.config = options.config ?? repository + "/" + configPath
+        // The browser checks' screenshots go beside the reports.
+        inputs.reportDirectory = options.out
         inputs.variables["GONOGO_DEMO_ROOT"] = project
         inputs.variables["GONOGO_API_URL"] = "https://127.0.0.1:\(port)"
+        inputs.variables["GONOGO_FRONTEND_URL"] = "https://127.0.0.1:\(port)"
+        // The web app's main script (content-hashed), for the cache policy of versioned files.
+        let page = (try? String(contentsOfFile: project + "/web/dist/index.html", encoding: .utf8)) ?? ""
+        inputs.variables["GONOGO_WEB_ASSET"] =
+            page.firstMatch(of: /src="(\/assets\/[^"]+\.js)"/).map { String($0.1) } ?? "/assets/main.js"
         inputs.variables["GONOGO_PLAIN_URL"] = "http://127.0.0.1:\(redirectPort)"
         inputs.variables["GONOGO_CA_FILE"] = tls + "/cert.pem"
         inputs.variables["GONOGO_ADMIN_PASSWORD"] = admin
@@ -202,7 +222,7 @@ public enum DemoRun {
     }
 
     /// chat-api's settings for the demo: production values, on loopback, HTTPS with the demo's certificate.
-    static func environmentFile(port: Int, redirectPort: Int, tls: String) -> String {
+    static func environmentFile(port: Int, redirectPort: Int, tls: String, web: Bool) -> String {
         """
         # chat-api's settings in the demo deployment (made by gonogo demo)
         HOST=127.0.0.1
@@ -223,7 +243,7 @@ public enum DemoRun {
         HSTS_MAX_AGE=31536000
         HTTP_REDIRECT_PORT=\(redirectPort)
 
-        """
+        """ + (web ? "WEB_ROOT=web/dist\nWEB_API_URL=https://127.0.0.1:\(port)\n" : "")
     }
 
     /// A git history with the release tags the rollback items look for; the env file stays out (.gitignore).

@@ -55,6 +55,19 @@ struct PrometheusTests {
         return run.stdout.split(separator: "\n").map(String.init).sorted()
     }
 
+    @Test("deploy/'s alert rules pass promtool and name only metrics chat-api serves (or node_exporter's, or up)")
+    func alertRules() async throws {
+        let rules = Executables.repositoryRoot + "/deploy/prometheus/chat-api-alerts.yml"
+        let check = try await Executables.run(path: "/usr/bin/promtool", ["check", "rules", rules])
+        #expect(check.status == 0 && check.stdout.contains("SUCCESS: 5 rules found"), "\(check.stdout) \(check.stderr)")
+        // Every chat-api metric a rule reads is one chat-api documents for /metrics.
+        let text = try String(contentsOfFile: rules, encoding: .utf8)
+        let docs = try String(contentsOfFile: Executables.repositoryRoot + "/docs/chat-api.md", encoding: .utf8)
+        for metric in ["hb_requests", "http_server_request_duration", "chat_database_duration_seconds"] {
+            #expect(text.contains(metric) && docs.contains(metric), "\(metric)")
+        }
+    }
+
     @Test("report.prom: promtool accepts it, OpenMetrics' parser too; the counts are report.json's, item by item")
     func textfile() async throws {
         try await Blocking.run { try Self.checkTextfile() }
