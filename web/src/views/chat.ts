@@ -32,23 +32,10 @@ export async function showChat(app: Element, sessionID: string | null, signOut: 
         s.title || 'Untitled'))));
   };
 
-  try {
-    await loadSessions();
-    if (current) {
-      const { messages } = await call<{ messages: Message[] }>('GET', `/api/sessions/${encodeURIComponent(current)}/messages`);
-      messages.forEach((m) => add(m));
-    } else {
-      history.append(h('li', { class: 'empty' }, 'Start a conversation below.'));
-    }
-  } catch (e) {
-    status.textContent = e instanceof ApiError && e.status === 404 ? 'This conversation does not exist.'
-      : e instanceof Error ? e.message : 'Could not load the conversation.';
-  }
-
   composer.addEventListener('submit', async (event) => {
     event.preventDefault();
     const text = input.value.trim();
-    if (!text) return;
+    if (!text || send.disabled) return;
     status.textContent = '';
     history.querySelector('.empty')?.remove();
     add({ role: 'user', content: text });
@@ -74,6 +61,23 @@ export async function showChat(app: Element, sessionID: string | null, signOut: 
     }
   });
   input.addEventListener('keydown', (event) => {
-    if (event.key === 'Enter' && !event.shiftKey) { event.preventDefault(); composer.requestSubmit(); }
+    if (event.key === 'Enter' && !event.shiftKey) {
+      event.preventDefault();
+      if (!send.disabled) composer.requestSubmit(); // one message at a time
+    }
   });
+  // The listeners are in place before anything is awaited: a message sent while the history loads is not lost
+  // to the form's own submission.
+  try {
+    await loadSessions();
+    if (current) {
+      const { messages } = await call<{ messages: Message[] }>('GET', `/api/sessions/${encodeURIComponent(current)}/messages`);
+      messages.forEach((m) => add(m));
+    } else if (history.children.length === 0) {
+      history.append(h('li', { class: 'empty' }, 'Start a conversation below.'));
+    }
+  } catch (e) {
+    status.textContent = e instanceof ApiError && e.status === 404 ? 'This conversation does not exist.'
+      : e instanceof Error ? e.message : 'Could not load the conversation.';
+  }
 }
