@@ -77,9 +77,11 @@ struct WebAssets: Sendable {
         let accepted = Set(
             (acceptEncoding ?? "").lowercased().split(separator: ",").compactMap { part -> String? in
                 let fields = part.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
-                guard let name = fields.first, !fields.contains(where: { $0 == "q=0" || $0 == "q=0.0" }) else {
-                    return nil
+                // `q=0` (however written: 0.0, 0.000) refuses the encoding.
+                let refused = fields.dropFirst().contains { field in
+                    field.hasPrefix("q=") && (Double(field.dropFirst(2)) ?? 1) <= 0
                 }
+                guard let name = fields.first, !refused else { return nil }
                 return name
             })
         var headers: HTTPFields = [
@@ -123,6 +125,16 @@ struct ClientErrorsController: Sendable {
         let page: String?
     }
 
+    /// What a browser sent, on one line and bounded: no control character reaches the log (a forged line in text
+    /// logs).
+    static func clean(_ text: String, _ limit: Int) -> String {
+        var out = ""
+        for scalar in text.unicodeScalars.prefix(limit) {
+            out.unicodeScalars.append(scalar.value < 0x20 || scalar.value == 0x7f ? " " : scalar)
+        }
+        return out
+    }
+
     func register(on router: Router<ChatRequestContext>) {
         router.post("/api/client-errors") { request, context -> HTTPResponse.Status in
             let report = try await request.decode(as: Report.self, context: context)
@@ -131,8 +143,8 @@ struct ClientErrorsController: Sendable {
             context.logger.warning(
                 "client error",
                 metadata: [
-                    "kind": "\(kind)", "message": "\(report.message.prefix(300))",
-                    "stack": "\((report.stack ?? "").prefix(2000))", "page": "\((report.page ?? "").prefix(200))",
+                    "kind": "\(kind)", "message": "\(Self.clean(report.message, 300))",
+                    "stack": "\(Self.clean(report.stack ?? "", 2000))", "page": "\(Self.clean(report.page ?? "", 200))",
                 ])
             return .noContent
         }

@@ -47,7 +47,11 @@ export async function call<T>(method: string, path: string, body?: unknown): Pro
     const text = await response.text();
     const data: unknown = text ? JSON.parse(text) : {};
     if (!response.ok) {
-      if (response.status === 401) forget();
+      // An expired or revoked token: forgotten, and the sign-in form shown (not for the sign-in itself).
+      if (response.status === 401 && path !== '/api/auth/login') {
+        forget();
+        location.hash = '#/login';
+      }
       const reason = (data as { reason?: string; error?: { message?: string } });
       throw new ApiError(response.status, reason.error?.message ?? reason.reason ?? `HTTP ${response.status}`);
     }

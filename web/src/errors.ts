@@ -8,6 +8,14 @@ const MAX_REPORTS = 10;
 let reports = 0;
 
 function report(kind: string, message: string, stack?: string): void {
+  try {
+    send(kind, message, stack);
+  } catch {
+    // Reporting must never raise an error of its own (a blocked storage, an odd value).
+  }
+}
+
+function send(kind: string, message: string, stack?: string): void {
   if (reports >= MAX_REPORTS) return;
   reports += 1;
   const body = JSON.stringify({
@@ -45,6 +53,10 @@ export function installErrorBoundary(): void {
   const original = console.error.bind(console);
   console.error = (...args: unknown[]) => {
     original(...args);
-    report('console', args.map((a) => (a instanceof Error ? a.message : String(a))).join(' '));
+    try {
+      report('console', args.map((a) => (a instanceof Error ? a.message : String(a))).join(' '));
+    } catch {
+      // An argument that cannot become text (Object.create(null)) is not worth an error of its own.
+    }
   };
 }

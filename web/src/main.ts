@@ -23,9 +23,20 @@ async function route(): Promise<void> {
     return;
   }
   const match = /^\/chat\/(.+)$/.exec(path);
-  await showChat(app, match ? decodeURIComponent(match[1]!) : null, async () => {
-    await logout();
-    location.hash = '#/login';
+  let session: string | null = null;
+  try {
+    session = match ? decodeURIComponent(match[1]!) : null;
+  } catch {
+    session = null; // a malformed address: a new chat
+  }
+  await showChat(app, session, async () => {
+    try {
+      await logout();
+    } catch {
+      // Signed out here whatever the server said (the token is forgotten either way).
+    } finally {
+      location.hash = '#/login';
+    }
   });
 }
 

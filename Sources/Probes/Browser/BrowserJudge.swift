@@ -15,6 +15,10 @@ enum BrowserJudge {
         if metric == "core" { return core(loads: loads, warm: warm) }
         let values = loads.compactMap { $0.metrics.value(metric) }
         guard !values.isEmpty else { return .error("no such page metric: \(metric)") }
+        // A paint that never happened is not a fast one.
+        if ["lcp", "fcp"].contains(metric), values.contains(0) {
+            return .error("the page painted no content (no \(names[metric] ?? metric) entry): nothing to measure")
+        }
         let median = Self.median(values)
         let isScore = metric == "cls"
         let name = names[metric] ?? metric

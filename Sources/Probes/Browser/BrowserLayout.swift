@@ -44,6 +44,7 @@ enum BrowserLayout {
         // One tab, resized and reloaded for each viewport (its cache warm after the first: layout, not speed).
         let page = try await BrowserPage.open(in: browser, fresh: true, timeout: timeout)
         for name in names {
+            try Task.checkCancellation()
             guard let size = viewport(name) else {
                 await page.close(timeout: timeout)
                 return .error("unknown viewport “\(name)”: give mobile, tablet, desktop or WIDTHxHEIGHT (390x844)")
@@ -129,9 +130,11 @@ enum BrowserLayout {
     static func capture(url: String, endpoint: String, browser: Chromium, timeout: Duration) async throws -> String? {
         let page = try await BrowserPage.open(in: browser, fresh: true, timeout: timeout)
         _ = try await page.load(url, timeout: timeout)
-        let marker = "gonogo-capture-\(UInt32.random(in: 1...UInt32.max))"
+        // Two markers: an uncaught error (the boundary) and a console.error (the console's capture); both must arrive.
+        let thrown = "gonogo-capture-\(UInt32.random(in: 1...UInt32.max))"
+        let logged = "gonogo-capture-\(UInt32.random(in: 1...UInt32.max))"
         _ = try await page.evaluate(
-            "setTimeout(() => { throw new Error('\(marker)'); }, 0); console.error('\(marker)'); true", timeout: timeout
+            "setTimeout(() => { throw new Error('\(thrown)'); }, 0); console.error('\(logged)'); true", timeout: timeout
         )
         let clock = ContinuousClock()
         let deadline = clock.now.advanced(by: .seconds(5))
@@ -139,7 +142,8 @@ enum BrowserLayout {
         while clock.now < deadline {
             let requests = browser.record(of: page.session).all.filter { $0.url.contains(endpoint) }
             sent = requests.count
-            if requests.contains(where: { $0.postData?.contains(marker) == true }) {
+            let bodies = requests.compactMap(\.postData)
+            if bodies.contains(where: { $0.contains(thrown) }) && bodies.contains(where: { $0.contains(logged) }) {
                 await page.close(timeout: timeout)
                 return nil
             }
@@ -148,7 +152,7 @@ enum BrowserLayout {
         await page.close(timeout: timeout)
         return sent == 0
             ? "an error raised in the page sent no request to \(endpoint) within 5 s"
-            : "\(sent) request(s) to \(endpoint), none carrying the raised error"
+            : "\(sent) request(s) to \(endpoint), not carrying both the uncaught error and the console.error"
     }
 
     /// Relative luminance of a CSS `rgb(…)`/`rgba(…)` colour (0 black, 1 white); 1 when it cannot be read.

@@ -96,6 +96,7 @@ struct BrowserPage: Sendable {
 
     /// Closes the tab and its browser context.
     func close(timeout: Duration) async {
+        browser.untrack(session)
         _ = try? await browser.send("Target.closeTarget", ["targetId": target], timeout: timeout)
         if let context {
             _ = try? await browser.send("Target.disposeBrowserContext", ["browserContextId": context], timeout: timeout)

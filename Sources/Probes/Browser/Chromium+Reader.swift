@@ -16,11 +16,15 @@ extension Chromium {
             let n = read(output, &chunk, chunk.count)
             if n < 0 && errno == EINTR { continue }
             if n <= 0 { break }
+            // Only the bytes just read can hold a new end of message (a long one is not scanned again and again).
+            let fresh = buffer.count
             buffer.append(contentsOf: chunk[0..<n])
             var start = 0
-            while let zero = buffer[start...].firstIndex(of: 0) {
+            var from = fresh
+            while let zero = buffer[from...].firstIndex(of: 0) {
                 weakBrowser.browser?.handle(Data(buffer[start..<zero]))
                 start = zero + 1
+                from = start
             }
             buffer.removeFirst(start)
             if buffer.count > Self.maxMessage {
@@ -30,6 +34,8 @@ extension Chromium {
         }
         Glibc.close(output)
         weakBrowser.browser?.end(reason)
+        // A browser that exited on its own leaves its renderers and its zombie: gone now, not when the run ends.
+        weakBrowser.browser?.reap()
     }
 
     final class WeakBrowser: @unchecked Sendable {
@@ -71,6 +77,11 @@ extension Chromium {
     /// Starts recording `session`'s events (a page just attached).
     func track(_ session: String) {
         state.withLock { $0.pages[session] = PageRecord() }
+    }
+
+    /// Stops recording `session` (its tab closed): its requests and console are not kept for the rest of the run.
+    func untrack(_ session: String) {
+        _ = state.withLock { $0.pages.removeValue(forKey: session) }
     }
 
     /// Forgets what `session` recorded (before a navigation) and returns nothing; `record(of:)` reads it.

@@ -69,7 +69,12 @@ final class Chromium: Sendable {
         var toChild: [Int32] = [0, 0]
         var fromChild: [Int32] = [0, 0]
         // Close-on-exec: the child sees only the ends dup'ed onto its fds 3 and 4.
-        guard pipe(&toChild) == 0, pipe(&fromChild) == 0 else {
+        guard pipe(&toChild) == 0 else {
+            throw Failure(description: "cannot make the pipes to Chromium: \(String(cString: strerror(errno)))")
+        }
+        guard pipe(&fromChild) == 0 else {
+            Glibc.close(toChild[0])
+            Glibc.close(toChild[1])
             throw Failure(description: "cannot make the pipes to Chromium: \(String(cString: strerror(errno)))")
         }
         for fd in toChild + fromChild { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
@@ -150,6 +155,8 @@ final class Chromium: Sendable {
     func send(
         _ method: String, _ params: [String: Any] = [:], session: String? = nil, timeout: Duration
     ) async throws -> [String: Any] {
+        // A cancelled check sends nothing more (its cancellation may have come before this command was registered).
+        try Task.checkCancellation()
         var message: [String: Any] = ["method": method, "params": params]
         if let session { message["sessionId"] = session }
         let id = state.withLock { s in
@@ -164,12 +171,13 @@ final class Chromium: Sendable {
             try await withCheckedThrowingContinuation { continuation in
                 let refused: String? = self.state.withLock { s in
                     if let ended = s.ended { return ended }
+                    if Task.isCancelled { return "cancelled" }
                     s.pending[id] = continuation
                     return nil
                 }
                 if let refused { return continuation.resume(throwing: Failure(description: refused)) }
+                var offset = 0
                 let written = framed.withUnsafeBytes { raw -> Bool in
-                    var offset = 0
                     while offset < raw.count {
                         let n = write(self.input, raw.baseAddress! + offset, raw.count - offset)
                         if n < 0 && errno == EINTR { continue }
@@ -178,7 +186,14 @@ final class Chromium: Sendable {
                     }
                     return true
                 }
-                if !written { self.finish(id, Failure(description: "Chromium does not read its commands")) }
+                if !written {
+                    self.finish(id, Failure(description: "Chromium does not read its commands"))
+                    // Half a command in the pipe would garble every later one: this browser is done.
+                    if offset > 0 {
+                        self.end("Chromium stopped reading in the middle of a command")
+                        self.reap()
+                    }
+                }
             }
         }
     }

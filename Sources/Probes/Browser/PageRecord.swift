@@ -51,6 +51,12 @@ struct PageRecord: Sendable {
             requests[id]?.postData = (request["postData"] as? String).map { String($0.prefix(4096)) }
             inflight.insert(id)
             lastActivity = .now
+        case "Network.webSocketCreated":
+            // A WebSocket's handshake has no requestWillBeSent: its URL is recorded here (ws:// or wss://).
+            guard let id, let url = params["url"] as? String, requests[id] == nil, order.count < Self.maxRequests
+            else { return }
+            order.append(id)
+            requests[id] = Request(url: url, type: "WebSocket")
         case "Network.responseReceived":
             guard let id, let response = params["response"] as? [String: Any] else { return }
             requests[id]?.status = response["status"] as? Int

@@ -121,6 +121,7 @@ struct BrowserProbe: Probe {
             await page.close(timeout: timeout)
         } else {
             while loads.count < runs {
+                try Task.checkCancellation()
                 let page = try await BrowserPage.open(in: browser, fresh: true, timeout: timeout)
                 let record = try await page.load(url, timeout: timeout)
                 loads.append(Load(metrics: try await PageMetrics.read(page, timeout: timeout), record: record))
