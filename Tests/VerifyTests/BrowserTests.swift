@@ -99,9 +99,7 @@ import Testing
 
     init() throws {
         try #require(
-            ["/usr/lib/chromium/chromium", "/usr/bin/chromium"].contains {
-                FileManager.default.isExecutableFile(atPath: $0)
-            },
+            Chromium.executable() != nil,
             "chromium is not installed: scripts/test installs it (Debian's chromium package)")
     }
 

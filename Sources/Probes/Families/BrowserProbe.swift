@@ -111,23 +111,23 @@ struct BrowserProbe: Probe {
         var loads = context.shared.value(key, as: [Load].self)?.value ?? []
         if loads.count >= runs { return Array(loads.prefix(runs)) }
         let timeout = context.settings.itemTimeout
-        if warm {
-            let page = try await BrowserPage.open(in: browser, fresh: true, timeout: timeout)
-            _ = try await page.load(url, timeout: timeout)
-            while loads.count < runs {
-                let record = try await page.load(url, timeout: timeout)
-                loads.append(Load(metrics: try await PageMetrics.read(page, timeout: timeout), record: record))
+        // Warm: one tab, loaded once to fill its cache, then reloaded for each load; cold: a new tab in a new browser
+        // context for each.
+        let kept = warm ? try await BrowserPage.open(in: browser, fresh: true, timeout: timeout) : nil
+        if let kept { _ = try await kept.load(url, timeout: timeout) }
+        while loads.count < runs {
+            try Task.checkCancellation()
+            let page: BrowserPage
+            if let kept {
+                page = kept
+            } else {
+                page = try await BrowserPage.open(in: browser, fresh: true, timeout: timeout)
             }
-            await page.close(timeout: timeout)
-        } else {
-            while loads.count < runs {
-                try Task.checkCancellation()
-                let page = try await BrowserPage.open(in: browser, fresh: true, timeout: timeout)
-                let record = try await page.load(url, timeout: timeout)
-                loads.append(Load(metrics: try await PageMetrics.read(page, timeout: timeout), record: record))
-                await page.close(timeout: timeout)
-            }
+            let record = try await page.load(url, timeout: timeout)
+            loads.append(Load(metrics: try await PageMetrics.read(page, timeout: timeout), record: record))
+            if kept == nil { await page.close(timeout: timeout) }
         }
+        await kept?.close(timeout: timeout)
         context.shared.record(key, id: url, loads)
         return loads
     }
