@@ -35,25 +35,25 @@ enum BrowserLayout {
         """
 
     static func responsive(
-        _ item: PlannedItem, url: String, browser: Chromium, directory: String?, timeout: Duration
+        _ item: PlannedItem, on page: BrowserPage, directory: String?, timeout: Duration
     ) async throws -> Outcome {
         let names = item.params.strings("viewports") ?? ["mobile", "tablet", "desktop"]
         var lines: [String] = []
         var shots: [JSONValue] = []
         var ok = true
-        // One tab, resized and reloaded for each viewport (its cache warm after the first: layout, not speed).
-        let page = try await BrowserPage.open(in: browser, fresh: true, timeout: timeout)
+        if let unknown = names.first(where: { viewport($0) == nil }) {
+            return .error("unknown viewport “\(unknown)”: give mobile, tablet, desktop or WIDTHxHEIGHT (390x844)")
+        }
+        // The loaded tab, resized for each viewport as a window is (media queries and layout follow; no reload), and
+        // given back its own size at the end. A command that fails ends the browser (``BrowserProbe``).
         for name in names {
             try Task.checkCancellation()
-            guard let size = viewport(name) else {
-                await page.close(timeout: timeout)
-                return .error("unknown viewport “\(name)”: give mobile, tablet, desktop or WIDTHxHEIGHT (390x844)")
-            }
+            guard let size = viewport(name) else { continue }
             try await page.send(
                 "Emulation.setDeviceMetricsOverride",
                 ["width": size.width, "height": size.height, "deviceScaleFactor": 1, "mobile": size.width < 768],
                 timeout: timeout)
-            _ = try await page.load(url, timeout: timeout)
+            _ = try await page.evaluate(settled, timeout: timeout)
             let m = try await page.evaluate(overflowScript, timeout: timeout) as? [String: Any] ?? [:]
             let scroll = Int(PageRecord.number(m["scrollWidth"]) ?? 0)
             let width = Int(PageRecord.number(m["width"]) ?? Double(size.width))
@@ -77,7 +77,7 @@ enum BrowserLayout {
                 }
             }
         }
-        await page.close(timeout: timeout)
+        try await page.send("Emulation.clearDeviceMetricsOverride", timeout: timeout)
         var outcome = Outcome.check(
             ok, expected: "no horizontal overflow at \(names.joined(separator: ", "))",
             observed: lines.joined(separator: "; "), pass: "the page fits every viewport",
@@ -97,23 +97,27 @@ enum BrowserLayout {
         })()
         """
 
-    /// Loads the page in the light scheme, switches to `prefers-color-scheme: dark`, and compares the colours.
-    static func darkMode(url: String, browser: Chromium, timeout: Duration) async throws -> Outcome {
-        let page = try await BrowserPage.open(in: browser, fresh: true, timeout: timeout)
+    /// Resolves after the page has laid out and painted twice (a resize or a colour scheme taken into account), or
+    /// after 500 ms where frames are not being produced.
+    static let settled = """
+        new Promise(r => { setTimeout(() => r(false), 500);
+          requestAnimationFrame(() => requestAnimationFrame(() => r(true))); })
+        """
+
+    /// Switches the loaded page to `prefers-color-scheme: light`, then `dark`, and compares the colours; the page's
+    /// own scheme is given back at the end.
+    static func darkMode(on page: BrowserPage, timeout: Duration) async throws -> Outcome {
         func scheme(_ value: String) async throws -> (background: String, text: String) {
             try await page.send(
                 "Emulation.setEmulatedMedia", ["features": [["name": "prefers-color-scheme", "value": value]]],
                 timeout: timeout)
+            _ = try await page.evaluate(settled, timeout: timeout)
             let c = try await page.evaluate(coloursScript, timeout: timeout) as? [String: Any] ?? [:]
             return (c["background"] as? String ?? "", c["text"] as? String ?? "")
         }
-        try await page.send(
-            "Emulation.setEmulatedMedia", ["features": [["name": "prefers-color-scheme", "value": "light"]]],
-            timeout: timeout)
-        _ = try await page.load(url, timeout: timeout)
         let light = try await scheme("light")
         let dark = try await scheme("dark")
-        await page.close(timeout: timeout)
+        try await page.send("Emulation.setEmulatedMedia", ["features": [] as [Any]], timeout: timeout)
         let darker = luminance(dark.background) < luminance(light.background)
         let observed =
             "light: background \(light.background), text \(light.text); dark: background \(dark.background), text \(dark.text)"
@@ -127,9 +131,8 @@ enum BrowserLayout {
     /// Raises an uncaught error and a `console.error` in the loaded page, each carrying a marker, and waits up to 5 s
     /// for a request to `endpoint` whose body carries it (the page's error boundary reporting it). Nil when one did;
     /// else what was seen.
-    static func capture(url: String, endpoint: String, browser: Chromium, timeout: Duration) async throws -> String? {
-        let page = try await BrowserPage.open(in: browser, fresh: true, timeout: timeout)
-        _ = try await page.load(url, timeout: timeout)
+    static func capture(on page: BrowserPage, endpoint: String, timeout: Duration) async throws -> String? {
+        let browser = page.browser
         // Two markers: an uncaught error (the boundary) and a console.error (the console's capture); both must arrive.
         let thrown = "gonogo-capture-\(UInt32.random(in: 1...UInt32.max))"
         let logged = "gonogo-capture-\(UInt32.random(in: 1...UInt32.max))"
@@ -144,12 +147,10 @@ enum BrowserLayout {
             sent = requests.count
             let bodies = requests.compactMap(\.postData)
             if bodies.contains(where: { $0.contains(thrown) }) && bodies.contains(where: { $0.contains(logged) }) {
-                await page.close(timeout: timeout)
                 return nil
             }
             try await Task.sleep(for: .milliseconds(50))
         }
-        await page.close(timeout: timeout)
         return sent == 0
             ? "an error raised in the page sent no request to \(endpoint) within 5 s"
             : "\(sent) request(s) to \(endpoint), not carrying both the uncaught error and the console.error"

@@ -73,7 +73,8 @@ struct BrowserProbe: Probe {
                     missed = shared.value
                 } else {
                     missed = try await BrowserLayout.capture(
-                        url: url, endpoint: endpoint, browser: browser, timeout: timeout)
+                        on: try await Self.page(url, browser: browser, context: context), endpoint: endpoint,
+                        timeout: timeout)
                     context.shared.record(key, id: url, missed)
                 }
                 return .check(
@@ -88,9 +89,11 @@ struct BrowserProbe: Probe {
             }
         case "responsive":
             return try await BrowserLayout.responsive(
-                item, url: url, browser: browser, directory: context.settings.reportDirectory, timeout: timeout)
+                item, on: try await Self.page(url, browser: browser, context: context),
+                directory: context.settings.reportDirectory, timeout: timeout)
         default:
-            return try await BrowserLayout.darkMode(url: url, browser: browser, timeout: timeout)
+            return try await BrowserLayout.darkMode(
+                on: try await Self.page(url, browser: browser, context: context), timeout: timeout)
         }
     }
 
@@ -125,11 +128,47 @@ struct BrowserProbe: Probe {
             }
             let record = try await page.load(url, timeout: timeout)
             loads.append(Load(metrics: try await PageMetrics.read(page, timeout: timeout), record: record))
-            if kept == nil { await page.close(timeout: timeout) }
+            // The last cold tab stays open, loaded: the layout checks and the console capture use it (``page``).
+            if kept == nil {
+                if loads.count == runs {
+                    await keep(page, url: url, context: context)
+                } else {
+                    await page.close(timeout: timeout)
+                }
+            }
         }
         await kept?.close(timeout: timeout)
         context.shared.record(key, id: url, loads)
         return loads
+    }
+
+    /// A tab of `browser` that has loaded `url` cold and is left open: the one the last cold survey kept, or a new
+    /// one. The checks that use it (responsive, dark mode, console capture) put back what they change, and measure
+    /// no timing, so one load serves them all.
+    static func page(_ url: String, browser: Chromium, context: ProbeContext) async throws -> BrowserPage {
+        if let kept = context.shared.value("browser page \(url)", as: BrowserPage.self)?.value,
+            kept.browser === browser, !browser.hasEnded
+        {
+            return kept
+        }
+        // No cold load yet: this one is the survey's first, which the vitals and console items then read.
+        if context.shared.value("browser cold \(url)", as: [Load].self) == nil {
+            _ = try await survey(url, runs: 1, warm: false, browser: browser, context: context)
+            if let kept = context.shared.value("browser page \(url)", as: BrowserPage.self)?.value { return kept }
+        }
+        let timeout = context.settings.itemTimeout
+        let page = try await BrowserPage.open(in: browser, fresh: true, timeout: timeout)
+        _ = try await page.load(url, timeout: timeout)
+        await keep(page, url: url, context: context)
+        return page
+    }
+
+    private static func keep(_ page: BrowserPage, url: String, context: ProbeContext) async {
+        let key = "browser page \(url)"
+        if let old = context.shared.value(key, as: BrowserPage.self)?.value, old.session != page.session {
+            await old.close(timeout: context.settings.itemTimeout)
+        }
+        context.shared.record(key, id: url, page)
     }
 
     /// `base` and `path` with one slash between them; a full URL as `path` stands alone.
