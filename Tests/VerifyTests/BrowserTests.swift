@@ -75,15 +75,35 @@ import Testing
                     + "addEventListener('error', e => send(e.message)); const ce = console.error;"
                     + "console.error = (...a) => { ce(...a); send(a.join(' ')); };</script>"))
         router.post("/report") { _, _ in HTTPResponse.Status.noContent }
+        // A fetch the server never answers; and one answered at once whose body never ends (a stream held open).
+        html("/hangs", page("<p>\(paragraph)</p><script>fetch('/never');</script>"))
+        router.get("/never") { _, _ -> String in
+            try await Task.sleep(for: .seconds(600))
+            return "late"
+        }
+        html(
+            "/streams",
+            page("<p>\(paragraph)</p><script>fetch('/stream').then(r => r.body.getReader().read());</script>"))
+        router.get("/stream") { _, _ in
+            Response(
+                status: .ok, headers: [.contentType: "text/plain"],
+                body: ResponseBody { writer in
+                    try await writer.write(ByteBuffer(string: "first line\n"))
+                    try await Task.sleep(for: .seconds(600))
+                    try await writer.finish(nil)
+                })
+        }
         html("/light", page("<p>\(paragraph)</p>", head: "<style>body{background:#fff;color:#111}</style>"))
         return router
     }
 
-    static func run(_ checklist: String, port: Int, out: String? = nil) async throws -> [(Status, String)] {
+    static func run(
+        _ checklist: String, port: Int, out: String? = nil, timeout: Duration = .seconds(90)
+    ) async throws -> [(Status, String)] {
         let plan = try Planner.plan(ChecklistParser.parse(checklist, path: "browser.md"))
         var options = VerifyOptions()
         options.frontendURL = "http://127.0.0.1:\(port)"
-        options.itemTimeout = .seconds(90)
+        options.itemTimeout = timeout
         options.reportDirectory = out
         options.gate = .ci
         let run = await Verifier.run(
@@ -189,6 +209,24 @@ import Testing
             let data = try Data(contentsOf: out.appendingPathComponent("screenshots/" + shot))
             #expect(data.starts(with: [0x89, 0x50, 0x4E, 0x47]), "\(shot) is a PNG")
         }
+    }
+
+    @Test("a request never answered ends the check as an error naming it; a body that never ends is measured")
+    func unsettled() async throws {
+        let (server, port) = await LoopbackApp.serve(Self.router())
+        defer { server.cancel() }
+        // A 20 s limit: the load gives up at 16 s with its reason, before the item's own limit cuts it short.
+        let results = try await Self.run(
+            """
+            # F
+            - [ ] hangs <!-- gonogo: browser.vitals path=/hangs metric=load runs=1 -->
+            - [ ] streams <!-- gonogo: browser.vitals path=/streams metric=lcp threshold="< 60000 ms" runs=1 -->
+            """, port: port, timeout: .seconds(20))
+        #expect(results.first?.0 == .error, "\(results)")
+        #expect(results.first?.1.contains("had no answer") == true, "\(results)")
+        #expect(results.first?.1.contains("/never") == true, "\(results)")
+        #expect(results.last?.0 == .pass, "\(results)")
+        #expect(results.last?.1.contains("LCP") == true, "\(results)")
     }
 
     @Test("a frontend that refuses connections ends each check as an error with the reason")

@@ -53,12 +53,17 @@ struct BrowserPage: Sendable {
         try await browser.send(method, params, session: session, timeout: timeout)
     }
 
-    /// Loads `url` and waits until its load event has fired and the network has been quiet for `quiet` (no request in
-    /// flight: a late fetch that brings the main content counts), at most `timeout`. A page that loaded but whose
-    /// network never went quiet (a stream held open) is measured as it stands at the timeout.
-    func load(_ url: String, quiet: Duration = .milliseconds(500), timeout: Duration) async throws -> PageRecord {
+    /// Loads `url` and waits until its load event has fired and the network has been quiet for `quiet` (no request
+    /// waiting for its response, no bytes arriving: a late fetch that brings the main content counts), the load event
+    /// within `timeout`. A page that loaded but whose network does not go quiet within `settle` of its load event (a
+    /// stream held open, a poll) is measured as it stands then, well inside the item's own time limit.
+    func load(
+        _ url: String, quiet: Duration = .milliseconds(500), settle: Duration = .seconds(10), timeout: Duration
+    ) async throws -> PageRecord {
         let clock = ContinuousClock()
-        let deadline = clock.now.advanced(by: timeout)
+        // Inside the item's own limit (the same `timeout`), so that a page that never settles ends with this reason.
+        let limit = timeout * 0.8
+        let deadline = clock.now.advanced(by: limit)
         browser.reset(session)
         let navigated = try await send("Page.navigate", ["url": url], timeout: timeout)
         if let error = navigated["errorText"] as? String, !error.isEmpty {
@@ -67,16 +72,24 @@ struct BrowserPage: Sendable {
         while true {
             let record = browser.record(of: session)
             let now = clock.now
-            if record.loaded, record.inflight.isEmpty, now - record.lastActivity >= quiet,
+            if record.loaded, record.awaitingResponse.isEmpty, now - record.lastActivity >= quiet,
                 let at = record.loadedAt, now - at >= quiet
             {
                 return record
             }
+            // Answered but still busy past `settle`: measured as it stands. A request still waiting for its answer is
+            // waited for (its content may be what the page is judged on), until the time limit.
+            if let at = record.loadedAt, now - at >= min(settle, timeout / 2), record.awaitingResponse.isEmpty {
+                return record
+            }
             if now >= deadline {
                 guard record.loaded else {
-                    throw Chromium.Failure(description: "\(url) did not finish loading within \(timeout)")
+                    throw Chromium.Failure(description: "\(url) did not finish loading within \(limit)")
                 }
-                return record
+                let waiting = record.awaitingResponse.compactMap { record.requests[$0]?.url }.sorted()
+                throw Chromium.Failure(
+                    description: "\(url) loaded, but \(waiting.count) request(s) had no answer within \(limit): "
+                        + waiting.prefix(3).joined(separator: ", "))
             }
             try await Task.sleep(for: .milliseconds(50))
         }

@@ -34,6 +34,10 @@ struct PageRecord: Sendable {
     /// Requests in the order they were sent.
     var all: [Request] { order.compactMap { requests[$0] } }
 
+    /// Requests still waiting for their response. One that has its response but never reports its end (Chromium
+    /// does not, for a `keepalive` fetch answered with an error) counts as done once the page is quiet.
+    var awaitingResponse: [String] { inflight.filter { requests[$0]?.status == nil } }
+
     mutating func record(_ method: String, _ params: [String: Any]) {
         let id = params["requestId"] as? String
         switch method {
@@ -62,6 +66,9 @@ struct PageRecord: Sendable {
             requests[id]?.status = response["status"] as? Int
             requests[id]?.mimeType = response["mimeType"] as? String
             if response["fromDiskCache"] as? Bool == true { requests[id]?.fromCache = true }
+        case "Network.dataReceived":
+            // A body still arriving (a large file, a stream) is activity.
+            lastActivity = .now
         case "Network.requestServedFromCache":
             if let id { requests[id]?.fromCache = true }
         case "Network.loadingFinished":
