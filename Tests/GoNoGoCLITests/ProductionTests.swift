@@ -10,6 +10,9 @@ final class ProductionDeployment: @unchecked Sendable {
     /// What can be broken, one at a time.
     enum Fault: String, CaseIterable, Sendable {
         case walOff, indexDropped, hstsRemoved, tls10Enabled, debugOn, envTracked, slowModel, databaseStopped
+        /// The web app's page broken: an error logged while it loads, a banner pushing its content down after load,
+        /// an asset it links to missing.
+        case consoleError, layoutShift, missingAsset
     }
 
     static let adminPassword = "canary-admin-pw-4f1d9e"
@@ -24,6 +27,8 @@ final class ProductionDeployment: @unchecked Sendable {
     var chatPort = 0
     /// The second chat-api instance behind nginx, on the same PostgreSQL.
     var secondPort = 0
+    /// The web app's main script (content-hashed), for the cache-policy item.
+    var webAsset = ""
     let fault: Fault?
     private var servers: [ServerProcess] = []
     private var nginx: Process?
@@ -48,6 +53,7 @@ final class ProductionDeployment: @unchecked Sendable {
         for folder in ["docs", "deploy"] {
             try fm.copyItem(atPath: repository + "/" + folder, toPath: root.path + "/" + folder)
         }
+        try installWeb()
         try write("README.md", "# chat-api deployment\n\nDeployment instructions: deploy/README.md.\n")
         try write(".gitignore", ".env\n.env.*\n!.env.example\ndata/\nbackups/\ntls/\nnginx/\n")
         try write(".env", "# a developer's local settings\nDEBUG=true\n")
@@ -68,6 +74,7 @@ final class ProductionDeployment: @unchecked Sendable {
             "SESSION_TTL": "3600", "REMEMBER_ME_TTL": "2592000", "DEBUG": fault == .debugOn ? "true" : "false",
             "LOG_LEVEL": "info", "LOG_FORMAT": "json", "TRUSTED_PROXIES": "127.0.0.1,::1",
             "RESTORE_TEST_DATABASE_URL": TestPostgres.replacingDatabase(in: databaseURL, with: "restore_test"),
+            "WEB_ROOT": "web/dist", "WEB_API_URL": "https://127.0.0.1:\(httpsPort)",
         ]
         // The development database, as a developer's `chat-api migrate` and `seed` leave it.
         let dev = env.merging(["DATABASE_URL": "sqlite:data/messages.db"]) { _, new in new }
@@ -101,6 +108,55 @@ final class ProductionDeployment: @unchecked Sendable {
 
         try await startNginx()
         try await applyFault()
+    }
+
+    /// The web app as CI leaves it: its sources and lint beside the deployment, the build (scripts/build-web) in
+    /// web/dist for chat-api to serve, and the E2E suite's JUnit report (scripts/test writes it) in test-results/.
+    /// A web fault is put into the build before chat-api reads it.
+    func installWeb() throws {
+        let fm = FileManager.default
+        let build = repository + "/.build/web"
+        let junit = repository + "/.build/test-results/e2e-junit.xml"
+        try #require(fm.fileExists(atPath: build + "/index.html"), "the web app is not built: run scripts/build-web")
+        try #require(
+            fm.fileExists(atPath: junit),
+            "no E2E JUnit report at .build/test-results/e2e-junit.xml: scripts/test's browser phase writes it")
+        for (from, to) in [
+            ("web", "web"), (".build/web", "web/dist"), ("scripts/web-lint.mjs", "scripts/web-lint.mjs"),
+            (".build/test-results/e2e-junit.xml", "test-results/e2e-junit.xml"),
+        ] {
+            try fm.createDirectory(
+                atPath: root.path + "/" + (to as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            try fm.copyItem(atPath: repository + "/" + from, toPath: root.path + "/" + to)
+        }
+        let assets = root.path + "/web/dist/assets"
+        let page = try String(contentsOfFile: root.path + "/web/dist/index.html", encoding: .utf8)
+        let main = try #require(page.firstMatch(of: /src="\/assets\/([^"]+\.js)"/).map { String($0.1) })
+        webAsset = "/assets/" + main
+        func appendToMain(_ script: String) throws {
+            let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: assets + "/" + main))
+            try handle.seekToEnd()
+            try handle.write(contentsOf: Data(script.utf8))
+            try handle.close()
+            // The precompressed copies would serve the script as it was.
+            for suffix in [".gz", ".br"] { try? fm.removeItem(atPath: assets + "/" + main + suffix) }
+        }
+        switch fault {
+        case .consoleError:
+            try appendToMain("\nconsole.error('fault: the widget failed to render');\n")
+        case .layoutShift:
+            try appendToMain(
+                """
+
+                addEventListener('load', () => setTimeout(() => { const b = document.createElement('div');
+                  b.style.height = '300px'; b.textContent = 'Announcement'; document.body.prepend(b); }, 300));
+
+                """)
+        case .missingAsset:
+            let style = try #require(page.firstMatch(of: /href="\/assets\/([^"]+\.css)"/).map { String($0.1) })
+            for suffix in ["", ".gz", ".br", ".map"] { try? fm.removeItem(atPath: assets + "/" + style + suffix) }
+        default: break
+        }
     }
 
     func startNginx() async throws {
@@ -210,6 +266,7 @@ final class ProductionDeployment: @unchecked Sendable {
                 "GONOGO_API_URL": "https://127.0.0.1:\(httpsPort)", "GONOGO_PLAIN_URL": "http://127.0.0.1:\(httpPort)",
                 "GONOGO_CA_FILE": nginxDir.path + "/tls/cert.pem", "GONOGO_ADMIN_PASSWORD": Self.adminPassword,
                 "GONOGO_PROBE_PASSWORD": Self.probePassword, "GONOGO_CHAT_API": Executables.path("chat-api"),
+                "GONOGO_WEB_ASSET": webAsset,
             ])
     }
 
@@ -355,6 +412,22 @@ struct ProductionTests {
             "performance-optimization/api/response-time-targets-met/llm-response-3s",
             "performance-optimization/api/response-time-targets-met/text-to-sql-2s",
         ],
+        // The web app's page: the error it logs fails the console items (the error-boundary one included: a page that
+        // errors while loading is not judged further); the banner fails CLS and the Core Web Vitals; the missing
+        // stylesheet is a failed request of the page's assets, which the console items count too.
+        .consoleError: [
+            "monitoring-logging/frontend-logging/console-errors-captured",
+            "monitoring-logging/frontend-logging/error-boundary-configured",
+        ],
+        .layoutShift: [
+            "performance-optimization/frontend/cumulative-layout-shift-cls-0-1",
+            "frontend-deployment/performance/core-web-vitals-targets-met",
+        ],
+        .missingAsset: [
+            "frontend-deployment/static-files/public-assets-accessible-public",
+            "monitoring-logging/frontend-logging/console-errors-captured",
+            "monitoring-logging/frontend-logging/error-boundary-configured",
+        ],
     ]
 
     @Test(
@@ -362,7 +435,7 @@ struct ProductionTests {
         arguments: [
             ProductionDeployment.Fault.walOff, .indexDropped, .hstsRemoved, .tls10Enabled, .debugOn, .envTracked,
             .slowModel,
-            .databaseStopped,
+            .databaseStopped, .consoleError, .layoutShift, .missingAsset,
         ])
     func broken(fault: ProductionDeployment.Fault) async throws {
         let deployment = try ProductionDeployment(fault: fault)
@@ -378,7 +451,9 @@ struct ProductionTests {
             }
             .compactMap { $0["id"] as? String })
         if let wanted = Self.expected[fault] {
-            #expect(failing == wanted, "\(fault): \(failing.sorted())")
+            let why = report.items.filter { failing.contains($0["id"] as? String ?? "") }
+                .map { "\($0["id"] ?? ""): \($0["message"] ?? "") [\($0["observed"] ?? "")]" }
+            #expect(failing == wanted, "\(fault): \(why.sorted().joined(separator: "\n"))")
         } else {
             // PostgreSQL down: every PostgreSQL item errors with the reason, /health answers 503, what needs the
             // database fails (and HTTP checks answered with a 5xx are errors: they cannot be judged); the file, env,
