@@ -2,7 +2,8 @@ import Foundation
 import Hummingbird
 import Metrics
 
-/// `POST /api/chat`, and the caller's sessions and their history.
+/// `POST /api/chat` (and its streaming form, ChatController+Stream.swift), and the caller's sessions and their
+/// history.
 struct ChatController: Sendable {
     let services: ChatServices
     let model: any ChatModel
@@ -73,27 +74,36 @@ struct ChatController: Sendable {
         return session
     }
 
+    /// A chat turn's start, for both chat routes: the caller's message checked, its session (a new one when none is
+    /// given), the message stored before the model is asked (a model failure loses nothing), the recent history.
+    func accept(
+        _ request: Request, context: ChatRequestContext
+    ) async throws -> (session: ChatSession, message: ChatMessage, history: [ChatMessage]) {
+        let user = try context.requireUser()
+        let input = try await request.json(ChatInput.self, context: context)
+        let text = input.message.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !text.isEmpty, text.count <= 8000 else {
+            throw HTTPError(.badRequest, message: "message must be 1 to 8000 characters")
+        }
+        let session: ChatSession
+        if let id = input.sessionID {
+            session = try await ownedSession(id, user)
+        } else {
+            session = try await services.store.createSession(
+                id: UUID().uuidString.lowercased(), userID: user.id, title: String(text.prefix(60)))
+        }
+        let message = try await services.store.addMessage(
+            sessionID: session.id, role: "user", content: text, model: nil, latencyMS: nil)
+        let history = try await services.store.messages(sessionID: session.id, limit: 20, before: nil)
+        return (session, message, history)
+    }
+
     func register(on router: Router<ChatRequestContext>) {
         // Made once here, so /metrics shows the family (with zero counts) before the first chat.
         let modelLatency = Metrics.Timer(label: "chat_model_latency_seconds", dimensions: [("model", model.name)])
+        registerStream(on: router, modelLatency: modelLatency)
         router.post("/api/chat") { request, context -> ChatOutput in
-            let user = try context.requireUser()
-            let input = try await request.json(ChatInput.self, context: context)
-            let text = input.message.trimmingCharacters(in: .whitespacesAndNewlines)
-            guard !text.isEmpty, text.count <= 8000 else {
-                throw HTTPError(.badRequest, message: "message must be 1 to 8000 characters")
-            }
-            let session: ChatSession
-            if let id = input.sessionID {
-                session = try await ownedSession(id, user)
-            } else {
-                session = try await services.store.createSession(
-                    id: UUID().uuidString.lowercased(), userID: user.id, title: String(text.prefix(60)))
-            }
-            // The user's message is stored before the model is asked: a model failure loses nothing.
-            let message = try await services.store.addMessage(
-                sessionID: session.id, role: "user", content: text, model: nil, latencyMS: nil)
-            let history = try await services.store.messages(sessionID: session.id, limit: 20, before: nil)
+            let (session, message, history) = try await accept(request, context: context)
             let started = ContinuousClock.now
             let replyText: String
             do {

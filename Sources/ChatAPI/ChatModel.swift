@@ -3,6 +3,25 @@ public protocol ChatModel: Sendable {
     var name: String { get }
     /// The reply to the last user message, given the session's recent history (oldest first).
     func reply(to history: [ChatMessage]) async throws -> String
+    /// The same reply, piece by piece as the model produces it (`POST /api/chat/stream`).
+    func replyStream(to history: [ChatMessage]) -> AsyncThrowingStream<String, any Error>
+}
+
+extension ChatModel {
+    /// A model that cannot stream: its whole reply, as one piece.
+    public func replyStream(to history: [ChatMessage]) -> AsyncThrowingStream<String, any Error> {
+        AsyncThrowingStream { continuation in
+            let task = Task {
+                do {
+                    continuation.yield(try await reply(to: history))
+                    continuation.finish()
+                } catch {
+                    continuation.finish(throwing: error)
+                }
+            }
+            continuation.onTermination = { _ in task.cancel() }
+        }
+    }
 }
 
 /// The offline model: deterministic, instant, good enough for a demo and for tests. It echoes what it was told,
@@ -25,5 +44,29 @@ public struct BuiltinModel: ChatModel {
                 + "\(words) words and is turn \(turns) of this session."
         }
         return "Noted (\(words) words, turn \(turns)): \(last)"
+    }
+
+    /// Word by word, as a hosted model streams tokens.
+    public func replyStream(to history: [ChatMessage]) -> AsyncThrowingStream<String, any Error> {
+        AsyncThrowingStream { continuation in
+            let task = Task {
+                do {
+                    let text = try await reply(to: history)
+                    var piece = ""
+                    for character in text {
+                        piece.append(character)
+                        if character == " " {
+                            continuation.yield(piece)
+                            piece = ""
+                        }
+                    }
+                    if !piece.isEmpty { continuation.yield(piece) }
+                    continuation.finish()
+                } catch {
+                    continuation.finish(throwing: error)
+                }
+            }
+            continuation.onTermination = { _ in task.cancel() }
+        }
     }
 }

@@ -52,11 +52,7 @@ public struct OpenAIClient: Sendable {
             let messages: [Message]
             let temperature: Double
         }
-        var request = HTTPClientRequest(url: baseURL + "/chat/completions")
-        request.method = .POST
-        request.headers.add(name: "Content-Type", value: "application/json")
-        request.headers.add(name: "Accept", value: "application/json")
-        if let apiKey, !apiKey.isEmpty { request.headers.add(name: "Authorization", value: "Bearer \(apiKey)") }
+        var request = completionsRequest(accept: "application/json")
         let body = try JSONEncoder().encode(Body(model: model, messages: messages, temperature: 0))
         var lastFailure = Failure(description: "no attempt was made")
         for attempt in 1...attempts {
@@ -72,14 +68,8 @@ public struct OpenAIClient: Sendable {
                         let content = completion.choices.first?.message.content
                     else { throw Failure(description: "the model's answer is not a chat completion") }
                     return content
-                case 429, 500...599:
-                    lastFailure = Failure(description: "the model answered HTTP \(response.status.code)")
-                    if let header = response.headers.first(name: "Retry-After"), let seconds = Int(header) {
-                        retryAfter = .seconds(min(seconds, 10))
-                    }
                 default:
-                    // 4xx other than 429: asking again will not help (a wrong key, model or request).
-                    throw Failure(description: "the model answered HTTP \(response.status.code)")
+                    (lastFailure, retryAfter) = try Self.retryable(response)
                 }
             } catch let failure as Failure {
                 throw failure
@@ -91,15 +81,41 @@ public struct OpenAIClient: Sendable {
                 lastFailure = Failure(description: "the model could not be reached (\(Self.reason(error)))")
             }
             guard attempt < attempts else { break }
-            let backoff = retryAfter ?? .milliseconds(200 * (1 << (attempt - 1)))
-            logger.warning(
-                "model call failed; retrying",
-                metadata: [
-                    "reason": "\(lastFailure)", "attempt": "\(attempt)", "backoff_ms": "\(backoff.wholeMilliseconds)",
-                ])
-            try await Task.sleep(for: backoff)
+            try await backOff(after: attempt, lastFailure, retryAfter: retryAfter, logger: logger)
         }
         throw lastFailure
+    }
+
+    /// A non-2xx answer as a failure, with its `Retry-After` (at most 10 s) when asking again may help (429, 5xx);
+    /// thrown when it will not (another 4xx: a wrong key, model or request).
+    static func retryable(_ response: HTTPClientResponse) throws -> (Failure, Duration?) {
+        let failure = Failure(description: "the model answered HTTP \(response.status.code)")
+        guard response.status.code == 429 || (500...599).contains(response.status.code) else { throw failure }
+        let after = response.headers.first(name: "Retry-After").flatMap { Int($0) }.map {
+            Duration.seconds(min($0, 10))
+        }
+        return (failure, after)
+    }
+
+    /// The pause before attempt `attempt + 1`: `retryAfter`, else 200 ms doubled with each attempt.
+    func backOff(after attempt: Int, _ failure: Failure, retryAfter: Duration?, logger: Logger) async throws {
+        let backoff = retryAfter ?? .milliseconds(200 * (1 << (attempt - 1)))
+        logger.warning(
+            "model call failed; retrying",
+            metadata: [
+                "reason": "\(failure)", "attempt": "\(attempt)", "backoff_ms": "\(backoff.wholeMilliseconds)",
+            ])
+        try await Task.sleep(for: backoff)
+    }
+
+    /// A POST to the endpoint with the key (the body is the caller's).
+    func completionsRequest(accept: String) -> HTTPClientRequest {
+        var request = HTTPClientRequest(url: baseURL + "/chat/completions")
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: "application/json")
+        request.headers.add(name: "Accept", value: accept)
+        if let apiKey, !apiKey.isEmpty { request.headers.add(name: "Authorization", value: "Bearer \(apiKey)") }
+        return request
     }
 
     /// A connection fault in words (NIO's errors name the address, never a header).
@@ -121,12 +137,20 @@ public struct OpenAIModel: ChatModel {
     }
 
     public func reply(to history: [ChatMessage]) async throws -> String {
+        try await client.complete(Self.messages(history), logger: logger)
+    }
+
+    public func replyStream(to history: [ChatMessage]) -> AsyncThrowingStream<String, any Error> {
+        client.stream(Self.messages(history), logger: logger)
+    }
+
+    static func messages(_ history: [ChatMessage]) -> [OpenAIClient.Message] {
         let system = OpenAIClient.Message(
             role: "system", content: "You are a helpful assistant in a chat application. Answer concisely.")
-        let turns = history.map {
-            OpenAIClient.Message(role: $0.role == "assistant" ? "assistant" : "user", content: $0.content)
-        }
-        return try await client.complete([system] + turns, logger: logger)
+        return [system]
+            + history.map {
+                OpenAIClient.Message(role: $0.role == "assistant" ? "assistant" : "user", content: $0.content)
+            }
     }
 }
 

@@ -69,6 +69,20 @@ final class LiveService {
         let status: Int
         let json: [String: Any]
         let headers: [String: String]
+        /// The body as text (a stream of server-sent events is no JSON object).
+        var text = ""
+
+        /// The server-sent events of the body, in order: (event, its data as JSON).
+        var events: [(event: String, data: [String: Any])] {
+            text.components(separatedBy: "\n\n").compactMap { block in
+                let lines = block.split(separator: "\n")
+                guard let event = lines.first(where: { $0.hasPrefix("event: ") })?.dropFirst(7),
+                    let data = lines.first(where: { $0.hasPrefix("data: ") })?.dropFirst(6)
+                else { return nil }
+                let json = (try? JSONSerialization.jsonObject(with: Data(data.utf8))) as? [String: Any] ?? [:]
+                return (String(event), json)
+            }
+        }
     }
 
     func call(
@@ -94,7 +108,8 @@ final class LiveService {
         var headers: [String: String] = [:]
         for (k, v) in http.allHeaderFields { headers[String(describing: k).lowercased()] = String(describing: v) }
         let json = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:]
-        return Answer(status: http.statusCode, json: json, headers: headers)
+        return Answer(
+            status: http.statusCode, json: json, headers: headers, text: String(decoding: data, as: UTF8.self))
     }
 
     /// A checksum of every row of every table, to prove that nothing changed.

@@ -19,6 +19,8 @@ final class FakeOpenAI: Sendable {
         let authorization: String?
         let model: String?
         let messages: [[String: String]]
+        /// The request asked for a stream of chunks (`"stream": true`).
+        var stream = false
         var lastUserMessage: String { messages.last { $0["role"] == "user" }?["content"] ?? "" }
         var system: String { messages.first { $0["role"] == "system" }?["content"] ?? "" }
     }
@@ -49,11 +51,29 @@ final class FakeOpenAI: Sendable {
                 message.compactMapValues { $0 as? String }
             }
             let received = Received(
-                authorization: request.headers[.authorization], model: json["model"] as? String, messages: messages)
+                authorization: request.headers[.authorization], model: json["model"] as? String, messages: messages,
+                stream: json["stream"] as? Bool ?? false)
             let call = shared.append(received)
             let reply = script(received, call)
             if reply.delay > .zero { try await Task.sleep(for: reply.delay) }
             var headers = HTTPFields()
+            if received.stream, reply.status == 200 {
+                // Server-sent events as OpenAI streams them: one chunk per word, then [DONE].
+                headers[.contentType] = "text/event-stream"
+                var events = ""
+                for word in reply.content.split(separator: " ", omittingEmptySubsequences: false).enumerated() {
+                    let piece = (word.offset == 0 ? "" : " ") + word.element
+                    let chunk: [String: Any] = [
+                        "id": "chatcmpl-\(call)", "object": "chat.completion.chunk",
+                        "choices": [["index": 0, "delta": ["content": piece]]],
+                    ]
+                    events +=
+                        "data: " + String(decoding: try JSONSerialization.data(withJSONObject: chunk), as: UTF8.self)
+                    events += "\n\n"
+                }
+                events += "data: [DONE]\n\n"
+                return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: events)))
+            }
             headers[.contentType] = "application/json"
             for (name, value) in reply.headers { headers[HTTPField.Name(name)!] = value }
             let payload: [String: Any] =

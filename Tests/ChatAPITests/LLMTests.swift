@@ -38,6 +38,56 @@ struct LLMTests {
         await fake.stop()
     }
 
+    @Test("a streamed reply: the endpoint asked to stream, each piece sent on as an event, the whole reply stored")
+    func streamed() async throws {
+        let fake = try await FakeOpenAI.start { request, _ in
+            .init(content: "streamed echo: \(request.lastUserMessage)")
+        }
+        let service = try await LiveService(Self.settings(fake))
+        let token = try await service.login("alice")
+        let answer = try await service.call("POST", "/api/chat/stream", token: token, body: ["message": "one two"])
+        #expect(answer.status == 200)
+        #expect(answer.headers["content-type"]?.hasPrefix("text/event-stream") == true, "\(answer.headers)")
+        let events = answer.events
+        #expect(events.map(\.event) == ["message", "delta", "delta", "delta", "delta", "done"], "\(answer.text)")
+        let pieces = events.filter { $0.event == "delta" }.compactMap { $0.data["content"] as? String }
+        #expect(pieces == ["streamed", " echo:", " one", " two"])
+        let done = try #require(events.last?.data)
+        #expect((done["reply"] as? [String: Any])?["content"] as? String == pieces.joined())
+        #expect(done["model"] as? String == "test-model")
+        #expect(fake.received.count == 1 && fake.received[0].stream)
+        // Stored as any reply is: the history has both messages.
+        let session = try #require(events.first?.data["session_id"] as? String)
+        let history = try await service.call("GET", "/api/sessions/\(session)/messages", token: token)
+        let contents = (history.json["messages"] as? [[String: Any]] ?? []).compactMap { $0["content"] as? String }
+        #expect(contents == ["one two", "streamed echo: one two"])
+        // Refused before the stream starts, as /api/chat is.
+        let anonymous = try await service.call("POST", "/api/chat/stream", body: ["message": "hi"])
+        #expect(anonymous.status == 401)
+        await fake.stop()
+    }
+
+    @Test("a model failing during a stream: an error event with the reason, the caller's message kept, no reply")
+    func streamFailure() async throws {
+        let fake = try await FakeOpenAI.start { _, _ in .init(status: 500) }
+        let service = try await LiveService(Self.settings(fake, ["LLM_TIMEOUT": "20"]))
+        let token = try await service.login("alice")
+        let answer = try await service.call("POST", "/api/chat/stream", token: token, body: ["message": "keep me"])
+        #expect(answer.status == 200)
+        let events = answer.events
+        #expect(events.map(\.event) == ["message", "error"], "\(answer.text)")
+        let reason = events.last?.data["error"] as? String ?? ""
+        #expect(reason.contains("HTTP 500") && reason.contains("your message was saved"), "\(reason)")
+        #expect(fake.received.count == 3)  // retried before the first piece, as /api/chat is
+        let session = try #require(events.first?.data["session_id"] as? String)
+        let history = try await service.call("GET", "/api/sessions/\(session)/messages", token: token)
+        let contents = (history.json["messages"] as? [[String: Any]] ?? []).compactMap { $0["content"] as? String }
+        #expect(contents == ["keep me"])
+        service.server.stop()
+        #expect(!service.server.stderr.contains(Self.key))
+        await fake.stop()
+    }
+
     @Test("429 and 5xx are retried with backoff, honouring Retry-After; then the reply is served")
     func retries() async throws {
         let fake = try await FakeOpenAI.start { _, call in

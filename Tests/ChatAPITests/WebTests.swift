@@ -38,7 +38,8 @@ import Testing
         for line in text.split(separator: "\r\n") {
             if line.hasPrefix("HTTP/") { status = Int(line.split(separator: " ")[1]) ?? 0 }
             guard let colon = line.firstIndex(of: ":") else { continue }
-            headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+            headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(
+                in: .whitespaces)
         }
         return (status, headers, try Data(contentsOf: URL(fileURLWithPath: dir.path + "/body")))
     }
@@ -79,13 +80,15 @@ import Testing
         let service = try await LiveService()
         let long = String(repeating: "x", count: 5000)
         let sent = try await service.call(
-            "POST", "/api/client-errors", body: ["kind": "error", "message": "widget exploded " + long, "page": "/#/chat"])
+            "POST", "/api/client-errors",
+            body: ["kind": "error", "message": "widget exploded " + long, "page": "/#/chat"])
         #expect(sent.status == 204)
         let metrics = try await Self.get(service.base + "/metrics")
         let text = String(decoding: metrics.2, as: UTF8.self)
         #expect(text.contains("chat_client_errors_total{kind=\"error\"} 1"), "\(text.prefix(400))")
         let logged = service.server.stdout + service.server.stderr
-        let line = try #require(logged.split(separator: "\n").first { $0.contains("client error") }, "\(logged.suffix(600))")
+        let line = try #require(
+            logged.split(separator: "\n").first { $0.contains("client error") }, "\(logged.suffix(600))")
         #expect(line.contains("widget exploded"))
         #expect(line.count < 1500, "the message is cut at 300 characters")
         let bad = try await service.call("POST", "/api/client-errors", rawBody: "{not json")

@@ -104,6 +104,11 @@ import Testing
         try await app.wait("document.querySelectorAll('#sessions a').length === 1", "the new session in the list")
         let hash = try await app.run("location.hash") as? String ?? ""
         #expect(hash.hasPrefix("#/chat/"), "\(hash)")
+        // The reply came streamed (POST /api/chat/stream, server-sent events), and is the built-in model's whole answer.
+        let streamed = browser.record(of: page.session).all.filter { $0.url.hasSuffix("/api/chat/stream") }
+        #expect(streamed.count == 1 && streamed.first?.status == 200, "\(streamed.map(\.url))")
+        let shown = try await app.run("document.querySelector('#history .msg.assistant').textContent") as? String ?? ""
+        #expect(shown.hasPrefix("Hello! I am chat-api's built-in model."), "\(shown)")
 
         // The history, read back from chat-api after a reload of the page.
         _ = try await app.run("window.beforeReload = true; location.reload(); true")
@@ -112,6 +117,8 @@ import Testing
                 + ".some(m => m.textContent === 'hello from the browser')",
             "the history after a reload")
         #expect(try await app.run("document.querySelectorAll('#history .msg').length") as? Int == 2)
+        // What was streamed is what chat-api stored.
+        #expect(try await app.run("document.querySelector('#history .msg.assistant').textContent") as? String == shown)
 
         // The admin page: chat-api refuses a user.
         _ = try await app.run("location.hash = '#/admin'; true")

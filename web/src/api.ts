@@ -14,6 +14,8 @@ export class ApiError extends Error {
 }
 
 const TIMEOUT_MS = 30000;
+/** A streamed answer may take longer than one request: the model's own limit, and some. */
+const STREAM_TIMEOUT_MS = 120000;
 const TOKEN = 'chat.token';
 const ROLE = 'chat.role';
 
@@ -32,34 +34,102 @@ function forget(): void {
   for (const s of [sessionStorage, localStorage]) { s.removeItem(TOKEN); s.removeItem(ROLE); }
 }
 
+function headers(json: boolean, accept = 'application/json'): Record<string, string> {
+  const result: Record<string, string> = { Accept: accept };
+  const auth = token();
+  if (auth) result['Authorization'] = `Bearer ${auth}`;
+  if (json) result['Content-Type'] = 'application/json';
+  return result;
+}
+
+/** The error a non-2xx answer stands for; an expired or revoked token is forgotten and the sign-in form shown (not
+ * for the sign-in itself). */
+function refused(status: number, path: string, data: unknown): ApiError {
+  if (status === 401 && path !== '/api/auth/login') {
+    forget();
+    location.hash = '#/login';
+  }
+  const reason = (data as { reason?: string; error?: { message?: string } });
+  return new ApiError(status, reason.error?.message ?? reason.reason ?? `HTTP ${status}`);
+}
+
+function unreachable(error: unknown): ApiError {
+  if (error instanceof ApiError) return error;
+  if (error instanceof DOMException && error.name === 'AbortError') return new ApiError(0, 'the server did not answer in time');
+  return new ApiError(0, 'the server cannot be reached');
+}
+
 /** A JSON request with the token, bounded in time; a non-2xx answer throws ApiError with the server's message. */
 export async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), TIMEOUT_MS);
-  const headers: Record<string, string> = { Accept: 'application/json' };
-  const auth = token();
-  if (auth) headers['Authorization'] = `Bearer ${auth}`;
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
-  const init: RequestInit = { method, headers, signal: controller.signal };
+  const init: RequestInit = { method, headers: headers(body !== undefined), signal: controller.signal };
   if (body !== undefined) init.body = JSON.stringify(body);
   try {
     const response = await fetch(apiBase() + path, init);
     const text = await response.text();
     const data: unknown = text ? JSON.parse(text) : {};
-    if (!response.ok) {
-      // An expired or revoked token: forgotten, and the sign-in form shown (not for the sign-in itself).
-      if (response.status === 401 && path !== '/api/auth/login') {
-        forget();
-        location.hash = '#/login';
-      }
-      const reason = (data as { reason?: string; error?: { message?: string } });
-      throw new ApiError(response.status, reason.error?.message ?? reason.reason ?? `HTTP ${response.status}`);
-    }
+    if (!response.ok) throw refused(response.status, path, data);
     return data as T;
   } catch (error) {
-    if (error instanceof ApiError) throw error;
-    if (error instanceof DOMException && error.name === 'AbortError') throw new ApiError(0, 'the server did not answer in time');
-    throw new ApiError(0, 'the server cannot be reached');
+    throw unreachable(error);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** One server-sent event of `POST /api/chat/stream`. */
+interface StreamEvent { event: string; data: string }
+
+/** `POST /api/chat/stream`: each piece of the reply goes to `onDelta` as it arrives; resolves with the stored turn.
+ * Refused before the stream starts, it throws as `call` does; the model failing during it throws ApiError(502). */
+export async function streamChat(message: string, sessionID: string | null,
+  onStart: (sessionID: string) => void, onDelta: (piece: string) => void): Promise<ChatReply> {
+  const path = '/api/chat/stream';
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), STREAM_TIMEOUT_MS);
+  try {
+    const response = await fetch(apiBase() + path, {
+      method: 'POST', headers: headers(true, 'text/event-stream'), signal: controller.signal,
+      body: JSON.stringify({ message, session_id: sessionID ?? undefined }),
+    });
+    if (!response.ok || !response.body) {
+      const text = await response.text();
+      throw refused(response.status, path, text ? JSON.parse(text) : {});
+    }
+    const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+    let pending = '';
+    let start: { session_id: string; message: Message } | null = null;
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      pending += value.replace(/\r\n?/g, '\n');
+      let end: number;
+      while ((end = pending.indexOf('\n\n')) >= 0) {
+        const block = pending.slice(0, end);
+        pending = pending.slice(end + 2);
+        const e: StreamEvent = { event: 'message', data: '' };
+        for (const line of block.split('\n')) {
+          if (line.startsWith('event:')) e.event = line.slice(6).trim();
+          else if (line.startsWith('data:')) e.data += line.slice(5).trim();
+        }
+        const data: unknown = e.data ? JSON.parse(e.data) : {};
+        if (e.event === 'message') {
+          start = data as { session_id: string; message: Message };
+          onStart(start.session_id);
+        } else if (e.event === 'delta') {
+          onDelta((data as { content: string }).content);
+        } else if (e.event === 'error') {
+          throw new ApiError(502, (data as { error: string }).error);
+        } else if (e.event === 'done' && start) {
+          const done = data as { reply: Message; model: string; latency_ms: number };
+          return { session_id: start.session_id, message: start.message, ...done };
+        }
+      }
+    }
+    throw new ApiError(0, 'the answer broke off; your message was saved');
+  } catch (error) {
+    throw unreachable(error);
   } finally {
     clearTimeout(timer);
   }

@@ -1,4 +1,4 @@
-import { ApiError, call, type ChatReply, type Message, role, type Session } from '../api';
+import { ApiError, call, type Message, role, type Session, streamChat } from '../api';
 import { h, mount } from '../dom';
 
 /** The signed-in screen: sessions on the side, the open session's history, a composer. */
@@ -41,21 +41,29 @@ export async function showChat(app: Element, sessionID: string | null, signOut: 
     add({ role: 'user', content: text });
     input.value = '';
     const waiting = add({ role: 'assistant', content: '…' }, true);
+    const fresh = !current;
     send.disabled = true;
     try {
-      const answer = await call<ChatReply>('POST', '/api/chat', { message: text, session_id: current ?? undefined });
+      // The reply grows in its bubble as the model streams it; the stored reply replaces it at the end.
+      const bubble = waiting.querySelector('p');
+      let shown = '';
+      const answer = await streamChat(text, current, (id) => { current = id; }, (piece) => {
+        shown += piece;
+        if (bubble) bubble.textContent = shown;
+        waiting.scrollIntoView({ block: 'end' });
+      });
       waiting.replaceWith(add(answer.reply));
-      if (!current) {
-        current = answer.session_id;
-        window.history.replaceState(null, '', `#/chat/${encodeURIComponent(current)}`);
-        await loadSessions();
-      }
     } catch (e) {
       waiting.remove();
       status.textContent = e instanceof ApiError && e.status === 429 ? 'Too many messages; wait a moment.'
         : e instanceof Error ? e.message : 'The message was not sent.';
       input.value = text;
     } finally {
+      // A new session (made as soon as the message was stored, even when the model then failed) is listed.
+      if (fresh && current) {
+        window.history.replaceState(null, '', `#/chat/${encodeURIComponent(current)}`);
+        await loadSessions().catch(() => undefined);
+      }
       send.disabled = false;
       input.focus();
     }
