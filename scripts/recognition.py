@@ -145,6 +145,7 @@ def main():
     parser.add_argument("--own", required=True, help="the project's own checklists (fixtures/recognition)")
     parser.add_argument("--fresh", required=True, help="the project's validation checklists (fixtures/recognition-fresh)")
     parser.add_argument("--fresh2", required=True, help="the project's second validation set (fixtures/recognition-fresh2)")
+    parser.add_argument("--fresh3", required=True, help="the project's third validation set (fixtures/recognition-fresh3)")
     parser.add_argument("--list", action="store_true")
     parser.add_argument("--check", action="store_true")
     args = parser.parse_args()
@@ -154,6 +155,7 @@ def main():
         ("own", "the project's own (6 checklists, written for it)", args.own),
         ("fresh", "the project's fresh set (4 checklists written for it; its first run, before tuning: 238 right, 49 false)", args.fresh),
         ("fresh2", "the project's second fresh set (4 checklists written for it; its first run, before tuning: 277 right, 47 false)", args.fresh2),
+        ("fresh3", "the project's third fresh set (4 checklists written for it; its first run, before tuning: 291 right, 21 false)", args.fresh3),
         ("heldout", "held out (8 checklists, never tuned on)", args.corpus),
     ]
     for part, title, corpus in parts:
