@@ -17,6 +17,7 @@ Usage: browser-trace.py URL [URL ...] [--runs N]   prints one JSON object per UR
 """
 import json
 import os
+import select
 import shutil
 import subprocess
 import sys
@@ -59,7 +60,9 @@ class Browser:
 
     def _read(self, deadline):
         while b"\0" not in self.buffer:
-            if time.monotonic() > deadline:
+            left = deadline - time.monotonic()
+            ready, _, _ = select.select([self.proc.stdout], [], [], max(0, left))
+            if not ready:
                 raise TimeoutError("Chromium did not answer")
             chunk = os.read(self.proc.stdout.fileno(), 1 << 20)
             if not chunk:

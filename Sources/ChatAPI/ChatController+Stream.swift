@@ -45,11 +45,20 @@ extension ChatController {
             // nginx passes each event on at once instead of buffering the answer (deploy/nginx/chat-api.conf).
             headers[HTTPField.Name("X-Accel-Buffering")!] = "no"
             let body = ResponseBody { writer in
-                func send(_ event: String, _ value: some Encodable) async throws {
-                    let json = String(decoding: try JSONEncoder().encode(value), as: UTF8.self)
-                    try await writer.write(ByteBuffer(string: "event: \(event)\ndata: \(json)\n\n"))
+                // A client that goes away (a phone losing signal) stops the events, not the answer: the model's
+                // reply is still read to its end (bounded by LLM_TIMEOUT and the size cap) and stored.
+                var clientGone = false
+                func send(_ event: String, _ value: some Encodable) async {
+                    guard !clientGone, let json = try? JSONEncoder().encode(value) else { return }
+                    do {
+                        try await writer.write(
+                            ByteBuffer(string: "event: \(event)\ndata: \(String(decoding: json, as: UTF8.self))\n\n"))
+                    } catch {
+                        clientGone = true
+                        logger.info("chat stream: the client went away; the reply is still stored")
+                    }
                 }
-                try await send("message", StreamStart(sessionID: session.id, message: message))
+                await send("message", StreamStart(sessionID: session.id, message: message))
                 let started = ContinuousClock.now
                 var text = ""
                 do {
@@ -59,15 +68,15 @@ extension ChatController {
                             throw OpenAIClient.Failure(
                                 description: "the model's reply is longer than \(Self.maxReplyBytes >> 20) MB")
                         }
-                        try await send("delta", ["content": piece])
+                        await send("delta", ["content": piece])
                     }
                 } catch is CancellationError {
                     throw CancellationError()
                 } catch {
                     let reason = (error as? OpenAIClient.Failure)?.description ?? "\(type(of: error))"
                     logger.error("model failed", metadata: ["model": "\(model.name)", "reason": "\(reason)"])
-                    try await send("error", ["error": "\(reason); your message was saved"])
-                    try await writer.finish(nil)
+                    await send("error", ["error": "\(reason); your message was saved"])
+                    if !clientGone { try? await writer.finish(nil) }
                     return
                 }
                 let elapsed = started.duration(to: .now)
@@ -75,9 +84,8 @@ extension ChatController {
                 let reply = try await store.addMessage(
                     sessionID: session.id, role: "assistant", content: text, model: model.name,
                     latencyMS: elapsed.wholeMilliseconds)
-                try await send(
-                    "done", StreamDone(reply: reply, model: model.name, latencyMS: elapsed.wholeMilliseconds))
-                try await writer.finish(nil)
+                await send("done", StreamDone(reply: reply, model: model.name, latencyMS: elapsed.wholeMilliseconds))
+                if !clientGone { try? await writer.finish(nil) }
             }
             return Response(status: .ok, headers: headers, body: body)
         }

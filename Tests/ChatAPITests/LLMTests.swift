@@ -67,6 +67,38 @@ struct LLMTests {
         await fake.stop()
     }
 
+    @Test("a client that goes away mid-stream loses the events, not the reply: it is stored when the model ends")
+    func streamClientGone() async throws {
+        // The model answers after 3 s; the client gives up after 1 s, having had only the first event.
+        let fake = try await FakeOpenAI.start { _, _ in .init(content: "worth keeping", delay: .seconds(3)) }
+        let service = try await LiveService(Self.settings(fake, ["LLM_TIMEOUT": "20"]))
+        let token = try await service.login("alice")
+        let url = service.base + "/api/chat/stream"
+        let cut = try await Blocking.run {
+            try Shell.run(
+                "curl",
+                [
+                    "-sN", "--max-time", "1", "-X", "POST", url, "-H",
+                    "Authorization: Bearer \(token)", "-H", "Content-Type: application/json", "-d",
+                    #"{"message":"are you there?"}"#,
+                ])
+        }
+        #expect(cut.status == 28, "curl: \(cut.stderr)")  // its time limit, mid-stream
+        let session = try #require(
+            cut.stdout.firstMatch(of: /"session_id":"([^"]+)"/).map { String($0.1) }, "\(cut.stdout)")
+        // The reply is stored once the model has answered: asked until it is, for at most a minute.
+        var contents: [String] = []
+        let clock = ContinuousClock()
+        let deadline = clock.now.advanced(by: .seconds(60))
+        while contents.count < 2, clock.now < deadline {
+            let history = try await service.call("GET", "/api/sessions/\(session)/messages", token: token)
+            contents = (history.json["messages"] as? [[String: Any]] ?? []).compactMap { $0["content"] as? String }
+            if contents.count < 2 { try await Task.sleep(for: .milliseconds(200)) }
+        }
+        #expect(contents == ["are you there?", "worth keeping"])
+        await fake.stop()
+    }
+
     @Test("a model failing during a stream: an error event with the reason, the caller's message kept, no reply")
     func streamFailure() async throws {
         let fake = try await FakeOpenAI.start { _, _ in .init(status: 500) }

@@ -121,6 +121,13 @@ final class ProductionDeployment: @unchecked Sendable {
         try #require(
             fm.fileExists(atPath: junit),
             "no E2E JUnit report at .build/test-results/e2e-junit.xml: scripts/test's browser phase writes it")
+        // Written by a run of this build's E2E tests on this web build, not left by an older one.
+        func modified(_ path: String) -> Date {
+            (try? fm.attributesOfItem(atPath: path)[.modificationDate] as? Date) ?? .distantPast
+        }
+        try #require(
+            modified(junit) > max(modified(build + "/index.html"), modified(Executables.path("chat-api"))),
+            "the E2E JUnit report is older than the web app or chat-api it should report on: run scripts/test")
         for (from, to) in [
             ("web", "web"), (".build/web", "web/dist"), ("scripts/web-lint.mjs", "scripts/web-lint.mjs"),
             (".build/test-results/e2e-junit.xml", "test-results/e2e-junit.xml"),
@@ -149,7 +156,7 @@ final class ProductionDeployment: @unchecked Sendable {
                 """
 
                 addEventListener('load', () => setTimeout(() => { const b = document.createElement('div');
-                  b.style.height = '300px'; b.textContent = 'Announcement'; document.body.prepend(b); }, 300));
+                  b.style.height = '300px'; b.textContent = 'Announcement'; document.body.prepend(b); }, 50));
 
                 """)
         case .missingAsset:

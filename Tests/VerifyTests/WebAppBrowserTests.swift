@@ -94,7 +94,7 @@ import Testing
             "Emulation.setDeviceMetricsOverride",
             ["width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 768], timeout: .seconds(60))
         let app = App(page: page)
-        _ = try await page.load(base + "/", timeout: .seconds(60))
+        _ = try await page.load(base + "/", until: .now.advanced(by: .seconds(60)), timeout: .seconds(60))
         try await app.signIn("alice")
 
         // A chat: the message at once, then the model's reply; the session appears in the list.

@@ -14,8 +14,8 @@ export class ApiError extends Error {
 }
 
 const TIMEOUT_MS = 30000;
-/** A streamed answer may take longer than one request: the model's own limit, and some. */
-const STREAM_TIMEOUT_MS = 120000;
+/** A streamed answer may take longer than one request: the longest LLM_TIMEOUT chat-api accepts (600 s), and some. */
+const STREAM_TIMEOUT_MS = 660000;
 const TOKEN = 'chat.token';
 const ROLE = 'chat.role';
 
@@ -53,6 +53,15 @@ function refused(status: number, path: string, data: unknown): ApiError {
   return new ApiError(status, reason.error?.message ?? reason.reason ?? `HTTP ${status}`);
 }
 
+/** A body as JSON; `{}` for an empty one or one that is not JSON (a proxy's own HTML error page). */
+function parse(text: string): unknown {
+  try {
+    return text ? JSON.parse(text) : {};
+  } catch {
+    return {};
+  }
+}
+
 function unreachable(error: unknown): ApiError {
   if (error instanceof ApiError) return error;
   if (error instanceof DOMException && error.name === 'AbortError') return new ApiError(0, 'the server did not answer in time');
@@ -67,8 +76,7 @@ export async function call<T>(method: string, path: string, body?: unknown): Pro
   if (body !== undefined) init.body = JSON.stringify(body);
   try {
     const response = await fetch(apiBase() + path, init);
-    const text = await response.text();
-    const data: unknown = text ? JSON.parse(text) : {};
+    const data = parse(await response.text());
     if (!response.ok) throw refused(response.status, path, data);
     return data as T;
   } catch (error) {
@@ -88,22 +96,24 @@ export async function streamChat(message: string, sessionID: string | null,
   const path = '/api/chat/stream';
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), STREAM_TIMEOUT_MS);
+  let reader: ReadableStreamDefaultReader<string> | undefined;
   try {
     const response = await fetch(apiBase() + path, {
       method: 'POST', headers: headers(true, 'text/event-stream'), signal: controller.signal,
       body: JSON.stringify({ message, session_id: sessionID ?? undefined }),
     });
-    if (!response.ok || !response.body) {
-      const text = await response.text();
-      throw refused(response.status, path, text ? JSON.parse(text) : {});
-    }
-    const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+    if (!response.ok || !response.body) throw refused(response.status, path, parse(await response.text()));
+    reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
     let pending = '';
+    let carry = ''; // a CR that ended a chunk: its LF may start the next
     let start: { session_id: string; message: Message } | null = null;
     for (;;) {
       const { value, done } = await reader.read();
       if (done) break;
-      pending += value.replace(/\r\n?/g, '\n');
+      let text = carry + value;
+      carry = text.endsWith('\r') ? '\r' : '';
+      if (carry) text = text.slice(0, -1);
+      pending += text.replace(/\r\n?/g, '\n');
       let end: number;
       while ((end = pending.indexOf('\n\n')) >= 0) {
         const block = pending.slice(0, end);
@@ -113,7 +123,7 @@ export async function streamChat(message: string, sessionID: string | null,
           if (line.startsWith('event:')) e.event = line.slice(6).trim();
           else if (line.startsWith('data:')) e.data += line.slice(5).trim();
         }
-        const data: unknown = e.data ? JSON.parse(e.data) : {};
+        const data = parse(e.data);
         if (e.event === 'message') {
           start = data as { session_id: string; message: Message };
           onStart(start.session_id);
@@ -132,6 +142,8 @@ export async function streamChat(message: string, sessionID: string | null,
     throw unreachable(error);
   } finally {
     clearTimeout(timer);
+    // Returned or failed before the stream's end: its connection is let go.
+    reader?.cancel().catch(() => undefined);
   }
 }
 

@@ -35,7 +35,8 @@ enum BrowserLayout {
         """
 
     static func responsive(
-        _ item: PlannedItem, on page: BrowserPage, directory: String?, timeout: Duration
+        _ item: PlannedItem, url: String, on page: BrowserPage, directory: String?, timeout: Duration,
+        deadline: ContinuousClock.Instant
     ) async throws -> Outcome {
         let names = item.params.strings("viewports") ?? ["mobile", "tablet", "desktop"]
         var lines: [String] = []
@@ -45,20 +46,31 @@ enum BrowserLayout {
             return .error("unknown viewport “\(unknown)”: give mobile, tablet, desktop or WIDTHxHEIGHT (390x844)")
         }
         // The loaded tab, resized for each viewport as a window is (media queries and layout follow; no reload), and
-        // given back its own size at the end. A command that fails ends the browser (``BrowserProbe``).
-        for name in names {
+        // given back its own size at the end. A page that overflows once resized is loaded again at that size before
+        // it is judged: one that lays itself out once, at start, is judged as a phone's browser would show it. A
+        // command that fails ends the browser (``BrowserProbe``).
+        func measure() async throws -> (scroll: Int, width: Int?, wide: [String]) {
+            _ = try await page.evaluate(settled, timeout: timeout)
+            let m = try await page.evaluate(overflowScript, timeout: timeout) as? [String: Any] ?? [:]
+            return (
+                Int(PageRecord.number(m["scrollWidth"]) ?? 0), PageRecord.number(m["width"]).map { Int($0) },
+                m["wide"] as? [String] ?? []
+            )
+        }
+        for (index, name) in names.enumerated() {
             try Task.checkCancellation()
             guard let size = viewport(name) else { continue }
             try await page.send(
                 "Emulation.setDeviceMetricsOverride",
                 ["width": size.width, "height": size.height, "deviceScaleFactor": 1, "mobile": size.width < 768],
                 timeout: timeout)
-            _ = try await page.evaluate(settled, timeout: timeout)
-            let m = try await page.evaluate(overflowScript, timeout: timeout) as? [String: Any] ?? [:]
-            let scroll = Int(PageRecord.number(m["scrollWidth"]) ?? 0)
-            let width = Int(PageRecord.number(m["width"]) ?? Double(size.width))
-            let wide = m["wide"] as? [String] ?? []
-            let fits = scroll <= width
+            var (scroll, width, wide) = try await measure()
+            if scroll > width ?? size.width {
+                _ = try await page.load(
+                    url, until: BrowserProbe.share(of: deadline, names.count - index), timeout: timeout)
+                (scroll, width, wide) = try await measure()
+            }
+            let fits = scroll <= width ?? size.width
             ok = ok && fits
             lines.append(
                 fits
@@ -104,9 +116,12 @@ enum BrowserLayout {
           requestAnimationFrame(() => requestAnimationFrame(() => r(true))); })
         """
 
-    /// Switches the loaded page to `prefers-color-scheme: light`, then `dark`, and compares the colours; the page's
-    /// own scheme is given back at the end.
-    static func darkMode(on page: BrowserPage, timeout: Duration) async throws -> Outcome {
+    /// Switches the loaded page to `prefers-color-scheme: light`, then `dark`, and compares the colours; a page that
+    /// looks the same is loaded again in the dark scheme before it is judged (one that reads the scheme once, at
+    /// start, is judged as a dark-mode user sees it). The page's own scheme is given back at the end.
+    static func darkMode(
+        url: String, on page: BrowserPage, timeout: Duration, deadline: ContinuousClock.Instant
+    ) async throws -> Outcome {
         func scheme(_ value: String) async throws -> (background: String, text: String) {
             try await page.send(
                 "Emulation.setEmulatedMedia", ["features": [["name": "prefers-color-scheme", "value": value]]],
@@ -116,13 +131,17 @@ enum BrowserLayout {
             return (c["background"] as? String ?? "", c["text"] as? String ?? "")
         }
         let light = try await scheme("light")
-        let dark = try await scheme("dark")
+        var dark = try await scheme("dark")
+        func changed() -> Bool { luminance(dark.background) < luminance(light.background) && dark.text != light.text }
+        if !changed() {
+            _ = try await page.load(url, until: deadline, timeout: timeout)
+            dark = try await scheme("dark")
+        }
         try await page.send("Emulation.setEmulatedMedia", ["features": [] as [Any]], timeout: timeout)
-        let darker = luminance(dark.background) < luminance(light.background)
         let observed =
             "light: background \(light.background), text \(light.text); dark: background \(dark.background), text \(dark.text)"
         return .check(
-            darker && dark.text != light.text,
+            changed(),
             expected: "prefers-color-scheme: dark gives a darker background and other text colour",
             observed: observed, pass: "the page follows the dark colour scheme",
             fail: "the page looks the same in the dark colour scheme")

@@ -54,16 +54,19 @@ struct BrowserPage: Sendable {
     }
 
     /// Loads `url` and waits until its load event has fired and the network has been quiet for `quiet` (no request
-    /// waiting for its response, no bytes arriving: a late fetch that brings the main content counts), the load event
-    /// within `timeout`. A page that loaded but whose network does not go quiet within `settle` of its load event (a
-    /// stream held open, a poll) is measured as it stands then, well inside the item's own time limit.
+    /// in flight, no bytes arriving: a late fetch that brings the main content counts), all by `deadline` (the
+    /// caller's share of its item's limit); `timeout` bounds each DevTools command. A page that loaded but whose
+    /// answered requests have not finished within `settle` of its load event (a stream held open, a poll) is measured
+    /// as it stands then; a request answered with an error that never reports its end (Chromium's `keepalive` fetch
+    /// does not) is not waited for. A request still waiting for its answer at `deadline` ends the load with an error
+    /// naming it: its content may be what the page is judged on.
     func load(
-        _ url: String, quiet: Duration = .milliseconds(500), settle: Duration = .seconds(10), timeout: Duration
+        _ url: String, quiet: Duration = .milliseconds(500), settle: Duration = .seconds(10),
+        until deadline: ContinuousClock.Instant, timeout: Duration
     ) async throws -> PageRecord {
         let clock = ContinuousClock()
-        // Inside the item's own limit (the same `timeout`), so that a page that never settles ends with this reason.
-        let limit = timeout * 0.8
-        let deadline = clock.now.advanced(by: limit)
+        let started = clock.now
+        let settleBy = min(settle, (deadline - started) / 2)
         browser.reset(session)
         let navigated = try await send("Page.navigate", ["url": url], timeout: timeout)
         if let error = navigated["errorText"] as? String, !error.isEmpty {
@@ -72,17 +75,14 @@ struct BrowserPage: Sendable {
         while true {
             let record = browser.record(of: session)
             let now = clock.now
-            if record.loaded, record.awaitingResponse.isEmpty, now - record.lastActivity >= quiet,
+            if record.loaded, record.unfinished.isEmpty, now - record.lastActivity >= quiet,
                 let at = record.loadedAt, now - at >= quiet
             {
                 return record
             }
-            // Answered but still busy past `settle`: measured as it stands. A request still waiting for its answer is
-            // waited for (its content may be what the page is judged on), until the time limit.
-            if let at = record.loadedAt, now - at >= min(settle, timeout / 2), record.awaitingResponse.isEmpty {
-                return record
-            }
+            if let at = record.loadedAt, now - at >= settleBy, record.awaitingResponse.isEmpty { return record }
             if now >= deadline {
+                let limit = deadline - started
                 guard record.loaded else {
                     throw Chromium.Failure(description: "\(url) did not finish loading within \(limit)")
                 }

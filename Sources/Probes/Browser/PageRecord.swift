@@ -34,9 +34,12 @@ struct PageRecord: Sendable {
     /// Requests in the order they were sent.
     var all: [Request] { order.compactMap { requests[$0] } }
 
-    /// Requests still waiting for their response. One that has its response but never reports its end (Chromium
-    /// does not, for a `keepalive` fetch answered with an error) counts as done once the page is quiet.
+    /// Requests still waiting for their response.
     var awaitingResponse: [String] { inflight.filter { requests[$0]?.status == nil } }
+
+    /// Requests in flight that a load waits for: all but those answered with an error (a `keepalive` fetch answered
+    /// 4xx or 5xx never reports its end to the page's session).
+    var unfinished: [String] { inflight.filter { (requests[$0]?.status ?? 0) < 400 } }
 
     mutating func record(_ method: String, _ params: [String: Any]) {
         let id = params["requestId"] as? String

@@ -21,6 +21,8 @@ struct BrowserProbe: Probe {
                 "Chromium is not installed: install Debian's `chromium` package, or set GONOGO_CHROMIUM to a Chromium")
         }
         let url = Self.join(base, item.params.string("path") ?? "/")
+        // The item's own limit, less a margin: a load that cannot finish by then ends with its reason, not cut short.
+        let deadline = ContinuousClock.now.advanced(by: context.settings.itemTimeout * 0.9)
         let browser: Chromium
         do {
             browser = try await Self.browser(executable, context: context)
@@ -28,7 +30,7 @@ struct BrowserProbe: Probe {
             return .error(context.masked("\(error)"))
         }
         do {
-            return try await check(item, url: url, browser: browser, context: context)
+            return try await check(item, url: url, browser: browser, context: context, deadline: deadline)
         } catch {
             // A browser that failed a command (or was cancelled in the middle of one) is not trusted again.
             await browser.close()
@@ -50,17 +52,20 @@ struct BrowserProbe: Probe {
     }
 
     private func check(
-        _ item: PlannedItem, url: String, browser: Chromium, context: ProbeContext
+        _ item: PlannedItem, url: String, browser: Chromium, context: ProbeContext,
+        deadline: ContinuousClock.Instant
     ) async throws -> Outcome {
         let timeout = context.settings.itemTimeout
         switch item.kind.name {
         case "vitals":
             let runs = max(1, min(item.params.int("runs") ?? 3, 20))
             let warm = item.params.string("cache") == "warm"
-            let loads = try await Self.survey(url, runs: runs, warm: warm, browser: browser, context: context)
+            let loads = try await Self.survey(
+                url, runs: runs, warm: warm, browser: browser, context: context, deadline: deadline)
             return BrowserJudge.vitals(item.params, loads: loads, warm: warm)
         case "console", "assets", "https_only", "weight":
-            let loads = try await Self.survey(url, runs: 1, warm: false, browser: browser, context: context)
+            let loads = try await Self.survey(
+                url, runs: 1, warm: false, browser: browser, context: context, deadline: deadline)
             let record = loads[0].record
             switch item.kind.name {
             case "console":
@@ -73,9 +78,11 @@ struct BrowserProbe: Probe {
                     missed = shared.value
                 } else {
                     missed = try await BrowserLayout.capture(
-                        on: try await Self.page(url, browser: browser, context: context), endpoint: endpoint,
-                        timeout: timeout)
+                        on: try await Self.page(url, browser: browser, context: context, deadline: deadline),
+                        endpoint: endpoint, timeout: timeout)
                     context.shared.record(key, id: url, missed)
+                    // Errors were raised in that tab (an error boundary may show its banner): no other check reads it.
+                    await Self.dropKept(context)
                 }
                 return .check(
                     missed == nil,
@@ -89,11 +96,12 @@ struct BrowserProbe: Probe {
             }
         case "responsive":
             return try await BrowserLayout.responsive(
-                item, on: try await Self.page(url, browser: browser, context: context),
-                directory: context.settings.reportDirectory, timeout: timeout)
+                item, url: url, on: try await Self.page(url, browser: browser, context: context, deadline: deadline),
+                directory: context.settings.reportDirectory, timeout: timeout, deadline: deadline)
         default:
             return try await BrowserLayout.darkMode(
-                on: try await Self.page(url, browser: browser, context: context), timeout: timeout)
+                url: url, on: try await Self.page(url, browser: browser, context: context, deadline: deadline),
+                timeout: timeout, deadline: deadline)
         }
     }
 
@@ -104,71 +112,109 @@ struct BrowserProbe: Probe {
     }
 
     /// `runs` loads of `url`, each cold (a new browser context: empty cache, no cookies) or, with `warm`, after one
-    /// load that fills the cache. Shared by the run's items that read the same loads.
+    /// load that fills the cache, each within its share of the time left before `deadline`. Shared by the run's items
+    /// that read the same loads; a load that failed fails them all at once, with its reason.
     static func survey(
-        _ url: String, runs: Int, warm: Bool, browser: Chromium, context: ProbeContext
+        _ url: String, runs: Int, warm: Bool, browser: Chromium, context: ProbeContext,
+        deadline: ContinuousClock.Instant
     ) async throws -> [Load] {
         // One list per page and cache state: an item wanting fewer loads reads the first ones, one wanting more adds
         // to them (the console and the vitals of a page share its cold loads).
         let key = "browser \(warm ? "warm" : "cold") \(url)"
         var loads = context.shared.value(key, as: [Load].self)?.value ?? []
         if loads.count >= runs { return Array(loads.prefix(runs)) }
+        if let failed = context.shared.value("browser failed \(url)", as: String.self)?.value {
+            throw Chromium.Failure(description: failed)
+        }
         let timeout = context.settings.itemTimeout
-        // Warm: one tab, loaded once to fill its cache, then reloaded for each load; cold: a new tab in a new browser
-        // context for each.
-        let kept = warm ? try await BrowserPage.open(in: browser, fresh: true, timeout: timeout) : nil
-        if let kept { _ = try await kept.load(url, timeout: timeout) }
-        while loads.count < runs {
-            try Task.checkCancellation()
-            let page: BrowserPage
-            if let kept {
-                page = kept
-            } else {
-                page = try await BrowserPage.open(in: browser, fresh: true, timeout: timeout)
-            }
-            let record = try await page.load(url, timeout: timeout)
-            loads.append(Load(metrics: try await PageMetrics.read(page, timeout: timeout), record: record))
-            // The last cold tab stays open, loaded: the layout checks and the console capture use it (``page``).
-            if kept == nil {
-                if loads.count == runs {
-                    await keep(page, url: url, context: context)
+        // No other tab of the run stays open while loads are timed.
+        await dropKept(context)
+        do {
+            // Warm: one tab, loaded once to fill its cache, then reloaded for each load; cold: a new tab in a new
+            // browser context for each.
+            let kept = warm ? try await BrowserPage.open(in: browser, fresh: true, timeout: timeout) : nil
+            if let kept { _ = try await kept.load(url, until: share(of: deadline, runs + 1), timeout: timeout) }
+            while loads.count < runs {
+                try Task.checkCancellation()
+                let page: BrowserPage
+                if let kept {
+                    page = kept
                 } else {
-                    await page.close(timeout: timeout)
+                    page = try await BrowserPage.open(in: browser, fresh: true, timeout: timeout)
+                }
+                let until = share(of: deadline, runs - loads.count)
+                let record = try await page.load(url, until: until, timeout: timeout)
+                loads.append(Load(metrics: try await PageMetrics.read(page, timeout: timeout), record: record))
+                // The last cold tab stays open, loaded: the layout checks and the console capture use it (``page``).
+                if kept == nil {
+                    if loads.count == runs {
+                        await keep(page, url: url, context: context)
+                    } else {
+                        await page.close(timeout: timeout)
+                    }
                 }
             }
+            await kept?.close(timeout: timeout)
+        } catch let failure as Chromium.Failure {
+            context.shared.record("browser failed \(url)", id: url, failure.description)
+            throw failure
         }
-        await kept?.close(timeout: timeout)
         context.shared.record(key, id: url, loads)
         return loads
     }
 
+    /// The instant by which the next of `parts` equal shares of the time left before `deadline` ends.
+    static func share(of deadline: ContinuousClock.Instant, _ parts: Int) -> ContinuousClock.Instant {
+        let now = ContinuousClock.now
+        return now.advanced(by: (deadline - now) / max(1, parts))
+    }
+
+    /// The run's one kept tab: the page it has loaded, and the tab.
+    struct Kept: Sendable {
+        var url: String
+        var page: BrowserPage?
+    }
+
     /// A tab of `browser` that has loaded `url` cold and is left open: the one the last cold survey kept, or a new
-    /// one. The checks that use it (responsive, dark mode, console capture) put back what they change, and measure
-    /// no timing, so one load serves them all.
-    static func page(_ url: String, browser: Chromium, context: ProbeContext) async throws -> BrowserPage {
-        if let kept = context.shared.value("browser page \(url)", as: BrowserPage.self)?.value,
-            kept.browser === browser, !browser.hasEnded
+    /// one. The checks that use it (responsive, dark mode) put back what they change and measure no timing, so one
+    /// load serves them; the console capture drops it after raising its errors.
+    static func page(
+        _ url: String, browser: Chromium, context: ProbeContext, deadline: ContinuousClock.Instant
+    ) async throws -> BrowserPage {
+        if let kept = context.shared.value("browser page", as: Kept.self)?.value, kept.url == url,
+            let page = kept.page, page.browser === browser, !browser.hasEnded
         {
-            return kept
+            return page
         }
         // No cold load yet: this one is the survey's first, which the vitals and console items then read.
         if context.shared.value("browser cold \(url)", as: [Load].self) == nil {
-            _ = try await survey(url, runs: 1, warm: false, browser: browser, context: context)
-            if let kept = context.shared.value("browser page \(url)", as: BrowserPage.self)?.value { return kept }
+            _ = try await survey(url, runs: 1, warm: false, browser: browser, context: context, deadline: deadline)
+            if let kept = context.shared.value("browser page", as: Kept.self)?.value, kept.url == url,
+                let page = kept.page
+            {
+                return page
+            }
         }
         let timeout = context.settings.itemTimeout
+        await dropKept(context)
         let page = try await BrowserPage.open(in: browser, fresh: true, timeout: timeout)
-        _ = try await page.load(url, timeout: timeout)
+        _ = try await page.load(url, until: deadline, timeout: timeout)
         await keep(page, url: url, context: context)
         return page
     }
 
     private static func keep(_ page: BrowserPage, url: String, context: ProbeContext) async {
-        let key = "browser page \(url)"
-        if let old = context.shared.value(key, as: BrowserPage.self)?.value, old.session != page.session {
+        if let old = context.shared.value("browser page", as: Kept.self)?.value.page, old.session != page.session {
             await old.close(timeout: context.settings.itemTimeout)
         }
-        context.shared.record(key, id: url, page)
+        context.shared.record("browser page", id: url, Kept(url: url, page: page))
+    }
+
+    /// Closes the kept tab, if there is one.
+    static func dropKept(_ context: ProbeContext) async {
+        guard let old = context.shared.value("browser page", as: Kept.self)?.value.page else { return }
+        context.shared.record("browser page", id: "", Kept(url: "", page: nil))
+        await old.close(timeout: context.settings.itemTimeout)
     }
 
     /// `base` and `path` with one slash between them; a full URL as `path` stands alone.
