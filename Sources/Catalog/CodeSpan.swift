@@ -30,6 +30,15 @@ public enum CodeSpan {
     static func isEnvName(_ s: String) -> Bool {
         // On bytes: a name is ASCII, so any other byte rules it out.
         guard let first = s.utf8.first, first >= 0x41, first <= 0x5A, s.utf8.count >= 2 else { return false }
+        // ASP.NET Core's names for nested settings: `Cors__AllowedOrigins`, `ConnectionStrings__Default`.
+        if s.contains("__"), !s.hasSuffix("_"),
+            s.utf8.allSatisfy({
+                ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x61 && $0 <= 0x7A) || ($0 >= 0x30 && $0 <= 0x39)
+                    || $0 == 0x5F
+            })
+        {
+            return true
+        }
         let shaped = s.utf8.allSatisfy { ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x5F }
         return shaped && (s.utf8.contains(UInt8(ascii: "_")) || bareEnvNames.contains(s)) && !isTLSIdentifier(s)
     }

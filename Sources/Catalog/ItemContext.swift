@@ -80,7 +80,9 @@ public final class ItemContext {
     /// The words of `text` (the item's sentence, or a part of it) outside its code spans, as ``tokens(_:)``: the
     /// prose, without the words and numbers of a path or a command (`/v1/stores/118/kpis`).
     func prose(_ text: String) -> Tokens {
-        tokens(text.split(separator: " ").filter { w in !code.contains { $0.includes(w) } }.joined(separator: " "))
+        // The words of the code spans, whole: "in" stays in "`appsettings.json` is not in the package".
+        let coded = Set(code.flatMap { $0.split(separator: " ") })
+        return tokens(text.split(separator: " ").filter { !coded.contains($0) }.joined(separator: " "))
     }
 
     /// Parenthetical remarks of the item's text.

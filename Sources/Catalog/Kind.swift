@@ -1,4 +1,4 @@
-/// A family of checks (`sqlite`, `http`…), as CONTRACT.md names them. A struct, not an enum: a family declared
+/// A family of checks (`sqlite`, `http`…), as docs/checklist-syntax.md names them. A struct, not an enum: a family declared
 /// outside the catalog (``FamilyDeclaration``) is one more value, and nothing that switches over families breaks.
 public struct Family: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
     public let rawValue: String

@@ -86,7 +86,9 @@ extension Recognizers {
                 && (l.includes("junit") || l.includes("test") || l.includes("surefire") || l.includes("results")
                     || c.own.hasAny(["junit", "test report", "test results"]))
         }),
-            c.own.hasAny(["failures", "failure", "failing", "passing", "passed", "pass", "green", "errors"])
+            c.own.hasAny([
+                "failures", "failure", "failing", "failed", "passing", "passed", "pass", "green", "errors",
+            ])
                 // "`e2e-junit.xml` shows all 148 tests": every test counted is the claim.
                 || c.own.has("all") && junitCount(w) != nil
         {
@@ -192,6 +194,9 @@ extension Recognizers {
             var params: [(String, Params.Value)] = path + [("category", .string(category))]
             if let bound = ThresholdParser(tokens: c.own).first() {
                 params.append(("threshold", .threshold(bound.threshold(metric: "score"))))
+            } else if c.own.hasAny(["decent", "good", "acceptable", "reasonable", "fine", "ok", "looks"]) {
+                // A score judged by eye ("Lighthouse accessibility looks decent"): no bound to hold it to.
+                return Recognition(.manual, rule: "a score judged by eye")
             }
             return Recognition(kind, params, rule: "lighthouse score")
         }

@@ -48,6 +48,23 @@ extension Recognizers {
     /// tested", "No console errors", "Public assets accessible: `/public/*`", "Page weight under 1 MB". A Lighthouse
     /// report named by the item or its parent makes a vital the report's (``lighthouse(_:)``).
     static func browser(_ c: ItemContext) -> Recognition? {
+        guard var found = browserKind(c) else { return nil }
+        // The page the item names ("No console errors on `/shop/`"): a path in a code span, a page's, not a folder of
+        // assets (`/public/*`) nor a file (`/favicon.ico`).
+        func isPage(_ span: String) -> Bool {
+            guard span.hasPrefix("/"), !span.contains(" "), !span.contains("//"), !span.contains("*") else {
+                return false
+            }
+            let last = span.split(separator: "/").last ?? ""
+            return !last.contains(".") || last.hasSuffix(".html") || last.hasSuffix(".htm")
+        }
+        if found.kind.family == .browser, found.kind.name != "assets", let path = c.code.first(where: isPage) {
+            found.params["path"] = .string(path)
+        }
+        return found
+    }
+
+    private static func browserKind(_ c: ItemContext) -> Recognition? {
         let named = (c.code + c.parentCode).contains { $0.lowercased().hasSuffix(".json") }
         guard !named, !c.own.has("lighthouse"), !c.parent.has("lighthouse") else { return nil }
         // A monitor of the figure, a report of it, or a budget in CI are for a person or another kind.

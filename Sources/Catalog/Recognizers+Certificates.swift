@@ -25,8 +25,11 @@ extension Recognizers {
         }
         // Monitoring set up, renewal automated: a process; a certificate's expiry today says nothing of either.
         let hasDays = c.own.hasAny(["days", "day", "week", "weeks", "month", "months"])
+        // Getting a certificate ("Issue the certificate with certbot for … after DNS points at the new box") is a step.
         if c.own.hasPrefix("monitor") || c.own.hasAny(["alert", "alerts", "alerting"])
             || c.own.hasPrefix("renew") && !hasDays || c.own.hasAny(["auto renewing", "auto renew", "autorenew"])
+            || ["issue", "request", "order", "buy", "purchase", "generate", "create"].contains(
+                c.own.words.first ?? "")
         {
             return Recognition(.manual, rule: "a process, not the served certificate")
         }
@@ -48,10 +51,14 @@ extension Recognizers {
                 ? 0.0 : 30.0
             if let bound = ThresholdParser(tokens: c.own).all().first(where: { $0.dimension == .time }) {
                 days = bound.value / 86_400_000
-            } else if let i = c.own.words.firstIndex(where: { $0 == "days" || $0 == "day" }), i > 0,
-                let v = Double(c.own.words[i - 1])
-            {
-                days = v
+            } else if let i = c.own.words.firstIndex(where: { $0 == "days" || $0 == "day" }), i > 0 {
+                // "30 days", "14+ days" (at least 14).
+                let w = c.own.words
+                if let v = Double(w[i - 1]) ?? Double(w[i - 1].filter { $0 != "+" }) {
+                    days = v
+                } else if i > 1, w[i - 1] == "+", let v = Double(w[i - 2]) {
+                    days = v
+                }
             }
             var params: [(String, Params.Value)] = [("min_days", .int(ThresholdParser.clampedInt(days)))]
             // "SSL certificate valid and not expiring within 30 days" names validity as well: both are checked

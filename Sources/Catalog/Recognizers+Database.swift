@@ -1,7 +1,12 @@
 /// SQLite and PostgreSQL: the database the item's words, parents or section name, else the document's.
 extension Recognizers {
     static func database(_ c: ItemContext) -> Recognition? {
-        databaseFile(c) ?? databaseIndex(c) ?? databaseContents(c) ?? postgresServer(c) ?? databaseConnectivity(c)
+        // A database file kept out of git ("`data/lookup.db` is git-ignored") is the git rule's.
+        if c.own.hasAny(["git ignored", "gitignored", "ignored by git", "in gitignore", "not tracked", "untracked"]) {
+            return nil
+        }
+        return databaseFile(c) ?? databaseIndex(c) ?? databaseContents(c) ?? postgresServer(c)
+            ?? databaseConnectivity(c)
     }
 
     /// The journal mode (SQLite's; under PostgreSQL "WAL" means archiving), a connection string, a database file.

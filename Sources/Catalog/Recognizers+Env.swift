@@ -18,6 +18,11 @@ extension Recognizers {
     ]
 
     static func environment(_ c: ItemContext) -> Recognition? {
+        // What a cloud console shows of a setting ("reference resolves (green tick … on the Configuration blade)"):
+        // a person reads the console; the process's environment says nothing of it.
+        if c.own.hasAny(["blade", "green tick", "green check", "in the portal", "on the portal", "console shows"]) {
+            return c.code.contains(where: CodeSpan.isEnvName) ? Recognition(.manual, rule: "a console's display") : nil
+        }
         // A settings file's value (Django's settings.py: `SECURE_SSL_REDIRECT = True`, `ALLOWED_HOSTS` set), not an
         // environment variable: which file and whether it reads the environment is the project's.
         let settingsFile =

@@ -81,7 +81,8 @@ extension Recognizers {
         // "CORS allows only https://app.example.com": that origin (scheme, host and port, no path), when it is the
         // only one named and the sentence allows it ("Remove http://localhost:3000 from CORS origins", "CORS blocks
         // https://evil.example" name origins that must not be allowed: the config's is checked then).
-        let origins = Set((c.code + c.text.split(separator: " ").map(String.init)).compactMap(CodeSpan.origin))
+        let words = c.text.split(separator: " ").map { $0.trimmingCharacters(in: ":,;.()`") }
+        let origins = Set((c.code + words).compactMap(CodeSpan.origin))
         let refusing = c.own.hasAny([
             "remove", "removed", "block", "blocks", "blocked", "deny", "denied", "not", "never", "refuse", "refused",
             "reject", "rejected", "no", "except",

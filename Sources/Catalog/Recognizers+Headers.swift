@@ -122,7 +122,16 @@ extension Recognizers {
             outside.words.first.map { ["no", "never", "remove", "strip", "hide", "drop"].contains($0) } == true
             || outside.hasAny(["not sent", "never sent", "absent", "not present", "removed", "stripped", "hidden"])
         if let first = c.code.first, CodeSpan.isFilePath(first), !CodeSpan.isURLPath(first) { return nil }
-        if let (name, value) = c.code.lazy.compactMap(CodeSpan.header).first {
+        // What people are told about a header ("announced as deprecated in the newsletter") is not what it answers.
+        if c.own.hasAny(["announced", "newsletter", "communicated", "deprecated", "deprecation"]) { return nil }
+        if let (name, value) = c.code.lazy.compactMap(CodeSpan.header).first,
+            // `Name: value` is a header where the sentence speaks of headers, or the name is one ("no `User:*` ACLs"
+            // is not).
+            name.contains("-") || c.own.hasAny(["header", "headers", "response", "responses"])
+                || c.parent.hasAny(["header", "headers"])
+                || ["server", "via", "allow", "vary", "expires", "pragma", "location", "link", "refresh", "age"]
+                    .contains(name.lowercased())
+        {
             if refused {
                 return Recognition(
                     Kind(.http, "header"), [("name", .string(name)), ("absent", .bool(true))], rule: "header absent")

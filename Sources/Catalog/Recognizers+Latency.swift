@@ -47,6 +47,11 @@ extension Recognizers {
         let ownRequest = c.code.contains { CodeSpan.request($0) != nil || CodeSpan.isURLPath($0) }
         if !ownRequest,
             prose.hasPrefix("monitor") || prose.hasAny(["database queries", "db queries", "query performance"])
+                // Timed inside the database ("upsert latency inside PG < 10 ms (pg_stat_statements)").
+                || prose.hasAny([
+                    "inside pg", "in pg", "inside postgres", "in postgres", "pg stat statements", "inside the database",
+                    "in the database", "inside mysql", "in mysql", "upsert", "upserts",
+                ])
         {
             return Recognition(.manual, rule: "not a request gonogo sends")
         }

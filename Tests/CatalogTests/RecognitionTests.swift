@@ -527,3 +527,26 @@ struct HeaderWordingTests {
                 == .string("https://app.example.com"))
     }
 }
+
+@Suite("Recognition: what the sentence names goes into the params")
+struct NamedTargetTests {
+    @Test("a page named in a code span is the browser check's path; an assets folder or a file is not a page")
+    func browserPath() throws {
+        #expect(try kindOf("No console errors on `/shop/`", under: "Site").params.string("path") == "/shop/")
+        #expect(try kindOf("Core Web Vitals pass on `/menu/`", under: "Site").params.string("path") == "/menu/")
+        let assets = try kindOf("Public assets accessible: `/public/*`", under: "Frontend")
+        #expect(assets.kind.description == "browser.assets" && assets.params.string("path") == nil)
+        #expect(try kindOf("No console errors on the home page", under: "Site").params.string("path") == nil)
+    }
+
+    @Test("days written as a floor, a git-ignored database file, a file not in the package, a conditional step")
+    func readings() throws {
+        #expect(try kindOf("cert has 14+ days left", under: "TLS").params.int("min_days") == 14)
+        #expect(try kindOf("`data/lookup.db` is git-ignored", under: "Repo").kind.description == "git.ignored")
+        let absent = try kindOf("`publish/appsettings.Development.json` is not in the package", under: "Build")
+        #expect(absent.kind.description == "file.absent")
+        #expect(try kindOf("Rebuild the cache if the snapshot is older than a day: `make cache`").kind == .manual)
+        #expect(try kindOf("no `User:*` ACLs anywhere", under: "Kafka").kind == .manual)
+        #expect(try kindOf("`Cors__AllowedOrigins` is not a wildcard", under: "API").kind.description == "env.not_wildcard")
+    }
+}
