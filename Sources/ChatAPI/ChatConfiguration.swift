@@ -2,7 +2,7 @@ import DotEnv
 import Foundation
 
 /// chat-api's configuration: the environment (and a `.env` file) read once at start, validated, with the defaults
-/// CONTRACT.md gives. A bad value is a ``ConfigurationError`` naming the variable (and the file and line).
+/// docs/chat-api.md gives. A bad value is a ``ConfigurationError`` naming the variable (and the file and line).
 public struct ChatConfiguration: Sendable {
     /// Where the history lives: `sqlite:PATH` (the default) or `postgresql://…`.
     public enum Database: Sendable, Equatable {

@@ -5,7 +5,7 @@ import Results
 import Signing
 
 /// `report.intoto.json`: a DSSE envelope holding an in-toto Statement v1 whose predicate is a test result
-/// (CONTRACT.md, "Signed report"). Its subjects: `report.json` by its sha256 first (the interface scripts read, and
+/// (docs/signoff.md). Its subjects: `report.json` by its sha256 first (the interface scripts read, and
 /// what `verify-report` checks byte for byte), then what was verified, as the test-result predicate means its
 /// subjects: the checklist by its sha256 and, when the root is a git work tree without uncommitted changes to tracked
 /// files, the deployed commit (`gitCommit`).

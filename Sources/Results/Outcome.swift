@@ -1,7 +1,7 @@
 import Catalog
 import Checklist
 
-/// An item's status in a report, as CONTRACT.md names them.
+/// An item's status in a report, as docs/report.schema.json names them.
 public enum Status: String, Sendable, CaseIterable, Codable {
     case pass, fail, warn, skip, error, manual, attested, waived
 

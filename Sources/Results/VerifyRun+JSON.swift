@@ -1,7 +1,7 @@
 import Catalog
 import Foundation
 
-/// `report.json`: schema `gonogo.report/v1`, as CONTRACT.md gives it (docs/report.schema.json).
+/// `report.json`: schema `gonogo.report/v1`, as docs/report.schema.json gives it.
 extension VerifyRun {
     public static let schema = "gonogo.report/v1"
 

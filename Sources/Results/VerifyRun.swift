@@ -138,7 +138,7 @@ public struct Verdict: Sendable {
     public var reasons: [String]
     public var text: String { go ? "GO" : "NO-GO" }
 
-    /// The gates of CONTRACT.md over the results: a blocker that failed or errored (or warned, with `--fail-on
+    /// The gates (docs/verify.md) over the results: a blocker that failed or errored (or warned, with `--fail-on
     /// warn`) blocks; under `release`, so does a manual blocker without an attestation and a role without a sign-off.
     public static func decide(
         _ results: [ItemResult], roles: [String], signedRoles: Set<String>, gate: Gate, failOnWarn: Bool

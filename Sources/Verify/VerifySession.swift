@@ -15,8 +15,8 @@ import Signing
 /// ``prepare(_:)`` reads every input and throws for the first it cannot use: ``ChecklistError``, ``ConfigError``
 /// and the other `InputError`s name the file and line (exit code 2); ``SelectionError`` is a usage error (64).
 public struct VerifySession: Sendable {
-    /// What the caller says on top of the config file: every value given wins over the file's (CONTRACT: flags win
-    /// over the config, which wins over defaults). Paths here are relative to ``workingDirectory``.
+    /// What the caller says on top of the config file: every value given wins over the file's (flags win over the
+    /// config, which wins over defaults: docs/verify.md). Paths here are relative to ``workingDirectory``.
     public struct Inputs: Sendable {
         public var checklist: String
         /// The config file; nil: `gonogo.yml` beside the checklist, when there is one.

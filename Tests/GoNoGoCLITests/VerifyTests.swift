@@ -339,7 +339,7 @@ struct VerifyTests {
         let verdict = text.stdout.split(separator: "\n").first { $0.hasPrefix("Verdict:") } ?? ""
         #expect(verdict.hasPrefix("Verdict: NO-GO"), "\(text.stdout.suffix(800))")
         for id in manual { #expect(verdict.contains(id), "\(verdict)") }
-        // Without --gate the release gate applies (CONTRACT: the default).
+        // Without --gate the release gate applies (the default: docs/verify.md).
         #expect(try await gonogo(base).status == 1)
     }
 
