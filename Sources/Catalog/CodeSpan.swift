@@ -35,7 +35,9 @@ public enum CodeSpan {
             s.utf8.allSatisfy({
                 ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x61 && $0 <= 0x7A) || ($0 >= 0x30 && $0 <= 0x39)
                     || $0 == 0x5F
-            })
+            }),
+            // (Every part capitalised: `Navbar__menu`, a CSS class, is not one.)
+            s.components(separatedBy: "__").allSatisfy({ $0.first?.isUppercase == true })
         {
             return true
         }

@@ -194,7 +194,7 @@ extension Recognizers {
             var params: [(String, Params.Value)] = path + [("category", .string(category))]
             if let bound = ThresholdParser(tokens: c.own).first() {
                 params.append(("threshold", .threshold(bound.threshold(metric: "score"))))
-            } else if c.own.hasAny(["decent", "good", "acceptable", "reasonable", "fine", "ok", "looks"]) {
+            } else if c.own.hasAny(["decent", "acceptable", "reasonable", "looks"]) {
                 // A score judged by eye ("Lighthouse accessibility looks decent"): no bound to hold it to.
                 return Recognition(.manual, rule: "a score judged by eye")
             }

@@ -51,10 +51,17 @@ extension Recognizers {
         guard var found = browserKind(c) else { return nil }
         // The page the item names ("No console errors on `/shop/`"): a path in a code span, a page's, not a folder of
         // assets (`/public/*`) nor a file (`/favicon.ico`).
+        // Addressed as the page ("on `/shop/`", "for `/`"), not an API the page calls or a folder it loads from.
         func isPage(_ span: String) -> Bool {
-            guard span.hasPrefix("/"), !span.contains(" "), !span.contains("//"), !span.contains("*") else {
-                return false
-            }
+            guard span.hasPrefix("/"), !span.hasPrefix("/api/"), !span.contains(" "), !span.contains("//"),
+                !span.contains("*")
+            else { return false }
+            let text = " " + c.text.lowercased()
+            guard
+                ["on", "for", "of", "at"].contains(where: {
+                    text.contains(" \($0) `\(span.lowercased())`") || text.contains(" \($0) \(span.lowercased())")
+                })
+            else { return false }
             let last = span.split(separator: "/").last ?? ""
             return !last.contains(".") || last.hasSuffix(".html") || last.hasSuffix(".htm")
         }

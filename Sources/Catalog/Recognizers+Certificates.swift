@@ -30,6 +30,8 @@ extension Recognizers {
             || c.own.hasPrefix("renew") && !hasDays || c.own.hasAny(["auto renewing", "auto renew", "autorenew"])
             || ["issue", "request", "order", "buy", "purchase", "generate", "create"].contains(
                 c.own.words.first ?? "")
+                && ["a", "an", "the", "new", "ssl", "tls", "certificate", "certificates", "cert", "certs"].contains(
+                    c.own.words.dropFirst().first ?? "")
         {
             return Recognition(.manual, rule: "a process, not the served certificate")
         }

@@ -65,12 +65,23 @@ extension Recognizers {
         // An address on the service, not a file: "`/.well-known/assetlinks.json` returns 200".
         if path.hasPrefix("/"), c.own.hasAny(["returns", "responds", "answers", "serves", "served"]) { return nil }
         // Coverage of a part of the code ("Coverage of `internal/resolver` improved") is not that part's existence.
-        if c.own.has("coverage") { return Recognition(.manual, rule: "coverage of a part of the code") }
+        if c.own.has("coverage"), !(path.split(separator: "/").last ?? "").contains(".") {
+            return Recognition(.manual, rule: "coverage of a part of the code")
+        }
+        // Left out of what is shipped ("`publish/appsettings.Development.json` is not in the package"): absent where
+        // the path is the built output's; a source file left out of an image or a package is still in the repository.
+        if prose.hasAny(["not in the", "not included", "excluded from", "left out of"]),
+            !prose.hasAny(["not in sync", "not in use"])
+        {
+            let built = ["publish/", "dist/", "build/", "out/", "target/", "bin/", "release/"]
+            guard built.contains(where: path.hasPrefix) else {
+                return Recognition(.manual, rule: "what a package leaves out")
+            }
+            return Recognition(Kind(.file, "absent"), [("path", .string(path))], rule: "file absent")
+        }
         if prose.hasAny([
             "absent", "not present", "not exist", "must not exist", "removed", "not shipped",
             "never shipped", "not deployed", "not committed", "no",
-            // "`appsettings.Development.json` is not in the package".
-            "not in", "not included", "excluded from", "left out of",
         ]) && !prose.hasAny(["no errors", "no warnings", "no failures"]) {
             return Recognition(Kind(.file, "absent"), [("path", .string(path))], rule: "file absent")
         }
@@ -211,8 +222,9 @@ extension Recognizers {
                 "to update", "to generate", "to see", "to create", "to download", "to install", "to build the",
                 "to add", "to copy", "to fetch", "to pull", "to produce", "to make",
             ]) && !c.own.hasAny(["nothing", "no"])
-            // Done only when something holds ("Rebuild the cache if the snapshot is older than a day: `make cache`").
-            || c.tokens(c.text.replacing(cmd, with: " ")).hasAny(["if", "unless", "whenever"])
+            // Done only when something holds ("Rebuild the cache if the snapshot is older than a day: `make cache`"):
+            // a condition before the command ("`npm audit` passes (CI fails if not)" is no step).
+            || c.tokens(c.text.components(separatedBy: cmd)[0]).hasAny(["if", "unless", "whenever"])
         if placeholder || server || step { return Recognition(.manual, rule: "a step, not a check") }
         // Only a command whose success is what the sentence asserts is a check: "`ruff check .` is clean", "`twine
         // check dist/*` passes", or a label and the command ("Docs build: `sphinx-build -W …`"). A command named for

@@ -123,7 +123,7 @@ extension Recognizers {
             || outside.hasAny(["not sent", "never sent", "absent", "not present", "removed", "stripped", "hidden"])
         if let first = c.code.first, CodeSpan.isFilePath(first), !CodeSpan.isURLPath(first) { return nil }
         // What people are told about a header ("announced as deprecated in the newsletter") is not what it answers.
-        if c.own.hasAny(["announced", "newsletter", "communicated", "deprecated", "deprecation"]) { return nil }
+        if c.own.hasAny(["announced", "newsletter", "communicated"]) { return nil }
         if let (name, value) = c.code.lazy.compactMap(CodeSpan.header).first,
             // `Name: value` is a header where the sentence speaks of headers, or the name is one ("no `User:*` ACLs"
             // is not).

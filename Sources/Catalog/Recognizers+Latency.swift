@@ -49,8 +49,8 @@ extension Recognizers {
             prose.hasPrefix("monitor") || prose.hasAny(["database queries", "db queries", "query performance"])
                 // Timed inside the database ("upsert latency inside PG < 10 ms (pg_stat_statements)").
                 || prose.hasAny([
-                    "inside pg", "in pg", "inside postgres", "in postgres", "pg stat statements", "inside the database",
-                    "in the database", "inside mysql", "in mysql", "upsert", "upserts",
+                    "inside pg", "inside postgres", "inside postgresql", "pg stat statements", "inside the database",
+                    "inside mysql",
                 ])
         {
             return Recognition(.manual, rule: "not a request gonogo sends")

@@ -547,6 +547,19 @@ struct NamedTargetTests {
         #expect(absent.kind.description == "file.absent")
         #expect(try kindOf("Rebuild the cache if the snapshot is older than a day: `make cache`").kind == .manual)
         #expect(try kindOf("no `User:*` ACLs anywhere", under: "Kafka").kind == .manual)
-        #expect(try kindOf("`Cors__AllowedOrigins` is not a wildcard", under: "API").kind.description == "env.not_wildcard")
+        #expect(
+            try kindOf("`Cors__AllowedOrigins` is not a wildcard", under: "API").kind.description == "env.not_wildcard")
+    }
+
+    @Test("the same rules do not reach further than they should")
+    func bounds() throws {
+        #expect(try kindOf("`Navbar__menu` collapses on mobile", under: "Frontend").kind.family != .env)
+        #expect(try kindOf("`README.md` is not in sync with the API", under: "Docs").kind.description != "file.absent")
+        let calls = try kindOf("API calls from the page to `/api/orders` use HTTPS", under: "Frontend")
+        #expect(calls.kind.description == "browser.https_only" && calls.params.string("path") == nil)
+        #expect(try kindOf("Order service certificate valid for 30+ days", under: "TLS").kind.family == .tls)
+        #expect(try kindOf("`npm audit --audit-level=high` passes (CI fails if not)").kind.description == "command.run")
+        #expect(
+            try kindOf("Search p95 < 300 ms with 1M rows in PG", under: "SLOs").kind.description == "latency.request")
     }
 }

@@ -123,7 +123,12 @@ export async function streamChat(message: string, sessionID: string | null,
           if (line.startsWith('event:')) e.event = line.slice(6).trim();
           else if (line.startsWith('data:')) e.data += line.slice(5).trim();
         }
-        const data = parse(e.data);
+        let data: unknown;
+        try {
+          data = JSON.parse(e.data || '{}');
+        } catch {
+          throw new ApiError(0, 'the server sent a malformed event; your message was saved');
+        }
         if (e.event === 'message') {
           start = data as { session_id: string; message: Message };
           onStart(start.session_id);

@@ -36,7 +36,7 @@ enum BrowserLayout {
 
     static func responsive(
         _ item: PlannedItem, url: String, on page: BrowserPage, directory: String?, timeout: Duration,
-        deadline: ContinuousClock.Instant
+        deadline: ContinuousClock.Instant, reloaded: inout Bool
     ) async throws -> Outcome {
         let names = item.params.strings("viewports") ?? ["mobile", "tablet", "desktop"]
         var lines: [String] = []
@@ -65,10 +65,13 @@ enum BrowserLayout {
                 ["width": size.width, "height": size.height, "deviceScaleFactor": 1, "mobile": size.width < 768],
                 timeout: timeout)
             var (scroll, width, wide) = try await measure()
-            if scroll > width ?? size.width {
-                _ = try await page.load(
-                    url, until: BrowserProbe.share(of: deadline, names.count - index), timeout: timeout)
-                (scroll, width, wide) = try await measure()
+            // (With time left for it; a reload that fails leaves the first measurement to be judged.)
+            let until = BrowserProbe.share(of: deadline, names.count - index)
+            if scroll > width ?? size.width, until - .now > .seconds(2) {
+                reloaded = true
+                if (try? await page.load(url, until: until, timeout: timeout)) != nil {
+                    (scroll, width, wide) = try await measure()
+                }
             }
             let fits = scroll <= width ?? size.width
             ok = ok && fits
@@ -120,7 +123,7 @@ enum BrowserLayout {
     /// looks the same is loaded again in the dark scheme before it is judged (one that reads the scheme once, at
     /// start, is judged as a dark-mode user sees it). The page's own scheme is given back at the end.
     static func darkMode(
-        url: String, on page: BrowserPage, timeout: Duration, deadline: ContinuousClock.Instant
+        url: String, on page: BrowserPage, timeout: Duration, deadline: ContinuousClock.Instant, reloaded: inout Bool
     ) async throws -> Outcome {
         func scheme(_ value: String) async throws -> (background: String, text: String) {
             try await page.send(
@@ -133,9 +136,9 @@ enum BrowserLayout {
         let light = try await scheme("light")
         var dark = try await scheme("dark")
         func changed() -> Bool { luminance(dark.background) < luminance(light.background) && dark.text != light.text }
-        if !changed() {
-            _ = try await page.load(url, until: deadline, timeout: timeout)
-            dark = try await scheme("dark")
+        if !changed(), deadline - .now > .seconds(2) {
+            reloaded = true
+            if (try? await page.load(url, until: deadline, timeout: timeout)) != nil { dark = try await scheme("dark") }
         }
         try await page.send("Emulation.setEmulatedMedia", ["features": [] as [Any]], timeout: timeout)
         let observed =

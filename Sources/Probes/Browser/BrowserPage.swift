@@ -68,7 +68,9 @@ struct BrowserPage: Sendable {
         let started = clock.now
         let settleBy = min(settle, (deadline - started) / 2)
         browser.reset(session)
-        let navigated = try await send("Page.navigate", ["url": url], timeout: timeout)
+        // A server that takes the connection and never answers holds the navigation: bounded by the deadline too.
+        let navigated = try await send(
+            "Page.navigate", ["url": url], timeout: min(timeout, max(.milliseconds(100), deadline - started)))
         if let error = navigated["errorText"] as? String, !error.isEmpty {
             throw Chromium.Failure(description: "Chromium could not load \(url): \(error)")
         }

@@ -21,6 +21,8 @@ struct BrowserProbe: Probe {
                 "Chromium is not installed: install Debian's `chromium` package, or set GONOGO_CHROMIUM to a Chromium")
         }
         let url = Self.join(base, item.params.string("path") ?? "/")
+        // A page Chromium could not load at all (refused, no such host): the page's other items say so at once.
+        if let failed = context.shared.value("browser failed \(url)", as: String.self)?.value { return .error(failed) }
         // The item's own limit, less a margin: a load that cannot finish by then ends with its reason, not cut short.
         let deadline = ContinuousClock.now.advanced(by: context.settings.itemTimeout * 0.9)
         let browser: Chromium
@@ -95,13 +97,20 @@ struct BrowserProbe: Probe {
             default: return BrowserJudge.weight(item.params, record)
             }
         case "responsive":
-            return try await BrowserLayout.responsive(
+            var reloaded = false
+            let outcome = try await BrowserLayout.responsive(
                 item, url: url, on: try await Self.page(url, browser: browser, context: context, deadline: deadline),
-                directory: context.settings.reportDirectory, timeout: timeout, deadline: deadline)
+                directory: context.settings.reportDirectory, timeout: timeout, deadline: deadline, reloaded: &reloaded)
+            // Loaded again at a viewport's size: not the tab the other checks expect.
+            if reloaded { await Self.dropKept(context) }
+            return outcome
         default:
-            return try await BrowserLayout.darkMode(
+            var reloaded = false
+            let outcome = try await BrowserLayout.darkMode(
                 url: url, on: try await Self.page(url, browser: browser, context: context, deadline: deadline),
-                timeout: timeout, deadline: deadline)
+                timeout: timeout, deadline: deadline, reloaded: &reloaded)
+            if reloaded { await Self.dropKept(context) }
+            return outcome
         }
     }
 
@@ -113,7 +122,7 @@ struct BrowserProbe: Probe {
 
     /// `runs` loads of `url`, each cold (a new browser context: empty cache, no cookies) or, with `warm`, after one
     /// load that fills the cache, each within its share of the time left before `deadline`. Shared by the run's items
-    /// that read the same loads; a load that failed fails them all at once, with its reason.
+    /// that read the same loads; a page Chromium could not load fails them all at once, with its reason.
     static func survey(
         _ url: String, runs: Int, warm: Bool, browser: Chromium, context: ProbeContext,
         deadline: ContinuousClock.Instant
@@ -123,9 +132,6 @@ struct BrowserProbe: Probe {
         let key = "browser \(warm ? "warm" : "cold") \(url)"
         var loads = context.shared.value(key, as: [Load].self)?.value ?? []
         if loads.count >= runs { return Array(loads.prefix(runs)) }
-        if let failed = context.shared.value("browser failed \(url)", as: String.self)?.value {
-            throw Chromium.Failure(description: failed)
-        }
         let timeout = context.settings.itemTimeout
         // No other tab of the run stays open while loads are timed.
         await dropKept(context)
@@ -155,7 +161,8 @@ struct BrowserProbe: Probe {
                 }
             }
             await kept?.close(timeout: timeout)
-        } catch let failure as Chromium.Failure {
+        } catch let failure as Chromium.Failure where failure.description.contains("could not load") {
+            // Only a navigation Chromium refused: a load cut by its share of this item's time may fit another's.
             context.shared.record("browser failed \(url)", id: url, failure.description)
             throw failure
         }
