@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import Synchronization
+import TestSupport
 
 /// A real HTTP server on loopback that speaks the OpenAI `/chat/completions` protocol, answering what a script says:
 /// the stand-in for a hosted model, which cannot run here. It records every request it was sent.
@@ -99,7 +100,7 @@ final class FakeOpenAI: Sendable {
                 continuation.yield(channel.localAddress?.port ?? 0)
                 continuation.finish()
             })
-        let task = Task { try await app.run() }
+        let task = Task(executorPreference: ServerExecutor.shared) { try await app.run() }
         var iterator = ports.makeAsyncIterator()
         guard let port = await iterator.next(), port > 0 else {
             task.cancel()

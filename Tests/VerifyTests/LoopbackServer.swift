@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import Synchronization
+import TestSupport
 
 /// A real HTTP server on a free loopback port for in-process runner tests: it records every request (path and
 /// arrival) and answers with what `answer` says for it; `/hang` never answers.
@@ -63,7 +64,7 @@ final class LoopbackServer: Sendable {
                 continuation.yield(channel.localAddress?.port ?? 0)
                 continuation.finish()
             })
-        let task = Task { try await app.run() }
+        let task = Task(executorPreference: ServerExecutor.shared) { try await app.run() }
         var iterator = ports.makeAsyncIterator()
         guard let port = await iterator.next(), port > 0 else {
             task.cancel()
@@ -89,7 +90,7 @@ enum LoopbackApp {
                 continuation.yield(channel.localAddress?.port ?? 0)
                 continuation.finish()
             })
-        let task = Task { try await app.run() }
+        let task = Task(executorPreference: ServerExecutor.shared) { try await app.run() }
         var iterator = ports.makeAsyncIterator()
         return (task, await iterator.next() ?? 0)
     }
