@@ -146,6 +146,7 @@ def main():
     parser.add_argument("--fresh", required=True, help="the project's validation checklists (fixtures/recognition-fresh)")
     parser.add_argument("--fresh2", required=True, help="the project's second validation set (fixtures/recognition-fresh2)")
     parser.add_argument("--fresh3", required=True, help="the project's third validation set (fixtures/recognition-fresh3)")
+    parser.add_argument("--fresh4", required=True, help="the project's fourth validation set (fixtures/recognition-fresh4)")
     parser.add_argument("--list", action="store_true")
     parser.add_argument("--check", action="store_true")
     args = parser.parse_args()
@@ -156,6 +157,7 @@ def main():
         ("fresh", "the project's fresh set (4 checklists written for it; its first run, before tuning: 238 right, 49 false)", args.fresh),
         ("fresh2", "the project's second fresh set (4 checklists written for it; its first run, before tuning: 277 right, 47 false)", args.fresh2),
         ("fresh3", "the project's third fresh set (4 checklists written for it; its first run, before tuning: 291 right, 21 false)", args.fresh3),
+        ("fresh4", "the project's fourth fresh set (4 checklists written for it; its first run, before tuning: 264 right, 29 false)", args.fresh4),
         ("heldout", "held out (8 checklists, never tuned on)", args.corpus),
     ]
     for part, title, corpus in parts:
