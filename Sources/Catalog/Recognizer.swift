@@ -96,6 +96,8 @@ enum Recognizers {
     /// encoding is "on" ("`X-Frame-Options: DENY` on `/checkout/`"), not a document or a config it mentions ("runbook
     /// at `/wiki/tls`", "limits in `/mnt/limits.yml`").
     static func addressed(_ span: String, in c: ItemContext) -> Bool {
+        // The root is addressed only as a place: "… on `/`".
+        if span == "/" { return c.text.lowercased().contains(/\bon \/(?=$|[\s.,;)])/) }
         guard CodeSpan.isServicePath(span), let at = c.text.firstRange(of: span) else { return false }
         let before = c.text[..<at.lowerBound].trimmingCharacters(in: " `*_-:.")
         let word = before.split(separator: " ").last.map { $0.lowercased() } ?? ""
@@ -116,7 +118,15 @@ enum Recognizers {
                 add("path", .string(path))
             }
             // The body the sentence says comes back, not one it describes for a failure.
-            if found.kind.name == "status", !c.own.hasAny(["on failure", "when", "if", "otherwise", "unless"]),
+            // ("when healthy" is the answer's condition; "when the database is down" another answer's.)
+            let otherAnswer =
+                c.own.hasAny(["on failure", "otherwise", "unless"])
+                || c.own.hasAny(["when", "if"])
+                    && c.own.hasAny([
+                        "down", "fails", "failing", "failed", "unhealthy", "unavailable", "unreachable", "not", "error",
+                        "errors", "broken", "lost", "draining",
+                    ])
+            if found.kind.name == "status", !otherAnswer,
                 let (field, value) = c.code.lazy.compactMap(CodeSpan.jsonField).first
             {
                 add("field", .string(field))

@@ -34,6 +34,10 @@ extension Recognizers {
         guard headers || responses || c.code.contains(where: { $0.lowercased().hasPrefix("cache-control") }),
             !c.own.hasAny(["layer", "redis", "memcached", "memcache", "if using"]), c.own.words.first != "update"
         else { return nil }
+        // Clearing a cache ("Purge the CDN cache after the final deploy"): an act, not the headers it leaves.
+        if c.own.hasAny(["purge", "purged", "invalidate", "invalidated", "flush", "flushed", "clear", "cleared"]) {
+            return Recognition(.manual, rule: "clearing a cache")
+        }
         // What an in-memory store caches, under its heading ("Cached features expire after 15 minutes" under
         // "Redis"): the application's cache, not a response's headers, unless the sentence speaks of HTTP.
         if c.scope.hasAny(["redis", "memcached", "memcache", "valkey"]), c.code.isEmpty, !headers,

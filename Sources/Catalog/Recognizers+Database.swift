@@ -12,7 +12,10 @@ extension Recognizers {
     /// The journal mode (SQLite's; under PostgreSQL "WAL" means archiving), a connection string, a database file.
     static func databaseFile(_ c: ItemContext) -> Recognition? {
         // Journal mode is SQLite's; under PostgreSQL "WAL" means archiving.
-        if c.own.hasAny(["wal", "write ahead", "journal mode", "journal_mode", "journal"]) {
+        // ("journal" alone only beside SQLite's name: `/journal/` is a page, a journal a log.)
+        if c.own.hasAny(["wal", "write ahead", "journal mode", "journal_mode"])
+            || c.own.has("journal") && Engine.named(in: c.own) == .sqlite
+        {
             if c.engine == .postgres && c.own.hasAny(["archiving", "archive", "archived"]) {
                 // The archiver being current or failure-free (`pg_stat_archiver`): its recent work, not the setting.
                 if c.own.hasAny(["current", "failures", "failed", "pg stat archiver", "last archived"]) {
@@ -54,44 +57,6 @@ extension Recognizers {
         return nil
     }
 
-    /// An index: named in a code span, or "indexes created" under a database heading.
-    static func databaseIndex(_ c: ItemContext) -> Recognition? {
-        // An index: named in a code span, or "indexes created" under a database heading.
-        let indexWords = ["index", "indexes", "indices"]
-        let codeIndex =
-            c.code.first(where: CodeSpan.isIndexName)
-            ?? (c.parent.hasAny(indexWords) ? c.code.first(where: CodeSpan.isIdentifier) : nil)
-        // Search engines, web pages and files have indexes too: a bare "index" needs a database nearby.
-        let otherIndex =
-            c.own.hasAny([
-                "elasticsearch", "opensearch", "solr", "algolia", "google", "search engine",
-                "seo", "sitemap", "indexed by", "crawl", "crawled", "lucene", "meilisearch", "typesense",
-            ])
-            || c.code.contains { $0.lowercased().hasPrefix("index.") }
-        let nearEngine =
-            Engine.named(in: c.own, code: c.code) ?? Engine.named(in: c.ancestors)
-            ?? Engine.named(in: c.section)
-        let ownIndex =
-            c.own.hasAny(indexWords) && !otherIndex
-            && (nearEngine != nil || c.own.hasAny(["database", "db", "table", "tables", "column", "columns", "sql"]))
-        // "Indexes on frequently queried columns": which columns is a judgement, not a name to look up.
-        let judged = c.own.hasAny([
-            "frequently", "appropriate", "appropriately", "needed", "necessary", "proper", "properly", "optimized",
-            "optimised", "reviewed", "where",
-        ])
-        // A migration file's statement ("`V4_12_2__refund_idx.sql` uses `CREATE INDEX CONCURRENTLY`"): the file's
-        // text, not an index in the database.
-        if codeIndex == nil, c.code.contains(where: { CodeSpan.isFilePath($0) && $0.lowercased().hasSuffix(".sql") }) {
-            return nil
-        }
-        if ownIndex && !judged || codeIndex != nil, let engine = c.engine {
-            var params: [(String, Params.Value)] = []
-            if let name = codeIndex { params.append(("name", .string(name))) }
-            return Recognition(Kind(engine.family, "index"), params, rule: "index")
-        }
-        return nil
-    }
-
     /// Migrations, tables, rows, seed data, integrity.
     static func databaseContents(_ c: ItemContext) -> Recognition? {
         // Migrations in a state that can be read ("applied", "up to date"), not an action or a project ("run
@@ -100,7 +65,8 @@ extension Recognizers {
             "applied", "up to date", "current", "latest", "pending", "complete", "completed", "executed", "ran",
         ])
         let migrationProcess =
-            c.own.hasAny(["tested", "versioned", "plan", "planned", "reviewed", "to postgresql"])
+            // (A migration "job" is a cluster's: its pod completed, not the database's record.)
+            c.own.hasAny(["tested", "versioned", "plan", "planned", "reviewed", "to postgresql", "job", "jobs"])
             || ["run", "apply", "execute", "perform", "write", "create"].contains(c.own.words.first ?? "")
         if c.own.hasPrefix("migration"), migrationState || c.own.has("created via"), !migrationProcess,
             let engine = c.engine
@@ -205,7 +171,9 @@ extension Recognizers {
             return Recognition(.manual, rule: "a lag the check does not measure")
         }
         // "Standby streaming from primary": streaming replication, said of the standby.
-        if (c.own.hasPrefix("replica") || c.own.has("standby") && c.own.has("streaming")) && pgScope
+        // (Words, not a prefix: `replicaCount: 6` is a deployment's size.)
+        let replicaWords = ["replica", "replicas", "replication", "replicated", "replicating"]
+        if (c.own.hasAny(replicaWords) || c.own.has("standby") && c.own.has("streaming")) && pgScope
             && !c.own.hasAny([
                 "hpa", "pods", "pod", "deployment", "kubernetes", "k8s", "instances", "containers", "swarm", "docker",
                 "service", "services", "nodes",

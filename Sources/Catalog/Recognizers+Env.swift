@@ -112,6 +112,22 @@ extension Recognizers {
         {
             return Recognition(.manual, rule: "a value gonogo cannot tie to the variable")
         }
+        // Said of something the variable names, with no word of the environment here or above ("Follower
+        // `HEROKU_POSTGRESQL_GRAY` recreated and streaming", "threads × `WEB_CONCURRENCY` × dynos stays under 500",
+        // "`DATABASE_URL` now shows the new host"): a claim a set variable does not show.
+        let nameWords = Set(Tokens(name).words)
+        let claim = c.own.words.filter {
+            !nameWords.contains($0) && !["the", "a", "an", "is", "are", "and", "of", "for", "to", "its"].contains($0)
+        }
+        // (A claim about the value's shape is the variable's: "`REDIS_URL` is a valid `rediss://` URL".)
+        let shape =
+            scheme != nil
+            || claim.contains { ["valid", "url", "uri", "wildcard", "https", "http", "empty", "unset"].contains($0) }
+        if claim.count >= 2, !shape, !c.own.hasAny(envWords), !c.scope.hasAny(envWords), !c.parent.hasAny(envWords),
+            !c.code.contains(where: CodeSpan.isEnvFile)
+        {
+            return Recognition(.manual, rule: "a claim about what the variable names")
+        }
         let upper = name.uppercased()
         if upper.hasSuffix("_URL") || upper.hasSuffix("_URI") || upper.hasSuffix("_ENDPOINT") || c.own.has("url") {
             // "a valid https URL": that scheme, not any.

@@ -36,6 +36,9 @@ extension Recognizers {
                 "must be updated", "needs to be updated", "to be updated", "copy across", "copy", "copy over",
                 // Where a change was made: "Version bumped in `Cargo.toml` and `Cargo.lock`".
                 "bumped", "bumped in",
+                // Made again or changed in place ("`db/structure.sql` regenerated", "timeout raised to 26 s in
+                // `netlify.toml`"): the file was there before.
+                "regenerate", "regenerated", "raised to", "lowered to", "increased to", "reduced to",
             ])
         let barePath = prose.words.count <= 1
         if editing
@@ -102,6 +105,12 @@ extension Recognizers {
             "every variable", "each variable", "all variables",
         ]) {
             return Recognition(.manual, rule: "a claim about every part of a file")
+        }
+        // "A runbook at `docs/runbook.md` with a `## Processor outage` section": that heading in the file.
+        if c.own.hasAny(["section", "heading"]), let heading = c.code.first(where: { $0.hasPrefix("#") }) {
+            return Recognition(
+                Kind(.file, "contains"), [("path", .string(path)), ("pattern", .string(heading))], rule: "file contents"
+            )
         }
         if c.own.hasAny([
             "contains", "includes", "mentions", "lists", "references", "has", "in", "set in", "says", "requires",

@@ -49,7 +49,7 @@ extension Recognizers {
             // "X-XSS-Protection header removed": the header must be absent.
             // ("'unsafe-inline' removed from the CSP" removes a source from the policy, not the header.)
             let absent =
-                c.own.hasAny(["removed", "not sent", "absent", "dropped"])
+                c.own.hasAny(["removed", "not sent", "absent", "dropped", "gone"])
                 && !c.own.hasAny(["unsafe inline", "unsafe eval", "directive", "source", "sources"])
             var params: [(String, Params.Value)] = path + [("name", .string(headers[0]))]
             if absent {
@@ -64,6 +64,13 @@ extension Recognizers {
         // code and process, not a response header.
         guard c.own.hasAny(["security headers", "header", "headers"]) else {
             return Recognition(.manual, rule: "protection in code, not a header")
+        }
+        // The set the sentence lists ("the usual security headers (`X-Content-Type-Options`, `Referrer-Policy`)"):
+        // those, not the kind's default set.
+        let listed = c.code.filter { span in named.contains { $0.header.lowercased() == span.lowercased() } }
+        if listed.count >= 2 {
+            return Recognition(
+                Kind(.http, "security_headers"), path + [("headers", .list(listed))], rule: "security headers")
         }
         return Recognition(Kind(.http, "security_headers"), path, rule: "security headers")
     }
@@ -120,10 +127,17 @@ extension Recognizers {
         let outside = c.tokens(c.text.replacingAsides())
         let refused =
             outside.words.first.map { ["no", "never", "remove", "strip", "hide", "drop"].contains($0) } == true
-            || outside.hasAny(["not sent", "never sent", "absent", "not present", "removed", "stripped", "hidden"])
+            || outside.hasAny([
+                "not sent", "never sent", "absent", "not present", "removed", "stripped", "hidden", "gone",
+            ])
         if let first = c.code.first, CodeSpan.isFilePath(first), !CodeSpan.isURLPath(first) { return nil }
         // What people are told about a header ("announced as deprecated in the newsletter") is not what it answers.
         if c.own.hasAny(["announced", "newsletter", "communicated"]) { return nil }
+        // A header on the calls the service makes ("every call carries the `Idempotency-Key` header"), not on its
+        // answers.
+        if c.own.hasAny(["every call", "each call", "outgoing", "outbound", "calls to", "retries to"]) {
+            return Recognition(.manual, rule: "a header on the service's own calls")
+        }
         if let (name, value) = c.code.lazy.compactMap(CodeSpan.header).first,
             // `Name: value` is a header where the sentence speaks of headers, or the name is one ("no `User:*` ACLs"
             // is not).

@@ -26,6 +26,8 @@ extension Recognizers {
             "lag", "replication", "boot", "startup", "start", "restart", "queue", "queues", "gc", "garbage",
             "pause", "pauses", "job", "jobs", "worker", "workers", "batch", "batches", "pipeline", "ingest",
             "cron", "consumer", "sidekiq", "celery",
+            // A process's own timing ("exits within 25 s of SIGTERM"): not an answer to a request.
+            "sigterm", "exit", "exits", "shutdown", "shut down", "graceful", "drain", "draining",
             // An objective over a window, or figures someone else measured: a report to read, not a request to send.
             "slo", "over 7 days", "over 28 days", "over 30 days", "rolling", "simulator", "staging", "attached",
             "k6 report", "load test report", "in the report",
@@ -35,6 +37,8 @@ extension Recognizers {
         // ("charts render in under 2 s on a throttled 4G profile"): a graph or a lab, not a request gonogo sends.
         // (`manual`, so the rate-limit rule does not read "throttled".)
         if prose.hasAny([
+            // gRPC calls, or a figure taken from inside a cluster: not an HTTP request gonogo sends from here.
+            "grpc", "inside the cluster", "in cluster", "in-cluster",
             "grafana", "datadog", "kibana", "new relic", "4g", "3g", "network throttling", "cpu throttling",
             "throttled network", "throttled cpu",
         ]) {

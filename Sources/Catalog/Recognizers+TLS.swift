@@ -146,7 +146,8 @@ extension Recognizers {
 
     static let refusingWords = [
         "disabled", "disable", "off", "refused", "rejected", "not accepted", "not supported", "deprecated",
-        "removed", "no", "not allowed", "forbidden", "blocked", "no longer", "never",
+        "removed", "no", "not allowed", "forbidden", "blocked", "no longer", "never", "refuse", "refuses", "reject",
+        "rejects",
     ]
 
     /// The SSL versions a text names: "SSLv2", "SSLv3", "SSL 3.0", "ssl3" (as `ssl2`, `ssl3`); not "OpenSSL 3",
