@@ -325,6 +325,10 @@ struct LatencyVerifyTests {
         let achieved = details["achievedRate"] as? Double ?? 0
         // Sent on schedule; the figure divides by the time until the last answer, which a busy machine stretches.
         #expect(achieved > 15 && achieved <= 41, "achieved \(achieved)/s")
+        // The probe's own CPU per request: measured on its sending thread, so never zero, and far below a request's
+        // 25 ms share of the schedule.
+        let cpu = details["cpuPerRequestUs"] as? Double ?? -1
+        #expect(cpu > 0 && cpu < 25_000, "cpu \(cpu) µs per request")
         let percentiles = try #require(details["percentilesMs"] as? [String: Double])
         #expect(Set(percentiles.keys) == ["min", "p50", "mean", "p90", "p95", "p99", "max"])
         #expect(

@@ -98,83 +98,21 @@ struct LatencyProbe: Probe {
         return token
     }
 
-    struct Measured: Sendable {
-        var histogram = Histogram<UInt64>(highestTrackableValue: 120_000_000, numberOfSignificantValueDigits: .three)
-        var sent = 0
-        var errors = 0
-        var firstError: String?
-        var elapsed: Double = 0
-        var timing = HTTPProbeResponse.Timing(dns: 0, connect: 0, tls: 0, firstByte: 0, total: 0)
-    }
+    typealias Measured = CurlLoad.Result
+
+    /// Connections one probe opens to the server at most (wrk's benchmarks here use 16 to 32); a request due while
+    /// all are busy waits in libcurl's queue, and that wait counts in its latency.
+    static let maxConnections = 64
 
     /// Sends at `settings.rate` for the warm-up and then the sampling time; records the sampled latencies (µs).
     static func measure(_ request: HTTPProbeRequest, _ settings: LatencySettings) async -> Measured {
-        let clock = ContinuousClock()
-        let interval = Duration.nanoseconds(Int64(1_000_000_000 / settings.rate))
-        let warm = Int(settings.rate * Double(settings.warmup.wholeMilliseconds) / 1000)
-        let sampled = max(1, Int(settings.rate * Double(settings.duration.wholeMilliseconds) / 1000))
-        let start = clock.now.advanced(by: .milliseconds(10))
-        // Each request records its own result: the sender never waits for one to come back.
-        let shared = LockedBox(Measured())
-        let inFlight = LockedBox(0)
-        @Sendable func record(
-            _ sample: Bool, _ latency: Duration, _ timing: HTTPProbeResponse.Timing?, _ error: String?
-        ) {
-            inFlight.withLock { $0 -= 1 }
-            guard sample else { return }
-            shared.withLock { m in
-                if let error {
-                    m.errors += 1
-                    if m.firstError == nil { m.firstError = error }
-                }
-                let us = UInt64(max(0, latency.wholeMicroseconds))
-                _ = m.histogram.record(min(us, 120_000_000))
-                if let timing {
-                    m.timing.dns += timing.dns
-                    m.timing.connect += timing.connect
-                    m.timing.tls += timing.tls
-                    m.timing.firstByte += timing.firstByte
-                    m.timing.total += timing.total
-                }
-            }
-        }
-        await withTaskGroup(of: Void.self) { group in
-            for i in 0..<(warm + sampled) {
-                let due = start.advanced(by: interval * i)
-                // No tolerance: a timer allowed to fire late would count its own slack as the server's latency.
-                // Cancelled (the check's timeout): no further request leaves, and those in flight are removed.
-                do { try await clock.sleep(until: due, tolerance: .zero) } catch { break }
-                let sample = i >= warm
-                if sample { shared.withLock { $0.sent += 1 } }
-                let admitted = inFlight.withLock {
-                    guard $0 < maxInFlight else { return false }
-                    $0 += 1
-                    return true
-                }
-                guard admitted else {
-                    if sample {
-                        shared.withLock {
-                            $0.errors += 1
-                            $0.firstError = $0.firstError ?? "more than \(maxInFlight) requests in flight"
-                        }
-                    }
-                    continue
-                }
-                group.addTask {
-                    do {
-                        let response = try await CurlClient.shared.send(request)
-                        record(
-                            sample, due.duration(to: response.finishedAt), response.timing,
-                            response.status >= 400 ? "HTTP \(response.status)" : nil)
-                    } catch {
-                        record(sample, due.duration(to: clock.now), nil, "\(error)")
-                    }
-                }
-            }
-        }
-        var measured = shared.withLock { $0 }
-        measured.elapsed = Double(start.advanced(by: interval * warm).duration(to: clock.now).wholeMilliseconds) / 1000
-        let n = Double(max(1, measured.sent - measured.errors))
+        let plan = CurlLoad.Plan(
+            interval: .nanoseconds(Int64(1_000_000_000 / settings.rate)),
+            warm: Int(settings.rate * Double(settings.warmup.wholeMilliseconds) / 1000),
+            sampled: max(1, Int(settings.rate * Double(settings.duration.wholeMilliseconds) / 1000)),
+            maxInFlight: maxInFlight, maxConnections: maxConnections)
+        var measured = await CurlLoad.run(request, plan)
+        let n = Double(max(1, measured.answered))
         measured.timing = .init(
             dns: measured.timing.dns / n, connect: measured.timing.connect / n, tls: measured.timing.tls / n,
             firstByte: measured.timing.firstByte / n, total: measured.timing.total / n)
@@ -207,10 +145,13 @@ struct LatencyProbe: Probe {
             ("max", Double(h.max) / 1000),
         ]
         let achieved = m.elapsed > 0 ? Double(m.sent) / m.elapsed : 0
+        // The probe's own cost: its sending thread's CPU time per request sent (warm-up included).
+        let cpuPerRequest = Double(m.cpu.wholeMicroseconds) / Double(max(1, m.requests))
         let errorRate = m.sent == 0 ? 1 : Double(m.errors) / Double(m.sent)
         let details: JSONValue = .object([
             ("request", .string(name)), ("count", .int(m.sent)), ("errors", .int(m.errors)),
             ("rate", .double(settings.rate)), ("achievedRate", .double((achieved * 10).rounded() / 10)),
+            ("cpuPerRequestUs", .double((cpuPerRequest * 10).rounded() / 10)),
             ("percentilesMs", .object(percentiles.map { ($0.0, .double(($0.1 * 100).rounded() / 100)) })),
             (
                 "timingMs",
