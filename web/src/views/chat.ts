@@ -32,10 +32,16 @@ export async function showChat(app: Element, sessionID: string | null, signOut: 
         s.title || 'Untitled'))));
   };
 
+  // The opened session's history, shown before anything sent from this screen (a message sent while it loads
+  // waits for it, so the stored history never lands after, or twice beside, what was just sent).
+  let loaded: Promise<void> = Promise.resolve();
+
   composer.addEventListener('submit', async (event) => {
     event.preventDefault();
     const text = input.value.trim();
     if (!text || send.disabled) return;
+    send.disabled = true;
+    await loaded;
     status.textContent = '';
     history.querySelector('.empty')?.remove();
     add({ role: 'user', content: text });
@@ -76,16 +82,20 @@ export async function showChat(app: Element, sessionID: string | null, signOut: 
   });
   // The listeners are in place before anything is awaited: a message sent while the history loads is not lost
   // to the form's own submission.
-  try {
-    await loadSessions();
-    if (current) {
-      const { messages } = await call<{ messages: Message[] }>('GET', `/api/sessions/${encodeURIComponent(current)}/messages`);
-      messages.forEach((m) => add(m));
-    } else if (history.children.length === 0) {
-      history.append(h('li', { class: 'empty' }, 'Start a conversation below.'));
+  loaded = (async () => {
+    try {
+      await loadSessions();
+      if (sessionID) {
+        const path = `/api/sessions/${encodeURIComponent(sessionID)}/messages`;
+        const { messages } = await call<{ messages: Message[] }>('GET', path);
+        messages.forEach((m) => add(m));
+      } else if (history.children.length === 0) {
+        history.append(h('li', { class: 'empty' }, 'Start a conversation below.'));
+      }
+    } catch (e) {
+      status.textContent = e instanceof ApiError && e.status === 404 ? 'This conversation does not exist.'
+        : e instanceof Error ? e.message : 'Could not load the conversation.';
     }
-  } catch (e) {
-    status.textContent = e instanceof ApiError && e.status === 404 ? 'This conversation does not exist.'
-      : e instanceof Error ? e.message : 'Could not load the conversation.';
-  }
+  })();
+  await loaded;
 }
