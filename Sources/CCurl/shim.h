@@ -2,6 +2,16 @@
 #define GONOGO_CCURL_SHIM_H
 
 #include <curl/curl.h>
+#include <sys/timerfd.h>
+#include <time.h>
+
+/* A one-shot timer descriptor for curl_multi_poll to wait on beside the sockets (the latency probe's schedule,
+   Sources/Probes/HTTP/CurlLoad.swift). */
+static inline int gonogo_timerfd_create(void) { return timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC); }
+static inline int gonogo_timerfd_arm(int fd, long seconds, long nanoseconds) {
+    struct itimerspec spec = { { 0, 0 }, { seconds, nanoseconds } };
+    return timerfd_settime(fd, 0, &spec, 0);
+}
 
 /* curl_easy_setopt and curl_easy_getinfo are variadic: Swift cannot call them.
    One typed wrapper per argument type. */

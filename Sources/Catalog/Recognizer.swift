@@ -118,14 +118,13 @@ enum Recognizers {
                 add("path", .string(path))
             }
             // The body the sentence says comes back, not one it describes for a failure.
-            // ("when healthy" is the answer's condition; "when the database is down" another answer's.)
+            // ("when healthy" is the answer's condition; "when the database is down" another answer's: only a
+            // healthy condition keeps the field.)
             let otherAnswer =
                 c.own.hasAny(["on failure", "otherwise", "unless"])
-                || c.own.hasAny(["when", "if"])
-                    && c.own.hasAny([
-                        "down", "fails", "failing", "failed", "unhealthy", "unavailable", "unreachable", "not", "error",
-                        "errors", "broken", "lost", "draining",
-                    ])
+                || c.own.hasAny(["when", "if", "while"])
+                    && (!c.own.hasAny(["healthy", "up", "ready", "available", "reachable", "running"])
+                        || c.own.hasAny(["unhealthy", "not", "unavailable", "unreachable", "down"]))
             if found.kind.name == "status", !otherAnswer,
                 let (field, value) = c.code.lazy.compactMap(CodeSpan.jsonField).first
             {

@@ -107,7 +107,9 @@ extension Recognizers {
             return Recognition(.manual, rule: "a claim about every part of a file")
         }
         // "A runbook at `docs/runbook.md` with a `## Processor outage` section": that heading in the file.
-        if c.own.hasAny(["section", "heading"]), let heading = c.code.first(where: { $0.hasPrefix("#") }) {
+        if c.own.hasAny(["section", "heading"]), !c.own.hasAny(["without", "no", "not", "removed", "never"]),
+            let heading = c.code.first(where: { $0.contains(/^#{1,6} \S/) })
+        {
             return Recognition(
                 Kind(.file, "contains"), [("path", .string(path)), ("pattern", .string(heading))], rule: "file contents"
             )

@@ -49,7 +49,7 @@ extension Recognizers {
             // "X-XSS-Protection header removed": the header must be absent.
             // ("'unsafe-inline' removed from the CSP" removes a source from the policy, not the header.)
             let absent =
-                c.own.hasAny(["removed", "not sent", "absent", "dropped", "gone"])
+                (c.own.hasAny(["removed", "not sent", "absent", "dropped"]) || saidGone(headers[0], c))
                 && !c.own.hasAny(["unsafe inline", "unsafe eval", "directive", "source", "sources"])
             var params: [(String, Params.Value)] = path + [("name", .string(headers[0]))]
             if absent {
@@ -65,9 +65,12 @@ extension Recognizers {
         guard c.own.hasAny(["security headers", "header", "headers"]) else {
             return Recognition(.manual, rule: "protection in code, not a header")
         }
-        // The set the sentence lists ("the usual security headers (`X-Content-Type-Options`, `Referrer-Policy`)"):
-        // those, not the kind's default set.
-        let listed = c.code.filter { span in named.contains { $0.header.lowercased() == span.lowercased() } }
+        // The headers the sentence lists ("the usual security headers (`X-Content-Type-Options`,
+        // `Permissions-Policy`)"): checked beside the kind's own set (nosniff, frame options, referrer policy).
+        let listed = c.code.filter { span in
+            span.contains("-") && span.first?.isLetter == true
+                && span.allSatisfy { ($0.isLetter && $0.isASCII) || $0 == "-" }
+        }
         if listed.count >= 2 {
             return Recognition(
                 Kind(.http, "security_headers"), path + [("headers", .list(listed))], rule: "security headers")
@@ -118,6 +121,17 @@ extension Recognizers {
         return nil
     }
 
+    /// "The `X-Powered-By` header is gone", "`Server` gone from responses": gone said of the header, right after its
+    /// name (not "answers `410 Gone`", not "data gone from shared caches").
+    static func saidGone(_ name: String, _ c: ItemContext) -> Bool {
+        let lower = c.text.lowercased()
+        let n = name.lowercased()
+        return ["\(n) gone", "\(n) header gone", "\(n) is gone", "\(n) header is gone", "\(n) header be gone"].contains
+        {
+            lower.contains($0)
+        }
+    }
+
     /// A header named in a code span: "`X-Frame-Options: DENY` sent", "No `X-Powered-By: Next.js`", "Responses carry
     /// the `X-Model-Version` header".
     static func header(_ c: ItemContext) -> Recognition? {
@@ -127,9 +141,8 @@ extension Recognizers {
         let outside = c.tokens(c.text.replacingAsides())
         let refused =
             outside.words.first.map { ["no", "never", "remove", "strip", "hide", "drop"].contains($0) } == true
-            || outside.hasAny([
-                "not sent", "never sent", "absent", "not present", "removed", "stripped", "hidden", "gone",
-            ])
+            || outside.hasAny(["not sent", "never sent", "absent", "not present", "removed", "stripped", "hidden"])
+            || c.code.contains { saidGone(CodeSpan.header($0)?.name ?? $0, c) }
         if let first = c.code.first, CodeSpan.isFilePath(first), !CodeSpan.isURLPath(first) { return nil }
         // What people are told about a header ("announced as deprecated in the newsletter") is not what it answers.
         if c.own.hasAny(["announced", "newsletter", "communicated"]) { return nil }

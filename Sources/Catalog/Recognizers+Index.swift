@@ -4,17 +4,6 @@ extension Recognizers {
     static func databaseIndex(_ c: ItemContext) -> Recognition? {
         // An index: named in a code span, or "indexes created" under a database heading.
         let indexWords = ["index", "indexes", "indices"]
-        let codeIndex =
-            c.code.first(where: CodeSpan.isIndexName)
-            ?? (c.parent.hasAny(indexWords) ? c.code.first(where: CodeSpan.isIdentifier) : nil)
-            // A name right after the word ("the unique index `payments_key_unique`").
-            ?? c.code.first { span in
-                let lower = c.text.lowercased()
-                guard CodeSpan.isIdentifier(span), let at = lower.firstRange(of: "index \(span.lowercased())") else {
-                    return false
-                }
-                return lower[at.upperBound...].first.map { !$0.isLetter && !$0.isNumber && $0 != "_" } ?? true
-            }
         // Search engines, web pages and files have indexes too: a bare "index" needs a database nearby.
         let otherIndex =
             c.own.hasAny([
@@ -22,6 +11,17 @@ extension Recognizers {
                 "seo", "sitemap", "indexed by", "crawl", "crawled", "lucene", "meilisearch", "typesense",
             ])
             || c.code.contains { $0.lowercased().hasPrefix("index.") }
+        let codeIndex =
+            c.code.first(where: CodeSpan.isIndexName)
+            ?? (c.parent.hasAny(indexWords) ? c.code.first(where: CodeSpan.isIdentifier) : nil)
+            // A name right after the word ("the unique index `payments_key_unique`"), not a search engine's.
+            ?? c.code.first { span in
+                let lower = c.text.lowercased()
+                guard !otherIndex, CodeSpan.isIdentifier(span),
+                    let at = lower.firstRange(of: "index \(span.lowercased())")
+                else { return false }
+                return lower[at.upperBound...].first.map { !$0.isLetter && !$0.isNumber && $0 != "_" } ?? true
+            }
         let nearEngine =
             Engine.named(in: c.own, code: c.code) ?? Engine.named(in: c.ancestors)
             ?? Engine.named(in: c.section)

@@ -50,7 +50,12 @@ extension Recognizers {
             var found = tlsVersions(in: clause)
             let ssl = sslVersions(in: clause)
             let words = Tokens(clause)
-            let refusing = words.hasAny(refusingWords)
+            // (A verb of refusal too, "refuse TLS 1.0 and TLS 1.1", unless a floor is named: "TLS 1.2 minimum: the
+            // edge rejects older clients" asks for the floor.)
+            let refusing =
+                words.hasAny(refusingWords)
+                || words.hasAny(["refuse", "refuses", "reject", "rejects"])
+                    && !words.hasAny(["minimum", "min", "at least", "or higher", "or later", "or above", "and above"])
             if !refusing, index + 1 < clauses.count, !(found.isEmpty && ssl.isEmpty),
                 !words.hasAny([
                     "only", "accepted", "accept", "allowed", "allow", "enforced", "enforce", "required", "require",
@@ -146,8 +151,7 @@ extension Recognizers {
 
     static let refusingWords = [
         "disabled", "disable", "off", "refused", "rejected", "not accepted", "not supported", "deprecated",
-        "removed", "no", "not allowed", "forbidden", "blocked", "no longer", "never", "refuse", "refuses", "reject",
-        "rejects",
+        "removed", "no", "not allowed", "forbidden", "blocked", "no longer", "never",
     ]
 
     /// The SSL versions a text names: "SSLv2", "SSLv3", "SSL 3.0", "ssl3" (as `ssl2`, `ssl3`); not "OpenSSL 3",

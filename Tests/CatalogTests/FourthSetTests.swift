@@ -31,6 +31,19 @@ struct FourthSetTests {
         }
     }
 
+    @Test("what a review found the new rules must not take: a search index, a 410 Gone, a floor with rejects")
+    func notTaken() throws {
+        let search = try planItems("# PostgreSQL\n- [ ] Meilisearch index `products` rebuilt\n")[0]
+        #expect(search.kind.family != .postgres, "\(search.kind) \(search.params)")
+        let gone = try kindOf("Retired routes answer `410 Gone` with the `Sunset` header", under: "API")
+        #expect(gone.params["absent"] == nil, "\(gone.kind) \(gone.params)")
+        let floor = try kindOf("TLS 1.2 minimum: the edge rejects older clients", under: "TLS")
+        #expect(floor.params.string("min") == "1.2", "\(floor.params)")
+        #expect(floor.params.strings("refuse")?.contains("1.2") != true, "\(floor.params)")
+        let anchor = try kindOf("`docs/runbook.md` has no `## Legacy` section any more", under: "Docs")
+        #expect(anchor.params.string("pattern") != "## Legacy" || anchor.kind != Kind(.file, "contains"))
+    }
+
     @Test("a page path holding 'journal' is no journal mode; a Helm value is no replication")
     func wordsInsideNames() throws {
         let headers = try kindOf("Security headers on `/journal/` as well", under: "Edge")
@@ -70,6 +83,9 @@ struct FourthSetTests {
             #"Does `GET /healthz` answer 200 with `"status": "ok"` when its dependencies are healthy?"#, under: "Health"
         )
         #expect(healthy.params.string("field") == "status" && healthy.params.string("equals") == "ok")
+        let degraded = try kindOf(
+            #"`GET /healthz` returns `{"status": "degraded"}` when Redis is offline"#, under: "Health")
+        #expect(degraded.params.string("field") == nil, "\(degraded.params)")
         let failing = try kindOf(
             #"`GET /healthz` answers 503 with `"status": "down"` when the database is unreachable"#, under: "Health")
         #expect(failing.params.string("field") == nil, "\(failing.params)")

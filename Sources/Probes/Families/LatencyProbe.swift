@@ -101,7 +101,7 @@ struct LatencyProbe: Probe {
     typealias Measured = CurlLoad.Result
 
     /// Connections one probe opens to the server at most (wrk's benchmarks here use 16 to 32); a request due while
-    /// all are busy waits in libcurl's queue, and that wait counts in its latency.
+    /// all are busy waits in the probe's queue, and that wait counts in its latency.
     static let maxConnections = 64
 
     /// Sends at `settings.rate` for the warm-up and then the sampling time; records the sampled latencies (µs).
@@ -145,7 +145,7 @@ struct LatencyProbe: Probe {
             ("max", Double(h.max) / 1000),
         ]
         let achieved = m.elapsed > 0 ? Double(m.sent) / m.elapsed : 0
-        // The probe's own cost: its sending thread's CPU time per request sent (warm-up included).
+        // The probe's own cost: its sending thread's CPU time per request handed to the server (warm-up included).
         let cpuPerRequest = Double(m.cpu.wholeMicroseconds) / Double(max(1, m.requests))
         let errorRate = m.sent == 0 ? 1 : Double(m.errors) / Double(m.sent)
         let details: JSONValue = .object([

@@ -48,6 +48,7 @@ final class CurlLoad: @unchecked Sendable {
     private init(_ request: HTTPProbeRequest, _ plan: Plan) {
         self.request = request
         self.plan = plan
+        _ = CurlClient.shared  // libcurl's global init, done once and first (curl_global_init is not thread-safe)
         multi = curl_multi_init()!
         _ = gonogo_curl_multi_setopt_long(multi, CURLMOPT_MAX_HOST_CONNECTIONS, plan.maxConnections)
     }
@@ -77,6 +78,8 @@ final class CurlLoad: @unchecked Sendable {
 
     private func drive() -> Result {
         var result = Result()
+        let timer = WakeTimer()
+        defer { timer.close() }
         let cpuStart = Self.threadCPU()
         let clock = ContinuousClock()
         let start = clock.now.advanced(by: .milliseconds(10))
@@ -97,8 +100,13 @@ final class CurlLoad: @unchecked Sendable {
                 let slot = waiting[waitingHead]
                 waitingHead += 1
                 guard let transfer = free.popLast() ?? Self.transfer(request, &result, slot.sample) else { continue }
+                let added = curl_multi_add_handle(multi, transfer.easy)
+                guard added == CURLM_OK else {
+                    if slot.sample { Self.fail(&result, String(cString: curl_multi_strerror(added))) }
+                    free.append(transfer)
+                    continue
+                }
                 inFlight[transfer.easy] = (transfer, slot)
-                curl_multi_add_handle(multi, transfer.easy)
                 result.requests += 1
             }
             if waitingHead == waiting.count {
@@ -134,17 +142,22 @@ final class CurlLoad: @unchecked Sendable {
             }
             startWaiting()
             if next >= total && inFlight.isEmpty && waitingHead == waiting.count { break }
-            // Sleep until the next request is due or an answer arrives; the last millisecond before a due time is
-            // slept precisely when nothing is in flight, else polled, so no request leaves late by a timer's slack.
-            // (With every connection busy, a due request could only wait: the next answer is what to wake for.)
+            // Sleep until the next request is due or an answer arrives. The due time wakes the poll through a
+            // timer descriptor, to the nanosecond, so no request leaves late by a millisecond timeout's rounding and
+            // the thread never spins. (With every connection busy, a due request could only wait: the next answer is
+            // what to wake for.)
             let saturated = inFlight.count >= plan.maxConnections
-            let wait = next < total && !saturated ? now.duration(to: due(next)) : .milliseconds(100)
-            let ms = max(0, Int32(min(wait, .milliseconds(100)).wholeMilliseconds))
-            if ms == 0 && inFlight.isEmpty && wait > .zero {
-                Thread.sleep(forTimeInterval: Double(wait.wholeMicroseconds) / 1_000_000)
-            } else {
-                curl_multi_poll(multi, nil, 0, ms, nil)
+            let wait = next < total && !saturated ? clock.now.duration(to: due(next)) : .milliseconds(100)
+            guard wait > .zero else { continue }
+            guard timer.fd >= 0 else {
+                // No timer descriptor (the process is out of them): the poll's own timeout, rounded up.
+                curl_multi_poll(multi, nil, 0, Int32(min(wait, .milliseconds(100)).wholeMilliseconds) + 1, nil)
+                continue
             }
+            timer.arm(after: min(wait, .milliseconds(100)))
+            var wake = curl_waitfd(fd: timer.fd, events: Int16(POLLIN), revents: 0)
+            curl_multi_poll(multi, &wake, 1, 100, nil)
+            timer.clear()
         }
         for (easy, _) in inFlight { curl_multi_remove_handle(multi, easy) }
         result.elapsed = Double(due(plan.warm).duration(to: clock.now).wholeMilliseconds) / 1000
@@ -203,6 +216,26 @@ final class CurlLoad: @unchecked Sendable {
         clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t)
         return .seconds(t.tv_sec) + .nanoseconds(t.tv_nsec)
     }
+}
+
+/// A one-shot timer as a file descriptor (Linux's timerfd), for `curl_multi_poll` to wait on beside the sockets.
+private struct WakeTimer {
+    let fd = gonogo_timerfd_create()
+
+    /// Fires once, `delay` from now.
+    func arm(after delay: Duration) {
+        let (seconds, attoseconds) = delay.components
+        // (A zero value would disarm it: at least a nanosecond.)
+        _ = gonogo_timerfd_arm(fd, Int(seconds), max(1, Int(attoseconds / 1_000_000_000)))
+    }
+
+    /// Reads a fired timer's count, so the descriptor is quiet until armed again.
+    func clear() {
+        var count: UInt64 = 0
+        _ = read(fd, &count, 8)
+    }
+
+    func close() { if fd >= 0 { _ = Glibc.close(fd) } }
 }
 
 /// A write callback that takes the body and keeps none of it.
