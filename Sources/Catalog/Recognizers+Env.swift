@@ -120,9 +120,15 @@ extension Recognizers {
             !nameWords.contains($0) && !["the", "a", "an", "is", "are", "and", "of", "for", "to", "its"].contains($0)
         }
         // (A claim about the value's shape is the variable's: "`REDIS_URL` is a valid `rediss://` URL".)
+        // (Nor is a purpose, "`SENTRY_DSN` for error tracking", or being there, "available to the API pods".)
+        let purpose =
+            c.text.firstRange(of: name).map { c.text[$0.upperBound...].lowercased().hasPrefix(" for ") } == true
         let shape =
-            scheme != nil
-            || claim.contains { ["valid", "url", "uri", "wildcard", "https", "http", "empty", "unset"].contains($0) }
+            scheme != nil || purpose
+            || claim.contains {
+                ["valid", "url", "uri", "wildcard", "https", "http", "empty", "unset", "available", "loaded"].contains(
+                    $0)
+            }
         if claim.count >= 2, !shape, !c.own.hasAny(envWords), !c.scope.hasAny(envWords), !c.parent.hasAny(envWords),
             !c.code.contains(where: CodeSpan.isEnvFile)
         {

@@ -67,8 +67,9 @@ extension Recognizers {
         }
         // The headers the sentence lists ("the usual security headers (`X-Content-Type-Options`,
         // `Permissions-Policy`)"): checked beside the kind's own set (nosniff, frame options, referrer policy).
+        // (Capitalised, as header names are written: `max-age` and `no-store` are values.)
         let listed = c.code.filter { span in
-            span.contains("-") && span.first?.isLetter == true
+            span.contains("-") && span.first?.isUppercase == true
                 && span.allSatisfy { ($0.isLetter && $0.isASCII) || $0 == "-" }
         }
         if listed.count >= 2 {

@@ -40,6 +40,12 @@ struct FourthSetTests {
         let floor = try kindOf("TLS 1.2 minimum: the edge rejects older clients", under: "TLS")
         #expect(floor.params.string("min") == "1.2", "\(floor.params)")
         #expect(floor.params.strings("refuse")?.contains("1.2") != true, "\(floor.params)")
+        let purpose = try kindOf("`SENTRY_DSN` for error tracking", under: "Monitoring")
+        #expect(purpose.kind == Kind(.env, "set"), "\(purpose.kind)")
+        let available = try kindOf("`OPENAI_API_KEY` available to the API pods", under: "Config")
+        #expect(available.kind == Kind(.env, "set"), "\(available.kind)")
+        let values = try kindOf("Security headers sent, `Cache-Control` with `no-store` and `max-age`", under: "Edge")
+        #expect(values.params.strings("headers") == nil, "\(values.params)")
         let anchor = try kindOf("`docs/runbook.md` has no `## Legacy` section any more", under: "Docs")
         #expect(anchor.params.string("pattern") != "## Legacy" || anchor.kind != Kind(.file, "contains"))
     }
