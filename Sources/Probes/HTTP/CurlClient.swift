@@ -189,30 +189,42 @@ public final class CurlClient: @unchecked Sendable {
             guard let continuation else { return }
             self.continuation = nil
             guard result == CURLE_OK else {
-                let detail = String(cString: errorBuffer)
-                let reason = String(cString: curl_easy_strerror(result))
-                continuation.resume(
-                    throwing: ProbeError.transport(
-                        curl: Int(result.rawValue), detail.isEmpty ? reason : "\(reason): \(detail)"))
+                continuation.resume(throwing: ProbeError.transport(curl: Int(result.rawValue), reason(result)))
                 return
             }
+            var effective: UnsafeMutablePointer<CChar>? = nil
+            gonogo_curl_getinfo_string(easy, CURLINFO_EFFECTIVE_URL, &effective)
+            continuation.resume(
+                returning: HTTPProbeResponse(
+                    status: status, headers: headers, body: body, truncated: truncated, timing: timing,
+                    effectiveURL: effective.map { String(cString: $0) } ?? request.url, finishedAt: finishedAt))
+        }
+
+        /// Why a transfer ended with `code`: libcurl's name for it, and its detailed message when it wrote one.
+        func reason(_ code: CURLcode) -> String {
+            let detail = String(cString: errorBuffer)
+            let reason = String(cString: curl_easy_strerror(code))
+            return detail.isEmpty ? reason : "\(reason): \(detail)"
+        }
+
+        /// The answer's status (after a finished transfer).
+        var status: Int {
             var status = 0
             gonogo_curl_getinfo_long(easy, CURLINFO_RESPONSE_CODE, &status)
+            return status
+        }
+
+        /// How long each phase took, in seconds (after a finished transfer).
+        var timing: HTTPProbeResponse.Timing {
             func time(_ info: CURLINFO) -> Double {
                 var value: curl_off_t = 0
                 gonogo_curl_getinfo_off_t(easy, info, &value)
                 return Double(value) / 1_000_000
             }
-            var effective: UnsafeMutablePointer<CChar>? = nil
-            gonogo_curl_getinfo_string(easy, CURLINFO_EFFECTIVE_URL, &effective)
-            let timing = HTTPProbeResponse.Timing(
+            return HTTPProbeResponse.Timing(
                 dns: time(CURLINFO_NAMELOOKUP_TIME_T), connect: time(CURLINFO_CONNECT_TIME_T),
                 tls: time(CURLINFO_APPCONNECT_TIME_T), firstByte: time(CURLINFO_STARTTRANSFER_TIME_T),
                 total: time(CURLINFO_TOTAL_TIME_T))
-            continuation.resume(
-                returning: HTTPProbeResponse(
-                    status: status, headers: headers, body: body, truncated: truncated, timing: timing,
-                    effectiveURL: effective.map { String(cString: $0) } ?? request.url, finishedAt: finishedAt))
         }
     }
 }

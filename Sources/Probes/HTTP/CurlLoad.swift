@@ -184,25 +184,16 @@ final class CurlLoad: @unchecked Sendable {
         _ result: inout Result, _ transfer: CurlClient.Transfer, _ code: CURLcode, latency: Duration
     ) {
         _ = result.histogram.record(min(UInt64(max(0, latency.wholeMicroseconds)), 120_000_000))
-        guard code == CURLE_OK else {
-            let detail = String(cString: transfer.errorBuffer)
-            let reason = String(cString: curl_easy_strerror(code))
-            return Self.fail(&result, detail.isEmpty ? reason : "\(reason): \(detail)")
-        }
-        var status = 0
-        gonogo_curl_getinfo_long(transfer.easy, CURLINFO_RESPONSE_CODE, &status)
+        guard code == CURLE_OK else { return Self.fail(&result, transfer.reason(code)) }
+        let status = transfer.status
         if status >= 400 { return Self.fail(&result, "HTTP \(status)") }
-        func time(_ info: CURLINFO) -> Double {
-            var value: curl_off_t = 0
-            gonogo_curl_getinfo_off_t(transfer.easy, info, &value)
-            return Double(value) / 1_000_000
-        }
+        let timing = transfer.timing
         result.answered += 1
-        result.timing.dns += time(CURLINFO_NAMELOOKUP_TIME_T)
-        result.timing.connect += time(CURLINFO_CONNECT_TIME_T)
-        result.timing.tls += time(CURLINFO_APPCONNECT_TIME_T)
-        result.timing.firstByte += time(CURLINFO_STARTTRANSFER_TIME_T)
-        result.timing.total += time(CURLINFO_TOTAL_TIME_T)
+        result.timing.dns += timing.dns
+        result.timing.connect += timing.connect
+        result.timing.tls += timing.tls
+        result.timing.firstByte += timing.firstByte
+        result.timing.total += timing.total
     }
 
     private static func fail(_ result: inout Result, _ reason: String) {
