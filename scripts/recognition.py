@@ -147,6 +147,7 @@ def main():
     parser.add_argument("--fresh2", required=True, help="the project's second validation set (fixtures/recognition-fresh2)")
     parser.add_argument("--fresh3", required=True, help="the project's third validation set (fixtures/recognition-fresh3)")
     parser.add_argument("--fresh4", required=True, help="the project's fourth validation set (fixtures/recognition-fresh4)")
+    parser.add_argument("--fresh5", required=True, help="the project's fifth validation set (fixtures/recognition-fresh5)")
     parser.add_argument("--list", action="store_true")
     parser.add_argument("--check", action="store_true")
     args = parser.parse_args()
@@ -158,6 +159,7 @@ def main():
         ("fresh2", "the project's second fresh set (4 checklists written for it; its first run, before tuning: 277 right, 47 false)", args.fresh2),
         ("fresh3", "the project's third fresh set (4 checklists written for it; its first run, before tuning: 291 right, 21 false)", args.fresh3),
         ("fresh4", "the project's fourth fresh set (4 checklists written for it; its first run, before tuning: 264 right, 29 false)", args.fresh4),
+        ("fresh5", "the project's fifth fresh set (4 checklists written for it; its first run, before tuning: 277 right, 25 false)", args.fresh5),
         ("heldout", "held out (8 checklists, never tuned on)", args.corpus),
     ]
     for part, title, corpus in parts:
