@@ -151,6 +151,8 @@ enum Recognizers {
             "stakeholders", "sign off", "signed off", "approved", "approval", "compliant", "compliance",
             // Someone read it: "Changelog reviewed by product" is a person's act, not a file that exists.
             "reviewed by", "signed by", "acknowledged by", "ok d by", "okd by", "proofread",
+            // People told what to expect: "Writers have been told that the export can take up to 30 seconds".
+            "been told", "told that", "warned that",
         ])
         // Seen somewhere gonogo does not look (a log, an error tracker, a host's tools, a third party's console, a
         // load test or staging): the words of a check there are not a check of the service.

@@ -51,14 +51,15 @@ extension Recognizers {
         guard var found = browserKind(c) else { return nil }
         // The page the item names ("No console errors on `/shop/`"): a path in a code span, a page's, not a folder of
         // assets (`/public/*`) nor a file (`/favicon.ico`).
-        // Addressed as the page ("on `/shop/`", "for `/`"), not an API the page calls or a folder it loads from.
+        // Addressed as the page ("on `/shop/`", "for `/`", "page `/archive`"), not an API the page calls or a folder it loads from.
         func isPage(_ span: String) -> Bool {
             guard span.hasPrefix("/"), !span.hasPrefix("/api/"), !span.contains(" "), !span.contains("//"),
                 !span.contains("*")
             else { return false }
             let text = " " + c.text.lowercased()
             guard
-                ["on", "for", "of", "at"].contains(where: {
+                // (Or named as the page: "Public archive page `/archive`", "Home page `/` LCP ≤ 2 s".)
+                ["on", "for", "of", "at", "page"].contains(where: {
                     text.contains(" \($0) `\(span.lowercased())`") || text.contains(" \($0) \(span.lowercased())")
                 })
             else { return false }

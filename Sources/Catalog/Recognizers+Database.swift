@@ -99,6 +99,11 @@ extension Recognizers {
         {
             tableNames = aside
         }
+        // A table's layout ("`deliveries` is partitioned by month — confirm the June partition was created"): not
+        // whether it exists.
+        if c.own.hasAny(["partitioned", "partition", "partitions", "sharded"]), !tableNames.isEmpty {
+            return Recognition(.manual, rule: "a table's partitions")
+        }
         if c.own.hasAny(["tables created", "tables exist", "tables present"])
             || c.own.hasAny(["table", "tables"]) && c.own.hasAny(["exist", "exists", "present", "created"])
                 && !tableNames.isEmpty,
@@ -125,7 +130,10 @@ extension Recognizers {
         ]), let engine = c.engine {
             return Recognition(Kind(engine.family, "rows"), [("min", .int(1))], rule: "rows")
         }
-        if c.own.hasAny(["integrity check", "quick check", "integrity"]) && c.engine == .sqlite {
+        // (Not a browser's "subresource integrity" hashes.)
+        if c.own.hasAny(["integrity check", "quick check", "integrity"]) && c.engine == .sqlite
+            && !c.own.hasAny(["subresource", "sri", "scripts", "script"])
+        {
             return Recognition(Kind(.sqlite, "integrity"), [], rule: "integrity")
         }
         return nil

@@ -49,6 +49,14 @@ extension Recognizers {
             }
             return nil
         }
+        // `TIME_ZONE = "UTC"`, `ENVIRONMENT = "production"`: spaces around "=" make a settings or TOML file's line;
+        // an env file's assignment (and a shell's) has none. The file's contents, when the item names the file.
+        if !c.code.contains(where: CodeSpan.isEnvFile),
+            c.code.contains(where: { $0.contains(" = ") && CodeSpan.envAssignment($0) != nil })
+        {
+            return c.code.contains(where: CodeSpan.isFilePath)
+                ? nil : Recognition(.manual, rule: "a settings file's value")
+        }
         // `DEBUG=false` in a code span, or NODE_ENV=production written plainly.
         let plainWords =
             c.code.isEmpty && c.text.utf8.contains(UInt8(ascii: "="))
@@ -63,6 +71,14 @@ extension Recognizers {
             "rotated", "rotation", "vault", "external secrets", "configmap", "secret manager", "secrets manager", "kms",
         ]) {
             return Recognition(.manual, rule: "secret provenance")
+        }
+        // A feature flag kept in a flag service ("`ROUTE_SHARING_V2` stays off — flip in LaunchDarkly, not via env"):
+        // not the process's environment.
+        if c.own.hasAny([
+            "launchdarkly", "unleash", "flagsmith", "growthbook", "configcat", "statsig", "not via env",
+            "not in env", "not an env", "not via the environment",
+        ]) {
+            return Recognition(.manual, rule: "a flag service's setting")
         }
         let secret: (String, Params.Value) = ("secret", .bool(isSecretName(name)))
         // `NAME` = `value`, `NAME` = 60 (seconds), `NAME` is `value`
@@ -134,13 +150,15 @@ extension Recognizers {
         {
             return Recognition(.manual, rule: "a claim about what the variable names")
         }
-        let upper = name.uppercased()
-        if upper.hasSuffix("_URL") || upper.hasSuffix("_URI") || upper.hasSuffix("_ENDPOINT") || c.own.has("url") {
-            // "a valid https URL": that scheme, not any.
-            // ("http or https", "must not use https": no scheme.)
-            let https =
-                c.own.hasAny(["https url", "an https", "https only", "uses https", "is https"])
-                && !c.own.hasAny(["http or https", "not", "never"])
+        // A URL's shape is checked only when the sentence speaks of it ("a valid URL", a scheme): "`DATABASE_URL`
+        // set" says the variable is set, whatever its name ends in.
+        // "a valid https URL": that scheme, not any.
+        // ("http or https", "must not use https": no scheme.)
+        let https =
+            c.own.hasAny(["https url", "an https", "https only", "uses https", "is https"])
+            && !c.own.hasAny(["http or https", "not", "never"])
+        let urlSaid = c.tokens(c.text.replacing(name, with: " ")).hasAny(["url", "uri", "urls"])
+        if scheme != nil || https || urlSaid {
             let named = scheme.map { String($0.dropLast(3)) } ?? (https ? "https" : nil)
             return Recognition(
                 Kind(.env, "url"),
@@ -242,52 +260,4 @@ extension Recognizers {
         return word.isEmpty ? nil : word
     }
 
-    /// Integrations whose configuration has well-known variable names (Sentry reads `SENTRY_DSN`, `SENTRY_RELEASE`).
-    static func integrations(_ c: ItemContext) -> Recognition? {
-        guard c.own.has("sentry") || c.ancestors.has("sentry") else { return nil }
-        let known: [(String, String, Bool)] = [
-            ("dsn", "SENTRY_DSN", true), ("release", "SENTRY_RELEASE", false),
-            ("environment", "SENTRY_ENVIRONMENT", false), ("traces", "SENTRY_TRACES_SAMPLE_RATE", false),
-        ]
-        for (word, name, secret) in known where c.own.contains(word) {
-            if word == "release" && !c.own.hasAny(["tracking", "configured", "set", "tagged"]) { continue }
-            return Recognition(
-                Kind(.env, "set"), [("name", .string(name)), ("secret", .bool(secret))], rule: "integration setting")
-        }
-        return nil
-    }
-
-    /// "Workers: 4" under "Uvicorn configured:", "Level: INFO" under "Logging configured:", "Session timeout
-    /// configured: 1 hour": a setting named in words with a value, but no variable. Which variable holds it
-    /// (`UVICORN_WORKERS`? `WEB_CONCURRENCY`? `SESSION_TTL`?) is the deployment's: a name made from the words would
-    /// check a variable the sentence never named. `manual`, so no later rule reads the words as something else; a
-    /// config names the variable with `items:` (checklists/demo.gonogo.yml does for chat-api's).
-    static func setting(_ c: ItemContext) -> Recognition? {
-        guard let colon = c.text.firstIndex(of: ":"), c.code.isEmpty else { return nil }
-        let configContext =
-            c.parent.hasPrefix("configur") || c.parent.hasAny(["settings", "setup"]) || c.own.hasPrefix("configur")
-            || c.own.hasAny(["ttl", "timeout", "timeouts"])
-        guard configContext else { return nil }
-        let value = Tokens(String(c.text[c.text.index(after: colon)...]).replacingAsides()).words
-        guard let first = value.first, value.count <= 3, Tokens.isNumber(first) || value.count == 1 else { return nil }
-        return Recognition(.manual, rule: "a setting without a variable")
-    }
-}
-
-extension String {
-    /// The string without `( … )` asides.
-    func replacingAsides() -> String {
-        var out = ""
-        var depth = 0
-        for ch in self {
-            if ch == "(" {
-                depth += 1
-            } else if ch == ")" {
-                depth = max(0, depth - 1)
-            } else if depth == 0 {
-                out.append(ch)
-            }
-        }
-        return out
-    }
 }

@@ -24,6 +24,14 @@ extension Recognizers {
         {
             return Recognition(.manual, rule: "a file named in passing")
         }
+        // A service unit's state ("`app.service` enabled so it starts on boot", "`worker.service` active"): the
+        // init system's, not the unit file's presence.
+        let unitSuffixes = [".service", ".timer", ".socket", ".target"]
+        if unitSuffixes.contains(where: path.hasSuffix),
+            prose.hasAny(["enabled", "enable", "active", "running", "started", "start", "starts", "restarts", "boot"])
+        {
+            return Recognition(.manual, rule: "a unit's state")
+        }
         // A branch, a user's path, a means, a change in review: see Recognizers+FileClaims.swift.
         if let judged = fileNamedForPerson(c, path: path, plain: plain, prose: prose) { return judged }
         let editVerbs: Set<String> = [
@@ -118,7 +126,9 @@ extension Recognizers {
             "contains", "includes", "mentions", "lists", "references", "has", "in", "set in", "says", "requires",
             "pins", "declares", "specifies", "sets", "uses",
         ]),
-            let pattern = c.code.first(where: { $0 != path && !CodeSpan.isFilePath($0) })
+            // (A setting before the section it sits in: "`[deploy]` section has `release_command = …`".)
+            let pattern = c.code.first(where: { $0 != path && !CodeSpan.isFilePath($0) && !isSection($0) })
+                ?? c.code.first(where: { $0 != path && !CodeSpan.isFilePath($0) })
         {
             // A refused value or a nested key is no text to find in the file.
             if let judged = patternNotLiteral(c, path: path, pattern: pattern) { return judged }
@@ -147,6 +157,18 @@ extension Recognizers {
     /// `ssl_session_tickets off;`, "Transport settings in `app/settings/production.py`:" over
     /// `SECURE_HSTS_SECONDS = 31536000`. The item is the line and nothing else; the file must contain it. (An env
     /// file's lines are variables: the environment rule's.)
+    /// A TOML or INI section header: `[deploy]`, `[env.production.vars]`.
+    static func isSection(_ span: String) -> Bool {
+        span.count > 2 && span.first == "[" && span.last == "]" && !span.dropFirst().dropLast().contains(" ")
+    }
+
+    /// "`fly.toml` has `force_https = true`": a line of a named file (not an env file), the file rule's to check,
+    /// not the behaviour the setting configures.
+    static func settingInNamedFile(_ c: ItemContext) -> Bool {
+        c.code.contains { CodeSpan.isFilePath($0) && !CodeSpan.isEnvFile($0) && $0.contains(".") && !isSection($0) }
+            && c.code.contains { $0.contains(" = ") || $0.contains(": ") }
+    }
+
     static func configLine(_ c: ItemContext) -> Recognition? {
         guard c.code.count == 1, let line = c.code.first,
             c.text.trimmingCharacters(in: " .,") == line || c.text.trimmingCharacters(in: " .,;") == line,

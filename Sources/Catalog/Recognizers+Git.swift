@@ -41,7 +41,17 @@ extension Recognizers {
                 return Recognition(.manual, rule: "not a tag's existence")
             }
             let plain = c.text.split(separator: " ").map { $0.trimmingCharacters(in: "`,;:()") }
-            if let tag = c.code.first(where: CodeSpan.isVersionTag) ?? plain.first(where: CodeSpan.isVersionTag) {
+            // (Or any name the sentence calls a tag: "Tag `docs-2025-06-14` pushed".)
+            let afterTag: Int? = plain.indices.dropLast().first { i in
+                // (A concrete name with a date or a number in it, not `latest`, `$VERSION` or `vX.Y`.)
+                plain[i].lowercased() == "tag" && c.code.contains(plain[i + 1])
+                    && plain[i + 1].contains(where: \.isNumber) && plain[i + 1].contains("-")
+                    && plain[i + 1].allSatisfy { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "." || $0 == "_" }
+            }
+            let called: String? = afterTag.map { plain[$0 + 1] }
+            if let tag = c.code.first(where: CodeSpan.isVersionTag) ?? plain.first(where: CodeSpan.isVersionTag)
+                ?? called
+            {
                 return Recognition(Kind(.git, "tag"), [("name", .string(tag))], rule: "git tag")
             }
             if c.own.has("git") || c.scope.hasAny(["versioning", "release", "releases"]) {

@@ -5,6 +5,7 @@ extension Recognizers {
     static func httpsRedirect(_ c: ItemContext) -> Recognition? {
         // "https" of a URL the sentence quotes ("use https://shipit.example/new") is an address, not the subject;
         // links and URLs in content are the pages' concern, not the server's redirect.
+        if settingInNamedFile(c) { return nil }
         var words = c.own
         if c.text.includes("://") {
             words = c.tokens(c.text.split(separator: " ").filter { !$0.includes("://") }.joined(separator: " "))
@@ -110,6 +111,10 @@ extension Recognizers {
         {
             return nil
         }
+        // What a page tells its readers about a 429 ("FAQ explains that a 429 means wait a minute"): documentation.
+        if c.own.hasAny(["explains", "explain", "faq", "told", "means", "documented", "docs"]) {
+            return Recognition(.manual, rule: "what a document says")
+        }
         var params: [(String, Params.Value)] = []
         // "100 requests per 15 minutes"
         let w = c.own.words
@@ -124,11 +129,13 @@ extension Recognizers {
             params.append(("max", .int(max)))
             if let per = w[i...].firstIndex(where: { $0 == "per" || $0 == "/" || $0 == "every" }) {
                 params += window(after: per, in: w)
-            } else if i + 1 < w.count, w[i + 1] == "in" {
+            } else if i + 1 < w.count, w[i + 1] == "in" || w[i + 1] == "within" {
                 // "after 60 requests in 10 s", "10 tries in a minute": the window the count is allowed in.
                 params += window(after: i + 1, in: w)
             }
-        } else if let i = w.indices.first(where: { $0 + 1 < w.count && w[$0 + 1] == "per" && Int(w[$0]) != nil }),
+        } else if let i = w.indices.first(where: {
+            $0 + 1 < w.count && (w[$0 + 1] == "per" || w[$0 + 1] == "/") && Int(w[$0]) != nil
+        }),
             let max = Int(w[i])
         {
             // "limited to 10 per minute, then 429": a count straight before "per".
@@ -215,7 +222,7 @@ extension Recognizers {
             !c.own.hasAny([
                 "401", "auth", "authentication", "authenticated", "unauthenticated", "login", "logged in", "token",
                 "tokens", "role", "roles", "credentials", "user", "users", "anonymous", "session", "permission",
-                "permissions",
+                "permissions", "account", "accounts",
             ])
         {
             return Recognition(
@@ -225,7 +232,8 @@ extension Recognizers {
         }
         if let named {
             params.append(("role", .string(named)))
-        } else if admin || rbac {
+        } else if admin || rbac || lower.contains("admin role") || lower.contains("admin only") {
+            // ("→ 403 (admin role only)": the role the route is for, said in prose.)
             params.append(("role", .string("admin")))
         }
         if let path { params.append(("path", .string(path))) }

@@ -16,6 +16,13 @@ extension Recognizers {
             ])
             if setUp || !c.own.has("endpoint") { return Recognition(.manual, rule: "health checks, no endpoint named") }
         }
+        // A probe pointed at a path ("Readiness probe on `/health/ready`, liveness on `/health/live`"): the
+        // orchestrator's configuration, which the sentence says nothing of the answer of.
+        if c.own.hasAny(["probe", "probes"]),
+            !c.own.hasAny(["returns", "responds", "answers", "answer", "200", "ok", "healthy", "passes", "passing"])
+        {
+            return Recognition(.manual, rule: "a probe's configuration")
+        }
         let endpoint =
             path != nil
             && c.own.hasAny([
@@ -41,7 +48,11 @@ extension Recognizers {
         // `model_loaded` is `true`" (not a condition: "answers 503 while `state` is `draining`").
         let pair =
             fields.count == 2
-            && ["\(fields[0]) = \(fields[1])", "\(fields[0]) is \(fields[1])"].contains { said in
+            && [
+                "\(fields[0]) = \(fields[1])", "\(fields[0]) is \(fields[1])", "\(fields[0]) equal to \(fields[1])",
+                "\(fields[0]) equals \(fields[1])", "`\(fields[0])` equal to `\(fields[1])`",
+                "`\(fields[0])` equals `\(fields[1])`",
+            ].contains { said in
                 guard let at = c.text.firstRange(of: said) else { return false }
                 let before = c.tokens(String(c.text[..<at.lowerBound]))
                 return !before.hasAny(["when", "if", "while", "unless", "otherwise"])
@@ -53,8 +64,12 @@ extension Recognizers {
             params.append(("field", .string(field)))
             let value = fields.count == 2 ? fields[1] : ""
             if fields.count == 2,
-                ["`\(field)` = `\(value)`", "`\(field)` is `\(value)`", "\(field) = \(value)", "\(field) is \(value)"]
-                    .contains(where: c.text.contains)
+                [
+                    "`\(field)` = `\(value)`", "`\(field)` is `\(value)`", "\(field) = \(value)",
+                    "\(field) is \(value)",
+                    "`\(field)` equal to `\(value)`", "\(field) equal to \(value)", "`\(field)` equals `\(value)`",
+                    "\(field) equals \(value)",
+                ].contains(where: c.text.contains)
             {
                 params.append(("equals", .string(fields[1])))
             } else if fields.count == 2 {

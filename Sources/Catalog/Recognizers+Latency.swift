@@ -32,7 +32,8 @@ extension Recognizers {
             "slo", "over 7 days", "over 28 days", "over 30 days", "rolling", "simulator", "staging", "attached",
             "k6 report", "load test report", "in the report",
         ])
-        guard timing else { return nil }
+        // "answers 429 after 10 attempts within a minute": a rate limit's window, not a response time.
+        guard timing, !c.own.matches(rateLimitWords) else { return nil }
         // A dashboard's figure ("under 2 s on Grafana"), or a render timed under emulated network or CPU throttling
         // ("charts render in under 2 s on a throttled 4G profile"): a graph or a lab, not a request gonogo sends.
         // (`manual`, so the rate-limit rule does not read "throttled".)
@@ -51,6 +52,8 @@ extension Recognizers {
         let ownRequest = c.code.contains { CodeSpan.request($0) != nil || CodeSpan.isURLPath($0) }
         if !ownRequest,
             prose.hasPrefix("monitor") || prose.hasAny(["database queries", "db queries", "query performance"])
+                // (Read in the database's own statistics: "Feed query mean under 50 ms in `pg_stat_statements`".)
+                || c.own.hasAny(["pg stat statements", "slow query log"])
                 // Timed inside the database ("upsert latency inside PG < 10 ms (pg_stat_statements)").
                 || prose.hasAny([
                     "inside pg", "inside postgres", "inside postgresql", "pg stat statements", "inside the database",

@@ -66,7 +66,7 @@ struct Sprint5Tests {
         (72, "group", false),  // LLM API keys configured:
         (73, "env.set", false),  // LLM_API_KEY set
         (74, "env.set", false),  // LLM_MODEL specified (e.g., "gpt-4")
-        (75, "env.url", true),  // LLM_BASE_URL set (if using custom endpoint)
+        (75, "env.set", true),  // LLM_BASE_URL set (if using custom endpoint): set, the sentence says nothing of its shape
         (76, "env.url", false),  // Database URL: DATABASE_URL
         (77, "env.url", true),  // Redis URL (if caching enabled): REDIS_URL
         (78, "env.equals", false),  // Debug mode disabled: DEBUG=false
