@@ -56,7 +56,14 @@ public struct Kind: Sendable, Hashable, CustomStringConvertible, Comparable {
     public static var all: [Kind] { registry.map(\.kind) }
 
     /// The declaration of `kind`, nil for a kind gonogo does not know.
-    public static func spec(of kind: Kind) -> KindSpec? { registry.first { $0.kind == kind } }
+    /// (Looked up for every planned item: the built-in kinds by a table made once, then the registered families'.)
+    public static func spec(of kind: Kind) -> KindSpec? {
+        if let builtin = builtinSpecs[kind] { return builtin }
+        return FamilyRegistry.declarations.lazy.flatMap(\.kinds).first { $0.kind == kind }
+    }
+
+    private static let builtinSpecs: [Kind: KindSpec] = Dictionary(
+        builtin.map { ($0.kind, $0) }, uniquingKeysWith: { first, _ in first })
 
     /// The params a check of `kind` reads, in the registry's order.
     public static func parameters(of kind: Kind) -> [String] {

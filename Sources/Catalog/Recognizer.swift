@@ -97,7 +97,7 @@ enum Recognizers {
     /// at `/wiki/tls`", "limits in `/mnt/limits.yml`").
     static func addressed(_ span: String, in c: ItemContext) -> Bool {
         // The root is addressed only as a place: "… on `/`".
-        if span == "/" { return c.text.lowercased().contains(/\bon \/(?=$|[\s.,;)])/) }
+        if span == "/" { return TextPatterns.onRoot(c.text.lowercased()) }
         guard CodeSpan.isServicePath(span), let at = c.text.firstRange(of: span) else { return false }
         let before = c.text[..<at.lowerBound].trimmingCharacters(in: " `*_-:.")
         let word = before.split(separator: " ").last.map { $0.lowercased() } ?? ""
@@ -157,31 +157,35 @@ enum Recognizers {
         // Seen somewhere gonogo does not look (a log, an error tracker, a host's tools, a third party's console, a
         // load test or staging): the words of a check there are not a check of the service.
         // (Judged on the prose: `FIREBASE_SERVICE_ACCOUNT_JSON` is a variable, "on Firebase Test Lab" a place.)
-        let prose = Tokens(
+        // (The prose is made only when the item's words hold one of the phrases: most items hold none.)
+        let elsewhere = c.own.matches(Self.elsewherePhrases) && Self.prose(c).matches(Self.elsewherePhrases)
+        let place =
+            c.own.hasAny(["dashboard", "console", "ui"]) && TextPatterns.providerPlace(c.text.lowercased())
+        // cert-manager's own resources ("cert-manager `Certificate` Ready"), not a certificate issued by it (an aside).
+        let cluster = c.own.has("cert manager") && c.tokens(c.text.replacingAsides()).has("cert manager")
+        if elsewhere || place || cluster { return Recognition(.manual, rule: "seen elsewhere") }
+        // A rule for people: "Nobody pastes `.env` contents into the channel" (not "no one-off debug routes").
+        if c.own.words.first == "nobody" || c.own.words.first == "no" && c.text.lowercased().hasPrefix("no one ") {
+            return Recognition(.manual, rule: "a rule for people")
+        }
+        return alerting || human ? Recognition(.manual, rule: alerting ? "alerting" : "human judgement") : nil
+    }
+
+    /// The item's words outside code spans, assignments and variable names.
+    private static func prose(_ c: ItemContext) -> Tokens {
+        Tokens(
             c.text.split(separator: " ").filter { w in
                 !c.code.contains { $0.includes(w) } && !w.contains("=")
                     && !CodeSpan.isEnvName(String(w).trimmingCharacters(in: ",.;:()"))
             }.joined(separator: " "))
-        let elsewhere = prose.hasAny([
-            "visible in", "land in", "lands in", "shows up in", "show up in", "in the error log", "in the logs",
-            "in the access log", "cloudflare", "fail2ban", "logrotate", "firewall", "security group", "load test",
-            "in staging", "on staging", "firebase", "test lab", "testflight", "play console",
-            // A cluster's own tools, another environment, another machine: "verified by admission controller", "for
-            // deploy previews", "on the shared jump box".
-            "admission controller", "deploy previews", "deploy preview", "jump box",
-        ])
-        // A provider's console or dashboard: "Replica lag < 2s on the CloudSQL dashboard", "check in the host's UI",
-        // "URL-restricted in the Mapbox console", "dashboard queries p95 under 4 s" (not "dashboard kept as code").
-        // (One word names the provider: "the CloudSQL dashboard"; the service's own "admin dashboard" is not elsewhere.)
-        let lower = c.text.lowercased()
-        let place =
-            lower.contains(/\b(in|on) the [\w'’-]+ (dashboard|console|ui)\b|\bdashboard quer/)
-            && !lower.contains(/\bthe (admin|app|web|our|own|chat) (dashboard|console|ui)\b/)
-        // cert-manager's own resources ("cert-manager `Certificate` Ready"), not a certificate issued by it (an aside).
-        let cluster = c.tokens(c.text.replacing(/\([^)]*\)/, with: " ")).has("cert manager")
-        if elsewhere || place || cluster { return Recognition(.manual, rule: "seen elsewhere") }
-        // A rule for people: "Nobody pastes `.env` contents into the channel" (not "no one-off debug routes").
-        if lower.contains(#/^(nobody|no one) /#) { return Recognition(.manual, rule: "a rule for people") }
-        return alerting || human ? Recognition(.manual, rule: alerting ? "alerting" : "human judgement") : nil
     }
+
+    static let elsewherePhrases = Vocabulary.compile([
+        "visible in", "land in", "lands in", "shows up in", "show up in", "in the error log", "in the logs",
+        "in the access log", "cloudflare", "fail2ban", "logrotate", "firewall", "security group", "load test",
+        "in staging", "on staging", "firebase", "test lab", "testflight", "play console",
+        // A cluster's own tools, another environment, another machine: "verified by admission controller", "for
+        // deploy previews", "on the shared jump box".
+        "admission controller", "deploy previews", "deploy preview", "jump box",
+    ])
 }

@@ -99,7 +99,7 @@ extension Recognizers {
                 || !c.own.hasAny(objectWords)
         else { return Recognition(.manual, rule: "a name that is not said to be a variable") }
         // (Outside asides: "set (URL-restricted in the provider's console)" restricts elsewhere.)
-        if c.tokens(c.text.replacing(/\([^)]*\)/, with: " ")).hasAny([
+        if c.tokens(c.text.replacingAsides()).hasAny([
             "restricted", "not wildcard", "no wildcard", "not a wildcard", "not *", "no *", "explicit", "whitelist",
             "whitelisted", "allowlist", "allowlisted", "specific", "limited", "not contain", "never *", "without *",
             "exclude *", "excludes *", "not be *", "never be *", "isn t *", "isn t a wildcard", "isn t wildcard",
@@ -248,7 +248,7 @@ extension Recognizers {
             let upper = name.uppercased()
             let listOrAddress = ["_URL", "_URI", "_HOSTS", "_ORIGINS", "_HOST", "_ENDPOINT"].contains(
                 where: upper.hasSuffix)
-            let unitOrRange = value.contains(/^\d+(\.\d+)?[a-zA-Z]+$|^\d+-\d+$/)
+            let unitOrRange = TextPatterns.unitOrRange(String(value))
             if value.count > 1, value.contains(where: { $0.isNumber || "-._".contains($0) }),
                 value.allSatisfy({ $0.isLetter || $0.isNumber || "-._".contains($0) }), !listOrAddress, !unitOrRange
             {

@@ -58,7 +58,7 @@ extension Recognizers {
         // What a person judges about a file (its permissions and owner, whether it was proofread or approved, what it
         // must not hold without naming it: "Secrets … none in `values-prod.yaml`"), or a directory named for what
         // happens under it ("review on every change under `risk-engine/`", "`tests/data/` stays out of the wheel").
-        if c.text.contains(/(?i)\bmode:?\s*0?[0-7]{3}\b|\b0[0-7]{3}\b|\bperms\b/)
+        if TextPatterns.fileMode(c.text) || c.own.has("perms")
             || c.own.hasAny([
                 "owner", "owned", "permissions", "chmod", "chown", "writable", "readable", "root owned",
                 "proofread", "reviewed by", "approved by", "signed off by", "none in", "nothing in",
@@ -116,7 +116,7 @@ extension Recognizers {
         }
         // "A runbook at `docs/runbook.md` with a `## Processor outage` section": that heading in the file.
         if c.own.hasAny(["section", "heading"]), !c.own.hasAny(["without", "no", "not", "removed", "never"]),
-            let heading = c.code.first(where: { $0.contains(/^#{1,6} \S/) })
+            let heading = c.code.first(where: { TextPatterns.markdownHeading($0) })
         {
             return Recognition(
                 Kind(.file, "contains"), [("path", .string(path)), ("pattern", .string(heading))], rule: "file contents"

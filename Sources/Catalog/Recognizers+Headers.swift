@@ -139,11 +139,6 @@ extension Recognizers {
         // A header the sentence refuses ("No `X-Powered-By: Next.js` (we set …)", "no `X-Application-Context`" under
         // "Response headers", "`X-Powered-By` not sent"): it must be absent, whatever its value. (Outside asides: an
         // aside says how.)
-        let outside = c.tokens(c.text.replacingAsides())
-        let refused =
-            outside.words.first.map { ["no", "never", "remove", "strip", "hide", "drop"].contains($0) } == true
-            || outside.hasAny(["not sent", "never sent", "absent", "not present", "removed", "stripped", "hidden"])
-            || c.code.contains { saidGone(CodeSpan.header($0)?.name ?? $0, c) }
         if let first = c.code.first, CodeSpan.isFilePath(first), !CodeSpan.isURLPath(first) { return nil }
         // What people are told about a header ("announced as deprecated in the newsletter") is not what it answers.
         if c.own.hasAny(["announced", "newsletter", "communicated"]) { return nil }
@@ -152,6 +147,13 @@ extension Recognizers {
         if c.own.hasAny(["every call", "each call", "outgoing", "outbound", "calls to", "retries to"]) {
             return Recognition(.manual, rule: "a header on the service's own calls")
         }
+        // (Both readings below need a header in a code span; most items have none.)
+        guard c.code.contains(where: { CodeSpan.header($0) != nil || isHeaderName($0) }) else { return nil }
+        let outside = c.tokens(c.text.replacingAsides())
+        let refused =
+            outside.words.first.map { ["no", "never", "remove", "strip", "hide", "drop"].contains($0) } == true
+            || outside.hasAny(["not sent", "never sent", "absent", "not present", "removed", "stripped", "hidden"])
+            || c.code.contains { saidGone(CodeSpan.header($0)?.name ?? $0, c) }
         if let (name, value) = c.code.lazy.compactMap(CodeSpan.header).first,
             // `Name: value` is a header where the sentence speaks of headers, or the name is one ("no `User:*` ACLs"
             // is not).

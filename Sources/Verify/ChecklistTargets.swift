@@ -122,28 +122,6 @@ public enum ChecklistTargets {
         return facts
     }
 
-    /// The fact of `what` that governs item `index`: the nearest ancestor's, else the deepest section's, else the
-    /// document's single one.
-    static func governing(_ what: What, _ index: Int, _ plan: Plan, _ facts: [Fact]) -> Fact? {
-        let candidates = facts.filter { $0.what == what }
-        var ancestor = plan.items[index].item.parent
-        while let a = ancestor {
-            if let fact = candidates.first(where: { $0.item == a }) { return fact }
-            ancestor = plan.items[a].item.parent
-        }
-        let section = plan.items[index].item.section
-        let line = plan.items[index].item.line
-        let sectionFacts = candidates.filter { $0.item == nil || $0.item == index }
-        let enclosing = sectionFacts.filter { section.starts(with: $0.section) }
-        if let depth = enclosing.map(\.section.count).max() {
-            // Two files stated in the same section: the one stated last before the item; none before it, none.
-            let deepest = enclosing.filter { $0.section.count == depth }
-            if Set(deepest.map(\.value)).count == 1 { return deepest.first }
-            return deepest.filter { $0.line < line }.max { $0.line < $1.line }
-        }
-        return documentFact(sectionFacts)
-    }
-
     /// The fact the document states once for a whole section (not in a heading): it governs the rest of the
     /// document too. Nil when there are none or several.
     public static func documentFact(_ facts: [Fact]) -> Fact? {
@@ -161,17 +139,19 @@ public enum ChecklistTargets {
         note: (String, String, String) -> Void = { _, _, _ in }
     ) -> Set<String> {
         var envFiles: Set<String> = []
+        let databases = FactIndex(.database, facts)
+        let envFileFacts = FactIndex(.envFile, facts)
         for i in plan.items.indices where runs(plan.items[i]) {
             let family = plan.items[i].kind.family
             if family == .sqlite, !databaseGiven, plan.items[i].params["path"] == nil,
-                let fact = governing(.database, i, plan, facts)
+                let fact = databases.governing(i, plan)
             {
                 plan.items[i].params["path"] = .string(fact.value)
                 plan.items[i].targetSources["path"] = fact.source
                 note("sqlite", fact.value, fact.source)
             }
             if family == .env, !envFilesGiven, plan.items[i].params["env_file"] == nil,
-                let fact = governing(.envFile, i, plan, facts)
+                let fact = envFileFacts.governing(i, plan)
             {
                 plan.items[i].params["env_file"] = .string(fact.value)
                 plan.items[i].targetSources["env_file"] = fact.source
