@@ -158,11 +158,13 @@ enum Recognizers {
         // load test or staging): the words of a check there are not a check of the service.
         // (Judged on the prose: `FIREBASE_SERVICE_ACCOUNT_JSON` is a variable, "on Firebase Test Lab" a place.)
         // (The prose is made only when the item's words hold one of the phrases: most items hold none.)
-        let elsewhere = c.own.matches(Self.elsewherePhrases) && Self.prose(c).matches(Self.elsewherePhrases)
+        let elsewhere =
+            c.own.matches(Self.elsewhereWords, noting: false) && Self.prose(c).matches(Self.elsewherePhrases)
         let place =
-            c.own.hasAny(["dashboard", "console", "ui"]) && TextPatterns.providerPlace(c.text.lowercased())
+            c.own.matches(Self.placeWords, noting: false) && TextPatterns.providerPlace(c.text.lowercased())
         // cert-manager's own resources ("cert-manager `Certificate` Ready"), not a certificate issued by it (an aside).
-        let cluster = c.own.has("cert manager") && c.tokens(c.text.replacingAsides()).has("cert manager")
+        let cluster =
+            c.own.matches(Self.certManager, noting: false) && c.tokens(c.text.replacingAsides()).has("cert manager")
         if elsewhere || place || cluster { return Recognition(.manual, rule: "seen elsewhere") }
         // A rule for people: "Nobody pastes `.env` contents into the channel" (not "no one-off debug routes").
         if c.own.words.first == "nobody" || c.own.words.first == "no" && c.text.lowercased().hasPrefix("no one ") {
@@ -180,6 +182,15 @@ enum Recognizers {
             }.joined(separator: " "))
     }
 
+    static let placeWords = Vocabulary.compile(["dashboard", "console", "ui"])
+    static let certManager = Vocabulary.compile(["cert manager"])
+    /// Every single word of the phrases below: removing code spans from the prose can join a phrase the item's own
+    /// words do not hold ("in the `nginx` access log"), so the prose is built whenever one of these words is there.
+    static let elsewhereWords = Vocabulary.compile([
+        "visible", "land", "lands", "shows", "show", "error", "logs", "access", "log", "cloudflare", "fail2ban",
+        "logrotate", "firewall", "security", "load", "staging", "firebase", "test", "testflight", "play", "admission",
+        "deploy", "jump",
+    ])
     static let elsewherePhrases = Vocabulary.compile([
         "visible in", "land in", "lands in", "shows up in", "show up in", "in the error log", "in the logs",
         "in the access log", "cloudflare", "fail2ban", "logrotate", "firewall", "security group", "load test",

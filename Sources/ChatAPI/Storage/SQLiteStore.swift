@@ -51,15 +51,8 @@ public final class SQLiteStore: ChatStore {
         }
     }
 
-    /// A short read on the calling thread: GRDB's asynchronous read hops to a reader's queue and back, two thread
-    /// switches that cost more than the query for the reads every request makes (the health ping, the token's
-    /// user, a history page). Only for reads bounded by an index and a row limit (a page is at most 500 rows): in
-    /// WAL mode a reader never waits for the writer, so the calling thread is held for the query alone. Everything
-    /// else keeps the asynchronous read. Measured in docs/benchmarks.md ("chat-api beside the seed's own stack").
-    func readHere<T>(_ body: (Database) throws -> T) throws -> T { try pool.read(body) }
-
     public func ping() async throws {
-        _ = try readHere { db in try Int.fetchOne(db.cachedStatement(sql: "SELECT 1")) }
+        _ = try await pool.read { db in try Int.fetchOne(db.cachedStatement(sql: "SELECT 1")) }
     }
 
     public func createUser(username: String, passwordHash: String, role: User.Role) async throws -> User {
@@ -158,7 +151,7 @@ extension SQLiteStore: HistoryStore {
     }
 
     public func user(forTokenHash hash: String, now: String) async throws -> User? {
-        try readHere { db in
+        try await pool.read { db in
             // (Statements asked on every request are prepared once per connection: GRDB's statement cache.)
             guard
                 let row = try Row.fetchOne(
@@ -233,7 +226,7 @@ extension SQLiteStore: HistoryStore {
     }
 
     public func history(sessionID: String, userID: Int64, limit: Int, before: Int64?) async throws -> [ChatMessage]? {
-        try readHere { db in
+        try await pool.read { db in
             let owner = try Int64.fetchOne(
                 db.cachedStatement(sql: "SELECT user_id FROM chat_sessions WHERE id = ?"), arguments: [sessionID])
             guard owner == userID else { return nil }
