@@ -153,10 +153,6 @@ extension Recognizers {
         return Recognition(Kind(.file, written ? "nonempty" : "exists"), [("path", .string(path))], rule: "file")
     }
 
-    /// A line of a config file, under the item that names the file: "In `deploy/nginx/snippets/tls.conf`:" over
-    /// `ssl_session_tickets off;`, "Transport settings in `app/settings/production.py`:" over
-    /// `SECURE_HSTS_SECONDS = 31536000`. The item is the line and nothing else; the file must contain it. (An env
-    /// file's lines are variables: the environment rule's.)
     /// A TOML or INI section header: `[deploy]`, `[env.production.vars]`.
     static func isSection(_ span: String) -> Bool {
         span.count > 2 && span.first == "[" && span.last == "]" && !span.dropFirst().dropLast().contains(" ")
@@ -169,6 +165,10 @@ extension Recognizers {
             && c.code.contains { $0.contains(" = ") || $0.contains(": ") }
     }
 
+    /// A line of a config file, under the item that names the file: "In `deploy/nginx/snippets/tls.conf`:" over
+    /// `ssl_session_tickets off;`, "Transport settings in `app/settings/production.py`:" over
+    /// `SECURE_HSTS_SECONDS = 31536000`. The item is the line and nothing else; the file must contain it. (An env
+    /// file's lines are variables: the environment rule's.)
     static func configLine(_ c: ItemContext) -> Recognition? {
         guard c.code.count == 1, let line = c.code.first,
             c.text.trimmingCharacters(in: " .,") == line || c.text.trimmingCharacters(in: " .,;") == line,
